@@ -1,0 +1,60 @@
+/**
+ * The connector registry (house rule 9): connectors register under their name; `openSource` maps a URI the user
+ * wrote in a huntflow to an opened {@link DataSource}.
+ *
+ * - `stixshifter://NAME` and a bare `NAME` (no `/`, no `.`) → the profile NAME, resolved by the registered profile
+ *   resolver, opened by the connector the profile names (default `elastic_ecs`).
+ * - `file://…`, `http(s)://…` and bare paths → the `bundle` connector. Several comma-separated URIs of the bundle kind
+ *   open as one source.
+ */
+import { InputError } from '../errors/index.ts';
+import type { Connector, DataSource, SourceProfile } from './types.ts';
+
+const connectors = new Map<string, Connector>();
+type ProfileResolver = (name: string) => SourceProfile;
+let profileResolver: ProfileResolver | undefined;
+
+export function registerConnector(c: Connector): void {
+  connectors.set(c.name, c);
+}
+
+export function listConnectors(): Connector[] {
+  return [...connectors.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function getConnector(name: string): Connector {
+  const c = connectors.get(name);
+  if (!c) {
+    throw new InputError('E_UNKNOWN_CONNECTOR', `unknown connector "${name}"`, {
+      hint: `known connectors: ${[...connectors.keys()].sort().join(', ') || '(none)'}`,
+    });
+  }
+  return c;
+}
+
+/** Installed by the profiles module (env vars + YAML); see `src/connectors/profiles/`. */
+export function setProfileResolver(r: ProfileResolver): void {
+  profileResolver = r;
+}
+
+export function resolveProfile(name: string): SourceProfile {
+  if (!profileResolver) {
+    throw new InputError('E_NO_PROFILES', `cannot resolve data source profile "${name}": no profile resolver is loaded`);
+  }
+  return profileResolver(name);
+}
+
+/** True when `uri` names a stixshifter profile rather than a bundle location. */
+export function isProfileUri(uri: string): boolean {
+  return uri.startsWith('stixshifter://') || /^[A-Za-z0-9_-]+$/.test(uri);
+}
+
+export async function openSource(uri: string): Promise<DataSource> {
+  const trimmed = uri.trim();
+  if (isProfileUri(trimmed)) {
+    const name = trimmed.replace(/^stixshifter:\/\//, '');
+    const profile = resolveProfile(name);
+    return getConnector(profile.connector).open(trimmed, profile);
+  }
+  return getConnector('bundle').open(trimmed);
+}
