@@ -1,0 +1,9 @@
+/**
+ * Every `peregrine` subcommand, in the order `--help` lists them. A command module exports
+ * `register(program: Command): void`; add one line here when you add a command.
+ */
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const commands: RegisterCommand[] = [];
