@@ -6,4 +6,6 @@ import type { Command } from 'commander';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+import { register as kernel } from './kernel.ts';
+
+export const commands: RegisterCommand[] = [kernel];

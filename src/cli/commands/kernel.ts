@@ -1,0 +1,38 @@
+/**
+ * `peregrine kernel install [--user|--prefix P|--sys-prefix]` writes the Jupyter kernelspec;
+ * `peregrine kernel start -f FILE` is what Jupyter runs (the kernelspec's argv).
+ */
+import { Option, type Command } from 'commander';
+import type { InstallTarget } from '../../kernel/install.ts';
+
+export function register(program: Command): void {
+  const kernel = program.command('kernel').description('the Jupyter kernel for huntbooks (Kestrel huntflows in notebooks)');
+
+  kernel
+    .command('install')
+    .description('install the kernelspec "peregrine" so Jupyter lists "Peregrine (Kestrel huntflows)" (default: --user)')
+    .addOption(new Option('--user', 'into the per-user Jupyter data directory').conflicts(['prefix', 'sysPrefix']))
+    .addOption(new Option('--prefix <path>', 'into PATH/share/jupyter/kernels (e.g. a virtualenv)').conflicts(['sysPrefix']))
+    .addOption(new Option('--sys-prefix', "into the active Python environment's sys.prefix"))
+    .action(async (opts: { user?: boolean; prefix?: string; sysPrefix?: boolean }) => {
+      const { installKernelSpec } = await import('../../kernel/install.ts');
+      const target: InstallTarget = opts.prefix
+        ? { kind: 'prefix', prefix: opts.prefix }
+        : opts.sysPrefix
+          ? { kind: 'sys-prefix' }
+          : { kind: 'user' };
+      const dir = await installKernelSpec(target);
+      process.stdout.write(`installed kernelspec peregrine in ${dir}\n`);
+    });
+
+  kernel
+    .command('start')
+    .description('run the kernel (Jupyter starts it with the connection file it wrote)')
+    .requiredOption('-f, --connection-file <file>', 'the connection file')
+    .action(async (opts: { connectionFile: string }) => {
+      const { runKernel } = await import('../../kernel/index.ts');
+      await runKernel(opts.connectionFile);
+      // zeromq's context keeps the event loop alive a moment after the sockets close; the kernel is done.
+      process.exit(0);
+    });
+}

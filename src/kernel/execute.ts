@@ -1,0 +1,110 @@
+/**
+ * Executing cells: the kernel's one hunt session (created on first use, so kernel_info answers before DuckDB loads),
+ * the execution counter, the cell's AbortController, and the translation of a session's results into Jupyter
+ * messages — `display_data` (HTML + the same text `peregrine run` prints), a throttled stderr progress stream, the
+ * execution summary, and `error` with the rendered, cell-relative error as traceback.
+ */
+import { CancelledError, isPeregrineError } from '../errors/index.ts';
+import type { Display, ExecuteResult, HuntSession, VariableSummary } from '../hunt/session/index.ts';
+import { renderErrorText } from '../render/error.ts';
+import { displayBundle, progressLine, summaryBundle } from './outputs.ts';
+import type { RequestContext } from './server.ts';
+
+/** At most one progress message per this many milliseconds. */
+const PROGRESS_INTERVAL_MS = 500;
+
+export class CellRunner {
+  #session: Promise<HuntSession> | undefined;
+  #count = 0;
+  #abort: AbortController | undefined;
+  readonly #log: (line: string) => void;
+
+  constructor(log: (line: string) => void) {
+    this.#log = log;
+  }
+
+  /** The kernel's hunt session, created on first call. */
+  session(): Promise<HuntSession> {
+    this.#session ??= import('../hunt/session/index.ts').then((m) => m.HuntSession.create());
+    return this.#session;
+  }
+
+  /** The session's variables, or none before the first cell ran. */
+  async variables(): Promise<VariableSummary[]> {
+    return this.#session ? (await this.#session).variables() : [];
+  }
+
+  /** Aborts the cell in flight, if any. The session stays usable. */
+  interrupt(): void {
+    this.#abort?.abort(new CancelledError('interrupted', { hint: 'the cell was interrupted; the variables it had not yet assigned keep their old values' }));
+  }
+
+  async close(): Promise<void> {
+    this.interrupt();
+    if (this.#session) await (await this.#session).close();
+  }
+
+  async execute(ctx: RequestContext): Promise<void> {
+    const content = ctx.message.content;
+    const code = typeof content.code === 'string' ? content.code : '';
+    const silent = content.silent === true;
+    if (!silent && content.store_history !== false) this.#count++;
+    const count = this.#count;
+    if (!silent) await ctx.publish('execute_input', { code, execution_count: count });
+    const publish = silent ? async () => {} : ctx.publish;
+
+    if (code.trim() === '') {
+      await ctx.reply('execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload: [] });
+      return;
+    }
+
+    const abort = new AbortController();
+    this.#abort = abort;
+    const shown = new Set<Display>();
+    const pending: Promise<void>[] = [];
+    const show = (d: Display): void => {
+      if (shown.has(d)) return;
+      shown.add(d);
+      pending.push(publish('display_data', displayBundle(d)));
+    };
+    let lastProgress = 0;
+    const onProgress = (p: Parameters<NonNullable<Parameters<HuntSession['execute']>[1]>['onProgress']>[0]): void => {
+      const now = Date.now();
+      if (now - lastProgress < PROGRESS_INTERVAL_MS) return;
+      lastProgress = now;
+      pending.push(publish('stream', { name: 'stderr', text: progressLine(p) + '\n' }));
+    };
+
+    let result: ExecuteResult | undefined;
+    let failure: unknown;
+    try {
+      const session = await this.session();
+      result = await session.execute(code, { sourceName: `cell ${count}`, signal: abort.signal, onProgress, onDisplay: show });
+    } catch (e) {
+      failure = abort.signal.aborted && !isPeregrineError(e) ? abort.signal.reason : e;
+    } finally {
+      if (this.#abort === abort) this.#abort = undefined;
+    }
+    await Promise.all(pending);
+
+    if (result) {
+      for (const d of result.displays) show(d);
+      await Promise.all(pending);
+      if (result.warnings.length > 0) {
+        await publish('stream', { name: 'stderr', text: result.warnings.map((w) => renderErrorText(w)).join('\n') + '\n' });
+      }
+      if (result.summary.length > 0) await publish('display_data', summaryBundle(result.summary));
+      await ctx.reply('execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload: [] });
+      return;
+    }
+
+    if (!isPeregrineError(failure)) this.#log(`internal error in cell ${count}: ${(failure as Error)?.stack ?? String(failure)}`);
+    const error = {
+      ename: isPeregrineError(failure) ? failure.name : 'InternalError',
+      evalue: failure instanceof Error ? failure.message : String(failure),
+      traceback: renderErrorText(failure).split('\n'),
+    };
+    await publish('error', error);
+    await ctx.reply('execute_reply', { status: 'error', execution_count: count, ...error });
+  }
+}

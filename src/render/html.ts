@@ -1,0 +1,48 @@
+/**
+ * HTML renderings for the Jupyter kernel: tables of Displays and the execution summary. Every value is escaped;
+ * cells are formatted by the caller-supplied `formatCell` so the HTML shows exactly what the text twin shows.
+ */
+
+/** Escapes text for HTML element content and double-quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export interface HtmlTableOptions {
+  /** Shown above the table. */
+  readonly title?: string;
+  /** Text form of one cell value. */
+  readonly formatCell: (value: unknown) => string;
+  /** Right-align these column indexes (numbers). */
+  readonly numeric?: ReadonlySet<number>;
+  /** Shown below the table, e.g. "showing 100 of 2,000 rows". */
+  readonly footer?: string;
+  /** Extra CSS class on the table. */
+  readonly className?: string;
+}
+
+/** A `<table>` with a header row; `rows` is consumed once (any iterable). */
+export function renderHtmlTable(columns: readonly string[], rows: Iterable<readonly unknown[]>, options: HtmlTableOptions): string {
+  const out: string[] = [];
+  if (options.title) out.push(`<p><b>${escapeHtml(options.title)}</b></p>`);
+  out.push(`<table class="${escapeHtml(['peregrine-table', options.className].filter(Boolean).join(' '))}">`);
+  out.push('<thead><tr>' + columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('') + '</tr></thead>');
+  out.push('<tbody>');
+  for (const row of rows) {
+    const cells = columns.map((_, i) => {
+      const style = options.numeric?.has(i) ? ' style="text-align:right"' : '';
+      return `<td${style}>${escapeHtml(options.formatCell(row[i]))}</td>`;
+    });
+    out.push(`<tr>${cells.join('')}</tr>`);
+  }
+  out.push('</tbody></table>');
+  if (options.footer) out.push(`<p><i>${escapeHtml(options.footer)}</i></p>`);
+  return out.join('\n');
+}
+
+/** Preformatted text (for displays that have no tabular form). */
+export function renderHtmlPre(text: string): string {
+  return `<pre>${escapeHtml(text)}</pre>`;
+}
