@@ -13,22 +13,10 @@ export interface Span {
 }
 
 export type ComparisonOp =
-  | '='
-  | '!='
-  | '<'
-  | '<='
-  | '>'
-  | '>='
-  | 'IN'
-  | 'LIKE'
-  | 'MATCHES'
-  | 'ISSUBSET'
-  | 'ISSUPERSET'
-  | 'EXISTS';
+  '=' | '!=' | '<' | '<=' | '>' | '>=' | 'IN' | 'LIKE' | 'MATCHES' | 'ISSUBSET' | 'ISSUPERSET' | 'EXISTS';
 
 export type PathStep =
-  | { readonly kind: 'Key'; readonly name: string }
-  | { readonly kind: 'Index'; readonly index: number | '*' };
+  { readonly kind: 'Key'; readonly name: string } | { readonly kind: 'Index'; readonly index: number | '*' };
 
 /** `process:parent_ref.name`, `file:hashes.'SHA-256'`, `network-traffic:extensions.'http-request-ext'.request_method`. */
 export interface ObjectPath {

@@ -1,0 +1,87 @@
+/**
+ * STIX 2.1 patterning: parse, print, visit, match. The public face of `src/stix/`.
+ *
+ * - {@link parsePattern}: pattern text → frozen {@link Pattern} AST (SyntaxError/SemanticError with span + hint).
+ * - {@link parseComparisonExpression}: Kestrel's bare WHERE (`name = 'x' AND pid > 4`) → {@link ComparisonExpr}.
+ * - {@link printPattern}: canonical text; parse(print(x)) equals x modulo spans.
+ * - {@link visit} / {@link dispatch} with `Record<Kind, fn>` tables.
+ * - Matching lives in `./matcher/index.ts` (re-exported here).
+ */
+import type { ComparisonExpr, Pattern } from './ast.ts';
+import { Parser, type ComparisonParseOptions, type ParseOptions } from './parser.ts';
+
+export type * from './ast.ts';
+export type { ParseOptions, ComparisonParseOptions } from './parser.ts';
+export {
+  printPattern,
+  printComparison,
+  printObservation,
+  printLiteral,
+  printPath,
+  printQualifier,
+  quoteString,
+} from './printer.ts';
+export { visit, dispatch } from './visitor.ts';
+export type {
+  KindTable,
+  StixVisitor,
+  ObservationVisitor,
+  ComparisonVisitor,
+  LiteralVisitor,
+  QualifierVisitor,
+} from './visitor.ts';
+export { toSexpr } from './sexpr.ts';
+export { checkTimestamp, timestampMicros } from './timestamp.ts';
+export { stripSpans } from './strip.ts';
+export * from './matcher/index.ts';
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/** Parses a whole STIX pattern such as `[process:name = 'cmd.exe'] FOLLOWEDBY [file:name LIKE '%.ps1']`. */
+export function parsePattern(text: string, options: ParseOptions = {}): Pattern {
+  const p = new Parser(text, options.source ?? '<pattern>', { kestrel: false });
+  return deepFreeze(p.parsePattern());
+}
+
+/**
+ * Parses a comparison expression in Kestrel's bare form (`name = 'x' AND parent_ref.pid > 4`) or STIX form
+ * (`process:name = 'x'`). Paths without `type:` get `defaultType`. Parses `text` from `offset` (default 0) to `end`
+ * (default the end of `text`); spans and error positions are relative to the whole `text`, so pass the whole
+ * huntflow and the clause's offsets to get line:col right. Strings may also be "double-quoted" here.
+ */
+export function parseComparisonExpression(text: string, options: ComparisonParseOptions): ComparisonExpr {
+  const p = new Parser(
+    text,
+    options.source ?? '<where>',
+    { kestrel: true, defaultType: options.defaultType, allowVarRefs: options.allowVarRefs ?? false },
+    options.offset ?? 0,
+    options.end ?? text.length,
+  );
+  return deepFreeze(p.comparisonAll());
+}
+
+/**
+ * Like {@link parseComparisonExpression} but stops at the first token that cannot continue the expression
+ * (e.g. `SORT` in `WHERE pid > 4 SORT BY pid`) instead of failing; returns the expression and the offset where it
+ * ended (exclusive, in `text`).
+ */
+export function parseComparisonPrefix(
+  text: string,
+  options: ComparisonParseOptions,
+): { expr: ComparisonExpr; end: number } {
+  const p = new Parser(
+    text,
+    options.source ?? '<where>',
+    { kestrel: true, defaultType: options.defaultType, allowVarRefs: options.allowVarRefs ?? false },
+    options.offset ?? 0,
+    options.end ?? text.length,
+  );
+  const r = p.comparisonPrefix();
+  return { expr: deepFreeze(r.expr), end: r.end };
+}
