@@ -7,5 +7,6 @@ import type { Command } from 'commander';
 export type RegisterCommand = (program: Command) => void;
 
 import { register as kernel } from './kernel.ts';
+import { register as sysflow } from './sysflow.ts';
 
-export const commands: RegisterCommand[] = [kernel];
+export const commands: RegisterCommand[] = [kernel, sysflow];
