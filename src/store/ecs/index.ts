@@ -1,0 +1,35 @@
+/**
+ * The embedded ECS store — public face.
+ *
+ * Writer API (for `peregrine ingest` and telemetry exporters):
+ *
+ *     const store = await openStore(resolveStorePath(flag), { mode: 'write' });
+ *     try {
+ *       const r = await store.append('container1-sysflow-events', docs); // Iterable or AsyncIterable of ECS objects
+ *       // r.accepted / r.created / r.updated / r.rejected / r.rejections
+ *     } finally {
+ *       await store.close(); // hold the file briefly: readers wait while a writer has it open
+ *     }
+ *
+ * `append(index, docs, { idOf })` gives documents stable ids (default: MD5 of the JSON text), so re-appending the same
+ * documents replaces rather than duplicates. `appendRecords` takes JSON text with file:line origins.
+ */
+export {
+  EcsStore,
+  openStore,
+  withStore,
+  rejectionReason,
+  STORE_SCHEMA_VERSION,
+  type AppendOptions,
+  type AppendProgress,
+  type AppendResult,
+  type IndexInfo,
+  type OpenStoreOptions,
+  type Rejection,
+  type StoreMode,
+  type StoreRecord,
+} from './store.ts';
+export { defaultStorePath, resolveStorePath } from './location.ts';
+export { resolveIndexPattern, indexNameProblem, assertIndexName } from './index-names.ts';
+export { TYPED_COLUMNS, typedColumn, isListKind, quoteIdent, jsonPath, type ColumnKind, type TypedColumn } from './columns.ts';
+export { lockTimeoutMs, readWriterInfo, type WriterInfo } from './lock.ts';
