@@ -1,0 +1,86 @@
+/**
+ * Syntax errors of the huntflow front end: one constructor that turns an offset into a positioned
+ * {@link SyntaxError}, the error codes, and "did you mean" suggestions.
+ */
+import { SyntaxError, spanAt, type PeregrineError } from '../../errors/index.ts';
+
+/** Stable codes of huntflow syntax errors (STIX pattern errors inside WHERE keep the STIX parser's codes). */
+export const HUNT_ERROR_CODES = {
+  unexpected: 'E_HUNT_UNEXPECTED',
+  unknownCommand: 'E_HUNT_UNKNOWN_COMMAND',
+  unterminatedString: 'E_HUNT_UNTERMINATED_STRING',
+  unclosedBracket: 'E_HUNT_UNCLOSED_BRACKET',
+  badTimestamp: 'E_HUNT_BAD_TIMESTAMP',
+  unknownRelation: 'E_HUNT_UNKNOWN_RELATION',
+  badTimeUnit: 'E_HUNT_BAD_TIME_UNIT',
+  badNumber: 'E_HUNT_BAD_NUMBER',
+  emptyAttribute: 'E_HUNT_EMPTY_ATTRIBUTE',
+  missingSource: 'E_HUNT_MISSING_SOURCE',
+  badData: 'E_HUNT_BAD_DATA',
+  badChar: 'E_HUNT_BAD_CHARACTER',
+  badName: 'E_HUNT_BAD_NAME',
+  badWhere: 'E_HUNT_BAD_WHERE',
+} as const;
+
+/** Errors raised because the input stopped too early: more text could make it valid (REPL continuation). */
+const incomplete = new WeakSet<object>();
+
+export function isIncompleteError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && incomplete.has(e);
+}
+
+export interface ErrorContext {
+  readonly source: string;
+  readonly text: string;
+}
+
+export function syntaxError(
+  ctx: ErrorContext,
+  code: string,
+  message: string,
+  offset: number,
+  length: number,
+  hint?: string,
+  options: { incomplete?: boolean } = {},
+): PeregrineError {
+  const e = new SyntaxError(code, message, { span: spanAt(ctx.source, ctx.text, offset, Math.max(1, length)), hint });
+  if (options.incomplete) incomplete.add(e);
+  return e;
+}
+
+/** Marks an error (e.g. one from the STIX parser) as caused by the input ending early. */
+export function markIncomplete<E extends object>(e: E): E {
+  incomplete.add(e);
+  return e;
+}
+
+/** Edit distance with adjacent transpositions (optimal string alignment), small strings only. */
+export function editDistance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= m; i++) {
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[m][n];
+}
+
+/** The closest candidate (case-insensitive) within a distance proportional to its length, if any. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toUpperCase();
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(w, c.toUpperCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  const limit = Math.max(1, Math.floor(w.length / 3));
+  return best !== undefined && bestD <= limit ? best : undefined;
+}

@@ -1,0 +1,166 @@
+/**
+ * On-demand tokenizer for huntflows. Tokens are read lazily from a position because some parts of a statement are
+ * not token-shaped: data source URIs (`file:///a.json,file:///b.json`), file paths, bare ISO timestamps and
+ * attribute paths are scanned raw by the parser with {@link Lexer.scanRaw}. Whitespace (newlines included) and
+ * `#` comments separate tokens; a statement ends where the next one begins, as in Kestrel's grammar.
+ */
+import type { Span } from './ast.ts';
+import { HUNT_ERROR_CODES as C, syntaxError, type ErrorContext } from './diagnostics.ts';
+
+export type TokenKind = 'word' | 'number' | 'string' | 'typed' | 'punct' | 'eof';
+
+export interface Token {
+  readonly kind: TokenKind;
+  /** The text as written (for strings: including quotes and prefix). */
+  readonly text: string;
+  /** word: as written; punct: the symbol; number: digits; string/typed: the unescaped contents. */
+  readonly value: string;
+  /** For `typed` strings: `t`, `h` or `b` (lower case). */
+  readonly prefix?: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+const WORD_START = /[A-Za-z_]/;
+const WORD_RE = /[A-Za-z_][A-Za-z0-9_-]*/y;
+const NUMBER_RE = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const PUNCT2 = new Set(['==', '!=', '<>', '<=', '>=']);
+const PUNCT1 = new Set(['=', '<', '>', '(', ')', '[', ']', '{', '}', ',', '+', '.', ':', '*']);
+
+export class Lexer {
+  /** Offset just after the last consumed token. */
+  pos = 0;
+  private readonly lineStarts: number[] = [0];
+  private cache: Token | undefined;
+  private cachedFrom = -1;
+
+  constructor(
+    readonly text: string,
+    readonly ctx: ErrorContext,
+  ) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  }
+
+  /** STIX-style span (1-based line/col) of `[start, end)`. */
+  span(start: number, end: number): Span {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= start) lo = mid;
+      else hi = mid - 1;
+    }
+    return { start, end, line: lo + 1, col: start - this.lineStarts[lo] + 1 };
+  }
+
+  /** First offset at or after `from` that is not whitespace or inside a `#` comment. */
+  skipTrivia(from: number): number {
+    const s = this.text;
+    let i = from;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff) i++;
+      else if (c === 35) {
+        while (i < s.length && s.charCodeAt(i) !== 10) i++;
+      } else return i;
+    }
+  }
+
+  peek(): Token {
+    if (this.cache !== undefined && this.cachedFrom === this.pos) return this.cache;
+    const t = this.tokenAt(this.pos);
+    this.cache = t;
+    this.cachedFrom = this.pos;
+    return t;
+  }
+
+  /** The token after `t` (t must be a token of this lexer). */
+  peekAfter(t: Token): Token {
+    return this.tokenAt(t.end);
+  }
+
+  next(): Token {
+    const t = this.peek();
+    this.pos = t.end;
+    return t;
+  }
+
+  /** Reads the token starting at the first non-trivia offset at or after `from`. */
+  tokenAt(from: number): Token {
+    const s = this.text;
+    const i = this.skipTrivia(from);
+    if (i >= s.length) return { kind: 'eof', text: '', value: '', start: s.length, end: s.length };
+    const c = s[i];
+    if (c === "'" || c === '"') return this.stringAt(i, i, undefined);
+    if (WORD_START.test(c)) {
+      const q = s[i + 1];
+      if ((q === "'" || q === '"') && 'tThHbB'.includes(c)) return this.stringAt(i, i + 1, c.toLowerCase());
+      WORD_RE.lastIndex = i;
+      const m = WORD_RE.exec(s)!;
+      return { kind: 'word', text: m[0], value: m[0], start: i, end: i + m[0].length };
+    }
+    if ((c >= '0' && c <= '9') || (c === '-' && /\d/.test(s[i + 1] ?? ''))) {
+      NUMBER_RE.lastIndex = i;
+      const m = NUMBER_RE.exec(s)!;
+      return { kind: 'number', text: m[0], value: m[0], start: i, end: i + m[0].length };
+    }
+    const two = s.slice(i, i + 2);
+    if (PUNCT2.has(two)) return { kind: 'punct', text: two, value: two, start: i, end: i + 2 };
+    if (PUNCT1.has(c)) return { kind: 'punct', text: c, value: c, start: i, end: i + 1 };
+    const cp = s.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    throw syntaxError(this.ctx, C.badChar, `unexpected character '${ch}'`, i, ch.length, 'remove it, or put it inside quotes');
+  }
+
+  /** A quoted string starting at `quoteAt` (the token starts at `start`, before any t/h/b prefix). */
+  private stringAt(start: number, quoteAt: number, prefix: string | undefined): Token {
+    const s = this.text;
+    const q = s[quoteAt];
+    let out = '';
+    let i = quoteAt + 1;
+    while (i < s.length) {
+      const c = s[i];
+      if (c === '\\' && i + 1 < s.length && s[i + 1] !== '\n') {
+        out += s[i + 1];
+        i += 2;
+        continue;
+      }
+      if (c === q) {
+        const text = s.slice(start, i + 1);
+        return prefix === undefined
+          ? { kind: 'string', text, value: out, start, end: i + 1 }
+          : { kind: 'typed', text, value: out, prefix, start, end: i + 1 };
+      }
+      if (c === '\n') break;
+      out += c;
+      i++;
+    }
+    const atEnd = this.skipTrivia(i) >= s.length;
+    throw syntaxError(
+      this.ctx,
+      C.unterminatedString,
+      'unterminated string: no closing quote on this line',
+      quoteAt,
+      1,
+      `close it with ${q} (a string cannot span lines; escape a quote inside it as \\${q})`,
+      { incomplete: atEnd },
+    );
+  }
+
+  /**
+   * Matches a sticky regular expression at the first non-trivia offset at or after the current position, without
+   * consuming. Returns the match text and where it starts, or undefined.
+   */
+  scanRaw(re: RegExp): { text: string; start: number; end: number } | undefined {
+    const i = this.skipTrivia(this.pos);
+    re.lastIndex = i;
+    const m = re.exec(this.text);
+    if (!m || m[0].length === 0) return undefined;
+    return { text: m[0], start: i, end: i + m[0].length };
+  }
+
+  /** Moves the position to `end` (after a raw scan). */
+  advanceTo(end: number): void {
+    this.pos = end;
+  }
+}
