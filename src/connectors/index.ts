@@ -1,0 +1,10 @@
+/**
+ * Registers every connector with the registry. Import this module once (the CLI and the runtime do) before calling
+ * `openSource`. Each connector adds its own import and `registerConnector` line here.
+ */
+import { registerConnector } from './registry.ts';
+import { bundleConnector } from './bundle/index.ts';
+
+registerConnector(bundleConnector);
+
+export { openSource, listConnectors, getConnector, registerConnector } from './registry.ts';
