@@ -1,0 +1,179 @@
+/**
+ * One STIX comparison → DSL, through the field map: the comparison is tried on every ECS field the object path maps
+ * to (OR), each field with its value transform. A `Record<Op, fn>` table gives each operator's leaf query.
+ */
+import { MappingError, spanAt } from '../../errors/index.ts';
+import { requireFields, type EcsFieldRef, type FieldMapData } from '../../mapping/index.ts';
+import type { Comparison, ComparisonOp, Literal } from '../../stix/ast.ts';
+import {
+  and,
+  exists,
+  matchNone,
+  not,
+  or,
+  range,
+  regexp,
+  term,
+  terms,
+  wildcard,
+  type DslQuery,
+  type Scalar,
+} from './dsl.ts';
+import { escapeRegexp, likeToRegexp, likeToWildcard, pcreToLucene } from './lucene-text.ts';
+
+/** Hooks a dialect or a profile may override (Kysely-style: the walk is shared, the leaves are not). */
+export interface ElasticHooks {
+  /** Rename an ECS field for a given index layout (default: identity). */
+  readonly fieldName?: (field: string) => string;
+}
+
+/** What the compiler could not push down exactly; EXPLAIN lists it and the connector evaluates it locally. */
+export interface CompileNotes {
+  readonly notes: string[];
+  /** True when the DSL is a superset of the answer and results must be filtered with the STIX matcher. */
+  localFilter: boolean;
+}
+
+interface Ctx {
+  readonly map: FieldMapData;
+  readonly hooks: ElasticHooks;
+  readonly notes: CompileNotes;
+  readonly c: Comparison;
+}
+
+function scalar(lit: Literal, c: Comparison): Scalar {
+  switch (lit.kind) {
+    case 'String':
+    case 'Timestamp':
+    case 'Hex':
+    case 'Binary':
+      return lit.value;
+    case 'Int':
+    case 'Float':
+      return lit.value;
+    case 'Bool':
+      return lit.value;
+    case 'List':
+    case 'VarRef':
+      throw new MappingError(
+        'E_ELASTIC_VALUE',
+        `${c.op} does not take a ${lit.kind === 'List' ? 'list' : 'variable reference'} here`,
+        {
+          hint:
+            lit.kind === 'VarRef'
+              ? 'variable references are resolved by the hunt runtime before a query reaches a data source'
+              : undefined,
+        },
+      );
+  }
+}
+
+function listValues(c: Comparison): Scalar[] {
+  const v = c.value;
+  if (!v) return [];
+  if (v.kind === 'List') return v.values.map((x) => scalar(x, c));
+  return [scalar(v, c)];
+}
+
+/** The regexp body matching a whole ECS value whose basename/dirname matches `body`. */
+function wrapTransform(f: EcsFieldRef, body: string, rootDir = false): string {
+  const sep = '[/\\\\]';
+  if (f.transform === 'basename') return `(.*${sep})?(${body})`;
+  // dirname: the directory, a separator, one last component; a root directory (`/`, `C:\`) ends with its separator
+  return rootDir ? `(${body})[^/\\\\]+` : `(${body})${sep}[^/\\\\]+`;
+}
+
+const endsWithSep = (v: unknown): boolean => typeof v === 'string' && /[/\\]$/.test(v);
+
+type OpFn = (field: string, f: EcsFieldRef, ctx: Ctx) => DslQuery;
+
+function value(ctx: Ctx): Scalar {
+  if (!ctx.c.value) throw new MappingError('E_ELASTIC_VALUE', `${ctx.c.op} needs a value`);
+  return scalar(ctx.c.value, ctx.c);
+}
+
+function overFetch(field: string, ctx: Ctx, why: string): DslQuery {
+  ctx.notes.localFilter = true;
+  ctx.notes.notes.push(`${why}: searched as "${field} exists" and filtered locally`);
+  return exists(field);
+}
+
+const OPS: Record<ComparisonOp, OpFn> = {
+  '=': (field, f, ctx) => {
+    const v = value(ctx);
+    if (!f.transform) return term(field, v);
+    return regexp(field, wrapTransform(f, escapeRegexp(String(v)), endsWithSep(v)));
+  },
+  '!=': (field, f, ctx) => and([exists(field), not(OPS['='](field, f, ctx))]),
+  '<': (field, f, ctx) =>
+    f.transform ? overFetch(field, ctx, `< on ${f.transform}(${field})`) : range(field, { lt: value(ctx) }),
+  '<=': (field, f, ctx) =>
+    f.transform ? overFetch(field, ctx, `<= on ${f.transform}(${field})`) : range(field, { lte: value(ctx) }),
+  '>': (field, f, ctx) =>
+    f.transform ? overFetch(field, ctx, `> on ${f.transform}(${field})`) : range(field, { gt: value(ctx) }),
+  '>=': (field, f, ctx) =>
+    f.transform ? overFetch(field, ctx, `>= on ${f.transform}(${field})`) : range(field, { gte: value(ctx) }),
+  IN: (field, f, ctx) => {
+    const vs = listValues(ctx.c);
+    if (vs.length === 0) return matchNone();
+    if (!f.transform) return vs.length === 1 ? term(field, vs[0]) : terms(field, vs);
+    if (f.transform === 'dirname' && vs.some(endsWithSep)) {
+      return or(vs.map((v) => regexp(field, wrapTransform(f, escapeRegexp(String(v)), endsWithSep(v)))));
+    }
+    return regexp(field, wrapTransform(f, vs.map((v) => escapeRegexp(String(v))).join('|')));
+  },
+  LIKE: (field, f, ctx) => {
+    const v = String(value(ctx));
+    if (!f.transform) return wildcard(field, likeToWildcard(v));
+    return regexp(field, wrapTransform(f, likeToRegexp(v)));
+  },
+  MATCHES: (field, f, ctx) => {
+    const v = String(value(ctx));
+    const body = pcreToLucene(v);
+    if (body === undefined)
+      return overFetch(field, ctx, `MATCHES '${v}' uses PCRE features Lucene regexps lack`);
+    if (!f.transform) return regexp(field, body);
+    return regexp(field, wrapTransform(f, body));
+  },
+  // an address field is a subset of a CIDR: `term` on an ip field takes CIDR notation
+  ISSUBSET: (field, f, ctx) =>
+    f.transform ? overFetch(field, ctx, `ISSUBSET on ${f.transform}(${field})`) : term(field, value(ctx)),
+  // a single address is a superset of a CIDR only when the CIDR is that one address
+  ISSUPERSET: (field, f, ctx) => {
+    const v = String(value(ctx));
+    const m = /^(.*)\/(\d+)$/.exec(v);
+    const single = !m || (m[1].includes(':') ? m[2] === '128' : m[2] === '32');
+    if (!single) {
+      ctx.notes.notes.push(
+        `ISSUPERSET '${v}': address fields hold single addresses, none is a superset of a wider network`,
+      );
+      return matchNone();
+    }
+    return term(field, m ? m[1] : v);
+  },
+  EXISTS: (field) => exists(field),
+};
+
+/** Compiles one comparison against every ECS field its object path maps to. */
+export function compileComparison(
+  c: Comparison,
+  map: FieldMapData,
+  hooks: ElasticHooks,
+  notes: CompileNotes,
+  text?: string,
+): DslQuery {
+  let fields;
+  try {
+    fields = requireFields(map, c.path);
+  } catch (e) {
+    if (e instanceof MappingError && text !== undefined && !e.span) {
+      throw e.withSpan(spanAt('<pattern>', text, c.path.span.start, c.path.span.end - c.path.span.start));
+    }
+    throw e;
+  }
+  const ctx: Ctx = { map, hooks, notes, c };
+  const rename = hooks.fieldName ?? ((f: string) => f);
+  const fn = OPS[c.op];
+  const q = or(fields.map((f) => fn(rename(f.field), f, ctx)));
+  return c.negated ? not(q) : q;
+}

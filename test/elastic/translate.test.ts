@@ -1,0 +1,45 @@
+/**
+ * Fixture cases `test/cases/elastic/*.txt`: a STIX pattern (optionally preceded by a `-- {json options}` line with
+ * `entityType`, `timeRange`, `defaultWindowMinutes`) ==> the compiled plan: local evaluation mode, notes, DSL.
+ * "Now" is pinned to 2024-01-01T00:00:00Z.
+ */
+import { runCases } from '../support/fixtures.ts';
+import { compileElastic } from '../../src/backends/elastic/index.ts';
+import { parsePattern } from '../../src/stix/index.ts';
+import { renderErrorText } from '../../src/render/error.ts';
+
+const NOW = new Date('2024-01-01T00:00:00Z');
+
+/** JSON with small values on one line, for readable expectations. */
+function compact(v: unknown, indent = ''): string {
+  const flat = JSON.stringify(v);
+  if (flat.length + indent.length <= 100 || v === null || typeof v !== 'object') return flat;
+  const inner = indent + '  ';
+  if (Array.isArray(v)) return `[\n${v.map((x) => inner + compact(x, inner)).join(',\n')}\n${indent}]`;
+  const entries = Object.entries(v as Record<string, unknown>);
+  return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${compact(x, inner)}`).join(',\n')}\n${indent}}`;
+}
+
+runCases('test/cases/elastic', (input) => {
+  let text = input;
+  let opts: {
+    entityType?: string;
+    timeRange?: { start: string; stop: string };
+    defaultWindowMinutes?: number;
+  } = {};
+  const m = /^-- (\{.*\})\n/.exec(text);
+  if (m) {
+    opts = JSON.parse(m[1]);
+    text = text.slice(m[0].length);
+  }
+  try {
+    const pattern = text.trim() === '' ? null : parsePattern(text.trim());
+    const plan = compileElastic(
+      { entityType: opts.entityType ?? 'process', pattern, timeRange: opts.timeRange },
+      { now: NOW, defaultWindowMinutes: opts.defaultWindowMinutes ?? 0 },
+    );
+    return [`local: ${plan.local}`, ...plan.notes.map((n) => `note: ${n}`), compact(plan.query)].join('\n');
+  } catch (e) {
+    return `error: ${renderErrorText(e).split('\n')[0]}`;
+  }
+});
