@@ -1,0 +1,209 @@
+/**
+ * Streams the observations of one STIX bundle location (a file or an http(s) URL): bytes → {@link BundleScanner}
+ * → one `JSON.parse` per element → STIX 2.0 observations. STIX 2.0 bundles stream in constant memory. STIX 2.1
+ * bundles keep their SCOs (and observed-data whose SCOs have not been seen yet) until the end, because an
+ * observed-data may come before the objects it references.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConnectorError, InputError } from '../../errors/index.ts';
+import type { Observation, StixObject } from '../types.ts';
+import { BundleScanner, ScanError } from './json-scanner.ts';
+import { locateJsonError, positionIn } from './json-locate.ts';
+import {
+  convertObservedData,
+  forEachRef,
+  isSco,
+  normaliseObservation,
+  orphanObservation,
+  refsKnown,
+} from './stix21.ts';
+
+export type BundleLocation =
+  | { readonly kind: 'file'; readonly uri: string; readonly path: string }
+  | { readonly kind: 'http'; readonly uri: string; readonly url: string };
+
+/** Parses one URI of a bundle source: `file://…`, `http(s)://…` or a bare path (relative to the working dir). */
+export function parseLocation(uri: string): BundleLocation {
+  const u = uri.trim();
+  if (/^https?:\/\//i.test(u)) return { kind: 'http', uri: u, url: u };
+  if (/^file:\/\//i.test(u)) {
+    const rest = u.slice('file://'.length);
+    // file:///abs/path and file://localhost/abs/path are URLs; file://relative/path is taken as a relative path.
+    if (rest.startsWith('/') || rest.toLowerCase().startsWith('localhost/')) {
+      return { kind: 'file', uri: u, path: fileURLToPath(u.replace(/^file:\/\/localhost\//i, 'file:///')) };
+    }
+    return { kind: 'file', uri: u, path: resolve(decodeURIComponent(rest)) };
+  }
+  return { kind: 'file', uri: u, path: isAbsolute(u) ? u : resolve(u) };
+}
+
+/** Throws a positioned InputError when a file location does not exist or is not a file. */
+export function checkLocation(loc: BundleLocation): void {
+  if (loc.kind !== 'file') return;
+  let st;
+  try {
+    st = statSync(loc.path);
+  } catch {
+    throw new InputError('E_BUNDLE_NOT_FOUND', `bundle file not found: ${loc.path}`, {
+      hint: isAbsolute(loc.uri)
+        ? 'check the path'
+        : loc.uri === loc.path || !loc.uri.startsWith('file:')
+          ? `relative paths are resolved from ${process.cwd()}; check the name or give an absolute path`
+          : `${loc.uri} names ${loc.path}; check the path (file:///absolute/path for an absolute one)`,
+    });
+  }
+  if (!st.isFile()) {
+    throw new InputError('E_BUNDLE_NOT_FOUND', `not a file: ${loc.path}`, {
+      hint: 'give the path of a STIX bundle (.json) file',
+    });
+  }
+}
+
+async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } finally {
+    stream.destroy();
+  }
+}
+
+async function* httpChunks(url: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal });
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    throw new ConnectorError('E_BUNDLE_HTTP', `cannot fetch ${url}: ${(e as Error).message}`, {
+      hint: 'check the URL and that the server is reachable',
+      cause: e,
+    });
+  }
+  if (!res.ok || !res.body) {
+    await res.body?.cancel();
+    throw new ConnectorError(
+      'E_BUNDLE_HTTP',
+      `fetching ${url} failed: HTTP ${res.status} ${res.statusText}`.trim(),
+      {
+        hint:
+          res.status === 404
+            ? 'the server has no bundle at this URL'
+            : 'the server refused to send the bundle',
+      },
+    );
+  }
+  const reader = res.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+function sourceName(loc: BundleLocation): string {
+  return loc.kind === 'file' ? loc.path : loc.url;
+}
+
+function inputError(loc: BundleLocation, e: ScanError): InputError {
+  const name = sourceName(loc);
+  return new InputError(
+    e.code,
+    `${e.code === 'E_NOT_A_BUNDLE' ? 'not a STIX bundle' : 'malformed JSON in bundle'}: ${e.message}`,
+    {
+      span: { source: name, line: e.line, col: e.col, offset: 0 },
+      hint:
+        e.hint ??
+        (e.code === 'E_NOT_A_BUNDLE'
+          ? 'a bundle is {"type": "bundle", "objects": [ … ]}'
+          : 'fix the JSON at this position'),
+    },
+  );
+}
+
+function notABundle(loc: BundleLocation, scanner: BundleScanner): InputError {
+  const type = scanner.top.type;
+  const keys = Object.keys(scanner.top);
+  let found: string;
+  if (typeof type === 'string' && type !== 'bundle' && typeof scanner.top.id === 'string') {
+    found = `a single "${type}" object (${scanner.top.id as string})`;
+  } else if (keys.length > 0) {
+    found = `a JSON object with ${keys.map((k) => `"${k}"`).join(', ')} but no "objects" array`;
+  } else {
+    found = 'an empty JSON object';
+  }
+  return new InputError('E_NOT_A_BUNDLE', `not a STIX bundle: ${sourceName(loc)} holds ${found}`, {
+    span: { source: sourceName(loc), line: 1, col: 1, offset: 0 },
+    hint:
+      typeof type === 'string' && type === 'observed-data'
+        ? 'wrap it in a bundle: {"type": "bundle", "objects": [ … ]}'
+        : 'a bundle is {"type": "bundle", "objects": [ … ]} with observed-data (STIX 2.0) or SCOs + observed-data (STIX 2.1)',
+  });
+}
+
+/** Streams the observations of one bundle location. */
+export async function* readBundle(loc: BundleLocation, signal?: AbortSignal): AsyncGenerator<Observation> {
+  checkLocation(loc);
+  const scanner = new BundleScanner();
+  const chunks = loc.kind === 'file' ? fileChunks(loc.path) : httpChunks(loc.url, signal);
+  // STIX 2.1 state
+  const scos = new Map<string, StixObject>();
+  const pending: StixObject[] = [];
+  const covered = new Set<string>();
+  const refTargets = new Set<string>();
+
+  for await (const chunk of chunks) {
+    let elements;
+    try {
+      elements = scanner.feed(chunk);
+    } catch (e) {
+      if (e instanceof ScanError) throw inputError(loc, e);
+      throw e;
+    }
+    for (const el of elements) {
+      let obj: StixObject;
+      try {
+        obj = JSON.parse(el.text) as StixObject;
+      } catch {
+        const p = locateJsonError(el.text);
+        const at = positionIn(el.text, p.offset, el.line, el.col);
+        throw inputError(loc, new ScanError(`${p.message} in objects[${el.index}]`, at.line, at.col));
+      }
+      const type = obj.type;
+      if (type === 'observed-data') {
+        if (obj.objects && typeof obj.objects === 'object') {
+          yield normaliseObservation(obj);
+        } else if (Array.isArray(obj.object_refs)) {
+          if (refsKnown(obj.object_refs as unknown[], scos)) yield convertObservedData(obj, scos, covered);
+          else pending.push(obj);
+        }
+      } else if (typeof type === 'string' && isSco(obj)) {
+        scos.set(obj.id as string, obj);
+        forEachRef(obj, (r) => refTargets.add(r));
+      }
+    }
+  }
+  try {
+    scanner.end();
+  } catch (e) {
+    if (e instanceof ScanError) throw inputError(loc, e);
+    throw e;
+  }
+  if (!scanner.sawObjects) throw notABundle(loc, scanner);
+
+  for (const od of pending) yield convertObservedData(od, scos, covered);
+  pending.length = 0;
+  if (scos.size === 0) return;
+  // SCOs no observed-data reaches: roots (referenced by no other SCO) first, then whatever is left (cycles).
+  for (const id of scos.keys()) {
+    if (!covered.has(id) && !refTargets.has(id)) yield orphanObservation(id, scos, covered);
+  }
+  for (const id of scos.keys()) {
+    if (!covered.has(id)) yield orphanObservation(id, scos, covered);
+  }
+}
