@@ -1,0 +1,261 @@
+/**
+ * The policy engine: compiled rules and drop filters, evaluated per resolved event.
+ *
+ * Per sf-processor: drop filters run first — a record any enabled filter matches is dropped and no rule sees it;
+ * then every enabled rule whose prefilter admits the record type (`sf.type`) and whose condition holds matches.
+ * In `alert` mode a record is emitted only when some rule matched (an alert); in `enrich` mode every record that was
+ * not dropped is emitted, carrying the names and tags of the rules it matched. Rule priorities are normalised to
+ * low/medium/high the way sf-processor maps Falco's levels (emergency/alert/critical/error → high, warning → medium,
+ * notice/info/informational/debug → low); `mitre:Txxxx` (and Falco's bare `Txxxx`) tags become techniques with
+ * their ATT&CK names.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError } from '../../../errors/index.ts';
+import { SF_TYPE, type ResolvedEvent } from '../records.ts';
+import type { LoadProblem, PolicyFile, Span } from './ast.ts';
+import { techniqueIdOfTag, techniqueName } from './attack.ts';
+import { buildCatalog } from './catalog.ts';
+import { ConditionCompiler, type CompileOptions, type PolicyNote, type Pred } from './compile.ts';
+import { readPolicyFile } from './reader.ts';
+
+export type Severity = 'low' | 'medium' | 'high';
+export type PolicyMode = 'alert' | 'enrich';
+
+/** A policy file's text and where it came from. */
+export interface PolicySource {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface TechniqueRef {
+  readonly id: string;
+  /** ATT&CK v18 name; undefined when the id is not in the table. */
+  readonly name: string | undefined;
+}
+
+/** What a match reports about its rule (one frozen object per rule, shared by all its matches). */
+export interface RuleInfo {
+  readonly name: string;
+  readonly desc: string;
+  readonly priority: Severity;
+  /** The priority as written in the file (`medium`, `WARNING`, …). */
+  readonly priorityLabel: string;
+  readonly tags: readonly string[];
+  readonly techniques: readonly TechniqueRef[];
+  readonly actions: readonly string[];
+  /** Record types the rule applies to; empty = all. */
+  readonly prefilter: readonly string[];
+  readonly source: string;
+  readonly span: Span;
+}
+
+export interface PolicyResult {
+  readonly matches: readonly RuleInfo[];
+  readonly dropped: boolean;
+  /** Name of the drop filter that dropped the record. */
+  readonly droppedBy?: string;
+}
+
+/** A rule left out because its condition needs Falco fields (or operators) SysFlow cannot supply. */
+export interface UnmappableRule {
+  readonly rule: string;
+  readonly source: string;
+  readonly span: Span;
+  readonly fields: readonly string[];
+}
+
+export interface EngineOptions extends CompileOptions {
+  readonly mode?: PolicyMode;
+}
+
+export interface EngineCounts {
+  readonly files: number;
+  readonly rules: number;
+  readonly macros: number;
+  readonly lists: number;
+  readonly filters: number;
+  /** Rules compiled and enabled. */
+  readonly active: number;
+  readonly disabled: number;
+  readonly unmappable: number;
+}
+
+const RECORD_TYPES = Object.values(SF_TYPE);
+const NO_MATCH: PolicyResult = Object.freeze({ matches: Object.freeze([]) as readonly RuleInfo[], dropped: false });
+
+export function normalisePriority(label: string): Severity | undefined {
+  switch (label.trim().toLowerCase()) {
+    case 'high':
+    case 'emergency':
+    case 'alert':
+    case 'critical':
+    case 'error':
+      return 'high';
+    case 'medium':
+    case 'warning':
+      return 'medium';
+    case 'low':
+    case 'notice':
+    case 'info':
+    case 'informational':
+    case 'debug':
+      return 'low';
+    default:
+      return undefined;
+  }
+}
+
+interface CompiledRule {
+  readonly info: RuleInfo;
+  readonly pred: Pred;
+}
+
+export class PolicyEngine {
+  readonly mode: PolicyMode;
+  readonly rules: readonly RuleInfo[];
+  readonly filters: readonly string[];
+  readonly unmappable: readonly UnmappableRule[];
+  /** Compile-time findings: unknown attributes, undefined macros, … (the engine still runs). */
+  readonly notes: readonly PolicyNote[];
+  /** Reader findings: declarations that could not be read. */
+  readonly problems: readonly (LoadProblem & { source: string })[];
+  readonly counts: EngineCounts;
+  private readonly filterPreds: readonly { name: string; pred: Pred }[];
+  private readonly byType: ReadonlyMap<string, readonly CompiledRule[]>;
+
+  constructor(files: readonly PolicyFile[], options: EngineOptions = {}) {
+    this.mode = options.mode ?? 'alert';
+    const catalog = buildCatalog(files);
+    const compiler = new ConditionCompiler(catalog, options);
+    const problems: (LoadProblem & { source: string })[] = [];
+    for (const f of files) for (const p of f.problems) problems.push({ ...p, source: f.source });
+    const notes: PolicyNote[] = [];
+    const unmappable: UnmappableRule[] = [];
+    const compiled: CompiledRule[] = [];
+    let disabled = 0;
+    for (const { decl, source } of catalog.rules) {
+      const c = compiler.compile(decl.condition.root, source);
+      if (c.unmappable.length > 0) {
+        unmappable.push({ rule: decl.name, source, span: decl.span, fields: c.unmappable });
+        continue;
+      }
+      if (!decl.enabled) {
+        disabled++;
+        continue;
+      }
+      let priority = normalisePriority(decl.priority);
+      if (!priority) {
+        notes.push({
+          severity: 'warning',
+          code: 'W_PRIORITY',
+          message: decl.priority ? `unknown priority '${decl.priority}' of rule '${decl.name}'; using low` : `rule '${decl.name}' has no priority; using low`,
+          source,
+          span: decl.span,
+        });
+        priority = 'low';
+      }
+      const techniques = decl.tags
+        .map(techniqueIdOfTag)
+        .filter((t): t is string => t !== undefined)
+        .map((id) => Object.freeze({ id, name: techniqueName(id) }));
+      const info: RuleInfo = Object.freeze({
+        name: decl.name,
+        desc: decl.desc,
+        priority,
+        priorityLabel: decl.priority,
+        tags: decl.tags,
+        techniques: Object.freeze(techniques),
+        actions: decl.actions,
+        prefilter: decl.prefilter,
+        source,
+        span: decl.span,
+      });
+      compiled.push({ info, pred: c.pred });
+    }
+    const filterPreds: { name: string; pred: Pred }[] = [];
+    for (const { decl, source } of catalog.filters) {
+      const c = compiler.compile(decl.condition.root, source);
+      if (c.unmappable.length > 0) {
+        unmappable.push({ rule: decl.name, source, span: decl.span, fields: c.unmappable });
+        continue;
+      }
+      if (decl.enabled) filterPreds.push({ name: decl.name, pred: c.pred });
+    }
+    const byType = new Map<string, CompiledRule[]>();
+    for (const t of RECORD_TYPES) {
+      byType.set(
+        t,
+        compiled.filter((r) => r.info.prefilter.length === 0 || r.info.prefilter.includes(t)),
+      );
+    }
+    this.rules = Object.freeze(compiled.map((r) => r.info));
+    this.filters = Object.freeze(filterPreds.map((f) => f.name));
+    this.filterPreds = filterPreds;
+    this.byType = byType;
+    this.unmappable = Object.freeze(unmappable);
+    this.notes = Object.freeze([...compiler.notes, ...notes]);
+    this.problems = Object.freeze(problems);
+    this.counts = Object.freeze({
+      files: files.length,
+      rules: catalog.rules.length,
+      macros: files.reduce((n, f) => n + f.decls.filter((d) => d.kind === 'macro').length, 0),
+      lists: files.reduce((n, f) => n + f.decls.filter((d) => d.kind === 'list').length, 0),
+      filters: catalog.filters.length,
+      active: compiled.length,
+      disabled,
+      unmappable: unmappable.length,
+    });
+  }
+
+  /** Runs the drop filters, then the rules, on one event. Never throws; allocates only when a rule matches. */
+  evaluate(ev: ResolvedEvent): PolicyResult {
+    const fs = this.filterPreds;
+    for (let i = 0; i < fs.length; i++) {
+      if (fs[i].pred(ev)) return { matches: NO_MATCH.matches, dropped: true, droppedBy: fs[i].name };
+    }
+    const rules = this.byType.get(SF_TYPE[ev.record.kind]);
+    if (!rules) return NO_MATCH;
+    let out: RuleInfo[] | undefined;
+    for (let i = 0; i < rules.length; i++) {
+      if (rules[i].pred(ev)) (out ??= []).push(rules[i].info);
+    }
+    return out ? { matches: out, dropped: false } : NO_MATCH;
+  }
+
+  /** Whether the processor passes the record on: alert mode → it matched a rule; enrich mode → it was not dropped. */
+  emits(result: PolicyResult): boolean {
+    return !result.dropped && (this.mode === 'enrich' || result.matches.length > 0);
+  }
+}
+
+/** Parses and compiles policy files into an engine. Files are read with {@link readPolicyFile}; nothing throws. */
+export function compilePolicies(sources: readonly (PolicySource | PolicyFile)[], options: EngineOptions = {}): PolicyEngine {
+  const files = sources.map((s) => ('kind' in s ? s : readPolicyFile(s.path, s.text)));
+  return new PolicyEngine(files, options);
+}
+
+/** Reads policy files; a directory contributes its `*.yaml`/`*.yml` files (recursively, sorted by path). */
+export async function loadPolicySources(paths: readonly string[]): Promise<PolicySource[]> {
+  const out: PolicySource[] = [];
+  const visit = async (p: string): Promise<void> => {
+    let st;
+    try {
+      st = await stat(p);
+    } catch (err) {
+      throw new InputError('E_POLICY_FILE', `cannot read policy ${p}: ${(err as Error).message}`, { hint: 'give a policy file or a directory of *.yaml files', cause: err });
+    }
+    if (st.isDirectory()) {
+      const names = (await readdir(p)).sort();
+      for (const n of names) {
+        const child = join(p, n);
+        const cst = await stat(child);
+        if (cst.isDirectory() || /\.ya?ml$/i.test(n)) await visit(child);
+      }
+      return;
+    }
+    out.push({ path: p, text: await readFile(p, 'utf8') });
+  };
+  for (const p of paths) await visit(p);
+  return out;
+}
