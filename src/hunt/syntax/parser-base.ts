@@ -44,7 +44,11 @@ export class ParserBase {
     return `'${t.text.length > 40 ? t.text.slice(0, 37) + '...' : t.text}'`;
   }
 
-  unexpected(what: string, hint?: string, t: Token = this.lex.peek()): PeregrineError {
+  unexpected(what: string, hint?: string, t: Token | undefined = this.peekLoose()): PeregrineError {
+    if (!t) {
+      const i = this.lex.skipTrivia(this.lex.pos);
+      return this.err(C.unexpected, `expected ${what}, found '${this.text[i]}'`, { start: i, end: i + 1 }, hint);
+    }
     return this.err(C.unexpected, `expected ${what}, found ${this.describe(t)}`, t, hint);
   }
 
@@ -71,7 +75,8 @@ export class ParserBase {
   /** True if the next token is keyword `kw` (any case); records it as an expectation. */
   at(kw: string): boolean {
     this.note({ kind: 'keyword', words: [kw] });
-    return this.isWord(this.lex.peek(), kw);
+    const t = this.peekLoose();
+    return t !== undefined && this.isWord(t, kw);
   }
 
   accept(kw: string): Token | undefined {
@@ -86,8 +91,8 @@ export class ParserBase {
 
   atPunct(p: string): boolean {
     this.note({ kind: 'punct', text: p });
-    const t = this.lex.peek();
-    return t.kind === 'punct' && t.value === p;
+    const t = this.peekLoose();
+    return t !== undefined && t.kind === 'punct' && t.value === p;
   }
 
   acceptPunct(p: string): Token | undefined {

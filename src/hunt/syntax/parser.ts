@@ -142,9 +142,14 @@ export class HuntParser extends ParserBase {
     }
     if (COMMAND_SET.has(kw)) return this.command(kw as Command, output, start);
     const after = this.lex.peekAfter(t);
+    if (after.kind === 'word' && !this.startsStatement(after) && !CLAUSES.Assign!.includes(after.value.toUpperCase())) {
+      // `x = FIDN process …`: a misspelt command rather than a variable followed by junk
+      const guess = closest(kw, [...COMMANDS, ...TRANSFORMS]);
+      if (guess) throw this.err(C.unknownCommand, `unknown command '${t.value}'`, t, `did you mean ${guess}?`);
+    }
     if (after.kind === 'punct' && after.value === '+') {
       const inputs = [this.variable()];
-      while (this.acceptPunct('+')) inputs.push(this.variable('a variable after +'));
+      while (this.acceptPunct('+')) inputs.push(this.variable('a variable after +', 'merge is a + b [+ c …]'));
       const merge: Merge = { kind: 'Merge', output, inputs, span: this.spanFrom(start) };
       return merge;
     }

@@ -50,7 +50,7 @@ function isPatternStart(p: ParserBase, t: Token): boolean {
 function bareWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
   const end = scanCondition(p, wc, false);
   const expr = callStix(p, () =>
-    parseComparisonExpression(p.text, {
+    parseComparisonExpression(stixText(p, first.start, end), {
       source: p.ctx.source,
       defaultType: wc.entityType ?? '',
       offset: first.start,
@@ -223,7 +223,13 @@ function stixWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
       }
       // let the STIX parser describe what is wrong inside
       callStix(p, () =>
-        parseComparisonExpression(p.text, { source: p.ctx.source, defaultType: wc.entityType ?? '', offset: innerStart, end, allowVarRefs: true }),
+        parseComparisonExpression(stixText(p, innerStart, end), {
+          source: p.ctx.source,
+          defaultType: wc.entityType ?? '',
+          offset: innerStart,
+          end,
+          allowVarRefs: true,
+        }),
       );
       throw p.err(C.badWhere, `expected ']' to close the pattern, found ${p.describe(close)}`, close, "close the pattern with ']'");
     }
@@ -236,7 +242,13 @@ function stixWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
         throw p.err(C.badWhere, 'empty pattern', { start: first.start, end: close.end }, whereHint(wc));
       }
       const expr = callStix(p, () =>
-        parseComparisonExpression(p.text, { source: p.ctx.source, defaultType: wc.entityType ?? '', offset: innerStart, end, allowVarRefs: true }),
+        parseComparisonExpression(stixText(p, innerStart, end), {
+          source: p.ctx.source,
+          defaultType: wc.entityType ?? '',
+          offset: innerStart,
+          end,
+          allowVarRefs: true,
+        }),
       );
       lex.advanceTo(close.end);
       const span = p.span(first.start, close.end);
@@ -252,7 +264,7 @@ function stixWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
   // a full STIX pattern: observations joined by AND/OR/FOLLOWEDBY, parentheses, WITHIN/REPEATS qualifiers
   const end = scanPatternExtent(p, first);
   const slice = p.text.slice(first.start, end);
-  const parsed = callStix(p, () => parsePattern(slice, { source: p.ctx.source }), first.start);
+  const parsed = callStix(p, () => parsePattern(stixText(p, first.start, end).slice(first.start, end), { source: p.ctx.source }), first.start);
   lex.advanceTo(end);
   const pattern = shiftSpans(p, parsed, first.start) as Pattern;
   return { kind: 'StixWhere', pattern: { ...pattern, source: slice }, span: p.span(first.start, end) };
@@ -314,6 +326,35 @@ function shiftSpans(p: ParserBase, node: unknown, offset: number): unknown {
       const s = v as StixSpan;
       out.span = p.span(s.start + offset, s.end + offset);
     } else out[k] = shiftSpans(p, v, offset);
+  }
+  return out;
+}
+
+/**
+ * The huntflow text with `#` comments inside `[start, end)` blanked out (same length, newlines kept), since a
+ * comment may sit inside a multi-line WHERE but is not STIX.
+ */
+function stixText(p: ParserBase, start: number, end: number): string {
+  if (!p.text.slice(start, end).includes('#')) return p.text;
+  let out = p.text;
+  let pos = start;
+  try {
+    while (pos < end) {
+      const t = p.lex.tokenAt(pos);
+      const gap = out.slice(pos, Math.min(t.start, end));
+      const hash = gap.indexOf('#');
+      if (hash >= 0) {
+        const from = pos + hash;
+        let to = from;
+        while (to < out.length && out[to] !== '\n') to++;
+        out = out.slice(0, from) + ' '.repeat(to - from) + out.slice(to);
+        continue;
+      }
+      if (t.kind === 'eof') break;
+      pos = t.end;
+    }
+  } catch {
+    return p.text;
   }
   return out;
 }
