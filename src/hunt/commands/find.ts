@@ -1,0 +1,119 @@
+/**
+ * FIND: entities related to the input variable's entities through STIX references (Kestrel 1.x's relation table,
+ * see `vocabulary.ts`). Related records are found in the cache at entity level (a reference from any record of an
+ * input entity counts); then, as Kestrel's prefetch does, the input's data source is asked for every record of the
+ * found entities (by their identity attribute) within the input's time span ± the session window; then WHERE and
+ * LIMIT (records) apply.
+ */
+import type { Observation } from '../../connectors/types.ts';
+import type { Pattern } from '../../stix/ast.ts';
+import { IDENTITY_ATTRIBUTE, VAR_FROM, attributeValues } from '../../store/cache/index.ts';
+import type { IrFind } from '../ir/types.ts';
+import { explainLines, planGetFromSource, planLocal } from '../plan/index.ts';
+import { requireRecords, variable, type CommandContext, type CommandResult } from './context.ts';
+import { resolvePattern, timeWindow } from './resolve.ts';
+import { selectInto } from './select.ts';
+
+function inList(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+function identityPattern(type: string, attr: string, values: unknown[]): Pattern {
+  const span = { start: 0, end: 0, line: 1, col: 1 };
+  const lits = values.map((v) =>
+    typeof v === 'number'
+      ? ({ kind: Number.isInteger(v) ? 'Int' : 'Float', value: v, span } as const)
+      : ({ kind: 'String', value: String(v), span } as const),
+  );
+  return {
+    kind: 'Pattern',
+    expr: {
+      kind: 'Observation',
+      expr: {
+        kind: 'Comparison',
+        path: { kind: 'ObjectPath', objectType: type, steps: [{ kind: 'Key', name: attr }], span },
+        op: 'IN',
+        negated: false,
+        value: { kind: 'List', values: lits, span },
+        span,
+      },
+      span,
+    },
+    source: '',
+    span,
+  };
+}
+
+export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandResult> {
+  const input = variable(ctx, s.input, s.span);
+  requireRecords(ctx, input, 'FIND', s.span);
+  const pattern = await resolvePattern(ctx, s.pattern);
+  const tmp = ctx.cache.newVariableId();
+  const vid = ctx.cache.newVariableId();
+  const explain: string[] = [];
+
+  // 1. References in the cache, at entity level.
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const refsUsed: string[] = [];
+  for (const e of s.edges) {
+    const onResult = e.returnIsSubject ? e.subjectRefs : e.objectRefs;
+    const onInput = e.returnIsSubject ? e.objectRefs : e.subjectRefs;
+    if (onResult.length) {
+      parts.push(`SELECT e.src AS rid FROM edge e JOIN rec t ON t.rid = e.dst WHERE e.ref IN (${inList(onResult.length)}) AND t.eid IN (SELECT eid FROM inp)`);
+      params.push(...onResult);
+      refsUsed.push(...onResult.map((r) => `${s.entityType}.${r}`));
+    }
+    if (onInput.length) {
+      parts.push(`SELECT e.dst AS rid FROM edge e JOIN rec t ON t.rid = e.src WHERE e.ref IN (${inList(onInput.length)}) AND t.eid IN (SELECT eid FROM inp)`);
+      params.push(...onInput);
+      refsUsed.push(...onInput.map((r) => `${input.type}.${r}`));
+    }
+  }
+  if (parts.length) {
+    await ctx.cache.run(
+      `INSERT INTO member WITH inp AS (SELECT DISTINCT r.eid FROM ${VAR_FROM})
+       SELECT ${Math.trunc(tmp)}, x.rid, row_number() OVER (ORDER BY x.rid) FROM (SELECT DISTINCT l.rid FROM (${parts.join(' UNION ALL ')}) l
+         JOIN rec rr ON rr.rid = l.rid WHERE rr.type = ?) x`,
+      [input.vid, ...params, s.entityType],
+      ctx.signal,
+    );
+  }
+
+  // 2. Prefetch every record of the found entities from the input's source.
+  const attr = IDENTITY_ATTRIBUTE[s.entityType];
+  const window = await timeWindow(ctx, s.time, [s.input]);
+  if (attr && input.source) {
+    const values = await attributeValues(ctx.cache, tmp, attr);
+    if (values.length) {
+      const source = await ctx.sources.open(input.source);
+      const plan = planGetFromSource(input.source, s.entityType, identityPattern(s.entityType, attr, values), window, undefined);
+      explain.push('prefetch (all records of the found entities):', ...explainLines(plan, source).map((l) => '  ' + l));
+      const stream: AsyncIterable<Observation> = source.query(plan.query, ctx.signal ? { signal: ctx.signal } : {});
+      const batch = await ctx.cache.ingest(stream, ctx.signal ? { signal: ctx.signal } : {});
+      await ctx.cache.run(
+        `INSERT INTO member SELECT ${Math.trunc(tmp)}, r.rid, 1000000000 + row_number() OVER (ORDER BY r.rid) FROM rec r JOIN obs o ON o.oid = r.oid
+         WHERE o.batch = ? AND r.type = ? AND json_extract_string(r.attrs, ?) IN (SELECT json_extract_string(r2.attrs, ?) FROM member m2 JOIN rec r2 ON r2.rid = m2.rid WHERE m2.vid = ?)
+         AND r.rid NOT IN (SELECT rid FROM member WHERE vid = ?)`,
+        [batch.batch, s.entityType, `$.${attr}`, `$.${attr}`, tmp, tmp],
+        ctx.signal,
+      );
+    }
+  }
+
+  // 3. WHERE and LIMIT on the cache.
+  const local = planLocal(s.entityType, pattern, undefined, s.limit);
+  await selectInto(ctx, vid, { from: VAR_FROM, fromParams: [tmp], hasMember: true, entityType: s.entityType, pattern, mode: 'full', limit: s.limit });
+  await ctx.cache.run(`DELETE FROM member WHERE vid = ?`, [tmp]);
+  return {
+    variable: {
+      name: s.output,
+      type: s.entityType,
+      vid,
+      storage: 'records',
+      ...(input.source ? { source: input.source } : {}),
+      birth: s,
+      explain: [`on the cache: follow ${refsUsed.join(', ') || '(no reference)'} from the entities of ${s.input}`, ...explain, ...explainLines(local)],
+    },
+  };
+}

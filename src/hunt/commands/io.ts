@@ -1,0 +1,168 @@
+/**
+ * LOAD, SAVE and NEW. LOAD reads csv/json/parquet (optionally gzip-compressed) with DuckDB and turns each row into
+ * one observation holding one entity: flattened reference columns (`parent_ref.name`, `binary_ref.parent_directory_ref.path`)
+ * become referenced objects again, so `parent_ref.name` works on loaded data as on fetched data. SAVE writes what
+ * DISP would show (all attributes, one row per entity).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { InputError } from '../../errors/index.ts';
+import type { Observation, StixObject } from '../../connectors/types.ts';
+import type { IrLoad, IrNew, IrSave } from '../ir/types.ts';
+import { semanticError, type CommandContext, type CommandResult } from './context.ts';
+import { selectInto } from './select.ts';
+import { viewRows } from './view.ts';
+import { variable } from './context.ts';
+
+/** One flat row → the objects of one observation (key '0' is the entity; refs get their own keys). */
+export function rowToObjects(type: string, row: Record<string, unknown>): Record<string, StixObject> {
+  const objects: Record<string, StixObject> = {};
+  let next = 0;
+  const build = (t: string, flat: Record<string, unknown>): string => {
+    const key = String(next++);
+    const obj: StixObject = { type: t };
+    objects[key] = obj;
+    const nested = new Map<string, Record<string, unknown>>();
+    for (const [k, v] of Object.entries(flat)) {
+      if (v === null || v === undefined || k === 'type' || k === 'id') continue;
+      const dot = k.indexOf('.');
+      const head = dot < 0 ? k : k.slice(0, dot);
+      if (dot > 0 && head.endsWith('_ref')) {
+        const sub = nested.get(head) ?? {};
+        sub[k.slice(dot + 1)] = v;
+        nested.set(head, sub);
+      } else if (dot > 0) {
+        let cur = obj as Record<string, unknown>;
+        const parts = k.split('.').map((p) => p.replace(/^'|'$/g, ''));
+        for (const p of parts.slice(0, -1)) cur = (cur[p] ??= {}) as Record<string, unknown>;
+        cur[parts[parts.length - 1]!] = v;
+      } else obj[k] = v;
+    }
+    for (const [ref, sub] of nested) {
+      const subType = typeof sub.type === 'string' ? sub.type : ref === 'parent_ref' ? t : ref === 'binary_ref' ? 'file' : ref === 'parent_directory_ref' ? 'directory' : ref.replace(/_ref$/, '');
+      obj[ref] = build(subType, sub);
+    }
+    return key;
+  };
+  build(type, row);
+  return objects;
+}
+
+function normalise(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  return v;
+}
+
+async function* rowsAsObservations(type: string, rows: Record<string, unknown>[], file: string): AsyncIterable<Observation> {
+  const now = new Date().toISOString();
+  let i = 0;
+  for (const row of rows) {
+    const clean: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row)) clean[k] = normalise(v);
+    const fo = typeof clean.first_observed === 'string' ? clean.first_observed : now;
+    const lo = typeof clean.last_observed === 'string' ? clean.last_observed : fo;
+    const n = typeof clean.number_observed === 'number' ? clean.number_observed : 1;
+    delete clean.first_observed;
+    delete clean.last_observed;
+    delete clean.number_observed;
+    yield { id: `observed-data--${file}#${i++}`, first_observed: fo, last_observed: lo, number_observed: n, objects: rowToObjects(type, clean) };
+  }
+}
+
+export async function runLoad(s: IrLoad, ctx: CommandContext): Promise<CommandResult> {
+  const path = s.path.replace(/^file:\/\//, '');
+  let file = path;
+  let tmp: string | undefined;
+  try {
+    if (path.endsWith('.gz')) {
+      tmp = mkdtempSync(join(tmpdir(), 'peregrine-load-'));
+      file = join(tmp, path.split('/').pop()!.replace(/\.gz$/, ''));
+      writeFileSync(file, gunzipSync(readFileSync(path)));
+    } else readFileSync(path, { flag: 'r' }).subarray(0, 0);
+  } catch (e) {
+    throw new InputError('E_LOAD_FILE', `cannot read ${s.path}: ${(e as Error).message}`, { cause: e, hint: 'check the path (relative paths are relative to the working directory)' });
+  }
+  try {
+    const reader = s.format === 'csv' ? 'read_csv' : s.format === 'parquet' ? 'read_parquet' : 'read_json_auto';
+    let rows = await ctx.cache.all(`SELECT * FROM ${reader}(?)`, [file], ctx.signal);
+    // A JSON list of strings loads as one column; Kestrel reads it as values of the type's main attribute.
+    if (rows.length && Object.keys(rows[0]!).length === 1 && s.format === 'json') {
+      const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) {
+        const attr = s.entityType === 'process' || s.entityType === 'file' ? 'name' : 'value';
+        rows = raw.map((x) => ({ [attr]: x }));
+      }
+    }
+    const type = s.entityType ?? (typeof rows[0]?.type === 'string' ? (rows[0].type as string) : undefined);
+    if (!type) throw semanticError(ctx, 'E_LOAD_TYPE', `${s.path} has no "type" column; say which entity type it holds`, s.span, `write LOAD ${s.path} AS process`);
+    const batch = await ctx.cache.ingest(rowsAsObservations(type, rows, s.path), ctx.signal ? { signal: ctx.signal } : {});
+    const vid = ctx.cache.newVariableId();
+    await selectInto(ctx, vid, {
+      from: `rec r JOIN obs o ON o.oid = r.oid WHERE o.batch = ? AND r.lkey = '0'`,
+      fromParams: [batch.batch],
+      hasMember: false,
+      entityType: type,
+      pattern: null,
+      mode: 'full',
+    });
+    return { variable: { name: s.output, type, vid, storage: 'records', birth: s, explain: [`load ${s.path} (${s.format})`] } };
+  } catch (e) {
+    if ((e as { stage?: string }).stage) throw e;
+    throw new InputError('E_LOAD_FILE', `cannot load ${s.path}: ${(e as Error).message}`, { cause: e });
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export async function runSave(s: IrSave, ctx: CommandContext): Promise<CommandResult> {
+  const v = variable(ctx, s.input, s.span);
+  const t = await viewRows(ctx, v, v.perRecord ? { transform: 'TIMESTAMPED' } : {});
+  const path = s.path.replace(/^file:\/\//, '');
+  const gz = path.endsWith('.gz');
+  try {
+    if (s.format === 'parquet') {
+      const tmp = mkdtempSync(join(tmpdir(), 'peregrine-save-'));
+      try {
+        const jsonl = join(tmp, 'rows.json');
+        writeFileSync(jsonl, t.rows.map((r) => JSON.stringify(Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? null])))).join('\n'));
+        const out = gz ? join(tmp, 'out.parquet') : path;
+        // COPY takes no parameters: the path is quoted as an SQL string literal.
+        await ctx.cache.run(`COPY (SELECT * FROM read_json_auto(?)) TO '${out.replace(/'/g, "''")}' (FORMAT parquet)`, [jsonl], ctx.signal);
+        if (gz) writeFileSync(path, gzipSync(readFileSync(out)));
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    } else {
+      let text: string;
+      if (s.format === 'csv') text = [t.columns.map(csvCell).join(','), ...t.rows.map((r) => r.map(csvCell).join(','))].join('\n') + '\n';
+      else text = JSON.stringify(t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? null]))), null, 1);
+      writeFileSync(path, gz ? gzipSync(text) : text);
+    }
+  } catch (e) {
+    if ((e as { stage?: string }).stage) throw e;
+    throw new InputError('E_SAVE_FILE', `cannot write ${s.path}: ${(e as Error).message}`, { cause: e });
+  }
+  return { display: { kind: 'text', text: `saved ${t.rows.length} rows of ${v.name} to ${s.path}` } };
+}
+
+export async function runNew(s: IrNew, ctx: CommandContext): Promise<CommandResult> {
+  const batch = await ctx.cache.ingest(rowsAsObservations(s.entityType, s.objects.map((o) => ({ ...o })), 'new'), ctx.signal ? { signal: ctx.signal } : {});
+  const vid = ctx.cache.newVariableId();
+  await selectInto(ctx, vid, {
+    from: `rec r JOIN obs o ON o.oid = r.oid WHERE o.batch = ? AND r.lkey = '0'`,
+    fromParams: [batch.batch],
+    hasMember: false,
+    entityType: s.entityType,
+    pattern: null,
+    mode: 'full',
+  });
+  return { variable: { name: s.output, type: s.entityType, vid, storage: 'records', birth: s, explain: ['new entities from the huntflow'] } };
+}

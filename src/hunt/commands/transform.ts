@@ -1,0 +1,147 @@
+/** GROUP, SORT, JOIN and merge: new variables computed from others on the cache. */
+import { VAR_FROM, attrSql, tableColumns, tableName } from '../../store/cache/index.ts';
+import type { IrGroup, IrJoin, IrMerge, IrSort } from '../ir/types.ts';
+import { requireRecords, variable, type CommandContext, type CommandResult } from './context.ts';
+import { selectInto } from './select.ts';
+
+function q(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+/** Column expression of a records variable (`r`/`o`) or a derived table's column. */
+function colExpr(storage: 'records' | 'table', attr: string): string {
+  return storage === 'records' ? attrSql(attr) : `to_json(${q(attr)})`;
+}
+
+export async function runGroup(s: IrGroup, ctx: CommandContext): Promise<CommandResult> {
+  const input = variable(ctx, s.input, s.span);
+  const vid = ctx.cache.newVariableId();
+  const from = input.storage === 'records' ? `${VAR_FROM} AND r.type = ?` : `${tableName(input.vid)} WHERE TRUE`;
+  const params: unknown[] = input.storage === 'records' ? [input.vid, input.type] : [];
+  const keys = s.keys.map((k) => {
+    const x = colExpr(input.storage, k.attr);
+    const str = `json_extract_string(${x}, '$')`;
+    if (!k.bin) return `${x} AS ${q(k.alias)}`;
+    if (k.bin.seconds !== undefined) {
+      return `to_json(strftime(time_bucket(to_seconds(${Math.trunc(k.bin.seconds)}), TRY_CAST(${str} AS TIMESTAMPTZ)) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')) AS ${q(k.alias)}`;
+    }
+    return `to_json(CAST(floor(TRY_CAST(${str} AS DOUBLE) / ${Number(k.bin.size)}) * ${Number(k.bin.size)} AS BIGINT)) AS ${q(k.alias)}`;
+  });
+  const aggs = s.aggregations.map((a) => {
+    const x = colExpr(input.storage, a.attr);
+    const str = `json_extract_string(${x}, '$')`;
+    const num = `TRY_CAST(${str} AS DOUBLE)`;
+    switch (a.func) {
+      case 'COUNT':
+        return `count(${str}) AS ${q(a.alias)}`;
+      case 'NUNIQUE':
+        return `count(DISTINCT ${str}) AS ${q(a.alias)}`;
+      case 'SUM':
+        return `sum(${num}) AS ${q(a.alias)}`;
+      case 'AVG':
+        return `avg(${num}) AS ${q(a.alias)}`;
+      case 'MIN':
+      case 'MAX': {
+        const f = a.func.toLowerCase();
+        return `CASE WHEN count(${num}) = count(${str}) THEN to_json(${f}(${num})) ELSE to_json(${f}(${str})) END AS ${q(a.alias)}`;
+      }
+    }
+  });
+  if (aggs.length === 0) aggs.push(input.storage === 'records' ? `sum(o.number_observed) AS "number_observed"` : `count(*) AS "number_observed"`);
+  const n = keys.length;
+  const groupBy = Array.from({ length: n }, (_, i) => i + 1).join(', ');
+  const orderBy = s.keys
+    .map((k) => `TRY_CAST(json_extract_string(${q(k.alias)}, '$') AS DOUBLE) NULLS LAST, json_extract_string(${q(k.alias)}, '$') NULLS LAST`)
+    .join(', ');
+  await ctx.cache.run(
+    `CREATE OR REPLACE TABLE ${tableName(vid)} AS SELECT * FROM (SELECT ${[...keys, ...aggs].join(', ')} FROM ${from} GROUP BY ${groupBy}) ORDER BY ${orderBy || '1'}`,
+    params,
+    ctx.signal,
+  );
+  return { variable: { name: s.output, type: input.type, vid, storage: 'table', birth: s, explain: [`on the cache: group ${s.input} by ${s.keys.map((k) => k.alias).join(', ')}`] } };
+}
+
+export async function runSort(s: IrSort, ctx: CommandContext): Promise<CommandResult> {
+  const input = variable(ctx, s.input, s.span);
+  const vid = ctx.cache.newVariableId();
+  if (input.storage === 'table') {
+    await ctx.cache.run(
+      `CREATE OR REPLACE TABLE ${tableName(vid)} AS SELECT * FROM ${tableName(input.vid)} ORDER BY ${q(s.attr)} ${s.asc ? 'ASC' : 'DESC'} NULLS LAST`,
+      [],
+      ctx.signal,
+    );
+    return { variable: { name: s.output, type: input.type, vid, storage: 'table', birth: s, explain: [`sort ${s.input}`] } };
+  }
+  await selectInto(ctx, vid, { from: VAR_FROM, fromParams: [input.vid], hasMember: true, entityType: input.type, pattern: null, mode: 'full', order: { attr: s.attr, asc: s.asc } });
+  return {
+    variable: {
+      name: s.output,
+      type: input.type,
+      vid,
+      storage: 'records',
+      ...(input.perRecord ? { perRecord: true } : {}),
+      ...(input.displayAttrs ? { displayAttrs: input.displayAttrs } : {}),
+      ...(input.source ? { source: input.source } : {}),
+      birth: s,
+      explain: [`on the cache: sort ${s.input} by ${s.attr} ${s.asc ? 'ASC' : 'DESC'}`],
+    },
+  };
+}
+
+export async function runMerge(s: IrMerge, ctx: CommandContext): Promise<CommandResult> {
+  const inputs = s.inputs.map((n) => variable(ctx, n, s.span));
+  for (const v of inputs) requireRecords(ctx, v, 'merge', s.span);
+  const vid = ctx.cache.newVariableId();
+  const vids = inputs.map((v) => v.vid);
+  await ctx.cache.run(
+    `INSERT INTO member SELECT ${Math.trunc(vid)}, rid, row_number() OVER (ORDER BY k, o) FROM (
+       SELECT rid, min(pos * 10000000000 + ord) AS k, min(ord) AS o FROM (
+         ${vids.map((_, i) => `SELECT rid, ord, ${i} AS pos FROM member WHERE vid = ?`).join(' UNION ALL ')}) GROUP BY rid)`,
+    vids,
+    ctx.signal,
+  );
+  const first = inputs[0]!;
+  return {
+    variable: {
+      name: s.output,
+      type: first.type,
+      vid,
+      storage: 'records',
+      ...(inputs.every((v) => v.perRecord) ? { perRecord: true } : {}),
+      ...(first.source ? { source: first.source } : {}),
+      birth: s,
+      explain: [`on the cache: union of ${s.inputs.join(', ')}`],
+    },
+  };
+}
+
+export async function runJoin(s: IrJoin, ctx: CommandContext): Promise<CommandResult> {
+  const l = variable(ctx, s.left, s.span);
+  const r = variable(ctx, s.right, s.span);
+  const vid = ctx.cache.newVariableId();
+  const side = async (v: typeof l, alias: string, key: string | undefined): Promise<{ sql: string; params: unknown[]; cols: string[] }> => {
+    if (v.storage === 'table') {
+      const cols = await tableColumns(ctx.cache, v.vid);
+      return {
+        sql: `SELECT ${cols.map((c, i) => `to_json(${q(c)}) AS c${i}`).join(', ')}, ${key ? `json_extract_string(to_json(${q(key)}), '$')` : 'NULL'} AS k FROM ${tableName(v.vid)}`,
+        params: [],
+        cols,
+      };
+    }
+    const cols = v.displayAttrs ? [...v.displayAttrs] : ctx.cache.attributes(v.type);
+    const exprs = cols.map((c, i) => `${attrSql(c)} AS c${i}`);
+    const k = key ? `json_extract_string(${attrSql(key)}, '$')` : 'r.eid';
+    return { sql: `SELECT ${[...exprs, `${k} AS k`].join(', ')} FROM ${VAR_FROM} AND r.type = ?`, params: [v.vid, v.type], cols };
+    void alias;
+  };
+  const L = await side(l, 'l', s.by?.[0]);
+  const R = await side(r, 'r', s.by?.[1]);
+  const rightExtra = R.cols.map((c, i) => [c, i] as const).filter(([c]) => !L.cols.includes(c));
+  const select = [...L.cols.map((c, i) => `L.c${i} AS ${q(c)}`), ...rightExtra.map(([c, i]) => `R.c${i} AS ${q(c)}`)];
+  await ctx.cache.run(
+    `CREATE OR REPLACE TABLE ${tableName(vid)} AS SELECT DISTINCT ${select.join(', ')} FROM (${L.sql}) L JOIN (${R.sql}) R ON L.k = R.k`,
+    [...L.params, ...R.params],
+    ctx.signal,
+  );
+  return { variable: { name: s.output, type: l.type, vid, storage: 'table', birth: s, explain: [`on the cache: join ${s.left} and ${s.right}${s.by ? ` on ${s.by[0]} = ${s.by[1]}` : ' on entity identity'}`] } };
+}

@@ -1,0 +1,123 @@
+/** DISP and filter assignment (`y = TIMESTAMPED(x) WHERE … ATTR … SORT BY … LIMIT … OFFSET …`). */
+import { VAR_FROM, attrSql, patternToSql, tableColumns, tableName } from '../../store/cache/index.ts';
+import type { IrAssign, IrDisp, IrView } from '../ir/types.ts';
+import type { Display } from '../session/types.ts';
+import type { VariableEntry } from '../session/symbols.ts';
+import { explainLines, planLocal } from '../plan/index.ts';
+import { semanticError, variable, type CommandContext, type CommandResult } from './context.ts';
+import { resolvePattern } from './resolve.ts';
+import { selectInto } from './select.ts';
+
+function quoteIdent(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+function sortSql(x: string, asc: boolean): string {
+  const dir = asc ? 'ASC' : 'DESC';
+  return `TRY_CAST(json_extract_string(${x}, '$') AS DOUBLE) ${dir} NULLS LAST, json_extract_string(${x}, '$') ${dir} NULLS LAST`;
+}
+
+/** Rows of a variable as DISP shows them. */
+export async function viewRows(ctx: CommandContext, v: VariableEntry, view: IrView): Promise<{ columns: string[]; rows: unknown[][] }> {
+  const params: unknown[] = [];
+  if (v.storage === 'table') {
+    if (view.pattern) throw semanticError(ctx, 'E_FILTER_TABLE', `cannot filter "${v.name}" with WHERE: it holds ${v.birth.kind === 'Group' ? 'grouped' : 'joined'} rows`, v.birth.span);
+    const all = await tableColumns(ctx.cache, v.vid);
+    const cols = view.attrs?.length ? view.attrs.filter((a) => all.includes(a)) : all;
+    let sql = `SELECT ${cols.map(quoteIdent).join(', ') || '*'} FROM ${tableName(v.vid)}`;
+    if (view.sort) sql += ` ORDER BY ${quoteIdent(view.sort.attr)} ${view.sort.asc ? 'ASC' : 'DESC'} NULLS LAST`;
+    if (view.limit !== undefined) {
+      sql += ' LIMIT ?';
+      params.push(view.limit);
+    }
+    if (view.offset !== undefined) {
+      sql += ' OFFSET ?';
+      params.push(view.offset);
+    }
+    return ctx.cache.table(sql, params, ctx.signal);
+  }
+  const explicit = view.attrs ?? v.displayAttrs;
+  let cols = explicit ? [...explicit] : ctx.cache.attributes(v.type);
+  const perRecord = v.perRecord || view.transform === 'TIMESTAMPED' || view.transform === 'RECORDS' || view.transform === 'ADDOBSID';
+  if ((view.transform === 'TIMESTAMPED' || v.perRecord) && !cols.includes('first_observed')) cols = ['first_observed', ...cols];
+  const exprs = cols.map((c, i) => `${attrSql(c)} AS c${i}`);
+  if (view.transform === 'ADDOBSID') {
+    exprs.push(`to_json(o.id) AS c${cols.length}`);
+    cols = [...cols, 'observation_id'];
+  }
+  const pattern = await resolvePattern(ctx, view.pattern ?? null);
+  const where = patternToSql(pattern, { center: v.type, mode: 'full' });
+  params.push(v.vid, v.type, ...where.params);
+  const sortExpr = view.sort ? attrSql(view.sort.attr) : 'NULL';
+  const names = cols.map((_, i) => `c${i}`);
+  const inner = `SELECT ${exprs.join(', ') || 'NULL AS c0'}, m.ord AS __ord, ${sortExpr} AS __sort FROM ${VAR_FROM} AND r.type = ? AND ${where.sql}`;
+  const dedup = perRecord || names.length === 0 ? inner : `SELECT * FROM (${inner}) QUALIFY row_number() OVER (PARTITION BY ${names.join(', ')} ORDER BY __ord) = 1`;
+  let sql = `SELECT ${names.join(', ') || 'c0'} FROM (${dedup}) ORDER BY ${view.sort ? sortSql('__sort', view.sort.asc) + ', ' : ''}__ord`;
+  if (view.limit !== undefined) {
+      sql += ' LIMIT ?';
+      params.push(view.limit);
+    }
+  if (view.offset !== undefined) {
+      sql += ' OFFSET ?';
+      params.push(view.offset);
+    }
+  const t = await ctx.cache.table(sql, params, ctx.signal);
+  if (explicit) return { columns: cols, rows: t.rows };
+  // Without ATTR, drop columns empty in every row (as Kestrel does).
+  const keep = cols.map((_, i) => t.rows.some((r) => r[i] !== null && r[i] !== undefined));
+  return { columns: cols.filter((_, i) => keep[i]), rows: t.rows.map((r) => r.filter((_, i) => keep[i])) };
+}
+
+export async function runDisp(s: IrDisp, ctx: CommandContext): Promise<CommandResult> {
+  const v = variable(ctx, s.input, s.span);
+  const t = await viewRows(ctx, v, s.view);
+  const display: Display = { kind: 'table', title: s.input, columns: t.columns, rows: t.rows };
+  return { display };
+}
+
+export async function runAssign(s: IrAssign, ctx: CommandContext): Promise<CommandResult> {
+  const input = variable(ctx, s.input, s.span);
+  const vid = ctx.cache.newVariableId();
+  if (input.storage === 'table') {
+    const params: unknown[] = [];
+    let sql = `CREATE OR REPLACE TABLE ${tableName(vid)} AS SELECT * FROM ${tableName(input.vid)}`;
+    if (s.view.pattern) throw semanticError(ctx, 'E_FILTER_TABLE', `cannot filter "${input.name}" with WHERE: it holds grouped or joined rows`, s.span);
+    if (s.view.sort) sql += ` ORDER BY ${quoteIdent(s.view.sort.attr)} ${s.view.sort.asc ? 'ASC' : 'DESC'} NULLS LAST`;
+    if (s.view.limit !== undefined) {
+      sql += ' LIMIT ?';
+      params.push(s.view.limit);
+    }
+    if (s.view.offset !== undefined) {
+      sql += ' OFFSET ?';
+      params.push(s.view.offset);
+    }
+    await ctx.cache.run(sql, params, ctx.signal);
+    return { variable: { name: s.output, type: input.type, vid, storage: 'table', birth: s, explain: [`copy of ${input.name}`] } };
+  }
+  const pattern = await resolvePattern(ctx, s.view.pattern ?? null);
+  await selectInto(ctx, vid, {
+    from: VAR_FROM,
+    fromParams: [input.vid],
+    hasMember: true,
+    entityType: input.type,
+    pattern,
+    mode: 'full',
+    ...(s.view.limit !== undefined ? { limit: s.view.limit } : {}),
+    ...(s.view.offset !== undefined ? { offset: s.view.offset } : {}),
+    ...(s.view.sort ? { order: s.view.sort } : {}),
+  });
+  const perRecord = input.perRecord || s.view.transform === 'TIMESTAMPED' || s.view.transform === 'RECORDS' || s.view.transform === 'ADDOBSID';
+  return {
+    variable: {
+      name: s.output,
+      type: input.type,
+      vid,
+      storage: 'records',
+      ...(perRecord ? { perRecord } : {}),
+      ...(s.view.attrs ? { displayAttrs: s.view.attrs } : input.displayAttrs ? { displayAttrs: input.displayAttrs } : {}),
+      ...(input.source ? { source: input.source } : {}),
+      birth: s,
+      explain: explainLines(planLocal(input.type, pattern, undefined, s.view.limit)),
+    },
+  };
+}

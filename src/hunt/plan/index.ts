@@ -1,0 +1,2 @@
+/** The planner: what goes to data sources and what runs on the hunt cache; EXPLAIN text. */
+export * from './plan.ts';

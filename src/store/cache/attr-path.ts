@@ -1,0 +1,74 @@
+/**
+ * Attribute paths as Kestrel users write them (`name`, `src_ref.value`, `hashes.'SHA-256'`, `parent_ref.name`,
+ * `extensions.'x-ext'.field`) and the SQL expression that reads one from a record of the cache. Record-level pseudo
+ * attributes: `first_observed`, `last_observed`, `number_observed` (of the record's observation), `id` (the
+ * observation id in STIX 2.0 bundles — records have no ids of their own), `type`.
+ */
+import type { PathStep } from '../../stix/ast.ts';
+import { jsonPath } from './where-sql.ts';
+
+export const OBSERVATION_ATTRIBUTES = new Set(['first_observed', 'last_observed', 'number_observed']);
+
+/** Splits `a.b.'c-d'[0]` into path steps. */
+export function parseAttrPath(attr: string): PathStep[] {
+  const steps: PathStep[] = [];
+  let i = 0;
+  while (i < attr.length) {
+    const c = attr[i]!;
+    if (c === '.') {
+      i++;
+      continue;
+    }
+    if (c === "'") {
+      const j = attr.indexOf("'", i + 1);
+      const end = j < 0 ? attr.length : j;
+      steps.push({ kind: 'Key', name: attr.slice(i + 1, end) });
+      i = end + 1;
+      continue;
+    }
+    if (c === '[') {
+      const j = attr.indexOf(']', i);
+      const inner = attr.slice(i + 1, j < 0 ? attr.length : j).trim();
+      steps.push({ kind: 'Index', index: inner === '*' ? '*' : Number(inner) });
+      i = j < 0 ? attr.length : j + 1;
+      continue;
+    }
+    let j = i;
+    while (j < attr.length && attr[j] !== '.' && attr[j] !== '[') j++;
+    steps.push({ kind: 'Key', name: attr.slice(i, j) });
+    i = j;
+  }
+  return steps;
+}
+
+function lit(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/**
+ * SQL expression (JSON-typed) of `attr` on record alias `alias` with observation alias `obsAlias`. References are
+ * followed through `edge` (first target for `_refs` unless an index is given).
+ */
+export function attrSql(attr: string, alias = 'r', obsAlias = 'o'): string {
+  if (OBSERVATION_ATTRIBUTES.has(attr)) {
+    return attr === 'number_observed' ? `to_json(${obsAlias}.${attr})` : `to_json(strftime(${obsAlias}.${attr} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ'))`;
+  }
+  if (attr === 'type') return `to_json(${alias}.type)`;
+  return stepsSql(parseAttrPath(attr), alias);
+}
+
+let seq = 0;
+function stepsSql(steps: readonly PathStep[], alias: string): string {
+  const refAt = steps.findIndex((s, i) => s.kind === 'Key' && /_refs?$/.test(s.name) && i < steps.length - 1);
+  if (refAt < 0) return `json_extract(${alias}.attrs, ${lit(jsonPath(steps))})`;
+  const ref = (steps[refAt] as { name: string }).name;
+  let rest = steps.slice(refAt + 1);
+  let offset = 0;
+  const first = rest[0];
+  if (ref.endsWith('_refs') && first?.kind === 'Index') {
+    offset = first.index === '*' ? 0 : first.index;
+    rest = rest.slice(1);
+  }
+  const t = `d${(seq = (seq + 1) % 1_000_000)}`;
+  return `(SELECT ${stepsSql(rest, t)} FROM edge e_${t} JOIN rec ${t} ON ${t}.rid = e_${t}.dst WHERE e_${t}.src = ${alias}.rid AND e_${t}.ref = ${lit(ref)} ORDER BY ${t}.rid LIMIT 1 OFFSET ${Math.max(0, Math.trunc(offset))})`;
+}

@@ -1,0 +1,275 @@
+/**
+ * The hunt cache: an embedded DuckDB database holding every observation a hunt session has fetched, the records
+ * (object occurrences) inside them, the references between records, and which records each variable holds.
+ * Owned by one {@link HuntSession} (house rule 12); commands get it as a handle.
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
+import { CancelledError, StoreError } from '../../errors/index.ts';
+import type { Observation, StixObject } from '../../connectors/types.ts';
+import { entityKey } from './identity.ts';
+import { SCHEMA_SQL, entityViewSql } from './schema.ts';
+
+export interface IngestResult {
+  readonly batch: number;
+  readonly observations: number;
+  readonly records: number;
+}
+
+export interface IngestOptions {
+  readonly signal?: AbortSignal;
+  /** Called every few thousand observations with the running count. */
+  readonly onProgress?: (observations: number) => void;
+  /** Stop after this many observations. */
+  readonly maxObservations?: number;
+}
+
+export type Row = Record<string, unknown>;
+
+const TYPE_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Converts DuckDB result values to plain JSON-able JS values. */
+function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object') {
+    const s = String(v);
+    return s;
+  }
+  return v;
+}
+
+function parseJson(v: unknown): unknown {
+  if (typeof v !== 'string') return plain(v);
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+export class HuntCache {
+  private nextOid = 0;
+  private nextRid = 0;
+  private nextBatch = 0;
+  private nextVid = 0;
+  /** type → flattened attribute names seen (refs excluded), in first-seen order. */
+  private readonly attrNames = new Map<string, Set<string>>();
+  /** Attribute-name signatures already noted, so ingest looks at each record shape once. */
+  private readonly signatures = new Set<string>();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+    readonly path: string,
+  ) {}
+
+  static async open(path = ':memory:'): Promise<HuntCache> {
+    try {
+      const instance = await DuckDBInstance.create(path);
+      const conn = await instance.connect();
+      for (const s of SCHEMA_SQL) await conn.run(s);
+      const cache = new HuntCache(instance, conn, path);
+      await cache.restoreCounters();
+      return cache;
+    } catch (e) {
+      throw new StoreError('E_CACHE_OPEN', `cannot open the hunt cache at ${path}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  private async restoreCounters(): Promise<void> {
+    const r = await this.all(`SELECT (SELECT coalesce(max(oid), 0) FROM obs) AS o, (SELECT coalesce(max(rid), 0) FROM rec) AS r,
+      (SELECT coalesce(max(batch), 0) FROM obs) AS b, (SELECT coalesce(max(vid), 0) FROM member) AS v`);
+    const row = r[0] ?? {};
+    this.nextOid = Number(row.o ?? 0);
+    this.nextRid = Number(row.r ?? 0);
+    this.nextBatch = Number(row.b ?? 0);
+    this.nextVid = Number(row.v ?? 0) + 1000;
+    const types = await this.all(`SELECT DISTINCT type FROM rec`);
+    for (const t of types) {
+      const keys = await this.all(
+        `SELECT DISTINCT unnest(json_keys(attrs)) AS k FROM (SELECT attrs FROM rec WHERE type = ? LIMIT 1000)`,
+        [t.type],
+      );
+      this.attrNames.set(String(t.type), new Set(keys.map((k) => String(k.k))));
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      this.conn.closeSync();
+      this.instance.closeSync();
+    } catch {
+      // closing twice is harmless
+    }
+  }
+
+  /** Runs a statement; `signal` interrupts it. */
+  async run(sql: string, params: readonly unknown[] = [], signal?: AbortSignal): Promise<void> {
+    await this.guard(signal, () => this.conn.run(sql, params.length ? (params as DuckDBValue[]) : undefined));
+  }
+
+  /** Runs a query and returns rows as plain objects (BigInts narrowed, timestamps as text). */
+  async all(sql: string, params: readonly unknown[] = [], signal?: AbortSignal): Promise<Row[]> {
+    const reader = await this.guard(signal, () =>
+      this.conn.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined),
+    );
+    const names = reader.columnNames();
+    const json = reader.columnTypes().map((t) => (t as { alias?: string }).alias === 'JSON');
+    return reader.getRows().map((r) => {
+      const o: Row = {};
+      names.forEach((n, i) => (o[n] = json[i] ? parseJson(r[i]) : plain(r[i])));
+      return o;
+    });
+  }
+
+  /** Like {@link all} but returns column names and row arrays (for displays). */
+  async table(sql: string, params: readonly unknown[] = [], signal?: AbortSignal): Promise<{ columns: string[]; rows: unknown[][] }> {
+    const reader = await this.guard(signal, () =>
+      this.conn.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined),
+    );
+    const json = reader.columnTypes().map((t) => (t as { alias?: string }).alias === 'JSON');
+    return { columns: reader.columnNames(), rows: reader.getRows().map((r) => r.map((v, i) => (json[i] ? parseJson(v) : plain(v)))) };
+  }
+
+  private async guard<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    if (signal?.aborted) throw new CancelledError();
+    const onAbort = (): void => this.conn.interrupt();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await fn();
+    } catch (e) {
+      if (signal?.aborted) throw new CancelledError('query cancelled', { cause: e });
+      throw new StoreError('E_CACHE_QUERY', `hunt cache query failed: ${(e as Error).message}`, { cause: e });
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Flattened attribute names of `type` seen so far (refs excluded). */
+  attributes(type: string): string[] {
+    return [...(this.attrNames.get(type) ?? [])];
+  }
+
+  /** Every STIX type with records in the cache. */
+  types(): string[] {
+    return [...this.attrNames.keys()].sort();
+  }
+
+  private noteAttributes(type: string, obj: Record<string, unknown>, prefix = ''): void {
+    let set = this.attrNames.get(type);
+    if (!set) {
+      set = new Set();
+      this.attrNames.set(type, set);
+    }
+    for (const k of Object.keys(obj)) {
+      if (k.endsWith('_ref') || k.endsWith('_refs') || (!prefix && k === 'type')) continue;
+      const name = prefix + (k.includes('-') || k.includes('.') ? `'${k}'` : k);
+      const v = obj[k];
+      if (isPlainObject(v) && prefix.split('.').length < 3) this.noteAttributes(type, v, name + '.');
+      else set.add(name);
+    }
+  }
+
+  /** Allocates a new variable id. */
+  newVariableId(): number {
+    return ++this.nextVid;
+  }
+
+  /**
+   * Streams observations into the cache with DuckDB appenders; memory stays flat whatever the stream's length.
+   * Returns the batch number that tags the observations ingested by this call.
+   */
+  async ingest(observations: AsyncIterable<Observation>, opts: IngestOptions = {}): Promise<IngestResult> {
+    const batch = ++this.nextBatch;
+    let obsA: DuckDBAppender | undefined;
+    let recA: DuckDBAppender | undefined;
+    let edgeA: DuckDBAppender | undefined;
+    let nObs = 0;
+    let nRec = 0;
+    try {
+      obsA = await this.conn.createAppender('obs');
+      recA = await this.conn.createAppender('rec');
+      edgeA = await this.conn.createAppender('edge');
+      const ridOf = new Map<string, number>();
+      for await (const ob of observations) {
+        if (opts.signal?.aborted) throw new CancelledError();
+        if (opts.maxObservations !== undefined && nObs >= opts.maxObservations) break;
+        const oid = ++this.nextOid;
+        nObs++;
+        obsA.appendBigInt(BigInt(oid));
+        obsA.appendVarchar(String(ob.id ?? ''));
+        if (ob.first_observed) obsA.appendVarchar(ob.first_observed);
+        else obsA.appendNull();
+        if (ob.last_observed ?? ob.first_observed) obsA.appendVarchar((ob.last_observed ?? ob.first_observed)!);
+        else obsA.appendNull();
+        obsA.appendInteger(Number(ob.number_observed ?? 1) | 0);
+        obsA.appendInteger(batch);
+        obsA.endRow();
+        const objects = (ob.objects ?? {}) as Record<string, StixObject>;
+        ridOf.clear();
+        for (const key of Object.keys(objects)) ridOf.set(key, ++this.nextRid);
+        for (const [key, obj] of Object.entries(objects)) {
+          if (!obj || typeof obj.type !== 'string') continue;
+          const rid = ridOf.get(key)!;
+          const attrs: Record<string, unknown> = {};
+          for (const [k, v] of Object.entries(obj)) {
+            if (k.endsWith('_ref')) {
+              const dst = typeof v === 'string' ? ridOf.get(v) : undefined;
+              if (dst !== undefined && v !== key) {
+                edgeA.appendBigInt(BigInt(rid));
+                edgeA.appendVarchar(k);
+                edgeA.appendBigInt(BigInt(dst));
+                edgeA.endRow();
+              }
+            } else if (k.endsWith('_refs')) {
+              if (Array.isArray(v)) {
+                for (const ref of v) {
+                  const dst = typeof ref === 'string' ? ridOf.get(ref) : undefined;
+                  if (dst === undefined || ref === key) continue;
+                  edgeA.appendBigInt(BigInt(rid));
+                  edgeA.appendVarchar(k);
+                  edgeA.appendBigInt(BigInt(dst));
+                  edgeA.endRow();
+                }
+              }
+            } else {
+              attrs[k] = v;
+            }
+          }
+          const sig = obj.type + '\u0000' + Object.keys(attrs).join('\u0000');
+          if (!this.signatures.has(sig)) {
+            this.signatures.add(sig);
+            this.noteAttributes(obj.type, attrs);
+          }
+          recA.appendBigInt(BigInt(rid));
+          recA.appendBigInt(BigInt(oid));
+          recA.appendVarchar(obj.type);
+          recA.appendVarchar(key);
+          recA.appendVarchar(entityKey(obj, objects, ob.first_observed));
+          recA.appendVarchar(JSON.stringify(attrs));
+          recA.endRow();
+          nRec++;
+        }
+        if (opts.onProgress && nObs % 5000 === 0) opts.onProgress(nObs);
+      }
+    } catch (e) {
+      if (e instanceof CancelledError || (e as Error)?.name?.endsWith('Error') && (e as { stage?: string }).stage) throw e;
+      throw new StoreError('E_CACHE_INGEST', `could not store observations in the hunt cache: ${(e as Error).message}`, { cause: e });
+    } finally {
+      for (const a of [obsA, recA, edgeA]) {
+        try {
+          a?.flushSync();
+          a?.closeSync();
+        } catch {
+          // a failed flush leaves partial rows that no variable references
+        }
+      }
+    }
+    for (const t of this.attrNames.keys()) if (TYPE_NAME.test(t)) await this.run(entityViewSql(t));
+    return { batch, observations: nObs, records: nRec };
+  }
+}

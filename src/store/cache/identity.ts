@@ -1,0 +1,124 @@
+/**
+ * Entity identity: which records of the hunt cache are the same entity. The rules follow Kestrel 1.x and firepit
+ * (facts from `kestrel/codegen/relations.py` `stix_2_0_identical_mapping` and `firepit/stix21.py` `ID_PROPS`):
+ *
+ * - addresses, domain names, URLs, e-mail addresses: `value`;
+ * - user-account: `user_id` (else firepit's `account_type`/`account_login` id properties);
+ * - process: `x_unique_id`, else a unique id from an extension (`process_uid`, `process_guid`, …), else `pid`
+ *   together with the creation time (`created`, else the observation's `first_observed`) — firepit gives such
+ *   processes a random id per record; Kestrel then re-identifies them by pid within a time window;
+ * - file: the first hash by preference MD5, SHA-1, SHA-256, SHA-512 (else the first hash by name), else `name` with
+ *   the parent directory's `path`;
+ * - network-traffic: its endpoints (the values `src_ref`/`dst_ref` point to), ports, protocols and start/end;
+ * - other types: firepit's ID-contributing properties, else the whole object without references.
+ *
+ * The key is a string `type|…`; two records with equal keys are one entity.
+ */
+import type { StixObject } from '../../connectors/types.ts';
+
+const VALUE_TYPES = new Set(['ipv4-addr', 'ipv6-addr', 'mac-addr', 'domain-name', 'url', 'email-addr']);
+const HASH_PREFERENCE = ['MD5', 'SHA-1', 'SHA-256', 'SHA-512'];
+const PROCESS_UNIQUE_ID_PROPS = ['process_id', 'process_uid', 'process_unique_id', 'process_guid'];
+
+/** firepit's ID-contributing properties for the remaining types. */
+const ID_PROPS: Record<string, readonly string[]> = {
+  artifact: ['hashes', 'payload_bin'],
+  'autonomous-system': ['number'],
+  directory: ['path'],
+  'email-message': ['from_ref', 'subject', 'body'],
+  mutex: ['name'],
+  software: ['name', 'cpe', 'swid', 'vendor', 'version'],
+  'windows-registry-key': ['key'],
+  'x509-certificate': ['hashes', 'serial_number'],
+  'x-oca-asset': ['device_id', 'host_id', 'hostname', 'name'],
+};
+
+/** The attribute Kestrel uses to search for the same entity elsewhere (prefetch); undefined = none usable. */
+export const IDENTITY_ATTRIBUTE: Readonly<Record<string, string>> = {
+  directory: 'path',
+  'domain-name': 'value',
+  'email-addr': 'value',
+  'ipv4-addr': 'value',
+  'ipv6-addr': 'value',
+  'mac-addr': 'value',
+  mutex: 'name',
+  software: 'name',
+  url: 'value',
+  'user-account': 'user_id',
+  'windows-registry-key': 'key',
+  'x-oca-asset': 'device_id',
+};
+
+function stable(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${stable(o[k])}`)
+    .join(',')}}`;
+}
+
+function firstHash(hashes: unknown): string | undefined {
+  if (!hashes || typeof hashes !== 'object') return undefined;
+  const h = hashes as Record<string, unknown>;
+  const norm = new Map<string, string>();
+  for (const [k, v] of Object.entries(h)) if (typeof v === 'string' && v) norm.set(k.replace(/'/g, '').toUpperCase(), v);
+  for (const name of HASH_PREFERENCE) {
+    const v = norm.get(name);
+    if (v) return `${name}:${v.toLowerCase()}`;
+  }
+  const first = [...norm.keys()].sort()[0];
+  return first ? `${first}:${norm.get(first)!.toLowerCase()}` : undefined;
+}
+
+/** Identity key of `obj`, one of `objects` (its observation's object map) first observed at `firstObserved`. */
+export function entityKey(obj: StixObject, objects: Record<string, StixObject>, firstObserved: string): string {
+  const t = obj.type;
+  if (VALUE_TYPES.has(t) && obj.value !== undefined) return `${t}|${String(obj.value)}`;
+  switch (t) {
+    case 'user-account':
+      if (obj.user_id !== undefined) return `${t}|${String(obj.user_id)}`;
+      return `${t}|${stable([obj.account_type, obj.account_login])}`;
+    case 'process': {
+      if (obj.x_unique_id !== undefined) return `${t}|u|${String(obj.x_unique_id)}`;
+      const exts = obj.extensions;
+      if (exts && typeof exts === 'object') {
+        for (const ext of Object.values(exts as Record<string, Record<string, unknown>>)) {
+          for (const p of PROCESS_UNIQUE_ID_PROPS) if (ext?.[p]) return `${t}|u|${String(ext[p])}`;
+        }
+      }
+      if (obj.pid !== undefined) return `${t}|p|${String(obj.pid)}|${String(obj.created ?? firstObserved)}`;
+      break;
+    }
+    case 'file': {
+      const h = firstHash(obj.hashes);
+      if (h) return `${t}|h|${h}`;
+      if (obj.name !== undefined) {
+        const dir = typeof obj.parent_directory_ref === 'string' ? objects[obj.parent_directory_ref]?.path : undefined;
+        return `${t}|n|${String(obj.name)}|${dir === undefined ? '' : String(dir)}`;
+      }
+      break;
+    }
+    case 'network-traffic': {
+      const end = (ref: unknown): unknown => (typeof ref === 'string' ? (objects[ref]?.value ?? null) : null);
+      return `${t}|${stable([end(obj.src_ref), end(obj.dst_ref), obj.src_port, obj.dst_port, obj.protocols, obj.start, obj.end])}`;
+    }
+    default: {
+      const props = ID_PROPS[t];
+      if (props) {
+        const contrib: Record<string, unknown> = {};
+        for (const p of props) {
+          if (obj[p] === undefined) continue;
+          if (p === 'hashes') contrib[p] = firstHash(obj[p]);
+          else if (p.endsWith('_ref') && typeof obj[p] === 'string') contrib[p] = objects[obj[p] as string]?.value ?? null;
+          else contrib[p] = obj[p];
+        }
+        if (Object.keys(contrib).length > 0) return `${t}|${stable(contrib)}`;
+      }
+    }
+  }
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (!k.endsWith('_ref') && !k.endsWith('_refs')) rest[k] = v;
+  return `${t}|${stable(rest)}`;
+}
