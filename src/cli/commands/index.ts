@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 
 export type RegisterCommand = (program: Command) => void;
 
+import { register as ingest } from './ingest.ts';
 import { register as kernel } from './kernel.ts';
 import { register as sysflow } from './sysflow.ts';
 
-export const commands: RegisterCommand[] = [kernel, sysflow];
+export const commands: RegisterCommand[] = [ingest, kernel, sysflow];

@@ -1,0 +1,176 @@
+/**
+ * Input formats of `peregrine ingest`, each turned into a stream of {@link IngestRecord}s (document text + where it
+ * came from):
+ * - `ndjson`: one ECS document per line (blank lines skipped).
+ * - `bulk`: Elastic `_bulk` bodies — an action line (`index` / `create`, optional `_index` and `_id`) then the
+ *   document line; `delete` and `update` actions are rejected with a reason.
+ * - `stix`: a STIX 2.0 bundle (or a JSON array of observed-data); each observed-data becomes its ECS equivalent
+ *   through the field map read backwards (`src/mapping/stix-to-ecs.ts`).
+ * - `json`: one JSON document, or a JSON array of documents.
+ * `auto` looks at the start of the file.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Observation } from '../connectors/types.ts';
+import { stixEcsMap } from '../mapping/index.ts';
+import { compileStixToEcs } from '../mapping/stix-to-ecs.ts';
+import { head, readLines, unreadable } from './lines.ts';
+
+export const FORMATS = ['auto', 'ndjson', 'bulk', 'stix', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** A document to ingest, or a rejection found while reading (then `source` is absent). */
+export interface IngestRecord {
+  readonly source?: string;
+  readonly id?: string;
+  readonly index?: string;
+  readonly line?: number;
+  /** Set for records refused before they reach the target. */
+  readonly reject?: string;
+}
+
+const BULK_ACTIONS = new Set(['index', 'create', 'update', 'delete']);
+
+function bulkAction(text: string): { action: string; meta: Record<string, unknown> } | undefined {
+  if (!text.startsWith('{')) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const keys = Object.keys(v);
+  if (keys.length !== 1 || !BULK_ACTIONS.has(keys[0])) return undefined;
+  const meta = (v as Record<string, unknown>)[keys[0]];
+  if (!meta || typeof meta !== 'object' || Array.isArray(meta)) return undefined;
+  return { action: keys[0], meta: meta as Record<string, unknown> };
+}
+
+/** Guesses the format of `path` from its first 64 KiB. */
+export async function detectFormat(path: string): Promise<Exclude<Format, 'auto'>> {
+  if (path === '-') return 'ndjson';
+  const text = (await head(path)).replace(/^\uFEFF/, '');
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('[')) {
+    return /^\[\s*\{[^{}]*"type"\s*:\s*"(observed-data|bundle)"/.test(trimmed) ? 'stix' : 'json';
+  }
+  const firstLine = trimmed.split('\n', 1)[0].trim();
+  if (bulkAction(firstLine)) return 'bulk';
+  let first: unknown;
+  try {
+    first = JSON.parse(firstLine);
+  } catch {
+    // a pretty-printed document or bundle: one JSON value over many lines
+    return /"type"\s*:\s*"bundle"/.test(trimmed.slice(0, 4096)) ? 'stix' : trimmed.startsWith('{') && !trimmed.includes('}\n{') ? 'json' : 'ndjson';
+  }
+  if (first && typeof first === 'object' && (first as { type?: unknown }).type === 'bundle') return 'stix';
+  return 'ndjson';
+}
+
+export async function* ndjsonRecords(path: string): AsyncGenerator<IngestRecord> {
+  for await (const { n, text } of readLines(path)) {
+    if (text.length === 0 || /^\s*$/.test(text)) continue;
+    yield { source: text, line: n };
+  }
+}
+
+export async function* bulkRecords(path: string): AsyncGenerator<IngestRecord> {
+  let pending: { action: string; meta: Record<string, unknown>; line: number } | undefined;
+  for await (const { n, text } of readLines(path)) {
+    if (/^\s*$/.test(text)) continue;
+    if (pending) {
+      const p = pending;
+      pending = undefined;
+      const id = typeof p.meta._id === 'string' || typeof p.meta._id === 'number' ? String(p.meta._id) : undefined;
+      const index = typeof p.meta._index === 'string' ? p.meta._index : undefined;
+      if (p.action === 'update') {
+        yield { line: n, reject: `"update" actions are not supported (action on line ${p.line})`, ...(id ? { id } : {}) };
+        continue;
+      }
+      yield { source: text, line: n, ...(id !== undefined ? { id } : {}), ...(index ? { index } : {}) };
+      continue;
+    }
+    const a = bulkAction(text);
+    if (!a) {
+      yield { line: n, reject: 'expected a bulk action line like {"index":{"_id":"…"}}' };
+      continue;
+    }
+    if (a.action === 'delete') {
+      yield { line: n, reject: '"delete" actions are not supported' };
+      continue;
+    }
+    pending = { ...a, line: n };
+  }
+  if (pending) yield { line: pending.line, reject: 'bulk action line without a document after it' };
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw unreadable(path, e);
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    return { __malformed: (e as Error).message };
+  }
+}
+
+export async function* jsonRecords(path: string): AsyncGenerator<IngestRecord> {
+  const v = await readJson(path);
+  if (v && typeof v === 'object' && '__malformed' in v) {
+    yield { line: 1, reject: `malformed JSON: ${String((v as { __malformed: string }).__malformed)}` };
+    return;
+  }
+  const docs = Array.isArray(v) ? v : [v];
+  let i = 0;
+  for (const d of docs) {
+    i++;
+    yield { source: JSON.stringify(d), line: i };
+  }
+}
+
+export async function* stixRecords(path: string): AsyncGenerator<IngestRecord> {
+  const v = await readJson(path);
+  if (v && typeof v === 'object' && '__malformed' in v) {
+    yield { line: 1, reject: `malformed JSON: ${String((v as { __malformed: string }).__malformed)}` };
+    return;
+  }
+  const objects: unknown[] = Array.isArray(v) ? v : ((v as { objects?: unknown[] })?.objects ?? []);
+  if (!Array.isArray(objects)) {
+    yield { line: 1, reject: 'not a STIX bundle: no "objects" array' };
+    return;
+  }
+  const convert = compileStixToEcs(stixEcsMap());
+  let i = 0;
+  for (const o of objects) {
+    i++;
+    const obs = o as Partial<Observation> & { type?: string; id?: string };
+    if (!obs || typeof obs !== 'object' || obs.type !== 'observed-data') continue;
+    if (!obs.objects || typeof obs.objects !== 'object') {
+      yield { line: i, reject: `observed-data ${obs.id ?? `#${i}`} has no "objects"`, ...(obs.id ? { id: obs.id } : {}) };
+      continue;
+    }
+    const { doc } = convert(obs as Observation);
+    if (Object.keys(doc).length === 0) {
+      yield { line: i, reject: `observed-data ${obs.id ?? `#${i}`} has nothing the field map can express in ECS` };
+      continue;
+    }
+    yield { source: JSON.stringify(doc), line: i, ...(obs.id ? { id: obs.id } : {}) };
+  }
+}
+
+export function recordsOf(path: string, format: Exclude<Format, 'auto'>): AsyncGenerator<IngestRecord> {
+  switch (format) {
+    case 'ndjson':
+      return ndjsonRecords(path);
+    case 'bulk':
+      return bulkRecords(path);
+    case 'json':
+      return jsonRecords(path);
+    case 'stix':
+      return stixRecords(path);
+  }
+}
