@@ -20,6 +20,8 @@ export const HUNT_ERROR_CODES = {
   badChar: 'E_HUNT_BAD_CHARACTER',
   badName: 'E_HUNT_BAD_NAME',
   badWhere: 'E_HUNT_BAD_WHERE',
+  /** A fault in the parser itself (a bug), reported as a positioned error rather than a crash. */
+  internal: 'E_HUNT_INTERNAL',
 } as const;
 
 /** Errors raised because the input stopped too early: more text could make it valid (REPL continuation). */

@@ -52,7 +52,7 @@ function guard<T>(text: string, source: string, fn: () => T): T {
     return fn();
   } catch (e) {
     if (isPeregrineError(e)) throw e;
-    throw new SyntaxError(HUNT_ERROR_CODES.unexpected, `could not parse the huntflow: ${e instanceof Error ? e.message : String(e)}`, {
+    throw new SyntaxError(HUNT_ERROR_CODES.internal, `could not parse the huntflow: ${e instanceof Error ? e.message : String(e)}`, {
       span: spanAt(source, text, 0, 1),
       hint: 'this is a bug in the huntflow parser; please report it with the input',
       cause: e,
@@ -146,6 +146,9 @@ export function completionAt(text: string, offset: number): CompletionContext {
   if (varDot && variables.includes(varDot[1])) {
     expected = [{ kind: 'attribute', variable: varDot[1] }];
   }
+  // `[process:` or `WHERE file:` wants attributes of that entity type
+  const typeColon = /(?:^|[\s([])([A-Za-z_][A-Za-z0-9_-]*):$/.exec(head);
+  if (typeColon && !/:\/\/$/.test(before)) expected = [{ kind: 'attribute', entityType: typeColon[1] }];
   return { prefix, replaceFrom, expected, variables, variableTypes };
 }
 

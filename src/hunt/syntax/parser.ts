@@ -246,18 +246,22 @@ export class HuntParser extends ParserBase {
     let limit: number | undefined;
     for (;;) {
       const t = this.lex.peek();
-      if (this.accept('WHERE')) {
+      // a clause already given is not offered again (completion), but is reported if repeated
+      if (where ? this.isWord(t, 'WHERE') : this.at('WHERE')) {
         if (where) throw this.err(C.unexpected, 'a second WHERE clause', t, 'combine the conditions with AND');
+        this.lex.next();
         where = parseWhere(this, wc);
         continue;
       }
-      if (this.at('START') || this.at('LAST') || this.isWord(t, 'STOP')) {
+      const startsRange = timeRange ? this.isWord(t, 'START') || this.isWord(t, 'LAST') : this.at('START') || this.at('LAST');
+      if (startsRange || this.isWord(t, 'STOP')) {
         if (timeRange) throw this.err(C.unexpected, 'a second time range', t, 'give one START … STOP … or LAST n unit');
         timeRange = this.timeRange();
         continue;
       }
-      if (this.accept('LIMIT')) {
+      if (limit !== undefined ? this.isWord(t, 'LIMIT') : this.at('LIMIT')) {
         if (limit !== undefined) throw this.err(C.unexpected, 'a second LIMIT clause', t);
+        this.lex.next();
         limit = this.wholeNumber('LIMIT');
         continue;
       }

@@ -151,7 +151,6 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
       continue;
     }
     if (upper(t) === 'AND' || upper(t) === 'OR') {
-      if (t.kind === 'word' || t.kind === 'eof') p.log.add({ kind: 'keyword', words: ['AND', 'OR'] });
       pos = t.end;
       state = 'operand';
       continue;
