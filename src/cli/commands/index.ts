@@ -8,6 +8,9 @@ export type RegisterCommand = (program: Command) => void;
 
 import { register as ingest } from './ingest.ts';
 import { register as kernel } from './kernel.ts';
+import { register as repl } from './repl.ts';
 import { register as sysflow } from './sysflow.ts';
+import { register as run } from './run.ts';
+import { register as demo } from './demo.ts';
 
-export const commands: RegisterCommand[] = [ingest, kernel, sysflow];
+export const commands: RegisterCommand[] = [ingest, kernel, repl, sysflow, run, demo];

@@ -44,6 +44,8 @@ class Lowerer {
   private readonly vars: Map<string, string>;
   private readonly warnings: PeregrineError[] = [];
   private readonly outputs: { name: string; type: string }[] = [];
+  /** Columns of variables holding grouped/joined rows (their attributes are these, not the entity's). */
+  private readonly columns = new Map<string, Set<string> | null>();
 
   constructor(private readonly ctx: LowerContext) {
     this.vars = new Map(ctx.variables);
@@ -67,8 +69,10 @@ class Lowerer {
     return new SemanticError(code, message, { span: this.span(s), hint });
   }
 
-  private define(name: string, type: string): void {
+  private define(name: string, type: string, columns?: Set<string> | null): void {
     this.vars.set(name, type);
+    if (columns === undefined) this.columns.delete(name);
+    else this.columns.set(name, columns);
     const i = this.outputs.findIndex((o) => o.name === name);
     if (i >= 0) this.outputs.splice(i, 1);
     this.outputs.push({ name, type });
@@ -91,12 +95,11 @@ class Lowerer {
   private entityType(e: A.EntityType): string {
     const name = e.name;
     if (isKnownEntityType(name) || name.startsWith('x-')) return name;
-    const cached = this.ctx.attributesOf ? [] : [];
     throw this.error(
       'E_UNKNOWN_ENTITY_TYPE',
       `unknown entity type "${name}"`,
       e.span,
-      didYouMean(name, [...Object.keys(ENTITY_TYPES), ...cached]) ?? `known types: ${Object.keys(ENTITY_TYPES).join(', ')}`,
+      didYouMean(name, Object.keys(ENTITY_TYPES)) ?? `known types: ${Object.keys(ENTITY_TYPES).join(', ')}`,
     );
   }
 
@@ -116,6 +119,20 @@ class Lowerer {
     const near = closest(root, known);
     this.warnings.push(
       new SemanticError('W_UNKNOWN_ATTRIBUTE', `"${attr}" is not a known attribute of ${type}`, {
+        span: this.span(s),
+        hint: near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : undefined,
+      }),
+    );
+  }
+
+  /** Like {@link checkAttr} for an attribute of variable `name` (grouped/joined rows have their own columns). */
+  private checkVarAttr(name: string, type: string, attr: string, s: Span): void {
+    if (!this.columns.has(name)) return this.checkAttr(type, attr, s);
+    const cols = this.columns.get(name);
+    if (!cols || cols.has(attr)) return;
+    const near = closest(attr, cols);
+    this.warnings.push(
+      new SemanticError('W_UNKNOWN_ATTRIBUTE', `"${attr}" is not a column of "${name}" (${[...cols].join(', ')})`, {
         span: this.span(s),
         hint: near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : undefined,
       }),
@@ -192,8 +209,8 @@ class Lowerer {
   private view(e: A.VarExpr, type: string): IrView {
     const refs = new Set<string>();
     const pattern = this.where(e.where, type, refs) ?? undefined;
-    for (const a of e.attrs ?? []) this.checkAttr(type, a.path, a.span);
-    if (e.sort) this.checkAttr(type, e.sort.attr.path, e.sort.attr.span);
+    for (const a of e.attrs ?? []) this.checkVarAttr(e.input.name, type, a.path, a.span);
+    if (e.sort) this.checkVarAttr(e.input.name, type, e.sort.attr.path, e.sort.attr.span);
     return {
       ...(e.transform ? { transform: e.transform } : {}),
       ...(pattern ? { pattern } : {}),
@@ -270,7 +287,7 @@ class Lowerer {
       case 'Group': {
         const t = this.use(s.input);
         const keys = s.by.map((k) => {
-          this.checkAttr(t, k.kind === 'Attr' ? k.path : k.attr.path, k.span);
+          this.checkVarAttr(s.input.name, t, k.kind === 'Attr' ? k.path : k.attr.path, k.span);
           if (k.kind === 'Attr') return { attr: k.path, alias: k.path };
           return {
             attr: k.attr.path,
@@ -279,10 +296,12 @@ class Lowerer {
           };
         });
         const aggregations = s.aggregations.map((a) => {
-          this.checkAttr(t, a.attr.path, a.attr.span);
+          this.checkVarAttr(s.input.name, t, a.attr.path, a.attr.span);
           return { func: a.func, attr: a.attr.path, alias: a.alias ?? `${a.func.toLowerCase()}_${a.attr.path}` };
         });
-        this.define(s.output.name, t);
+        const cols = new Set([...keys.map((k) => k.alias), ...aggregations.map((a) => a.alias)]);
+        if (aggregations.length === 0) cols.add('number_observed');
+        this.define(s.output.name, t, cols);
         return { kind: 'Group', output: s.output.name, input: s.input.name, keys, aggregations, span: s.span };
       }
       case 'Join': {
@@ -292,7 +311,7 @@ class Lowerer {
           this.checkAttr(lt, s.by[0].path, s.by[0].span);
           this.checkAttr(rt, s.by[1].path, s.by[1].span);
         }
-        this.define(s.output.name, lt);
+        this.define(s.output.name, lt, null);
         return {
           kind: 'Join',
           output: s.output.name,
@@ -304,8 +323,8 @@ class Lowerer {
       }
       case 'Sort': {
         const t = this.use(s.input);
-        this.checkAttr(t, s.key.attr.path, s.key.attr.span);
-        this.define(s.output.name, t);
+        this.checkVarAttr(s.input.name, t, s.key.attr.path, s.key.attr.span);
+        this.define(s.output.name, t, this.columns.get(s.input.name));
         return { kind: 'Sort', output: s.output.name, input: s.input.name, attr: s.key.attr.path, asc: s.key.direction === 'ASC', span: s.span };
       }
       case 'Load': {
@@ -355,7 +374,7 @@ class Lowerer {
         return { kind: 'Info', input: s.input.name, span: s.span };
       case 'Describe': {
         const t = this.use(s.input);
-        this.checkAttr(t, s.attr.path, s.attr.span);
+        this.checkVarAttr(s.input.name, t, s.attr.path, s.attr.span);
         return { kind: 'Describe', input: s.input.name, attr: s.attr.path, span: s.span };
       }
       case 'Explain':
@@ -373,7 +392,7 @@ class Lowerer {
       case 'Assign': {
         const t = this.use(s.expr.input);
         const view = this.view(s.expr, t);
-        this.define(s.output.name, t);
+        this.define(s.output.name, t, this.columns.get(s.expr.input.name));
         return { kind: 'Assign', output: s.output.name, input: s.expr.input.name, view, span: s.span };
       }
     }

@@ -1,0 +1,62 @@
+/**
+ * Output formats of every command that prints data (`--format table|json|jsonl|csv`). JSON of a run is ONE document
+ * `{"variables":[{name,type,entities,records,…}],"displays":[…]}`; JSONL writes one line per display row (and one per
+ * variable); CSV writes each table display (with a blank line between tables).
+ */
+import type { Display, ExecuteResult, VariableSummary } from '../hunt/session/types.ts';
+import { cellText, renderDisplayText, renderSummaryText } from './table.ts';
+
+export const FORMATS = ['table', 'json', 'jsonl', 'csv'] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+
+export function isOutputFormat(s: string): s is OutputFormat {
+  return (FORMATS as readonly string[]).includes(s);
+}
+
+function csvCell(v: unknown): string {
+  const s = cellText(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function displayToCsv(d: Display): string {
+  if (d.kind === 'text') return d.text;
+  return [d.columns.map(csvCell).join(','), ...d.rows.map((r) => r.map(csvCell).join(','))].join('\n');
+}
+
+function rowObjects(d: Display & { kind: 'table' }): Record<string, unknown>[] {
+  return d.rows.map((r) => Object.fromEntries(d.columns.map((c, i) => [c, r[i] ?? null])));
+}
+
+/** A display as plain JSON data: tables as row objects. */
+export function displayToJson(d: Display): Record<string, unknown> {
+  if (d.kind === 'text') return { kind: 'text', ...(d.title ? { title: d.title } : {}), text: d.text };
+  return { kind: 'table', ...(d.title ? { title: d.title } : {}), columns: d.columns, rows: rowObjects(d) };
+}
+
+function variableJson(v: VariableSummary): Record<string, unknown> {
+  return { name: v.name, type: v.type, entities: v.entities, records: v.records, related: v.related, timeMs: v.timeMs };
+}
+
+/** Renders a whole execution result in `format`. */
+export function renderResult(r: Pick<ExecuteResult, 'displays' | 'summary'>, format: OutputFormat): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify({ variables: r.summary.map(variableJson), displays: r.displays.map(displayToJson) }, null, 2);
+    case 'jsonl': {
+      const lines: string[] = [];
+      r.displays.forEach((d, i) => {
+        if (d.kind === 'text') lines.push(JSON.stringify({ display: i, text: d.text }));
+        else for (const row of rowObjects(d)) lines.push(JSON.stringify({ display: i, ...(d.title ? { title: d.title } : {}), row }));
+      });
+      for (const v of r.summary) lines.push(JSON.stringify({ variable: variableJson(v) }));
+      return lines.join('\n');
+    }
+    case 'csv':
+      return r.displays.map(displayToCsv).join('\n\n');
+    case 'table': {
+      const parts = r.displays.map((d) => (d.title ? `${d.kind === 'table' ? 'DISP ' : ''}${d.title}\n` : '') + renderDisplayText(d));
+      parts.push(renderSummaryText(r.summary));
+      return parts.join('\n\n');
+    }
+  }
+}
