@@ -75,6 +75,8 @@ const PATH_HINT = 'a comparison needs an object path like process:name before th
 
 function describe(t: Token): string {
   if (t.kind === 'EOF') return 'the end of the pattern';
+  if (t.kind === 'String') return `the string ${t.text}`;
+  if (t.kind === 'Timestamp' || t.kind === 'Hex' || t.kind === 'Binary') return t.text;
   return `'${t.text}'`;
 }
 
@@ -519,6 +521,9 @@ export class Parser {
         return { kind: 'Binary', value: t.value, span: this.span(t) };
       case 'Ident': {
         const up = t.value.toUpperCase();
+        if (up === 'NOT') {
+          throw this.err(t, `NOT after ${op}`, `NOT goes before the operator: … NOT ${op} value`);
+        }
         if (up === 'TRUE' || up === 'FALSE') {
           this.take();
           return { kind: 'Bool', value: up === 'TRUE', span: this.span(t) };

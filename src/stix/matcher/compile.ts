@@ -84,14 +84,13 @@ export function compilePath(steps: readonly PathStep[], test: ValueTest): Step {
 
 function compileComparison(c: Comparison, ctx: CompileContext): ObjectPredicate {
   const type = c.path.objectType;
-  if (c.op === 'EXISTS') {
-    const any = compilePath(c.path.steps, () => true);
-    return c.negated
-      ? (o, objs) => o.type === type && !any(o, objs)
-      : (o, objs) => o.type === type && any(o, objs);
-  }
-  const path = compilePath(c.path.steps, compileValueTest(c.op, c.negated, c.value, ctx));
-  return (o, objs) => o.type === type && path(o, objs);
+  const test = c.op === 'EXISTS' ? () => true : compileValueTest(c.op, false, c.value, ctx);
+  const any = compilePath(c.path.steps, test);
+  // NOT negates the whole comparison for the object (STIX 2.1 §9.5: "the resultant Comparison Expression is
+  // logically negated"): `a:b[*] NOT = 22` is false for b = [22, 443], and `NOT IN` holds when the property is absent.
+  return c.negated
+    ? (o, objs) => o.type === type && !any(o, objs)
+    : (o, objs) => o.type === type && any(o, objs);
 }
 
 /** The object types that can satisfy `e` (AND: intersection, OR: union). */

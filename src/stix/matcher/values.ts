@@ -3,7 +3,8 @@
  * follow the OASIS reference matcher:
  *
  * - values of different kinds are unequal (`pid = '4'` is false, `pid != '4'` true); ordering operators, LIKE,
- *   MATCHES, ISSUBSET and ISSUPERSET on a value of the wrong kind are false even under NOT;
+ *   MATCHES, ISSUBSET and ISSUPERSET on a value of the wrong kind are false (the comparison layer applies NOT to
+ *   the whole comparison, so `negated` here is for callers that want per-value negation);
  * - int and float compare numerically; strings by code unit; timestamps as instants (microseconds);
  * - `h''`/`b''` compare as bytes with strings whose code points are < 256, and with properties named `*_hex`
  *   (hex text) or `*_bin` (base64 text);
