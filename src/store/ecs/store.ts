@@ -264,6 +264,15 @@ function insertSql(stage: string): string {
   );
 }
 
+/**
+ * `ecs_values(src, paths)`: the non-null JSON values at any of `paths` in the document text `src`, arrays flattened one
+ * level — Elastic's multi-valued field read (used by the SQL backend for untyped fields and irregular rows).
+ */
+const ECS_VALUES_MACRO =
+  `CREATE OR REPLACE TEMP MACRO ecs_values(src, paths) AS list_filter(flatten(list_transform(json_extract(src, paths), ` +
+  `v -> CASE WHEN v IS NULL THEN []::JSON[] WHEN json_type(v) = 'ARRAY' THEN json_extract(v, '$[*]') ELSE [v] END)), ` +
+  `e -> e IS NOT NULL AND json_type(e) <> 'NULL')`;
+
 const OK_ROW = `(json_valid(_source) AND starts_with(ltrim(_source), '{'))`;
 
 /** A handle on a store file, opened for reading or writing. Close it when done: the file is shared with others. */
@@ -293,6 +302,7 @@ export class EcsStore {
   async connect(): Promise<DuckDBConnection> {
     const c = await this.#instance().instance.connect();
     await c.run(`SET TimeZone = 'UTC'`);
+    await c.run(ECS_VALUES_MACRO);
     return c;
   }
 

@@ -1,0 +1,61 @@
+/**
+ * Building parameterised DuckDB SQL: every user value becomes a `$n` parameter (house rule 4); only identifiers and
+ * constant JSON paths of the program are written into the text.
+ */
+export type SqlValue = string | number | boolean;
+
+export class SqlBuilder {
+  readonly params: SqlValue[] = [];
+  #lambda = 0;
+
+  /** A placeholder for `v`. */
+  param(v: SqlValue): string {
+    this.params.push(v);
+    return `$${this.params.length}`;
+  }
+
+  /** A fresh lambda variable name. */
+  lambdaVar(): string {
+    return `x${++this.#lambda}`;
+  }
+}
+
+export const TRUE = 'TRUE';
+export const FALSE = 'FALSE';
+
+/** Conjunction, simplified (TRUE dropped, FALSE absorbs). */
+export function and(qs: readonly string[]): string {
+  const out: string[] = [];
+  for (const q of qs) {
+    if (q === TRUE) continue;
+    if (q === FALSE) return FALSE;
+    out.push(q);
+  }
+  if (out.length === 0) return TRUE;
+  if (out.length === 1) return out[0];
+  return `(${out.join(' AND ')})`;
+}
+
+/** Disjunction, simplified (FALSE dropped, TRUE absorbs). */
+export function or(qs: readonly string[]): string {
+  const out: string[] = [];
+  for (const q of qs) {
+    if (q === FALSE) continue;
+    if (q === TRUE) return TRUE;
+    out.push(q);
+  }
+  if (out.length === 0) return FALSE;
+  if (out.length === 1) return out[0];
+  return `(${out.join(' OR ')})`;
+}
+
+export function not(q: string): string {
+  if (q === TRUE) return FALSE;
+  if (q === FALSE) return TRUE;
+  return `(NOT ${q})`;
+}
+
+/** A SQL string literal for constants of the program only (JSON paths, regexps of the compiler) — never user values. */
+export function constString(s: string): string {
+  return "'" + s.replace(/'/g, "''") + "'";
+}

@@ -1,0 +1,96 @@
+/**
+ * How the SQL backend reads an ECS field of a stored document, with Elastic's semantics: a field holds one value or
+ * many (arrays), spelled nested or dotted. Regular rows use the typed column when the store has one; rows flagged
+ * `_irregular` and fields without a typed column are read from `_source` (JSON).
+ */
+import { isListKind, jsonPath, quoteIdent, typedColumn, type ColumnKind } from '../../store/ecs/index.ts';
+import { constString, type SqlBuilder } from './builder.ts';
+
+/** The type of a value expression handed to a predicate: a typed column's kind, or a JSON value. */
+export type ValueType = Exclude<ColumnKind, 'keyword[]' | 'ip[]'> | 'json';
+
+export type ValuePredicate = (x: string, t: ValueType) => string;
+
+function elementKind(kind: ColumnKind): ValueType {
+  return kind === 'ip[]' ? 'ip' : kind === 'keyword[]' ? 'keyword' : (kind as ValueType);
+}
+
+/** Every way Elastic lets `a.b.c` be spelled: nested, dotted, and mixed (`a."b.c"`, …). */
+export function pathVariants(field: string): string[] {
+  const parts = field.split('.');
+  const out: string[] = [];
+  const n = parts.length;
+  for (let mask = 0; mask < 1 << (n - 1); mask++) {
+    const keys: string[] = [parts[0]];
+    for (let i = 1; i < n; i++) {
+      if (mask & (1 << (i - 1))) keys[keys.length - 1] += '.' + parts[i];
+      else keys.push(parts[i]);
+    }
+    out.push('$' + keys.map((k) => '."' + k.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"').join(''));
+  }
+  return out;
+}
+
+/** The non-null JSON values at `paths` of `_source` (arrays flattened one level): the store's `ecs_values` macro. */
+function jsonValues(paths: readonly string[]): string {
+  return `ecs_values(_source, [${paths.map(constString).join(', ')}])`;
+}
+
+/**
+ * A necessary condition for `_source` to hold `field` in any spelling, tested on the raw text before any JSON is
+ * parsed: the first key opens with `"first`, the last ends with `last"`, the middle ones appear (nested or dotted alike).
+ */
+function mayHold(field: string): string {
+  const parts = field.split('.');
+  const first = constString('"' + parts[0]);
+  if (parts.length === 1) return `contains(_source, ${first})`;
+  const tests = [constString(parts[parts.length - 1] + '"'), ...parts.slice(1, -1).map(constString), first];
+  return '(' + tests.map((t) => `contains(_source, ${t})`).join(' AND ') + ')';
+}
+
+function anyOf(b: SqlBuilder, list: string, pred: ValuePredicate, t: ValueType): string {
+  const e = b.lambdaVar();
+  return `coalesce(list_bool_or(list_transform(${list}, ${e} -> coalesce(${pred(e, t)}, false))), false)`;
+}
+
+function sourceValues(field: string): { regular: string; irregular: string } {
+  return { regular: jsonValues([jsonPath(field)]), irregular: jsonValues(pathVariants(field)) };
+}
+
+/** SQL boolean: some value of `field` satisfies `pred`. */
+export function anyValue(b: SqlBuilder, field: string, pred: ValuePredicate): string {
+  const col = typedColumn(field);
+  const src = sourceValues(field);
+  const fromSource = anyOf(b, src.irregular, pred, 'json');
+  if (!col) {
+    return `(${mayHold(field)} AND CASE WHEN _irregular THEN ${fromSource} ELSE ${anyOf(b, src.regular, pred, 'json')} END)`;
+  }
+  const c = quoteIdent(col.field);
+  const typed = isListKind(col.kind)
+    ? anyOf(b, c, pred, elementKind(col.kind))
+    : `coalesce(${pred(c, col.kind as ValueType)}, false)`;
+  return `(CASE WHEN _irregular THEN ${fromSource} ELSE ${typed} END)`;
+}
+
+/** SQL boolean: `field` has at least one non-null value (Elastic's `exists`). */
+export function fieldExists(b: SqlBuilder, field: string): string {
+  const col = typedColumn(field);
+  const src = sourceValues(field);
+  const fromSource = `len(${src.irregular}) > 0`;
+  if (!col) return `(${mayHold(field)} AND CASE WHEN _irregular THEN ${fromSource} ELSE len(${src.regular}) > 0 END)`;
+  const c = quoteIdent(col.field);
+  const typed = isListKind(col.kind) ? `coalesce(len(${c}) > 0, false)` : `${c} IS NOT NULL`;
+  return `(CASE WHEN _irregular THEN ${fromSource} ELSE ${typed} END)`;
+}
+
+/** The value as text (for LIKE, regexps, CIDR tests). */
+export function asText(x: string, t: ValueType): string {
+  if (t === 'json') return `(${x} ->> '$')`;
+  if (t === 'keyword' || t === 'ip') return x;
+  return `CAST(${x} AS VARCHAR)`;
+}
+
+/** True when the JSON value is a number. */
+export function jsonIsNumber(x: string): string {
+  return `json_type(${x}) IN ('BIGINT', 'UBIGINT', 'DOUBLE')`;
+}
