@@ -79,7 +79,9 @@ export async function runLoad(s: IrLoad, ctx: CommandContext): Promise<CommandRe
     if (path.endsWith('.gz')) {
       tmp = mkdtempSync(join(tmpdir(), 'peregrine-load-'));
       file = join(tmp, path.split('/').pop()!.replace(/\.gz$/, ''));
-      writeFileSync(file, gunzipSync(readFileSync(path)));
+      const raw = readFileSync(path);
+      // Some `.gz` files are not compressed at all (Kestrel's own parquet.gz test file): take them as they are.
+      writeFileSync(file, raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw);
     } else readFileSync(path, { flag: 'r' }).subarray(0, 0);
   } catch (e) {
     throw new InputError('E_LOAD_FILE', `cannot read ${s.path}: ${(e as Error).message}`, { cause: e, hint: 'check the path (relative paths are relative to the working directory)' });

@@ -8,7 +8,7 @@
 import '../../connectors/index.ts';
 import { openSource } from '../../connectors/registry.ts';
 import type { DataSource } from '../../connectors/types.ts';
-import { CancelledError, isPeregrineError, type PeregrineError, StoreError } from '../../errors/index.ts';
+import { CancelledError, isPeregrineError, type PeregrineError, StoreError, spanAt } from '../../errors/index.ts';
 import { HuntCache, recordCounts, relatedCounts, tableCounts } from '../../store/cache/index.ts';
 import { runStatement, type CommandContext, type SourceManager } from '../commands/index.ts';
 import { lower } from '../ir/index.ts';
@@ -102,6 +102,10 @@ export class HuntSession {
         result = await runStatement(stmt, ctx);
       } catch (e) {
         if (opts.signal?.aborted && !(e instanceof CancelledError)) throw new CancelledError('cancelled', { cause: e });
+        // Errors raised below the language (a missing bundle, a failed load) point at the statement that asked.
+        if (isPeregrineError(e) && !e.span) {
+          throw e.withSpan(spanAt(sourceName, source, stmt.span.start, Math.max(1, stmt.span.end - stmt.span.start)));
+        }
         throw e;
       }
       if (result.variable) {
