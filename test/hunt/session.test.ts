@@ -1,0 +1,94 @@
+/**
+ * The session API end to end on the real cache (DuckDB) and the real bundle connector: cancellation leaves the
+ * session usable, SAVE/LOAD round-trips, variables() reports summaries, and `peregrine run --json` prints one
+ * document with the Kestrel counts.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { CancelledError } from '../../src/errors/index.ts';
+import { HuntSession } from '../../src/hunt/session/index.ts';
+
+const TD = join(process.cwd(), '..', 'shared', 'data', 'kestrel', 'test-data');
+const tmp = mkdtempSync(join(tmpdir(), 'peregrine-hunt-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+test('an aborted execution throws CancelledError and the session stays usable', async () => {
+  const s = await HuntSession.create();
+  try {
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(s.execute(`x = GET process FROM file://${TD}/doctored-1k.json WHERE name = 'cmd.exe'`, { signal: ac.signal }), CancelledError);
+    const ac2 = new AbortController();
+    const pending = s.execute(`x = GET process FROM file://${TD}/doctored-1k.json WHERE name LIKE '%'`, { signal: ac2.signal });
+    ac2.abort();
+    await assert.rejects(pending, CancelledError);
+    assert.deepEqual(s.variables(), []);
+    const r = await s.execute(`a = GET process FROM file://${TD}/doctored-1k.json WHERE name = "cmd.exe"`);
+    assert.deepEqual(r.summary.map((v) => [v.name, v.entities, v.records]), [['a', 14, 14]]);
+  } finally {
+    await s.close();
+  }
+});
+
+test('variables() keeps every variable across executions; displays stream through onDisplay', async () => {
+  const s = await HuntSession.create({ timeWindowMinutes: 1 });
+  try {
+    await s.execute(`conns = GET network-traffic FROM file://${TD}/test_bundle.json WHERE dst_port = 22`);
+    const seen: unknown[] = [];
+    const r = await s.execute('srcs = FIND ipv4-addr CREATED conns\nDISP srcs ATTR value LIMIT 2', { onDisplay: (d) => seen.push(d) });
+    assert.equal(seen.length, 1);
+    assert.deepEqual(r.displays, seen);
+    assert.deepEqual(s.variables().map((v) => [v.name, v.type, v.entities]), [
+      ['conns', 'network-traffic', 29],
+      ['srcs', 'ipv4-addr', 24],
+    ]);
+    assert.equal(s.variables()[0]?.related['ipv4-addr'], 58);
+    assert.equal(s.variables()[0]?.related['user-account'], 29);
+  } finally {
+    await s.close();
+  }
+});
+
+for (const ext of ['csv', 'json', 'parquet']) {
+  test(`SAVE to ${ext} and LOAD back gives the same entities`, async () => {
+    const s = await HuntSession.create();
+    try {
+      const path = join(tmp, `conns.${ext}`);
+      await s.execute(`conns = GET network-traffic FROM file://${TD}/test_bundle.json WHERE dst_port = 22\nSAVE conns TO ${path}`);
+      const r = await s.execute(`back = LOAD ${path} AS network-traffic\nDISP back ATTR src_port, dst_port SORT BY src_port ASC LIMIT 1`);
+      assert.equal(r.summary[0]?.entities, 29);
+      const d = r.displays[0];
+      assert.equal(d?.kind, 'table');
+      if (d?.kind === 'table') assert.deepEqual(d.rows, [[49468, 22]]);
+    } finally {
+      await s.close();
+    }
+  });
+}
+
+test('peregrine run --json prints one document with variables and displays', () => {
+  const file = join(tmp, 'flow.hf');
+  writeFileSync(file, `conns = GET network-traffic FROM file://${TD}/test_bundle.json WHERE dst_port = 22\ng = GROUP conns BY dst_port\nDISP g\n`);
+  const r = spawnSync(process.execPath, ['bin/peregrine.js', 'run', file, '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { variables: { name: string; type: string; entities: number; records: number }[]; displays: unknown[] };
+  assert.deepEqual(doc.variables.map((v) => [v.name, v.type, v.entities, v.records]), [
+    ['conns', 'network-traffic', 29, 29],
+    ['g', 'network-traffic', 1, 1],
+  ]);
+  assert.deepEqual(doc.displays, [{ kind: 'table', title: 'g', columns: ['dst_port', 'number_observed'], rows: [{ dst_port: 22, number_observed: 29 }] }]);
+});
+
+test('peregrine run exits non-zero with a positioned error', () => {
+  const file = join(tmp, 'bad.hf');
+  writeFileSync(file, `conns = GET network-traffic FROM file://${TD}/test_bundle.json WHERE dst_port = 22\nDISP conn\n`);
+  const r = spawnSync(process.execPath, ['bin/peregrine.js', 'run', file], { encoding: 'utf8' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /bad\.hf:2:6: error\[E_UNKNOWN_VARIABLE\]/);
+  assert.match(r.stderr, /did you mean "conns"/);
+  assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
+});
