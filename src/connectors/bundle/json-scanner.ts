@@ -90,6 +90,7 @@ export class BundleScanner {
     const n = buf.length;
     let i = 0;
     let vStart = 0;
+    let carried = false;
     while (i < n) {
       if (this.state === VALUE) {
         // ---- hot loop: inside a captured value ----
@@ -166,6 +167,7 @@ export class BundleScanner {
         }
         if (ended < 0) {
           this.vPieces.push(buf.subarray(vStart, n));
+          carried = true;
           break;
         }
         const text =
@@ -274,6 +276,8 @@ export class BundleScanner {
           throw this.err(`unexpected ${describeByte(c)} after the end of the bundle`, i);
       }
     }
+    // A value that began at the very end of the chunk: keep its first bytes.
+    if (this.state === VALUE && !carried) this.vPieces.push(buf.subarray(vStart, n));
     this.base += n;
     return out;
   }
