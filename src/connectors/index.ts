@@ -4,7 +4,9 @@
  */
 import { registerConnector } from './registry.ts';
 import { bundleConnector } from './bundle/index.ts';
+import { localConnector } from './local/index.ts';
 
 registerConnector(bundleConnector);
+registerConnector(localConnector);
 
 export { openSource, listConnectors, getConnector, registerConnector } from './registry.ts';

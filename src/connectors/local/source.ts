@@ -1,0 +1,113 @@
+/**
+ * An opened `local` source: the embedded ECS store queried with the SQL backend, each stored document mapped to a
+ * STIX observation with the same mapping (and the same observation ids) as the Elastic connector — streamed, one
+ * DuckDB chunk at a time. What SQL does not express is evaluated with the STIX matcher exactly as the Elastic
+ * connector does, so both return the same observations for the same documents.
+ */
+import { compileSql, type SqlPlan } from '../../backends/sql/index.ts';
+import { CancelledError } from '../../errors/index.ts';
+import { ecsToStix } from '../../mapping/index.ts';
+import { compileObservationFilter, findPatternBinding } from '../../stix/index.ts';
+import { openStore, quoteIdent } from '../../store/ecs/index.ts';
+import { observationId } from '../elastic/ids.ts';
+import type { DataSource, Observation, QueryContext, SourceQuery } from '../types.ts';
+import type { LocalSettings } from './settings.ts';
+
+/** The SELECT run for a plan over the given indices; `$n` of the plan are kept, index names follow as parameters. */
+export function selectSql(plan: SqlPlan, indices: readonly string[] | string, limit?: number): { sql: string; params: unknown[] } {
+  const params: unknown[] = [...plan.params];
+  const list = typeof indices === 'string' ? `/* indices matching "${indices.replace(/\*\//g, '* /')}" */` : indices.map((i) => `$${params.push(i)}`).join(', ');
+  const sql =
+    `SELECT _index, _id, _source FROM ecs_docs WHERE _index IN (${list}) AND ${plan.where} ` +
+    `ORDER BY ${quoteIdent('@timestamp')}, _index, _id` +
+    (limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(limit))}` : '');
+  return { sql, params };
+}
+
+export class LocalDataSource implements DataSource {
+  readonly connector = 'local';
+  readonly uri: string;
+  readonly settings: LocalSettings;
+
+  constructor(uri: string, settings: LocalSettings) {
+    this.uri = uri;
+    this.settings = settings;
+  }
+
+  plan(q: SourceQuery): SqlPlan {
+    return compileSql(q, { defaultWindowMinutes: this.settings.defaultWindowMinutes });
+  }
+
+  #limit(q: SourceQuery): number | undefined {
+    const a = q.limit;
+    const b = this.settings.resultLimit;
+    return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+  }
+
+  explain(q: SourceQuery): unknown {
+    const plan = this.plan(q);
+    const limit = this.#limit(q);
+    const { sql, params } = selectSql(plan, this.settings.indices, plan.local === 'none' ? limit : undefined);
+    return {
+      connector: this.connector,
+      source: this.uri,
+      store: this.settings.path,
+      indices: this.settings.indices,
+      sql,
+      params,
+      local: plan.local,
+      notes: plan.notes,
+      ...(limit !== undefined ? { limit } : {}),
+    };
+  }
+
+  /** The stored documents the plan selects, as observations (no local filtering). */
+  async *observations(q: SourceQuery, ctx: QueryContext = {}, plan = this.plan(q)): AsyncGenerator<Observation> {
+    const mapper = ecsToStix();
+    const started = Date.now();
+    const store = await openStore(this.settings.path, { mode: 'read' });
+    try {
+      const indices = await store.resolve(this.settings.indices);
+      const { sql, params } = selectSql(plan, indices, plan.local === 'none' ? this.#limit(q) : undefined);
+      let hits = 0;
+      for await (const row of store.stream(sql, params as never)) {
+        if (ctx.signal?.aborted) throw new CancelledError();
+        hits++;
+        if (hits % 10_000 === 0) ctx.onProgress?.({ source: this.uri, hits, elapsedMs: Date.now() - started });
+        const doc = JSON.parse(String(row._source)) as Record<string, unknown>;
+        yield mapper.observation(doc, observationId(String(row._index), String(row._id)));
+      }
+      ctx.onProgress?.({ source: this.uri, hits, total: hits, elapsedMs: Date.now() - started });
+    } finally {
+      await store.close();
+    }
+  }
+
+  async *query(q: SourceQuery, ctx: QueryContext = {}): AsyncGenerator<Observation> {
+    const plan = this.plan(q);
+    const limit = this.#limit(q) ?? Infinity;
+    if (plan.local === 'none') {
+      yield* this.observations(q, ctx, plan);
+      return;
+    }
+    const filter = compileObservationFilter(q.pattern!);
+    if (plan.local === 'observation') {
+      let n = 0;
+      for await (const obs of this.observations(q, ctx, plan)) {
+        if (!filter(obs)) continue;
+        yield obs;
+        if (++n >= limit) return;
+      }
+      return;
+    }
+    // set semantics (AND / FOLLOWEDBY / WITHIN / REPEATS): the pattern holds over the fetched set or nothing matches
+    const all: Observation[] = [];
+    for await (const obs of this.observations(q, ctx, plan)) if (filter(obs)) all.push(obs);
+    if (all.length === 0 || findPatternBinding(q.pattern!, all) === null) return;
+    let n = 0;
+    for (const obs of all) {
+      yield obs;
+      if (++n >= limit) return;
+    }
+  }
+}
