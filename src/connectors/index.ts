@@ -4,9 +4,11 @@
  */
 import { registerConnector } from './registry.ts';
 import { bundleConnector } from './bundle/index.ts';
+import { elasticConnector } from './elastic/index.ts';
 import { localConnector } from './local/index.ts';
 
 registerConnector(bundleConnector);
+registerConnector(elasticConnector);
 registerConnector(localConnector);
 
 export { openSource, listConnectors, getConnector, registerConnector } from './registry.ts';

@@ -1,0 +1,278 @@
+/**
+ * Pulling every hit of one search, page by page, from a consistent snapshot:
+ *
+ * - **point in time + `search_after`** with the `_shard_doc` tiebreaker (a total order, so no hit is skipped or
+ *   repeated at page boundaries) — Elasticsearch (`POST /idx/_pit`) and OpenSearch (`POST /idx/_search/point_in_time`)
+ *   name the API differently; both are handled.
+ * - **scroll** sorted by `_doc` when the cluster has no `_shard_doc` (OpenSearch 2.x rejects it; `search_after`
+ *   without a shard-aware tiebreaker can skip hits with equal sort values on different shards).
+ *
+ * No 10,000-hit cap. Shard failures and timed-out pages are errors: a partial answer is never presented as complete.
+ * The snapshot (PIT or scroll) is released when the consumer stops early, fails or finishes.
+ */
+import { ConnectorError, PeregrineError } from '../../errors/index.ts';
+import type { DslQuery } from '../../backends/elastic/index.ts';
+import { errorReason, type ElasticClient } from './client.ts';
+
+export interface Hit {
+  readonly _index: string;
+  readonly _id: string;
+  readonly _source?: Record<string, unknown>;
+  readonly sort?: unknown[];
+}
+
+export interface PullOptions {
+  readonly query: DslQuery;
+  readonly pageSize: number;
+  /** Stop after this many hits (sorted by time then, so the first ones are the earliest). */
+  readonly limit?: number;
+  readonly signal?: AbortSignal;
+  /** Called after each page with the hits so far and the total the cluster reported. */
+  readonly onPage?: (hits: number, total: number | undefined) => void;
+  /** Force a strategy (tests, benchmarks). */
+  readonly strategy?: PullStrategy;
+}
+
+export type PullStrategy = 'pit-es' | 'pit-os' | 'scroll';
+
+const KEEP_ALIVE = '2m';
+const strategies = new WeakMap<ElasticClient, PullStrategy>();
+
+function indexPath(indices: readonly string[]): string {
+  return indices.map((i) => encodeURIComponent(i).replace(/%2A/g, '*')).join(',');
+}
+
+interface Page {
+  hits: Hit[];
+  total?: number;
+  pitId?: string;
+  scrollId?: string;
+}
+
+function readPage(c: ElasticClient, body: unknown, what: string): Page {
+  const b = body as {
+    hits?: { hits?: unknown; total?: { value?: number } | number };
+    _shards?: { failed?: number; failures?: Array<{ reason?: unknown }> };
+    timed_out?: boolean;
+    pit_id?: string;
+    _scroll_id?: string;
+  } | null;
+  const label = `data source "${c.settings.profile}" (${c.settings.hostLabel})`;
+  if (!b || typeof b !== 'object' || !b.hits || !Array.isArray(b.hits.hits)) {
+    throw new ConnectorError('E_ELASTIC_MALFORMED', `${label}: the answer to ${what} has no hits array`, {
+      hint: 'is the host/port an Elasticsearch or OpenSearch HTTP endpoint?',
+    });
+  }
+  if (b._shards?.failed) {
+    const r = errorReason({ error: b._shards.failures?.[0]?.reason }) ?? 'unknown reason';
+    throw new ConnectorError(
+      'E_ELASTIC_PARTIAL',
+      `${label}: ${b._shards.failed} shard(s) failed while ${what} (${r}); the results would be incomplete`,
+      {
+        hint: 'check the cluster health (GET _cluster/health) and retry',
+      },
+    );
+  }
+  if (b.timed_out) {
+    throw new ConnectorError(
+      'E_ELASTIC_TIMEOUT',
+      `${label}: the search timed out on the cluster while ${what}; the results would be incomplete`,
+      {
+        hint: 'narrow the query (START/STOP) or raise options.timeout',
+      },
+    );
+  }
+  const t = b.hits.total;
+  return {
+    hits: b.hits.hits as Hit[],
+    total: typeof t === 'number' ? t : t?.value,
+    pitId: b.pit_id,
+    scrollId: b._scroll_id,
+  };
+}
+
+async function detect(c: ElasticClient, signal?: AbortSignal): Promise<PullStrategy> {
+  const known = strategies.get(c);
+  if (known) return known;
+  const r = await c.request(
+    { method: 'GET', path: '/' },
+    { signal, ignore: [400, 401, 403, 404, 405], what: 'reading the cluster version' },
+  );
+  const v = (r.body as { version?: { distribution?: string; number?: string } } | null)?.version;
+  return v?.distribution === 'opensearch' ? 'pit-os' : 'pit-es';
+}
+
+/** Every hit of `query` over `indices`, in pages. */
+export async function* pullHits(
+  c: ElasticClient,
+  indices: readonly string[],
+  o: PullOptions,
+): AsyncGenerator<Hit[]> {
+  const strategy = o.strategy ?? (await detect(c, o.signal));
+  let got = 0;
+  try {
+    if (strategy === 'scroll') {
+      for await (const page of scroll(c, indices, o)) {
+        got += page.length;
+        yield page;
+      }
+      return;
+    }
+    const it = pit(c, indices, o, strategy);
+    for await (const page of it) {
+      if (page === 'no-shard-doc') {
+        strategies.set(c, 'scroll');
+        for await (const p of scroll(c, indices, o)) {
+          got += p.length;
+          yield p;
+        }
+        return;
+      }
+      got += page.length;
+      yield page;
+    }
+    strategies.set(c, strategy);
+  } catch (e) {
+    if (got > 0 && e instanceof PeregrineError && e.code !== 'E_CANCELLED') {
+      throw new ConnectorError(
+        'E_ELASTIC_INTERRUPTED',
+        `${e.message} — the pull stopped after ${got} hits; the results are incomplete and must not be used`,
+        {
+          hint: e.hint ? `${e.hint}; then run the query again` : 'run the query again',
+          cause: e,
+        },
+      );
+    }
+    throw e;
+  }
+}
+
+function sortFor(o: PullOptions, tiebreak: string): unknown[] {
+  return o.limit !== undefined
+    ? [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }, { [tiebreak]: 'asc' }]
+    : [{ [tiebreak]: 'asc' }];
+}
+
+async function* pit(
+  c: ElasticClient,
+  indices: readonly string[],
+  o: PullOptions,
+  strategy: 'pit-es' | 'pit-os',
+): AsyncGenerator<Hit[] | 'no-shard-doc'> {
+  const what = `opening a point in time on ${indices.join(',')}`;
+  const open =
+    strategy === 'pit-es'
+      ? await c.request(
+          { method: 'POST', path: `/${indexPath(indices)}/_pit`, querystring: { keep_alive: KEEP_ALIVE } },
+          { signal: o.signal, what },
+        )
+      : await c.request(
+          {
+            method: 'POST',
+            path: `/${indexPath(indices)}/_search/point_in_time`,
+            querystring: { keep_alive: KEEP_ALIVE },
+          },
+          { signal: o.signal, what },
+        );
+  const ob = open.body as { id?: string; pit_id?: string };
+  let id = ob.id ?? ob.pit_id;
+  if (!id)
+    throw new ConnectorError(
+      'E_ELASTIC_MALFORMED',
+      `data source "${c.settings.profile}" (${c.settings.hostLabel}): no point-in-time id in the answer to ${what}`,
+    );
+  let after: unknown[] | undefined;
+  let got = 0;
+  let total: number | undefined;
+  try {
+    for (let first = true; ; first = false) {
+      const size = o.limit === undefined ? o.pageSize : Math.min(o.pageSize, o.limit - got);
+      if (size <= 0) return;
+      const body = {
+        size,
+        query: o.query,
+        pit: { id, keep_alive: KEEP_ALIVE },
+        sort: sortFor(o, '_shard_doc'),
+        track_total_hits: first,
+        ...(after ? { search_after: after } : {}),
+      };
+      const what2 = `searching ${indices.join(',')}`;
+      const r = await c.request(
+        { method: 'POST', path: '/_search', body },
+        { signal: o.signal, what: what2, ignore: first ? [400] : undefined },
+      );
+      if (r.statusCode === 400) {
+        const reason = errorReason(r.body) ?? '';
+        if (/_shard_doc/.test(reason)) {
+          yield 'no-shard-doc';
+          return;
+        }
+        throw new ConnectorError(
+          'E_ELASTIC_REQUEST',
+          `data source "${c.settings.profile}" (${c.settings.hostLabel}): the cluster rejected the search (HTTP 400): ${reason}`,
+          {
+            hint: 'a field in the pattern may have a type the comparison does not fit (e.g. LIKE on a number); run EXPLAIN to see the query',
+          },
+        );
+      }
+      const page = readPage(c, r.body, what2);
+      if (first) total = page.total;
+      if (page.pitId) id = page.pitId;
+      if (page.hits.length === 0) return;
+      got += page.hits.length;
+      o.onPage?.(got, total);
+      yield page.hits;
+      after = page.hits[page.hits.length - 1].sort;
+      if (page.hits.length < size || !after) return;
+    }
+  } finally {
+    const close =
+      strategy === 'pit-es'
+        ? { method: 'DELETE' as const, path: '/_pit', body: { id } }
+        : { method: 'DELETE' as const, path: '/_search/point_in_time', body: { pit_id: [id] } };
+    await c.request(close, { retries: 0, ignore: [400, 404] }).catch(() => undefined);
+  }
+}
+
+async function* scroll(c: ElasticClient, indices: readonly string[], o: PullOptions): AsyncGenerator<Hit[]> {
+  const what = `searching ${indices.join(',')}`;
+  const size = o.limit === undefined ? o.pageSize : Math.min(o.pageSize, o.limit);
+  const r = await c.request(
+    {
+      method: 'POST',
+      path: `/${indexPath(indices)}/_search`,
+      querystring: { scroll: KEEP_ALIVE },
+      body: { size, query: o.query, sort: sortFor(o, '_doc'), track_total_hits: true },
+    },
+    { signal: o.signal, what },
+  );
+  let page = readPage(c, r.body, what);
+  const total = page.total;
+  let scrollId = page.scrollId;
+  let got = 0;
+  try {
+    while (page.hits.length > 0) {
+      let hits = page.hits;
+      if (o.limit !== undefined && got + hits.length > o.limit) hits = hits.slice(0, o.limit - got);
+      got += hits.length;
+      o.onPage?.(got, total);
+      yield hits;
+      if (o.limit !== undefined && got >= o.limit) return;
+      if (!scrollId) return;
+      const n = await c.request(
+        { method: 'POST', path: '/_search/scroll', body: { scroll: KEEP_ALIVE, scroll_id: scrollId } },
+        { signal: o.signal, what: `${what} (scroll)` },
+      );
+      page = readPage(c, n.body, `${what} (scroll)`);
+      if (page.scrollId) scrollId = page.scrollId;
+    }
+  } finally {
+    if (scrollId)
+      await c
+        .request(
+          { method: 'DELETE', path: '/_search/scroll', body: { scroll_id: [scrollId] } },
+          { retries: 0, ignore: [400, 404] },
+        )
+        .catch(() => undefined);
+  }
+}
