@@ -31,7 +31,7 @@ async function collect(
   const src = await openSource(uri);
   const query: SourceQuery = {
     entityType: q.entityType ?? '',
-    pattern: typeof q.pattern === 'string' ? parsePattern(q.pattern) : null,
+    pattern: q.pattern !== undefined ? parsePattern(q.pattern) : null,
     timeRange: q.timeRange,
     limit: q.limit,
   };
@@ -39,7 +39,7 @@ async function collect(
   for await (const o of src.query(query)) out.push(o);
   return out;
 }
-const count = async (uri: string, q: Parameters<typeof collect>[1]): Promise<number> =>
+const count = async (uri: string, q: Q): Promise<number> =>
   (await collect(uri, q)).length;
 
 async function failure(p: Promise<unknown>): Promise<Error> {
