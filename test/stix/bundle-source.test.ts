@@ -24,10 +24,14 @@ const TEST_BUNDLE = join(KESTREL, 'test_bundle.json');
 const tmp = mkdtempSync(join(tmpdir(), 'peregrine-bundle-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function collect(
-  uri: string,
-  q: Partial<SourceQuery> & { pattern?: string | null },
-): Promise<Observation[]> {
+interface Q {
+  entityType?: string;
+  pattern?: string;
+  timeRange?: SourceQuery['timeRange'];
+  limit?: number;
+}
+
+async function collect(uri: string, q: Q): Promise<Observation[]> {
   const src = await openSource(uri);
   const query: SourceQuery = {
     entityType: q.entityType ?? '',
@@ -39,8 +43,7 @@ async function collect(
   for await (const o of src.query(query)) out.push(o);
   return out;
 }
-const count = async (uri: string, q: Q): Promise<number> =>
-  (await collect(uri, q)).length;
+const count = async (uri: string, q: Q): Promise<number> => (await collect(uri, q)).length;
 
 async function failure(p: Promise<unknown>): Promise<Error> {
   try {
