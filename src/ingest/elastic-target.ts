@@ -5,41 +5,20 @@
  * retried with exponential backoff; other item errors are rejections with Elastic's reason.
  */
 import { createHash } from 'node:crypto';
-import { ConnectorError } from '../errors/index.ts';
+import { ElasticClient, elasticSettings } from '../connectors/elastic/index.ts';
 import type { SourceProfile } from '../connectors/types.ts';
+import { ecsIndexMapping } from './ecs-index-mapping.ts';
 import type { AppendProgress, AppendResult, Rejection, StoreRecord } from '../store/ecs/index.ts';
 
+/** The cluster of an `elastic_ecs` profile, reached through the Elastic connector's client (auth, TLS, retries). */
 export interface ElasticTarget {
-  readonly url: string;
-  readonly headers: Record<string, string>;
+  readonly label: string;
+  readonly client: ElasticClient;
 }
 
-/** Base URL and auth headers of an `elastic_ecs` profile (stix-shifter's connection/config shape). */
 export function elasticTarget(profile: SourceProfile): ElasticTarget {
-  const c = profile.connection;
-  const auth = ((profile.config.auth ?? c.auth ?? {}) as Record<string, unknown>) ?? {};
-  let url: string;
-  if (typeof c.url === 'string') url = c.url;
-  else {
-    const host = String(c.host ?? '');
-    if (!host) {
-      throw new ConnectorError('E_PROFILE_HOST', `profile "${profile.name}" has no connection host`, {
-        hint: `set "host" (and "port") in ${profile.origin}`,
-      });
-    }
-    if (/^https?:\/\//.test(host)) url = host;
-    else {
-      const scheme = typeof c.scheme === 'string' ? c.scheme : /^(localhost|127\.|\[?::1\]?$)/.test(host) ? 'http' : 'https';
-      url = `${scheme}://${host}:${String(c.port ?? 9200)}`;
-    }
-  }
-  const headers: Record<string, string> = { 'content-type': 'application/x-ndjson' };
-  if (typeof auth.api_key === 'string') {
-    headers.authorization = `ApiKey ${typeof auth.id === 'string' ? Buffer.from(`${auth.id}:${auth.api_key}`).toString('base64') : auth.api_key}`;
-  } else if (typeof auth.username === 'string') {
-    headers.authorization = `Basic ${Buffer.from(`${auth.username}:${String(auth.password ?? '')}`).toString('base64')}`;
-  }
-  return { url: url.replace(/\/+$/, ''), headers };
+  const settings = elasticSettings(profile);
+  return { label: settings.node, client: new ElasticClient(settings) };
 }
 
 /** The id a document gets when none is given — the same in the embedded store (DuckDB `md5`) and in Elastic. */
@@ -88,31 +67,30 @@ export async function bulkToElastic(
     }
   };
 
+  const ensured = new Set<string>();
+  const ensureIndex = async (index: string): Promise<void> => {
+    if (ensured.has(index)) return;
+    ensured.add(index);
+    const head = await target.client.request({ method: 'HEAD', path: `/${encodeURIComponent(index)}` }, { ignore: [404] });
+    if (head.statusCode !== 404) return;
+    // a new index gets ECS-like types, so term/range/CIDR queries mean what they mean in the embedded store
+    await target.client.request(
+      { method: 'PUT', path: `/${encodeURIComponent(index)}`, body: ecsIndexMapping() },
+      { ignore: [400], what: `creating index ${index}` },
+    );
+  };
+
   const send = async (batch: Item[]): Promise<void> => {
+    for (const it of batch) await ensureIndex(it.index);
     let todo = batch;
     for (let attempt = 0; todo.length > 0; attempt++) {
       const body = todo.map((it) => JSON.stringify({ index: { _index: it.index, _id: it.id } }) + '\n' + it.rec.source + '\n').join('');
-      let res: Response;
-      try {
-        res = await fetch(`${target.url}/_bulk${options.refresh ? '?refresh=wait_for' : ''}`, {
-          method: 'POST',
-          headers: target.headers,
-          body,
-        });
-      } catch (e) {
-        throw new ConnectorError('E_ELASTIC_UNREACHABLE', `cannot reach ${target.url}: ${(e as Error).message}`, { cause: e });
-      }
-      if (res.status === 429 && attempt < 8) {
-        await sleep(Math.min(200 * 2 ** attempt, 10_000));
-        continue;
-      }
-      if (!res.ok) {
-        const text = await res.text();
-        throw new ConnectorError('E_ELASTIC_BULK', `bulk request to ${target.url} failed: HTTP ${res.status} ${text.slice(0, 300)}`, {
-          hint: res.status === 401 || res.status === 403 ? 'check the profile credentials' : undefined,
-        });
-      }
-      const out = (await res.json()) as { items: Record<string, { status: number; result?: string; error?: { type?: string; reason?: string } }>[] };
+      // the client retries whole-request 429/5xx with backoff; item-level 429s are retried below
+      const res = await target.client.request(
+        { method: 'POST', path: '/_bulk', body, ...(options.refresh ? { querystring: { refresh: 'wait_for' } } : {}) },
+        { what: `bulk indexing into ${target.label}` },
+      );
+      const out = res.body as { items: Record<string, { status: number; result?: string; error?: { type?: string; reason?: string } }>[] };
       const retry: Item[] = [];
       out.items.forEach((entry, i) => {
         const r = Object.values(entry)[0];

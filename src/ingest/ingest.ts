@@ -61,8 +61,12 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const profile = options.to ? resolveProfile(options.to) : undefined;
   if (profile && profile.connector !== 'local') {
     const t = elasticTarget(profile);
-    target = `profile ${profile.name} (${t.url})`;
-    result = await bulkToElastic(t, records(), { ...common, refresh: options.refresh });
+    target = `profile ${profile.name} (${t.label})`;
+    try {
+      result = await bulkToElastic(t, records(), { ...common, refresh: options.refresh });
+    } finally {
+      await t.client.close();
+    }
   } else {
     const path = resolveStorePath(profile ? String(profile.connection.path ?? '') || undefined : options.store);
     target = `store ${path}`;
