@@ -4,6 +4,7 @@
  * your own file and add it to the list below with one import. Implementations are imported inside the actions.
  */
 import type { Command } from 'commander';
+import { lint } from './sysflow-lint.ts';
 
 export type SysflowSubcommand = (group: Command) => void;
 
@@ -26,7 +27,7 @@ const read: SysflowSubcommand = (group) => {
     });
 };
 
-export const sysflowSubcommands: SysflowSubcommand[] = [read];
+export const sysflowSubcommands: SysflowSubcommand[] = [read, lint];
 
 export function register(program: Command): void {
   const group = program.command('sysflow').description('SysFlow telemetry: read .sf traces, run the policy pipeline, export to ECS');

@@ -324,9 +324,15 @@ export class ConditionCompiler {
       this.unmappable.add(`operator ${op}`);
       return FALSE;
     }
-    if (op === '!=') return negate(this.compare({ ...c, op: '=' }));
     const left = this.attribute(c.left);
+    // An absent (unknown or unmappable) attribute makes every comparison false, `!=` included (as in Falco).
     if (!left) return FALSE;
+    if (op === '!=') return negate(this.compareResolved({ ...c, op: '=' }, left));
+    return this.compareResolved(c, left);
+  }
+
+  private compareResolved(c: Compare, left: AttributeDef | { literal: string }): Pred {
+    const op = c.op;
     // Right side: an attribute when its text names one, else a literal.
     const rhs = !c.right.quoted ? lookupAttribute(c.right.text) : undefined;
     if (rhs?.kind === 'attr') return this.compareAttrs(op, left, rhs.def);

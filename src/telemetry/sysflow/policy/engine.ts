@@ -34,13 +34,18 @@ export interface TechniqueRef {
   readonly name: string | undefined;
 }
 
-/** What a match reports about its rule (one frozen object per rule, shared by all its matches). */
+/**
+ * What a match reports about its rule (one frozen object per rule, shared by all its matches). Structurally a
+ * `RuleMatch` of the processor's contract (`processor/types.ts`: name, description, priority as written, tags,
+ * source) plus the normalised severity, the ATT&CK techniques and the rule's place.
+ */
 export interface RuleInfo {
   readonly name: string;
-  readonly desc: string;
-  readonly priority: Severity;
-  /** The priority as written in the file (`medium`, `WARNING`, …). */
-  readonly priorityLabel: string;
+  readonly description: string;
+  /** The priority as written, lower-cased (`medium`, `warning`, …); `low` when the rule gives none. */
+  readonly priority: string;
+  /** low / medium / high, folded the way sf-processor folds Falco's levels. */
+  readonly severity: Severity;
   readonly tags: readonly string[];
   readonly techniques: readonly TechniqueRef[];
   readonly actions: readonly string[];
@@ -50,9 +55,12 @@ export interface RuleInfo {
   readonly span: Span;
 }
 
+/** The decision for one record (the processor's `PolicyResult` contract, plus which filter dropped it). */
 export interface PolicyResult {
+  /** Rules whose condition held, in policy order; empty when none or when dropped. */
   readonly matches: readonly RuleInfo[];
-  readonly dropped: boolean;
+  /** A drop filter matched: the record leaves the pipeline. */
+  readonly drop: boolean;
   /** Name of the drop filter that dropped the record. */
   readonly droppedBy?: string;
 }
@@ -82,7 +90,7 @@ export interface EngineCounts {
 }
 
 const RECORD_TYPES = Object.values(SF_TYPE);
-const NO_MATCH: PolicyResult = Object.freeze({ matches: Object.freeze([]) as readonly RuleInfo[], dropped: false });
+const NO_MATCH: PolicyResult = Object.freeze({ matches: Object.freeze([]) as readonly RuleInfo[], drop: false });
 
 export function normalisePriority(label: string): Severity | undefined {
   switch (label.trim().toLowerCase()) {
@@ -144,8 +152,8 @@ export class PolicyEngine {
         disabled++;
         continue;
       }
-      let priority = normalisePriority(decl.priority);
-      if (!priority) {
+      let severity = normalisePriority(decl.priority);
+      if (!severity) {
         notes.push({
           severity: 'warning',
           code: 'W_PRIORITY',
@@ -153,7 +161,7 @@ export class PolicyEngine {
           source,
           span: decl.span,
         });
-        priority = 'low';
+        severity = 'low';
       }
       const techniques = decl.tags
         .map(techniqueIdOfTag)
@@ -161,9 +169,9 @@ export class PolicyEngine {
         .map((id) => Object.freeze({ id, name: techniqueName(id) }));
       const info: RuleInfo = Object.freeze({
         name: decl.name,
-        desc: decl.desc,
-        priority,
-        priorityLabel: decl.priority,
+        description: decl.desc,
+        priority: decl.priority.trim().toLowerCase() || 'low',
+        severity,
         tags: decl.tags,
         techniques: Object.freeze(techniques),
         actions: decl.actions,
@@ -212,7 +220,7 @@ export class PolicyEngine {
   evaluate(ev: ResolvedEvent): PolicyResult {
     const fs = this.filterPreds;
     for (let i = 0; i < fs.length; i++) {
-      if (fs[i].pred(ev)) return { matches: NO_MATCH.matches, dropped: true, droppedBy: fs[i].name };
+      if (fs[i].pred(ev)) return { matches: NO_MATCH.matches, drop: true, droppedBy: fs[i].name };
     }
     const rules = this.byType.get(SF_TYPE[ev.record.kind]);
     if (!rules) return NO_MATCH;
@@ -220,12 +228,17 @@ export class PolicyEngine {
     for (let i = 0; i < rules.length; i++) {
       if (rules[i].pred(ev)) (out ??= []).push(rules[i].info);
     }
-    return out ? { matches: out, dropped: false } : NO_MATCH;
+    return out ? { matches: out, drop: false } : NO_MATCH;
+  }
+
+  /** The processor's `PolicyStage` entry point; the same as {@link evaluate}. */
+  process(ev: ResolvedEvent): PolicyResult {
+    return this.evaluate(ev);
   }
 
   /** Whether the processor passes the record on: alert mode → it matched a rule; enrich mode → it was not dropped. */
   emits(result: PolicyResult): boolean {
-    return !result.dropped && (this.mode === 'enrich' || result.matches.length > 0);
+    return !result.drop && (this.mode === 'enrich' || result.matches.length > 0);
   }
 }
 

@@ -105,7 +105,7 @@ export function suggestAttributes(name: string): string[] {
       let d = distance(name, n);
       const last = name.split('.').pop() ?? '';
       const nLast = n.split('.').pop() ?? '';
-      if (last.length > 2 && (nLast.startsWith(last) || last.startsWith(nLast))) d = Math.min(d, 2 + Math.abs(name.length - n.length) / 4);
+      if (last.length > 2 && (nLast.startsWith(last) || last.startsWith(nLast))) d = Math.min(d, 2 + d / 10);
       return { n, d };
     })
     .filter((x) => x.d <= Math.max(3, Math.floor(name.length / 3)))
