@@ -92,3 +92,18 @@ test('peregrine run exits non-zero with a positioned error', () => {
   assert.match(r.stderr, /did you mean "conns"/);
   assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
 });
+
+test('columns of grouped variables are known in later executions (no spurious attribute warnings)', async () => {
+  const s = await HuntSession.create();
+  try {
+    await s.execute(`conns = GET network-traffic FROM file://${TD}/test_bundle.json WHERE dst_port < 10000\ng = GROUP conns BY dst_port WITH COUNT(src_port) AS n`);
+    const r = await s.execute('DISP g ATTR dst_port, n SORT BY n LIMIT 1');
+    assert.deepEqual(r.warnings, []);
+    const d = r.displays[0];
+    if (d?.kind === 'table') assert.deepEqual(d.rows, [[514, 40]]);
+    const w = await s.execute('DISP g ATTR nn');
+    assert.equal(w.warnings[0]?.code, 'W_UNKNOWN_ATTRIBUTE');
+  } finally {
+    await s.close();
+  }
+});

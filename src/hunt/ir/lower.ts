@@ -26,6 +26,8 @@ export interface LowerContext {
   readonly variables: ReadonlyMap<string, string>;
   /** Attribute names seen in the cache for a type (adds to the vocabulary when checking attributes). */
   readonly attributesOf?: (type: string) => readonly string[];
+  /** Columns of a session variable holding grouped/joined rows; undefined for entity variables. */
+  readonly columnsOf?: (name: string) => readonly string[] | undefined;
 }
 
 export interface LowerResult {
@@ -127,7 +129,11 @@ class Lowerer {
 
   /** Like {@link checkAttr} for an attribute of variable `name` (grouped/joined rows have their own columns). */
   private checkVarAttr(name: string, type: string, attr: string, s: Span): void {
-    if (!this.columns.has(name)) return this.checkAttr(type, attr, s);
+    if (!this.columns.has(name)) {
+      const cols = this.ctx.columnsOf?.(name);
+      if (cols === undefined) return this.checkAttr(type, attr, s);
+      this.columns.set(name, new Set(cols));
+    }
     const cols = this.columns.get(name);
     if (!cols || cols.has(attr)) return;
     const near = closest(attr, cols);

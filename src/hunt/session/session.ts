@@ -9,7 +9,7 @@ import '../../connectors/index.ts';
 import { openSource } from '../../connectors/registry.ts';
 import type { DataSource } from '../../connectors/types.ts';
 import { CancelledError, isPeregrineError, type PeregrineError, StoreError, spanAt } from '../../errors/index.ts';
-import { HuntCache, recordCounts, relatedCounts, tableCounts } from '../../store/cache/index.ts';
+import { HuntCache, recordCounts, relatedCounts, tableColumns, tableCounts } from '../../store/cache/index.ts';
 import { runStatement, type CommandContext, type SourceManager } from '../commands/index.ts';
 import { lower } from '../ir/index.ts';
 import { parseHuntflow } from '../syntax/index.ts';
@@ -79,6 +79,7 @@ export class HuntSession {
       text: source,
       variables: this.symbols.types(),
       attributesOf: (t) => this.cache.attributes(t),
+      columnsOf: (name) => this.symbols.get(name)?.columns,
     });
     const warnings: PeregrineError[] = [...lowerWarnings];
     const displays: Display[] = [];
@@ -109,7 +110,8 @@ export class HuntSession {
         throw e;
       }
       if (result.variable) {
-        const entry: VariableEntry = { ...result.variable, timeMs: Math.round(performance.now() - started) };
+        const columns = result.variable.storage === 'table' ? await tableColumns(this.cache, result.variable.vid) : undefined;
+        const entry: VariableEntry = { ...result.variable, ...(columns ? { columns } : {}), timeMs: Math.round(performance.now() - started) };
         this.symbols.set(entry);
         this.summaries.delete(entry.name);
         this.summaries.set(entry.name, await this.summarise(entry));

@@ -20,6 +20,8 @@ export interface VariableEntry {
   readonly birth: IrStatement;
   readonly explain: readonly string[];
   readonly timeMs: number;
+  /** Column names of a `table` variable. */
+  readonly columns?: readonly string[];
 }
 
 export class SymbolTable {
