@@ -1,0 +1,106 @@
+/**
+ * The bpftrace program of the eBPF driver, generated for one capture. Tracepoints only (kprobes are not available
+ * everywhere): sched/task for the process tree, syscalls for files, sockets and path operations.
+ *
+ * Each event is ONE printf line `CODE|ts|pid|tid|…` (ts = CLOCK_MONOTONIC ns; the driver rebases it to wall time).
+ * execve's argv comes as a separate `join` record right after its `A` line. Socket tuples are read from the kernel's
+ * socket of the returned fd through `curtask` (BTF), so connect and accept carry both ends without /proc races.
+ *
+ * Filtering: with a root pid, only that process tree is traced (`@t` holds tracked tgids, inherited on fork);
+ * without one, everything but the given excluded pids (the collector and bpftrace themselves).
+ */
+export interface ScriptOptions {
+  /** Trace only this process and its descendants. */
+  rootPid?: number;
+  /** Never trace these tgids (whole-host mode). */
+  excludePids?: number[];
+}
+
+export function bpftraceScript(opts: ScriptOptions): string {
+  const tree = opts.rootPid !== undefined;
+  const exclude = (opts.excludePids ?? []).map((p) => `pid != ${p}`).join(' && ') || '1';
+  const W = tree ? '@t[pid]' : `(${exclude})`;
+  const begin = tree ? `BEGIN { @t[${opts.rootPid}] = 1; printf("B|%llu\\n", nsecs); }` : `BEGIN { printf("B|%llu\\n", nsecs); }`;
+  const sockOut = (fdExpr: string, code: string) => `
+  $f = *(curtask->files->fdt->fd + ${fdExpr});
+  if ($f != 0) {
+    $sk = ((struct socket *)$f->private_data)->sk;
+    $fam = $sk->__sk_common.skc_family;
+    if ($fam == 2) {
+      printf("${code}|%llu|%d|%d|%d|%d|4|%d|%d|%d|%s|%s\\n", nsecs, pid, tid, ${fdExpr}, args->ret, $sk->sk_protocol,
+        $sk->__sk_common.skc_num, bswap($sk->__sk_common.skc_dport),
+        ntop($sk->__sk_common.skc_rcv_saddr), ntop($sk->__sk_common.skc_daddr));
+    } else if ($fam == 10) {
+      printf("${code}|%llu|%d|%d|%d|%d|6|%d|%d|%d|%s|%s\\n", nsecs, pid, tid, ${fdExpr}, args->ret, $sk->sk_protocol,
+        $sk->__sk_common.skc_num, bswap($sk->__sk_common.skc_dport),
+        ntop($sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8), ntop($sk->__sk_common.skc_v6_daddr.in6_u.u6_addr8));
+    }
+  }`;
+  const io = (sys: string, dir: 'R' | 'W') => `
+tracepoint:syscalls:sys_enter_${sys} /${W}/ { @fd[tid] = args->fd; }
+tracepoint:syscalls:sys_exit_${sys} /${W} && @fd[tid] >= 0/ {
+  if (args->ret >= 0) { printf("${dir}|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @fd[tid], args->ret); }
+  delete(@fd[tid]);
+}`;
+  const path1 = (sys: string, op: string, field: string) => `
+tracepoint:syscalls:sys_enter_${sys} /${W}/ { @p1[tid] = args->${field}; }
+tracepoint:syscalls:sys_exit_${sys} /${W} && (uint64)@p1[tid] != 0/ {
+  printf("P|%llu|%d|%d|${op}|%d|%s|\\n", nsecs, pid, tid, args->ret, str(@p1[tid])); delete(@p1[tid]);
+}`;
+  const path2 = (sys: string, op: string, a: string, b: string) => `
+tracepoint:syscalls:sys_enter_${sys} /${W}/ { @p1[tid] = args->${a}; @p2[tid] = args->${b}; }
+tracepoint:syscalls:sys_exit_${sys} /${W} && (uint64)@p1[tid] != 0/ {
+  printf("P|%llu|%d|%d|${op}|%d|%s|+\\n", nsecs, pid, tid, args->ret, str(@p1[tid]));
+  printf("Q|%llu|%d|%d|%s\\n", nsecs, pid, tid, str(@p2[tid]));
+  delete(@p1[tid]); delete(@p2[tid]);
+}`;
+  const open = (sys: string, flags: string, dfd: string) => `
+tracepoint:syscalls:sys_enter_${sys} /${W}/ { @p1[tid] = args->filename; @of[tid] = ${flags}; @od[tid] = ${dfd}; }
+tracepoint:syscalls:sys_exit_${sys} /${W} && (uint64)@p1[tid] != 0/ {
+  printf("O|%llu|%d|%d|%d|%d|%d|%s\\n", nsecs, pid, tid, args->ret, @of[tid], @od[tid], str(@p1[tid]));
+  delete(@p1[tid]); delete(@of[tid]); delete(@od[tid]);
+}`;
+  return `${begin}
+tracepoint:task:task_newtask /${W}/ {
+  ${tree ? 'if ((args->clone_flags & 0x10000) == 0) { @t[args->pid] = 1; }' : ''}
+  printf("N|%llu|%d|%d|%d|%llu\\n", nsecs, pid, tid, args->pid, args->clone_flags);
+}
+tracepoint:syscalls:sys_enter_execve /${W}/ { printf("A|%llu|%d|%d\\n", nsecs, pid, tid); join(args->argv, "\\x1f"); }
+tracepoint:syscalls:sys_enter_execveat /${W}/ { printf("A|%llu|%d|%d\\n", nsecs, pid, tid); join(args->argv, "\\x1f"); }
+tracepoint:sched:sched_process_exec /${W}/ { printf("E|%llu|%d|%d|%d|%d|%d|%s\\n", nsecs, pid, tid, args->old_pid, uid, gid, str(args->filename)); }
+tracepoint:sched:sched_process_exit /${W}/ {
+  printf("X|%llu|%d|%d\\n", nsecs, pid, tid);
+  ${tree ? 'if (pid == tid) { delete(@t[pid]); }' : ''}
+}
+${open('openat', 'args->flags', 'args->dfd')}
+${open('open', 'args->flags', '-100')}
+${open('openat2', '0', 'args->dfd')}
+${io('read', 'R')}${io('readv', 'R')}${io('pread64', 'R')}${io('recvfrom', 'R')}${io('recvmsg', 'R')}
+${io('write', 'W')}${io('writev', 'W')}${io('pwrite64', 'W')}${io('sendto', 'W')}${io('sendmsg', 'W')}
+tracepoint:syscalls:sys_enter_close /${W}/ { printf("K|%llu|%d|%d|%d\\n", nsecs, pid, tid, args->fd); }
+tracepoint:syscalls:sys_enter_shutdown /${W}/ { printf("H|%llu|%d|%d|%d\\n", nsecs, pid, tid, args->fd); }
+tracepoint:syscalls:sys_enter_mmap /${W} && (int64)args->fd >= 0/ { printf("M|%llu|%d|%d|%d\\n", nsecs, pid, tid, (int64)args->fd); }
+tracepoint:syscalls:sys_enter_connect /${W}/ { @cfd[tid] = args->fd; }
+tracepoint:syscalls:sys_exit_connect /${W}/ {
+  $cfd = @cfd[tid]; delete(@cfd[tid]);
+  if (args->ret == 0 || args->ret == -115) {${sockOut('$cfd', 'C')}
+  }
+}
+tracepoint:syscalls:sys_exit_accept /${W} && args->ret >= 0/ {${sockOut('args->ret', 'a')}
+}
+tracepoint:syscalls:sys_exit_accept4 /${W} && args->ret >= 0/ {${sockOut('args->ret', 'a')}
+}
+${path1('mkdir', 'MKDIR', 'pathname')}${path1('mkdirat', 'MKDIR', 'pathname')}${path1('rmdir', 'RMDIR', 'pathname')}
+${path1('unlink', 'UNLINK', 'pathname')}${path1('unlinkat', 'UNLINK', 'pathname')}
+${path2('rename', 'RENAME', 'oldname', 'newname')}${path2('renameat', 'RENAME', 'oldname', 'newname')}${path2('renameat2', 'RENAME', 'oldname', 'newname')}
+${path2('link', 'LINK', 'oldname', 'newname')}${path2('linkat', 'LINK', 'oldname', 'newname')}
+${path2('symlink', 'SYMLINK', 'oldname', 'newname')}${path2('symlinkat', 'SYMLINK', 'oldname', 'newname')}
+tracepoint:syscalls:sys_enter_setuid /${W}/ { @u[tid] = args->uid; }
+tracepoint:syscalls:sys_exit_setuid /${W}/ { printf("U|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @u[tid], args->ret); delete(@u[tid]); }
+tracepoint:syscalls:sys_enter_setresuid /${W}/ { @u[tid] = args->euid; }
+tracepoint:syscalls:sys_exit_setresuid /${W}/ { printf("U|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @u[tid], args->ret); delete(@u[tid]); }
+tracepoint:syscalls:sys_enter_setns /${W}/ { @u[tid] = args->fd; }
+tracepoint:syscalls:sys_exit_setns /${W}/ { printf("S|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @u[tid], args->ret); delete(@u[tid]); }
+END { clear(@t); clear(@fd); clear(@p1); clear(@p2); clear(@of); clear(@od); clear(@cfd); clear(@u); }
+`;
+}

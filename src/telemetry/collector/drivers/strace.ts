@@ -1,0 +1,335 @@
+/**
+ * The strace capture driver (ptrace; needs no eBPF): runs a command under `strace -f -ttt -yy` writing into a FIFO
+ * and parses its text output into raw events. strace's `-yy` decorates every descriptor with its path or socket
+ * tuple (`3</etc/passwd>`, `5<TCP:[127.0.0.1:40000->127.0.0.1:8080]>`), which the parser uses directly.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { TelemetryError } from '../../../errors/index.ts';
+import type { RawEvent } from '../raw.ts';
+
+const SYSCALLS = [
+  'process',
+  'open',
+  'openat',
+  'creat',
+  'read',
+  'write',
+  'readv',
+  'writev',
+  'pread64',
+  'pwrite64',
+  'sendto',
+  'recvfrom',
+  'sendmsg',
+  'recvmsg',
+  'connect',
+  'accept',
+  'accept4',
+  'close',
+  'shutdown',
+  'mmap',
+  'mkdir',
+  'mkdirat',
+  'rmdir',
+  'unlink',
+  'unlinkat',
+  'rename',
+  'renameat',
+  'renameat2',
+  'link',
+  'linkat',
+  'symlink',
+  'symlinkat',
+  'setuid',
+  'setresuid',
+  'setns',
+];
+
+/** The strace command line that writes the trace of `argv` into `outPath`. */
+export function straceArgv(outPath: string, argv: string[]): string[] {
+  return ['strace', '-f', '-ttt', '-yy', '-qq', '-s', '256', '-e', `trace=${SYSCALLS.join(',')}`, '-e', 'signal=none', '-o', outPath, '--', ...argv];
+}
+
+const O_FLAGS: Record<string, number> = {
+  O_RDONLY: 0,
+  O_WRONLY: 1,
+  O_RDWR: 2,
+  O_CREAT: 0o100,
+  O_EXCL: 0o200,
+  O_NOCTTY: 0o400,
+  O_TRUNC: 0o1000,
+  O_APPEND: 0o2000,
+  O_NONBLOCK: 0o4000,
+  O_DSYNC: 0o10000,
+  O_DIRECT: 0o40000,
+  O_LARGEFILE: 0o100000,
+  O_DIRECTORY: 0o200000,
+  O_NOFOLLOW: 0o400000,
+  O_CLOEXEC: 0o2000000,
+  O_SYNC: 0o4010000,
+  O_PATH: 0o10000000,
+  O_TMPFILE: 0o20200000,
+};
+
+function parseFlags(s: string): number {
+  let f = 0;
+  for (const part of s.split('|')) f |= O_FLAGS[part.trim()] ?? (/^0\d+$/.test(part) ? parseInt(part, 8) : 0);
+  return f;
+}
+
+/** Decodes a C string literal as strace prints it (without the quotes). */
+function unquote(s: string): string {
+  return s.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/g, (_, e: string) => {
+    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));
+    return ({ n: '\n', t: '\t', r: '\r', v: '\v', f: '\f' } as Record<string, string>)[e] ?? e;
+  });
+}
+
+/** All string literals in `s`, in order. */
+function strings(s: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s))) out.push(unquote(m[1]!));
+  return out;
+}
+
+const TUPLE = /^(\d+)<(TCP|UDP|TCPv6|UDPv6):\[(.+?):(\d+)->(.+?):(\d+)\]>/;
+const FD_PATH = /^(-?\d+)<(\/.*?)>/;
+
+interface Pending {
+  text: string;
+}
+
+/** Parses strace's lines (one call per complete line, unfinished/resumed pairs joined) into raw events. */
+export class StraceParser {
+  private readonly unfinished = new Map<number, Pending>();
+  /** tid → tgid for threads. */
+  private readonly tgid = new Map<number, number>();
+  private readonly pendingConnect = new Map<string, { ts: bigint; tid: number }>();
+  private readonly knownSockets = new Set<string>();
+
+  parse(line: string): RawEvent[] {
+    const m = /^(\d+)\s+(\d+)\.(\d+)\s+(.*)$/.exec(line);
+    if (!m) return [];
+    const tid = Number(m[1]);
+    const ts = BigInt(m[2]!) * 1_000_000_000n + BigInt(m[3]!.padEnd(9, '0').slice(0, 9));
+    let body = m[4]!;
+    if (body.endsWith('<unfinished ...>')) {
+      this.unfinished.set(tid, { text: body.slice(0, -'<unfinished ...>'.length) });
+      return [];
+    }
+    const resumed = /^<\.\.\. (\w+) resumed>(.*)$/.exec(body);
+    if (resumed) {
+      const head = this.unfinished.get(tid);
+      this.unfinished.delete(tid);
+      if (!head) return [];
+      body = head.text + resumed[2];
+    }
+    const pid = this.tgid.get(tid) ?? tid;
+    if (body.startsWith('+++ ')) {
+      this.tgid.delete(tid);
+      return [{ kind: 'exit', ts, pid, tid }];
+    }
+    const call = /^(\w+)\((.*)\)\s+=\s+(-?\d+|\?|0x[0-9a-f]+)(.*)$/.exec(body);
+    if (!call) return [];
+    const [, name, args, retText, retRest] = call as unknown as [string, string, string, string, string];
+    const ret = retText === '?' ? 0 : Number(retText);
+    return this.event(name, args, ret, retText + retRest, ts, pid, tid);
+  }
+
+  private event(name: string, args: string, ret: number, retText: string, ts: bigint, pid: number, tid: number): RawEvent[] {
+    const firstFd = () => Number(/^(-?\d+)/.exec(args)?.[1] ?? -1);
+    switch (name) {
+      case 'clone':
+      case 'clone3':
+      case 'fork':
+      case 'vfork': {
+        if (ret <= 0) return [];
+        const thread = /CLONE_THREAD/.test(args);
+        if (thread) this.tgid.set(ret, pid);
+        return [{ kind: 'clone', ts, ppid: pid, ptid: tid, pid: ret, thread }];
+      }
+      case 'execve':
+      case 'execveat': {
+        if (ret !== 0) return [];
+        const s = strings(args);
+        const exe = s[0] ?? '';
+        const argvText = /\[(.*?)\](?:\.\.\.)?,\s*(?:0x|\[|NULL)/.exec(args)?.[1] ?? '';
+        return [{ kind: 'exec', ts, pid, tid, exe, args: strings(argvText) }];
+      }
+      case 'open':
+      case 'openat':
+      case 'creat': {
+        const dec = FD_PATH.exec(retText);
+        const s = strings(args);
+        const flagsText = /",\s*([A-Z_|0-9]+)/.exec(args)?.[1] ?? (name === 'creat' ? 'O_CREAT|O_WRONLY|O_TRUNC' : 'O_RDONLY');
+        return [{ kind: 'open', ts, pid, tid, fd: ret, path: dec ? dec[2]! : (s[0] ?? ''), flags: parseFlags(flagsText) }];
+      }
+      case 'read':
+      case 'readv':
+      case 'pread64':
+      case 'recvfrom':
+      case 'recvmsg':
+      case 'write':
+      case 'writev':
+      case 'pwrite64':
+      case 'sendto':
+      case 'sendmsg': {
+        if (ret < 0) return [];
+        const out = this.socketFromDecoration(args, ts, pid, tid);
+        const dir = name.startsWith('read') || name.startsWith('pread') || name.startsWith('recv') ? 'read' : 'write';
+        out.push({ kind: 'io', ts, pid, tid, fd: firstFd(), dir, ops: 1, bytes: ret });
+        return out;
+      }
+      case 'close': {
+        const out = this.socketFromDecoration(args, ts, pid, tid);
+        this.knownSockets.delete(`${pid}:${firstFd()}`);
+        out.push({ kind: 'close', ts, pid, tid, fd: firstFd() });
+        return out;
+      }
+      case 'connect': {
+        if (ret !== 0 && !/EINPROGRESS/.test(retText)) return [];
+        this.pendingConnect.set(`${pid}:${firstFd()}`, { ts, tid });
+        return this.socketFromDecoration(args, ts, pid, tid);
+      }
+      case 'accept':
+      case 'accept4': {
+        const t = TUPLE.exec(retText);
+        if (!t) return [];
+        this.knownSockets.add(`${pid}:${t[1]}`);
+        return [
+          {
+            kind: 'socket',
+            ts,
+            pid,
+            tid,
+            fd: Number(t[1]),
+            ret: 0,
+            accepted: true,
+            proto: t[2]!.startsWith('TCP') ? 6 : 17,
+            local: { ip: t[3]!.replace(/^\[|\]$/g, ''), port: Number(t[4]) },
+            remote: { ip: t[5]!.replace(/^\[|\]$/g, ''), port: Number(t[6]) },
+          },
+        ];
+      }
+      case 'shutdown':
+        return [{ kind: 'shutdown', ts, pid, tid, fd: firstFd() }];
+      case 'mmap': {
+        const fd = Number(/,\s*(-?\d+)(?:<[^>]*>)?,\s*0x[0-9a-f]+$/.exec(args)?.[1] ?? -1);
+        return fd >= 0 ? [{ kind: 'mmap', ts, pid, tid, fd }] : [];
+      }
+      case 'mkdir':
+      case 'mkdirat':
+      case 'rmdir':
+      case 'unlink':
+      case 'unlinkat': {
+        const op = name.startsWith('mkdir') ? 'MKDIR' : name === 'rmdir' || /AT_REMOVEDIR/.test(args) ? 'RMDIR' : 'UNLINK';
+        return [{ kind: 'fileop', ts, pid, tid, op, path: strings(args)[0] ?? '', ret }];
+      }
+      case 'rename':
+      case 'renameat':
+      case 'renameat2':
+      case 'link':
+      case 'linkat':
+      case 'symlink':
+      case 'symlinkat': {
+        const op = name.startsWith('rename') ? 'RENAME' : name.startsWith('symlink') ? 'SYMLINK' : 'LINK';
+        const s = strings(args);
+        return [{ kind: 'fileop', ts, pid, tid, op, path: s[0] ?? '', newPath: s[1] ?? '', ret }];
+      }
+      case 'setuid':
+      case 'setresuid': {
+        const ids = args.split(',').map((x) => Number(x.trim()));
+        return [{ kind: 'setuid', ts, pid, tid, uid: name === 'setuid' ? ids[0]! : ids[1]!, ret }];
+      }
+      case 'setns':
+        return [{ kind: 'setns', ts, pid, tid, fd: firstFd(), ret }];
+      default:
+        return [];
+    }
+  }
+
+  /** A socket event for a descriptor whose tuple strace decorated, the first time it is seen. */
+  private socketFromDecoration(args: string, ts: bigint, pid: number, tid: number): RawEvent[] {
+    const t = TUPLE.exec(args);
+    if (!t) return [];
+    const key = `${pid}:${t[1]}`;
+    if (this.knownSockets.has(key)) return [];
+    this.knownSockets.add(key);
+    const pending = this.pendingConnect.get(key);
+    this.pendingConnect.delete(key);
+    return [
+      {
+        kind: 'socket',
+        ts: pending?.ts ?? ts,
+        pid,
+        tid: pending?.tid ?? tid,
+        fd: Number(t[1]),
+        ret: 0,
+        accepted: false,
+        proto: t[2]!.startsWith('TCP') ? 6 : 17,
+        local: { ip: t[3]!.replace(/^\[|\]$/g, ''), port: Number(t[4]) },
+        remote: { ip: t[5]!.replace(/^\[|\]$/g, ''), port: Number(t[6]) },
+      },
+    ];
+  }
+}
+
+/** A FIFO strace writes into, and the raw events read from it. */
+export interface StraceOutput {
+  path: string;
+  events: AsyncIterable<RawEvent>;
+  cleanup(): void;
+}
+
+export function straceFifo(): StraceOutput {
+  const dir = mkdtempSync(join(tmpdir(), 'peregrine-strace-'));
+  const path = join(dir, 'trace.fifo');
+  const r = spawnSync('mkfifo', [path]);
+  if (r.status !== 0) throw new TelemetryError('E_STRACE', `could not create a FIFO in ${dir}`);
+  async function* events(): AsyncGenerator<RawEvent> {
+    const parser = new StraceParser();
+    const rl = createInterface({ input: createReadStream(path) });
+    for await (const line of rl) for (const ev of parser.parse(line)) yield ev;
+  }
+  return { path, events: events(), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs `argv` under strace; events end when the command exits. */
+export function startStraceCapture(argv: string[], options: { env?: NodeJS.ProcessEnv } = {}): {
+  events: AsyncIterable<RawEvent>;
+  pid: Promise<number>;
+  stop(): Promise<void>;
+} {
+  if (spawnSync('strace', ['-V'], { stdio: 'ignore' }).status !== 0) {
+    throw new TelemetryError('E_STRACE', 'strace is not installed', { hint: 'apt-get install strace' });
+  }
+  const out = straceFifo();
+  const child: ChildProcess = spawn(straceArgv(out.path, argv)[0]!, straceArgv(out.path, argv).slice(1), {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: options.env ?? process.env,
+  });
+  async function* events(): AsyncGenerator<RawEvent> {
+    try {
+      yield* out.events;
+    } finally {
+      out.cleanup();
+    }
+  }
+  return {
+    events: events(),
+    pid: Promise.resolve(child.pid ?? -1),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
