@@ -91,7 +91,7 @@ function dataError(p: ParserBase, t: Token, what: string, hint: string): Error {
 
 /** An APPLY argument value: quoted string, number, bool, bare word, `var.attr`, or a (nested) list. */
 export function applyValue(p: ParserBase): Literal {
-  p.note({ kind: 'value' });
+  if (p.atEnd()) p.log.add({ kind: 'value' });
   const t = p.lex.peek();
   const span = p.span(t.start, t.end);
   if (t.kind === 'string') {

@@ -38,9 +38,14 @@ export interface ParseHuntflowOptions {
   readonly source?: string;
 }
 
+/** Freezes a fresh tree; subtrees already frozen (the STIX parser's) are skipped. */
 function deepFreeze<T>(v: T): T {
   if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
-    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      const x = o[k];
+      if (x !== null && typeof x === 'object') deepFreeze(x);
+    }
     Object.freeze(v);
   }
   return v;

@@ -85,8 +85,19 @@ export class Lexer {
     return t;
   }
 
-  /** Reads the token starting at the first non-trivia offset at or after `from`. */
+  /** Reads the token starting at the first non-trivia offset at or after `from` (memoised: lookahead re-reads). */
   tokenAt(from: number): Token {
+    const slot = from & 63;
+    if (this.memoFrom[slot] === from) return this.memo[slot];
+    const t = this.read(from);
+    this.memoFrom[slot] = from;
+    this.memo[slot] = t;
+    return t;
+  }
+  private readonly memoFrom: number[] = new Array<number>(64).fill(-1);
+  private readonly memo: Token[] = new Array<Token>(64);
+
+  private read(from: number): Token {
     const s = this.text;
     const i = this.skipTrivia(from);
     if (i >= s.length) return { kind: 'eof', text: '', value: '', start: s.length, end: s.length };

@@ -54,9 +54,12 @@ export class ParserBase {
 
   // ---- expectations and keywords ----
 
-  /** Records `e` as acceptable if the next token is the end of the input (for completion). */
-  note(e: Expectation): void {
-    if (this.lex.skipTrivia(this.lex.pos) >= this.text.length) this.log.add(e);
+  /**
+   * True when only trivia is left: the position completion asks about. Call sites record what they would accept
+   * there with `if (this.atEnd()) this.log.add(…)` (no allocation on the normal path).
+   */
+  atEnd(): boolean {
+    return this.lex.skipTrivia(this.lex.pos) >= this.text.length;
   }
 
   /** The next token, or undefined where the text is not token-shaped (e.g. `/tmp/x` before a raw path scan). */
@@ -74,7 +77,7 @@ export class ParserBase {
 
   /** True if the next token is keyword `kw` (any case); records it as an expectation. */
   at(kw: string): boolean {
-    this.note({ kind: 'keyword', words: [kw] });
+    if (this.atEnd()) this.log.add({ kind: 'keyword', words: [kw] });
     const t = this.peekLoose();
     return t !== undefined && this.isWord(t, kw);
   }
@@ -90,7 +93,7 @@ export class ParserBase {
   }
 
   atPunct(p: string): boolean {
-    this.note({ kind: 'punct', text: p });
+    if (this.atEnd()) this.log.add({ kind: 'punct', text: p });
     const t = this.peekLoose();
     return t !== undefined && t.kind === 'punct' && t.value === p;
   }
@@ -117,7 +120,7 @@ export class ParserBase {
   // ---- names ----
 
   variable(what = 'a variable name', hint?: string): Var {
-    this.note({ kind: 'variable' });
+    if (this.atEnd()) this.log.add({ kind: 'variable' });
     const t = this.lex.peek();
     if (t.kind !== 'word') throw this.unexpected(what, hint);
     if (!VAR_NAME.test(t.value)) {
@@ -128,7 +131,7 @@ export class ParserBase {
   }
 
   entityType(): EntityType {
-    this.note({ kind: 'entityType' });
+    if (this.atEnd()) this.log.add({ kind: 'entityType' });
     const t = this.lex.peek();
     if (t.kind !== 'word') {
       throw this.unexpected('an entity type', 'e.g. process, file, network-traffic, ipv4-addr, user-account');
@@ -139,7 +142,7 @@ export class ParserBase {
 
   /** An attribute path, possibly `type:`-prefixed. `context` feeds completion. */
   attr(context: { variable?: string; entityType?: string } = {}, what = 'an attribute name'): Attr {
-    this.note({ kind: 'attribute', ...context });
+    if (this.atEnd()) this.log.add({ kind: 'attribute', ...context });
     const m = this.lex.scanRaw(ATTR_RE);
     if (!m) {
       const t = this.lex.peek();
@@ -176,7 +179,7 @@ export class ParserBase {
 
   /** A non-negative whole number after `after` (LIMIT, OFFSET, LAST, BIN size). */
   wholeNumber(after: string): number {
-    this.note({ kind: 'number' });
+    if (this.atEnd()) this.log.add({ kind: 'number' });
     const t = this.lex.peek();
     if (t.kind !== 'number' || !/^\d+$/.test(t.value)) {
       const found = t.kind === 'eof' ? 'nothing' : this.describe(t);
@@ -190,7 +193,7 @@ export class ParserBase {
 
   /** A time unit word; `what` names the construct for the message. */
   timeUnit(what: string, required = true): TimeUnit | undefined {
-    this.note({ kind: 'timeUnit' });
+    if (this.atEnd()) this.log.add({ kind: 'timeUnit' });
     const t = this.lex.peek();
     const unit = t.kind === 'word' ? timeUnitOf(t.value) : undefined;
     if (unit) {
@@ -234,7 +237,7 @@ export class ParserBase {
 
   /** `t'…'`, `t"…"`, `'…'`, `"…"` or a bare RFC 3339 timestamp. */
   timestamp(after: string): Timestamp {
-    this.note({ kind: 'timestamp' });
+    if (this.atEnd()) this.log.add({ kind: 'timestamp' });
     const t = this.lex.peek();
     let value: string;
     let start: number;
@@ -267,7 +270,7 @@ export class ParserBase {
 
   /** A quoted or bare path/URI (LOAD, SAVE, APPLY). */
   path(what: string, expectation: Expectation): PathRef {
-    this.note(expectation);
+    if (this.atEnd()) this.log.add(expectation);
     const t = this.peekLoose();
     if (t?.kind === 'string') {
       this.lex.next();

@@ -66,7 +66,7 @@ export class HuntParser extends ParserBase {
   huntflow(): Huntflow {
     const statements: Statement[] = [];
     for (;;) {
-      this.note({ kind: 'statement' });
+      if (this.atEnd()) this.log.add({ kind: 'statement' });
       const t = this.lex.peek();
       if (t.kind === 'eof') break;
       const s = this.statement();
@@ -132,8 +132,8 @@ export class HuntParser extends ParserBase {
   }
 
   private assignmentRhs(output: Var, start: number): Statement {
-    this.note({ kind: 'keyword', words: ['GET', 'FIND', 'GROUP', 'JOIN', 'SORT', 'LOAD', 'NEW', ...TRANSFORMS] });
-    this.note({ kind: 'variable' });
+    if (this.atEnd()) this.log.add({ kind: 'keyword', words: ['GET', 'FIND', 'GROUP', 'JOIN', 'SORT', 'LOAD', 'NEW', ...TRANSFORMS] });
+    if (this.atEnd()) this.log.add({ kind: 'variable' });
     const t = this.lex.peek();
     if (t.kind !== 'word') throw this.unexpected(`a command or a variable after '${output.name} ='`);
     const kw = t.value.toUpperCase();
@@ -202,7 +202,7 @@ export class HuntParser extends ParserBase {
 
   /** `FROM` target: a variable name, or one or more URIs/paths separated by commas, quoted or bare. */
   private source(): SourceRef | Var {
-    this.note({ kind: 'source' });
+    if (this.atEnd()) this.log.add({ kind: 'source' });
     const loose = this.peekLoose();
     const raw = this.lex.scanRaw(BARE_PATH_RE);
     const clause = loose?.kind === 'word' && ['WHERE', 'START', 'LAST', 'LIMIT', 'STOP'].includes(loose.value.toUpperCase());
@@ -272,7 +272,7 @@ export class HuntParser extends ParserBase {
 
   private find(output: Var, start: number): Find {
     const entityType = this.entityType();
-    this.note({ kind: 'relation' });
+    if (this.atEnd()) this.log.add({ kind: 'relation' });
     const r = this.lex.peek();
     const name = r.kind === 'word' ? r.value.toUpperCase() : '';
     if (!RELATIONS.includes(name as RelationName)) {
@@ -310,7 +310,7 @@ export class HuntParser extends ParserBase {
 
   private groupKey(ctx: { variable: string }): GroupKey {
     const t = this.lex.peek();
-    this.note({ kind: 'keyword', words: ['BIN'] });
+    if (this.atEnd()) this.log.add({ kind: 'keyword', words: ['BIN'] });
     if (this.isWord(t, 'BIN') && this.lex.peekAfter(t).value === '(') {
       this.lex.next();
       this.expectPunct('(');
@@ -327,7 +327,7 @@ export class HuntParser extends ParserBase {
   }
 
   private aggregation(ctx: { variable: string }): Aggregation {
-    this.note({ kind: 'aggregate' });
+    if (this.atEnd()) this.log.add({ kind: 'aggregate' });
     const t = this.lex.peek();
     const func = t.kind === 'word' ? t.value.toUpperCase() : '';
     if (!AGGREGATE_FUNCTIONS.includes(func as AggregateFunction)) {
@@ -438,7 +438,7 @@ export class HuntParser extends ParserBase {
   /** `[TRANSFORM(]x[)] [WHERE …] [ATTR …] [SORT BY …] [LIMIT n] [OFFSET n]`. */
   varExpr(): VarExpr {
     const t = this.lex.peek();
-    this.note({ kind: 'keyword', words: [...TRANSFORMS] });
+    if (this.atEnd()) this.log.add({ kind: 'keyword', words: [...TRANSFORMS] });
     let transform: Transform | undefined;
     let input: Var;
     const up = t.kind === 'word' ? t.value.toUpperCase() : '';

@@ -5,7 +5,7 @@
  */
 import { isPeregrineError, spanAt, type PeregrineError } from '../../errors/index.ts';
 import { parseComparisonExpression, parsePattern } from '../../stix/index.ts';
-import type { Pattern, Span as StixSpan } from '../../stix/ast.ts';
+import type { ComparisonExpr, Pattern, Span as StixSpan } from '../../stix/ast.ts';
 import type { Where } from './ast.ts';
 import { HUNT_ERROR_CODES as C, markIncomplete } from './diagnostics.ts';
 import type { Token } from './lexer.ts';
@@ -26,7 +26,7 @@ export interface WhereContext {
 export function parseWhere(p: ParserBase, wc: WhereContext): Where {
   const first = p.lex.peek();
   if (first.kind === 'eof') {
-    p.note({ kind: 'attribute', ...wc });
+    if (p.atEnd()) p.log.add({ kind: 'attribute', ...wc });
     throw p.err(C.badWhere, 'WHERE needs a condition', first, whereHint(wc));
   }
   if (isPatternStart(p, first)) return stixWhere(p, wc, first);
@@ -49,15 +49,7 @@ function isPatternStart(p: ParserBase, t: Token): boolean {
 
 function bareWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
   const end = scanCondition(p, wc, false);
-  const expr = callStix(p, () =>
-    parseComparisonExpression(stixText(p, first.start, end), {
-      source: p.ctx.source,
-      defaultType: wc.entityType ?? '',
-      offset: first.start,
-      end,
-      allowVarRefs: true,
-    }),
-  );
+  const expr = parseCondition(p, wc, first.start, end);
   p.lex.advanceTo(end);
   return { kind: 'BareWhere', expr, span: p.span(first.start, end) };
 }
@@ -221,15 +213,7 @@ function stixWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
         throw markIncomplete(p.err(C.unclosedBracket, "unclosed '['", first, "close the pattern with ']'"));
       }
       // let the STIX parser describe what is wrong inside
-      callStix(p, () =>
-        parseComparisonExpression(stixText(p, innerStart, end), {
-          source: p.ctx.source,
-          defaultType: wc.entityType ?? '',
-          offset: innerStart,
-          end,
-          allowVarRefs: true,
-        }),
-      );
+      parseCondition(p, wc, innerStart, end);
       throw p.err(C.badWhere, `expected ']' to close the pattern, found ${p.describe(close)}`, close, "close the pattern with ']'");
     }
     const after = lex.tokenAt(close.end);
@@ -240,15 +224,7 @@ function stixWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
       if (innerStart >= end) {
         throw p.err(C.badWhere, 'empty pattern', { start: first.start, end: close.end }, whereHint(wc));
       }
-      const expr = callStix(p, () =>
-        parseComparisonExpression(stixText(p, innerStart, end), {
-          source: p.ctx.source,
-          defaultType: wc.entityType ?? '',
-          offset: innerStart,
-          end,
-          allowVarRefs: true,
-        }),
-      );
+      const expr = parseCondition(p, wc, innerStart, end);
       lex.advanceTo(close.end);
       const span = p.span(first.start, close.end);
       const pattern: Pattern = {
@@ -315,18 +291,51 @@ function scanPatternExtent(p: ParserBase, first: Token): number {
   }
 }
 
-/** Moves spans of a tree parsed from a slice to the whole text. */
-function shiftSpans(p: ParserBase, node: unknown, offset: number): unknown {
-  if (Array.isArray(node)) return node.map((n) => shiftSpans(p, n, offset));
-  if (node === null || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) {
-    if (k === 'span') {
-      const s = v as StixSpan;
-      out.span = p.span(s.start + offset, s.end + offset);
-    } else out[k] = shiftSpans(p, v, offset);
-  }
-  return out;
+/** Moves spans of a tree parsed from a slice starting at offset `base` to the whole text. */
+function shiftSpans(p: ParserBase, node: unknown, base: number): unknown {
+  // a slice starting at a line start only shifts offsets and lines; otherwise recompute line/col
+  const first = p.span(base, base);
+  const atLineStart = first.col === 1;
+  const lineDelta = first.line - 1;
+  const walk = (n: unknown): unknown => {
+    if (n === null || typeof n !== 'object') return n;
+    if (Array.isArray(n)) return Object.freeze(n.map(walk));
+    const out: Record<string, unknown> = {};
+    const src = n as Record<string, unknown>;
+    for (const k in src) {
+      const v = src[k];
+      if (k === 'span') {
+        const s = v as StixSpan;
+        out.span = atLineStart
+          ? { start: s.start + base, end: s.end + base, line: s.line + lineDelta, col: s.col }
+          : p.span(s.start + base, s.end + base);
+      } else out[k] = typeof v === 'object' ? walk(v) : v;
+    }
+    return Object.freeze(out);
+  };
+  return walk(node);
+}
+
+/**
+ * Parses the condition in `[start, end)` with the STIX parser. It is handed only the text from the start of the
+ * clause's line (so its work does not grow with the huntflow's length); spans are moved back afterwards.
+ */
+function parseCondition(p: ParserBase, wc: WhereContext, start: number, end: number): ComparisonExpr {
+  const base = start - p.span(start, start).col + 1;
+  const sub = stixText(p, start, end).slice(base, end);
+  const expr = callStix(
+    p,
+    () =>
+      parseComparisonExpression(sub, {
+        source: p.ctx.source,
+        defaultType: wc.entityType ?? '',
+        offset: start - base,
+        end: end - base,
+        allowVarRefs: true,
+      }),
+    base,
+  );
+  return shiftSpans(p, expr, base) as ComparisonExpr;
 }
 
 /**

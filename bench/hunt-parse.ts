@@ -1,0 +1,48 @@
+/**
+ * Huntflow parser speed: parses a generated 10,000-line huntflow (the seed's statement shapes, repeated with fresh
+ * variable names) and reports ms per parse and lines/s, as a ratio against a baseline measured in the same run: one
+ * regex tokenizer pass over the same text (the least any parser must do). Times are best of 20 runs.
+ *
+ *     node --import tsx bench/hunt-parse.ts
+ */
+import { parseHuntflow } from '../src/hunt/syntax/index.ts';
+
+function generate(lines: number): string {
+  const out: string[] = [];
+  let i = 0;
+  while (out.length < lines) {
+    const v = `v${i++}`;
+    out.push(
+      `${v}a = GET process FROM stixshifter://container1`,
+      `      WHERE [process:parent_ref.name = 'node' AND process:x_ttp_tags LIKE '%T1059%']`,
+      `      START t'2021-10-17T00:00:00Z' STOP t'2021-10-18T00:00:00Z'`,
+      `${v}b = FIND process CREATED BY ${v}a  # children`,
+      `${v}c = GET process FROM ${v}b WHERE name != 'bash' AND pid IN (1, 2, 3)`,
+      `${v}c = SORT ${v}c BY created ASC`,
+      `${v}d = GROUP ${v}c BY name, BIN(first_observed, 5m) WITH COUNT(pid) AS n`,
+      `DISP ${v}c ATTR created, pid, name, command_line SORT BY pid LIMIT 10`,
+    );
+  }
+  return out.slice(0, lines).join('\n') + '\n';
+}
+
+/** Best-of-n wall time in ms (the minimum is the least disturbed by other processes on a shared machine). */
+function time(fn: () => unknown, rounds: number): number {
+  fn(); // warm-up
+  let best = Infinity;
+  for (let i = 0; i < rounds; i++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return best;
+}
+
+const LINES = 10_000;
+const text = generate(LINES);
+const baseline = time(() => text.match(/[A-Za-z_][A-Za-z0-9_-]*|'(?:[^'\\]|\\.)*'|\d+|\S/g)?.length, 20);
+const parse = time(() => parseHuntflow(text).statements.length, 20);
+const statements = parseHuntflow(text).statements.length;
+console.log(`huntflow: ${LINES} lines, ${statements} statements, ${(text.length / 1024).toFixed(0)} KiB`);
+console.log(`baseline (regex tokenizer pass): ${baseline.toFixed(1)} ms`);
+console.log(`parseHuntflow:                   ${parse.toFixed(1)} ms  (${Math.round((LINES / parse) * 1000).toLocaleString('en')} lines/s, ${(parse / baseline).toFixed(1)}× baseline)`);
