@@ -65,16 +65,9 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
   let pos = lex.pos;
   let state: 'operand' | 'op' | 'value' | 'connect' = 'operand';
   let lastEnd = pos;
-  const upper = (t: Token): string => (t.kind === 'word' ? t.value.toUpperCase() : '');
-  const noteAtEof = (t: Token): void => {
-    if (t.kind !== 'eof') return;
-    if (state === 'operand') p.log.add({ kind: 'attribute', ...wc });
-    else if (state === 'op') p.log.add({ kind: 'operator' });
-    else if (state === 'value') p.log.add({ kind: 'value' });
-  };
   for (;;) {
     const t = lex.tokenAt(pos);
-    noteAtEof(t);
+    if (t.kind === 'eof') noteAtEof(p, wc, state);
     if (state === 'operand') {
       if (t.kind === 'punct' && t.value === '(') {
         parens.push(t);
@@ -159,6 +152,18 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
   }
 }
 
+/** Upper-case text of a word token, '' for others. */
+function upper(t: Token): string {
+  return t.kind === 'word' ? t.value.toUpperCase() : '';
+}
+
+/** Completion: what the condition scanner would accept at the end of the input in `state`. */
+function noteAtEof(p: ParserBase, wc: WhereContext, state: string): void {
+  if (state === 'operand') p.log.add({ kind: 'attribute', ...wc });
+  else if (state === 'op') p.log.add({ kind: 'operator' });
+  else if (state === 'value') p.log.add({ kind: 'value' });
+}
+
 function scanPathAt(p: ParserBase, from: number): number | undefined {
   const i = p.lex.skipTrivia(from);
   PATH_RE.lastIndex = i;
@@ -201,7 +206,6 @@ export function skipBalanced(p: ParserBase, open: Token): number {
 
 function stixWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
   const lex = p.lex;
-  const kw = (t: Token): string => (t.kind === 'word' ? t.value.toUpperCase() : '');
   if (first.kind === 'punct' && first.value === '[') {
     // Kestrel's usual form: one observation; paths may omit the type
     lex.advanceTo(first.end);
@@ -218,8 +222,8 @@ function stixWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
     }
     const after = lex.tokenAt(close.end);
     const continues =
-      (['AND', 'OR', 'FOLLOWEDBY'].includes(kw(after)) && startsObservation(p, lex.tokenAt(after.end))) ||
-      ['WITHIN', 'REPEATS'].includes(kw(after));
+      (['AND', 'OR', 'FOLLOWEDBY'].includes(upper(after)) && startsObservation(p, lex.tokenAt(after.end))) ||
+      ['WITHIN', 'REPEATS'].includes(upper(after));
     if (!continues) {
       if (innerStart >= end) {
         throw p.err(C.badWhere, 'empty pattern', { start: first.start, end: close.end }, whereHint(wc));
@@ -251,7 +255,6 @@ function startsObservation(_p: ParserBase, t: Token): boolean {
 
 function scanPatternExtent(p: ParserBase, first: Token): number {
   const lex = p.lex;
-  const kw = (t: Token): string => (t.kind === 'word' ? t.value.toUpperCase() : '');
   let pos = first.start;
   let depth = 0;
   for (;;) {
@@ -266,7 +269,7 @@ function scanPatternExtent(p: ParserBase, first: Token): number {
     // qualifiers and closing parens
     for (;;) {
       t = lex.tokenAt(pos);
-      const k = kw(t);
+      const k = upper(t);
       if (k === 'WITHIN' || k === 'REPEATS') {
         const n = lex.tokenAt(t.end);
         const unit = lex.tokenAt(n.end);
@@ -282,7 +285,7 @@ function scanPatternExtent(p: ParserBase, first: Token): number {
       } else break;
     }
     t = lex.tokenAt(pos);
-    if (['AND', 'OR', 'FOLLOWEDBY'].includes(kw(t)) && startsObservation(p, lex.tokenAt(t.end))) {
+    if (['AND', 'OR', 'FOLLOWEDBY'].includes(upper(t)) && startsObservation(p, lex.tokenAt(t.end))) {
       pos = t.end;
       continue;
     }
@@ -291,29 +294,33 @@ function scanPatternExtent(p: ParserBase, first: Token): number {
   }
 }
 
-/** Moves spans of a tree parsed from a slice starting at offset `base` to the whole text. */
+/** Moves spans of a tree parsed from a slice starting at offset `base` to the whole text (frozen copies). */
 function shiftSpans(p: ParserBase, node: unknown, base: number): unknown {
-  // a slice starting at a line start only shifts offsets and lines; otherwise recompute line/col
   const first = p.span(base, base);
-  const atLineStart = first.col === 1;
-  const lineDelta = first.line - 1;
-  const walk = (n: unknown): unknown => {
-    if (n === null || typeof n !== 'object') return n;
-    if (Array.isArray(n)) return Object.freeze(n.map(walk));
-    const out: Record<string, unknown> = {};
-    const src = n as Record<string, unknown>;
-    for (const k in src) {
-      const v = src[k];
-      if (k === 'span') {
-        const s = v as StixSpan;
-        out.span = atLineStart
-          ? { start: s.start + base, end: s.end + base, line: s.line + lineDelta, col: s.col }
-          : p.span(s.start + base, s.end + base);
-      } else out[k] = typeof v === 'object' ? walk(v) : v;
-    }
-    return Object.freeze(out);
-  };
-  return walk(node);
+  return shiftNode(p, node, base, first.col === 1 ? first.line - 1 : -1);
+}
+
+/** `lineDelta` ≥ 0: the slice starts at a line start, so only offsets and lines move; -1: recompute line/col. */
+function shiftNode(p: ParserBase, n: unknown, base: number, lineDelta: number): unknown {
+  if (n === null || typeof n !== 'object') return n;
+  if (Array.isArray(n)) {
+    const arr: unknown[] = [];
+    for (const x of n) arr.push(shiftNode(p, x, base, lineDelta));
+    return Object.freeze(arr);
+  }
+  const out: Record<string, unknown> = {};
+  const src = n as Record<string, unknown>;
+  for (const k of Object.keys(src)) {
+    const v = src[k];
+    if (k === 'span') {
+      const s = v as StixSpan;
+      out.span =
+        lineDelta >= 0
+          ? Object.freeze({ start: s.start + base, end: s.end + base, line: s.line + lineDelta, col: s.col })
+          : Object.freeze(p.span(s.start + base, s.end + base));
+    } else out[k] = typeof v === 'object' ? shiftNode(p, v, base, lineDelta) : v;
+  }
+  return Object.freeze(out);
 }
 
 /**
