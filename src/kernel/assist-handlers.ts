@@ -35,7 +35,13 @@ export function completeHandler(runner: CellRunner): Handler {
   return async (ctx) => {
     const { code, cursor } = requestCode(ctx.message.content);
     const variables = await variableDetails(runner);
-    const c = await complete(code, cursor, { variables });
+    const c = await complete(code, cursor, {
+      variables,
+      cachedAttributes: (name) => {
+        const type = variables.find((v) => v.name === name)?.type;
+        return type ? runner.attributesOf(type) : [];
+      },
+    });
     const start = indexToCodePoint(code, c.start);
     const end = indexToCodePoint(code, c.end);
     await ctx.reply('complete_reply', {
@@ -48,7 +54,11 @@ export function completeHandler(runner: CellRunner): Handler {
           start,
           end,
           text,
-          type: variables.some((v) => v.name === text) ? 'instance' : text === text.toUpperCase() ? 'keyword' : 'text',
+          type: variables.some((v) => v.name === text)
+            ? 'instance'
+            : text === text.toUpperCase()
+              ? 'keyword'
+              : 'text',
         })),
       },
     });

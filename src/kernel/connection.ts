@@ -42,13 +42,19 @@ export function parseConnection(text: string, source: string): ConnectionInfo {
     throw new InputError(
       'E_KERNEL_CONNECTION',
       `connection file ${source}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
-      { hint: 'expected the keys transport, ip, shell_port, control_port, iopub_port, stdin_port, hb_port, key, signature_scheme' },
+      {
+        hint: 'expected the keys transport, ip, shell_port, control_port, iopub_port, stdin_port, hb_port, key, signature_scheme',
+      },
     );
   }
   if (parsed.data.signature_scheme !== 'hmac-sha256' && parsed.data.key !== '') {
-    throw new InputError('E_KERNEL_CONNECTION', `unsupported signature scheme ${parsed.data.signature_scheme}`, {
-      hint: 'Peregrine signs messages with hmac-sha256, the scheme every Jupyter client uses by default',
-    });
+    throw new InputError(
+      'E_KERNEL_CONNECTION',
+      `unsupported signature scheme ${parsed.data.signature_scheme}`,
+      {
+        hint: 'Peregrine signs messages with hmac-sha256, the scheme every Jupyter client uses by default',
+      },
+    );
   }
   return parsed.data;
 }

@@ -5,9 +5,15 @@
  * execution summary, and `error` with the rendered, cell-relative error as traceback.
  */
 import { CancelledError, isPeregrineError } from '../errors/index.ts';
-import type { Display, ExecuteResult, HuntSession, VariableSummary } from '../hunt/session/index.ts';
+import type {
+  Display,
+  ExecuteResult,
+  HuntSession,
+  Progress,
+  VariableSummary,
+} from '../hunt/session/index.ts';
 import { renderErrorText } from '../render/error.ts';
-import { displayBundle, progressLine, summaryBundle } from './outputs.ts';
+import { displayBundle, progressLine, summaryBundle, warningText } from './outputs.ts';
 import type { RequestContext } from './server.ts';
 
 /** At most one progress message per this many milliseconds. */
@@ -34,9 +40,18 @@ export class CellRunner {
     return this.#session ? (await this.#session).variables() : [];
   }
 
+  /** Attribute names present in the hunt cache for an entity type (none before the first cell ran). */
+  async attributesOf(type: string): Promise<string[]> {
+    return this.#session ? (await this.#session).attributes(type) : [];
+  }
+
   /** Aborts the cell in flight, if any. The session stays usable. */
   interrupt(): void {
-    this.#abort?.abort(new CancelledError('interrupted', { hint: 'the cell was interrupted; the variables it had not yet assigned keep their old values' }));
+    this.#abort?.abort(
+      new CancelledError('interrupted', {
+        hint: 'the cell was interrupted; the variables it had not yet assigned keep their old values',
+      }),
+    );
   }
 
   async close(): Promise<void> {
@@ -54,7 +69,12 @@ export class CellRunner {
     const publish = silent ? async () => {} : ctx.publish;
 
     if (code.trim() === '') {
-      await ctx.reply('execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload: [] });
+      await ctx.reply('execute_reply', {
+        status: 'ok',
+        execution_count: count,
+        user_expressions: {},
+        payload: [],
+      });
       return;
     }
 
@@ -68,7 +88,7 @@ export class CellRunner {
       pending.push(publish('display_data', displayBundle(d)));
     };
     let lastProgress = 0;
-    const onProgress = (p: Parameters<NonNullable<Parameters<HuntSession['execute']>[1]>['onProgress']>[0]): void => {
+    const onProgress = (p: Progress): void => {
       const now = Date.now();
       if (now - lastProgress < PROGRESS_INTERVAL_MS) return;
       lastProgress = now;
@@ -79,7 +99,12 @@ export class CellRunner {
     let failure: unknown;
     try {
       const session = await this.session();
-      result = await session.execute(code, { sourceName: `cell ${count}`, signal: abort.signal, onProgress, onDisplay: show });
+      result = await session.execute(code, {
+        sourceName: `cell ${count}`,
+        signal: abort.signal,
+        onProgress,
+        onDisplay: show,
+      });
     } catch (e) {
       failure = abort.signal.aborted && !isPeregrineError(e) ? abort.signal.reason : e;
     } finally {
@@ -91,14 +116,23 @@ export class CellRunner {
       for (const d of result.displays) show(d);
       await Promise.all(pending);
       if (result.warnings.length > 0) {
-        await publish('stream', { name: 'stderr', text: result.warnings.map((w) => renderErrorText(w)).join('\n') + '\n' });
+        await publish('stream', {
+          name: 'stderr',
+          text: result.warnings.map(warningText).join('\n') + '\n',
+        });
       }
       if (result.summary.length > 0) await publish('display_data', summaryBundle(result.summary));
-      await ctx.reply('execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload: [] });
+      await ctx.reply('execute_reply', {
+        status: 'ok',
+        execution_count: count,
+        user_expressions: {},
+        payload: [],
+      });
       return;
     }
 
-    if (!isPeregrineError(failure)) this.#log(`internal error in cell ${count}: ${(failure as Error)?.stack ?? String(failure)}`);
+    if (!isPeregrineError(failure))
+      this.#log(`internal error in cell ${count}: ${(failure as Error)?.stack ?? String(failure)}`);
     const error = {
       ename: isPeregrineError(failure) ? failure.name : 'InternalError',
       evalue: failure instanceof Error ? failure.message : String(failure),

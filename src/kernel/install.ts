@@ -13,7 +13,10 @@ import { kernelJs } from './highlight.ts';
 import { DISPLAY_NAME, KERNEL_NAME, LANGUAGE } from './language.ts';
 import { logoPng, logoSvg } from './logo.ts';
 
-export type InstallTarget = { readonly kind: 'user' } | { readonly kind: 'prefix'; readonly prefix: string } | { readonly kind: 'sys-prefix' };
+export type InstallTarget =
+  | { readonly kind: 'user' }
+  | { readonly kind: 'prefix'; readonly prefix: string }
+  | { readonly kind: 'sys-prefix' };
 
 /** The absolute path of `bin/peregrine.js` in this checkout. */
 export function peregrineBin(): string {
@@ -36,7 +39,8 @@ export function kernelSpec(): Record<string, unknown> {
 function userDataDir(): string {
   if (process.env.JUPYTER_DATA_DIR) return process.env.JUPYTER_DATA_DIR;
   if (platform() === 'darwin') return join(homedir(), 'Library', 'Jupyter');
-  if (platform() === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'jupyter');
+  if (platform() === 'win32')
+    return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'jupyter');
   return join(process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'jupyter');
 }
 

@@ -33,7 +33,8 @@ export function logoPng(size: number): Buffer {
       const py = (y + 0.5) / scale;
       const o = y * (size * 4 + 1) + 1 + x * 4;
       const inDisc = Math.hypot(px - 32, py - 32) <= 30;
-      const onChevron = Math.min(segmentDistance(px, py, 14, 22, 32, 42), segmentDistance(px, py, 32, 42, 50, 22)) <= 3.5;
+      const onChevron =
+        Math.min(segmentDistance(px, py, 14, 22, 32, 42), segmentDistance(px, py, 32, 42, 50, 22)) <= 3.5;
       const [r, g, b] = onChevron ? [255, 255, 255] : BLUE;
       raw[o] = r;
       raw[o + 1] = g;

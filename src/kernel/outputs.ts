@@ -2,29 +2,33 @@
  * A hunt session's outputs as Jupyter MIME bundles: every display and the execution summary carry `text/html` (a
  * table) and a `text/plain` twin that is exactly what `peregrine run` prints (the shared text renderers).
  */
+import type { PeregrineError } from '../errors/index.ts';
 import type { Display, Progress, VariableSummary } from '../hunt/session/index.ts';
-import { renderHtmlPre, renderHtmlTable, escapeHtml } from '../render/html.ts';
-import { formatCell, renderDisplayText, renderSummaryText } from '../render/index.ts';
+import { renderErrorText } from '../render/error.ts';
+import { escapeHtml, renderHtmlPre, renderHtmlTable } from '../render/html.ts';
+import { cellText, renderDisplayText, renderSummaryText, summaryTable } from '../render/index.ts';
 
 export interface MimeBundle extends Record<string, unknown> {
   readonly data: Record<string, string>;
   readonly metadata: Record<string, unknown>;
 }
 
-/** Column indexes whose non-empty values are all numbers (right-aligned in HTML). */
+/** Column indexes whose non-empty values are all numbers (right-aligned, as the text table does). */
 function numericColumns(columns: readonly string[], rows: readonly (readonly unknown[])[]): Set<number> {
   const out = new Set<number>();
   columns.forEach((_, i) => {
-    let any = false;
-    for (const r of rows) {
-      const v = r[i];
-      if (v === null || v === undefined || v === '') continue;
-      if (typeof v !== 'number' && typeof v !== 'bigint') return;
-      any = true;
-    }
-    if (any) out.add(i);
+    if (rows.length > 0 && rows.every((r) => r[i] === null || r[i] === undefined || typeof r[i] === 'number'))
+      out.add(i);
   });
   return out;
+}
+
+/**
+ * The text of one display exactly as `peregrine run` prints it in table format (`renderResult`): the title line
+ * (`DISP <var>` for tables), then the table. A test holds the two together.
+ */
+export function displayText(d: Display): string {
+  return (d.title ? `${d.kind === 'table' ? 'DISP ' : ''}${d.title}\n` : '') + renderDisplayText(d);
 }
 
 export function displayHtml(d: Display): string {
@@ -32,9 +36,9 @@ export function displayHtml(d: Display): string {
     case 'table':
       return renderHtmlTable(d.columns, d.rows, {
         title: d.title,
-        formatCell,
+        formatCell: cellText,
         numeric: numericColumns(d.columns, d.rows),
-        footer: d.rows.length === 0 ? 'no entities' : undefined,
+        footer: d.rows.length === 0 ? '(no rows)' : undefined,
       });
     case 'text':
       return (d.title ? `<p><b>${escapeHtml(d.title)}</b></p>\n` : '') + renderHtmlPre(d.text);
@@ -42,40 +46,36 @@ export function displayHtml(d: Display): string {
 }
 
 export function displayBundle(d: Display): MimeBundle {
-  return { data: { 'text/plain': renderDisplayText(d), 'text/html': displayHtml(d) }, metadata: {}, transient: {} };
+  return { data: { 'text/plain': displayText(d), 'text/html': displayHtml(d) }, metadata: {}, transient: {} };
 }
 
-/**
- * The execution summary as Kestrel shows it after a cell: one row per variable assigned, with the related records
- * cached per type as `type*` columns.
- */
+/** The execution summary Kestrel shows after a cell, as an HTML table of the same columns as the text one. */
 export function summaryHtml(summary: readonly VariableSummary[]): string {
-  const relatedTypes = [...new Set(summary.flatMap((s) => Object.keys(s.related)))].sort();
-  const columns = ['VARIABLE', 'TYPE', '#(ENTITIES)', '#(RECORDS)', ...relatedTypes.map((t) => `${t}*`), 'TIME (s)'];
-  const rows = summary.map((s) => [
-    s.name,
-    s.type,
-    s.entities,
-    s.records,
-    ...relatedTypes.map((t) => s.related[t] ?? 0),
-    (s.timeMs / 1000).toFixed(2),
-  ]);
-  const numeric = new Set(columns.map((_, i) => i).filter((i) => i >= 2));
-  return renderHtmlTable(columns, rows, {
+  const t = summaryTable(summary);
+  return renderHtmlTable(t.columns, t.rows, {
     title: 'Execution summary',
-    formatCell: (v) => String(v),
-    numeric,
+    formatCell: cellText,
+    numeric: numericColumns(t.columns, t.rows),
     className: 'peregrine-summary',
-    footer: relatedTypes.length > 0 ? '*Number of related records cached.' : undefined,
+    footer: '*related records cached: records of other types in the same observations',
   });
 }
 
 export function summaryBundle(summary: readonly VariableSummary[]): MimeBundle {
-  return { data: { 'text/plain': renderSummaryText(summary), 'text/html': summaryHtml(summary) }, metadata: {}, transient: {} };
+  return {
+    data: { 'text/plain': renderSummaryText(summary), 'text/html': summaryHtml(summary) },
+    metadata: {},
+    transient: {},
+  };
 }
 
 /** One progress line for the stderr stream: `file:///x.json: 12,000 observations (of 50,000) in 1.2 s`. */
 export function progressLine(p: Progress): string {
   const total = p.total !== undefined ? ` of ${p.total.toLocaleString('en-US')}` : '';
   return `${p.source}: ${p.hits.toLocaleString('en-US')}${total} observations in ${(p.elapsedMs / 1000).toFixed(1)} s`;
+}
+
+/** A non-fatal problem, rendered as `peregrine run` does on stderr: the error layout, labelled `warning[…]`. */
+export function warningText(w: PeregrineError): string {
+  return renderErrorText(w).replace(/error\[/, 'warning[');
 }

@@ -87,7 +87,11 @@ export class KernelServer {
       server.#iopub.bind(endpoint(info, 'iopub')),
       server.#hb.bind(endpoint(info, 'hb')),
     ]);
-    server.#loops.push(server.#heartbeat(), server.#serve(server.#shell, 'shell'), server.#serve(server.#control, 'control'));
+    server.#loops.push(
+      server.#heartbeat(),
+      server.#serve(server.#shell, 'shell'),
+      server.#serve(server.#control, 'control'),
+    );
     server.#loops.push(server.#drainStdin());
     await server.publishStatus('starting', {});
     return server;
@@ -139,7 +143,9 @@ export class KernelServer {
     try {
       for await (const frames of this.#stdin) {
         const r = decode(frames, this.#signer);
-        this.#options.log(r.ok ? `ignored ${r.message.header.msg_type} on stdin` : `rejected message on stdin: ${r.reason}`);
+        this.#options.log(
+          r.ok ? `ignored ${r.message.header.msg_type} on stdin` : `rejected message on stdin: ${r.reason}`,
+        );
       }
     } catch (e) {
       if (!this.#closed) this.#options.log(`stdin loop stopped: ${(e as Error).message}`);
@@ -151,7 +157,9 @@ export class KernelServer {
       for await (const frames of socket) {
         const r = decode(frames, this.#signer);
         if (!r.ok) {
-          this.#options.log(`rejected message on ${channel}${r.msgType ? ` (${r.msgType})` : ''}: ${r.reason}`);
+          this.#options.log(
+            `rejected message on ${channel}${r.msgType ? ` (${r.msgType})` : ''}: ${r.reason}`,
+          );
           continue;
         }
         await this.#dispatch(r.message, channel);
@@ -167,8 +175,10 @@ export class KernelServer {
     const ctx: RequestContext = {
       message,
       channel,
-      reply: (msgType, content, metadata) => this.#send(channel, message.identities, msgType, parent, content, metadata),
-      publish: (msgType, content) => this.#send('iopub', [Buffer.from(`kernel.${msgType}`)], msgType, parent, content),
+      reply: (msgType, content, metadata) =>
+        this.#send(channel, message.identities, msgType, parent, content, metadata),
+      publish: (msgType, content) =>
+        this.#send('iopub', [Buffer.from(`kernel.${msgType}`)], msgType, parent, content),
     };
     const handler = this.#options.handlers[message.header.msg_type] ?? this.#options.onUnknown;
     await this.publishStatus('busy', parent);

@@ -39,7 +39,8 @@ export type DecodeResult = { readonly ok: true; readonly message: JupyterMessage
 export function decode(frames: readonly Buffer[], signer: Signer): DecodeResult {
   const delim = frames.findIndex((f) => f.length === DELIMITER.length && f.toString('latin1') === DELIMITER);
   if (delim < 0) return { ok: false, reason: 'no <IDS|MSG> delimiter' };
-  if (frames.length < delim + 6) return { ok: false, reason: `only ${frames.length - delim - 1} frames after the delimiter` };
+  if (frames.length < delim + 6)
+    return { ok: false, reason: `only ${frames.length - delim - 1} frames after the delimiter` };
   const signature = frames[delim + 1]!;
   const body = frames.slice(delim + 2, delim + 6);
   if (!signer.verify(signature, body)) {
@@ -47,7 +48,8 @@ export function decode(frames: readonly Buffer[], signer: Signer): DecodeResult 
   }
   try {
     const [header, parent, metadata, content] = body.map((b) => JSON.parse(b.toString('utf8')) as unknown);
-    if (!isObject(header) || typeof header.msg_type !== 'string') return { ok: false, reason: 'header has no msg_type' };
+    if (!isObject(header) || typeof header.msg_type !== 'string')
+      return { ok: false, reason: 'header has no msg_type' };
     return {
       ok: true,
       message: {
@@ -69,7 +71,13 @@ export function encode(message: JupyterMessage<unknown>, signer: Signer): Buffer
   const body = [message.header, message.parent_header, message.metadata, message.content].map((o) =>
     Buffer.from(JSON.stringify(o), 'utf8'),
   );
-  return [...message.identities, Buffer.from(DELIMITER, 'latin1'), Buffer.from(signer.sign(body), 'ascii'), ...body, ...message.buffers];
+  return [
+    ...message.identities,
+    Buffer.from(DELIMITER, 'latin1'),
+    Buffer.from(signer.sign(body), 'ascii'),
+    ...body,
+    ...message.buffers,
+  ];
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -8,7 +8,13 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export interface HtmlTableOptions {
   /** Shown above the table. */
@@ -24,7 +30,11 @@ export interface HtmlTableOptions {
 }
 
 /** A `<table>` with a header row; `rows` is consumed once (any iterable). */
-export function renderHtmlTable(columns: readonly string[], rows: Iterable<readonly unknown[]>, options: HtmlTableOptions): string {
+export function renderHtmlTable(
+  columns: readonly string[],
+  rows: Iterable<readonly unknown[]>,
+  options: HtmlTableOptions,
+): string {
   const out: string[] = [];
   if (options.title) out.push(`<p><b>${escapeHtml(options.title)}</b></p>`);
   out.push(`<table class="${escapeHtml(['peregrine-table', options.className].filter(Boolean).join(' '))}">`);

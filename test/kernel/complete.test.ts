@@ -16,19 +16,27 @@ runCases(join(fileURLToPath(new URL('.', import.meta.url)), '..', 'cases', 'comp
   const cursor = input.indexOf('|');
   const text = input.slice(0, cursor) + input.slice(cursor + 1);
   const c = await complete(text, cursor, { variables, profiles: ['host101'] });
-  for (const m of c.matches) assert.ok(m.toLowerCase().startsWith(text.slice(c.start, c.end).toLowerCase()), m);
+  for (const m of c.matches)
+    assert.ok(m.toLowerCase().startsWith(text.slice(c.start, c.end).toLowerCase()), m);
   return c.matches.join(' ');
 });
 
 test('profile names come from STIXSHIFTER_<NAME>_CONNECTION / _CONFIG, lower-cased, once each', () => {
   assert.deepEqual(
-    profileNamesFromEnv({ STIXSHIFTER_HOST101_CONNECTION: '{}', STIXSHIFTER_HOST101_CONFIG: '{}', STIXSHIFTER_ELK_CONFIG: '{}', PATH: '/bin' }),
+    profileNamesFromEnv({
+      STIXSHIFTER_HOST101_CONNECTION: '{}',
+      STIXSHIFTER_HOST101_CONFIG: '{}',
+      STIXSHIFTER_ELK_CONFIG: '{}',
+      PATH: '/bin',
+    }),
     ['elk', 'host101'],
   );
 });
 
 test('inspect describes variables, commands, relations and entity types; nothing for unknown words', () => {
-  const vars = [{ name: 'conns', type: 'network-traffic', entities: 29, records: 29, related: { 'ipv4-addr': 58 } }];
+  const vars = [
+    { name: 'conns', type: 'network-traffic', entities: 29, records: 29, related: { 'ipv4-addr': 58 } },
+  ];
   const v = describeWord('conns', vars)!;
   assert.match(v, /^conns: variable of type network-traffic/);
   assert.match(v, /entities: 29/);

@@ -67,7 +67,8 @@ export async function runDriver<T = Record<string, unknown>>(
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`${script} exited with ${code}\n--- stderr ---\n${stderr}\n--- stdout ---\n${stdout}`);
+  if (code !== 0)
+    throw new Error(`${script} exited with ${code}\n--- stderr ---\n${stderr}\n--- stdout ---\n${stdout}`);
   try {
     return JSON.parse(stdout) as T;
   } catch {

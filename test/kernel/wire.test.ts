@@ -43,7 +43,10 @@ test('a wrong key, a tampered content frame, a truncated signature or a missing 
   const short = [...frames];
   short[2] = frames[2]!.subarray(0, 10);
   assert.equal(decode(short, new Signer('secret')).ok, false);
-  assert.deepEqual(decode(frames.slice(2), new Signer('secret')), { ok: false, reason: 'no <IDS|MSG> delimiter' });
+  assert.deepEqual(decode(frames.slice(2), new Signer('secret')), {
+    ok: false,
+    reason: 'no <IDS|MSG> delimiter',
+  });
 });
 
 test('an empty key means unsigned messages, as Jupyter does', () => {
@@ -54,13 +57,29 @@ test('an empty key means unsigned messages, as Jupyter does', () => {
 
 test('connection files: valid ones give endpoints, malformed ones an InputError naming the problem', () => {
   const info = parseConnection(
-    JSON.stringify({ transport: 'tcp', ip: '127.0.0.1', shell_port: 1, control_port: 2, iopub_port: 3, stdin_port: 4, hb_port: 5, key: 'k', signature_scheme: 'hmac-sha256' }),
+    JSON.stringify({
+      transport: 'tcp',
+      ip: '127.0.0.1',
+      shell_port: 1,
+      control_port: 2,
+      iopub_port: 3,
+      stdin_port: 4,
+      hb_port: 5,
+      key: 'k',
+      signature_scheme: 'hmac-sha256',
+    }),
     'c.json',
   );
   assert.equal(endpoint(info, 'iopub'), 'tcp://127.0.0.1:3');
   assert.equal(endpoint({ ...info, transport: 'ipc', ip: '/tmp/k' }, 'hb'), 'ipc:///tmp/k-5');
-  assert.throws(() => parseConnection('{', 'c.json'), (e: unknown) => e instanceof InputError && /not JSON/.test(e.message));
-  assert.throws(() => parseConnection('{"ip":"x"}', 'c.json'), (e: unknown) => e instanceof InputError && /shell_port/.test(e.message));
+  assert.throws(
+    () => parseConnection('{', 'c.json'),
+    (e: unknown) => e instanceof InputError && /not JSON/.test(e.message),
+  );
+  assert.throws(
+    () => parseConnection('{"ip":"x"}', 'c.json'),
+    (e: unknown) => e instanceof InputError && /shell_port/.test(e.message),
+  );
   assert.throws(
     () => parseConnection(JSON.stringify({ ...info, signature_scheme: 'hmac-md5' }), 'c.json'),
     (e: unknown) => e instanceof InputError && /hmac-md5/.test(e.message),
@@ -75,7 +94,11 @@ test('cursor positions convert between Jupyter code points and UTF-16 indexes', 
 
 test('HTML tables escape every header and cell', () => {
   assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
-  const html = renderHtmlTable(['<b>', 'n'], [['<script>alert(1)</script>', 3]], { title: 'a & b', formatCell: String, numeric: new Set([1]) });
+  const html = renderHtmlTable(['<b>', 'n'], [['<script>alert(1)</script>', 3]], {
+    title: 'a & b',
+    formatCell: String,
+    numeric: new Set([1]),
+  });
   assert.ok(!html.includes('<script>'));
   assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
   assert.ok(html.includes('<th>&lt;b&gt;</th>'));

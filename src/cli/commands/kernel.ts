@@ -6,13 +6,23 @@ import { Option, type Command } from 'commander';
 import type { InstallTarget } from '../../kernel/install.ts';
 
 export function register(program: Command): void {
-  const kernel = program.command('kernel').description('the Jupyter kernel for huntbooks (Kestrel huntflows in notebooks)');
+  const kernel = program
+    .command('kernel')
+    .description('the Jupyter kernel for huntbooks (Kestrel huntflows in notebooks)');
 
   kernel
     .command('install')
-    .description('install the kernelspec "peregrine" so Jupyter lists "Peregrine (Kestrel huntflows)" (default: --user)')
-    .addOption(new Option('--user', 'into the per-user Jupyter data directory').conflicts(['prefix', 'sysPrefix']))
-    .addOption(new Option('--prefix <path>', 'into PATH/share/jupyter/kernels (e.g. a virtualenv)').conflicts(['sysPrefix']))
+    .description(
+      'install the kernelspec "peregrine" so Jupyter lists "Peregrine (Kestrel huntflows)" (default: --user)',
+    )
+    .addOption(
+      new Option('--user', 'into the per-user Jupyter data directory').conflicts(['prefix', 'sysPrefix']),
+    )
+    .addOption(
+      new Option('--prefix <path>', 'into PATH/share/jupyter/kernels (e.g. a virtualenv)').conflicts([
+        'sysPrefix',
+      ]),
+    )
     .addOption(new Option('--sys-prefix', "into the active Python environment's sys.prefix"))
     .action(async (opts: { user?: boolean; prefix?: string; sysPrefix?: boolean }) => {
       const { installKernelSpec } = await import('../../kernel/install.ts');

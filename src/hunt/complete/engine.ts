@@ -20,7 +20,11 @@ function keywordCase(word: string, prefix: string): string {
   return prefix !== '' && prefix === prefix.toLowerCase() ? word.toLowerCase() : word;
 }
 
-export async function complete(text: string, cursor: number, sources: CompletionSources): Promise<Completion> {
+export async function complete(
+  text: string,
+  cursor: number,
+  sources: CompletionSources,
+): Promise<Completion> {
   const end = Math.max(0, Math.min(cursor, text.length));
   const ctx = completionAt(text, end);
   const prefix = ctx.prefix;
@@ -34,7 +38,10 @@ export async function complete(text: string, cursor: number, sources: Completion
 
   const attributesOfVariable = async (name: string): Promise<string[]> => {
     const type = types.get(name);
-    const cached = sources.cachedAttributes && sources.variables.some((v) => v.name === name) ? await sources.cachedAttributes(name) : [];
+    const cached =
+      sources.cachedAttributes && sources.variables.some((v) => v.name === name)
+        ? await sources.cachedAttributes(name)
+        : [];
     return [...new Set([...cached, ...(type ? attributesOfType(type) : [])])];
   };
 

@@ -2,5 +2,10 @@
  * Public face of `src/hunt/complete/`: huntflow completion for the Jupyter kernel and the REPL.
  */
 export { complete, type Completion } from './engine.ts';
-export { attributesOfType, profileNamesFromEnv, type CompletionSources, type CompletionVariable } from './sources.ts';
+export {
+  attributesOfType,
+  profileNamesFromEnv,
+  type CompletionSources,
+  type CompletionVariable,
+} from './sources.ts';
 export { describeWord, wordAt, COMMAND_SYNOPSIS, type VariableDetail } from './describe.ts';

@@ -24,6 +24,10 @@ def interrupted_get(kc, how):
         seen.append(msg["msg_type"])
         if msg["msg_type"] == "stream":
             break
+        if msg["msg_type"] in ("error", "execute_result") or msg["content"].get("execution_state") == "idle":
+            # The GET ended on its own (it must not): report what happened instead of interrupting.
+            reply, _ = reply_for(kc, msg_id, timeout=30)
+            return {"seen_before_interrupt": seen, "reply": reply["content"], "iopub": [], "ended_early": True}
     how()
     reply, _ = reply_for(kc, msg_id, timeout=30)
     rest = iopub_until_idle(kc, msg_id)
