@@ -159,7 +159,10 @@ export function parseCondition(text: string, base: number, lines: LineIndex, sou
       next();
       const inner = or();
       const close = next();
-      if (close.type !== ')') fail(close, `expected ')', found ${describe(close)}`, `the '(' at offset ${t.start} is not closed`);
+      if (close.type !== ')') {
+        const open = lines.span(t.start);
+        fail(close, `expected ')', found ${describe(close)}`, `the '(' at ${open.line}:${open.col} is not closed`);
+      }
       return inner;
     }
     if (isWord(t, 'exists')) {
