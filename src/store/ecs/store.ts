@@ -19,7 +19,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { StoreError } from '../../errors/index.ts';
-import { TYPED_COLUMNS, convertExpr, extractionStructure, irregularExpr, quoteIdent, sqlString, sqlType, structRef } from './columns.ts';
+import {
+  TYPED_COLUMNS,
+  convertExpr,
+  extractionStructure,
+  irregularExpr,
+  quoteIdent,
+  sqlString,
+  sqlType,
+  structRef,
+} from './columns.ts';
 import { assertIndexName, resolveIndexPattern } from './index-names.ts';
 import { clearWriterInfo, isLockConflict, lockTimeoutMs, lockedError, writeWriterInfo } from './lock.ts';
 
@@ -111,7 +120,9 @@ async function createInstance(path: string, writable: boolean, timeoutMs: number
     try {
       mkdirSync(dirname(path), { recursive: true });
     } catch (e) {
-      throw new StoreError('E_STORE_UNREADABLE', `cannot create the store's directory ${dirname(path)}`, { cause: e });
+      throw new StoreError('E_STORE_UNREADABLE', `cannot create the store's directory ${dirname(path)}`, {
+        cause: e,
+      });
     }
   }
   const started = Date.now();
@@ -128,12 +139,16 @@ async function createInstance(path: string, writable: boolean, timeoutMs: number
         continue;
       }
       const msg = String((e as Error)?.message ?? e);
-      throw new StoreError('E_STORE_UNREADABLE', `cannot open the store ${path}: ${msg.replace(/^IO Error: /, '')}`, {
-        hint: /not a valid DuckDB|Invalid Input|magic/i.test(msg)
-          ? 'the file is not a Peregrine store (a DuckDB database); choose another --store path'
-          : 'check the path and its permissions',
-        cause: e,
-      });
+      throw new StoreError(
+        'E_STORE_UNREADABLE',
+        `cannot open the store ${path}: ${msg.replace(/^IO Error: /, '')}`,
+        {
+          hint: /not a valid DuckDB|Invalid Input|magic/i.test(msg)
+            ? 'the file is not a Peregrine store (a DuckDB database); choose another --store path'
+            : 'check the path and its permissions',
+          cause: e,
+        },
+      );
     }
   }
 }
@@ -220,7 +235,9 @@ async function initSchema(c: DuckDBConnection, path: string): Promise<void> {
   } else if (rows[0][0] !== STORE_SCHEMA_VERSION) {
     throw schemaError(path, String(rows[0][0]));
   }
-  await c.run(`CREATE TABLE IF NOT EXISTS ecs_indices (name VARCHAR PRIMARY KEY, created TIMESTAMP NOT NULL)`);
+  await c.run(
+    `CREATE TABLE IF NOT EXISTS ecs_indices (name VARCHAR PRIMARY KEY, created TIMESTAMP NOT NULL)`,
+  );
   await c.run(`CREATE TABLE IF NOT EXISTS ecs_docs (${DOCS_COLUMNS_SQL})`);
 }
 
@@ -252,7 +269,9 @@ function schemaError(path: string, version: string): StoreError {
 function insertSql(stage: string): string {
   const typed = TYPED_COLUMNS.map((c) => convertExpr(c.kind, structRef('v', c.field)));
   const irregular = [
-    `list_bool_or(list_transform(json_keys(_source), k -> contains(k, '.')))`,
+    // a key with a dot anywhere (`"process.pid":`, `{"process":{"parent.name":`): a JSON key is the only string
+    // followed by a colon
+    `regexp_matches(_source, '"[^"\\\\]*\\.[^"\\\\]*"\\s*:')`,
     ...TYPED_COLUMNS.map((c) => irregularExpr(c.kind, structRef('v', c.field))),
   ]
     .map((e) => `coalesce(${e}, false)`)
@@ -369,7 +388,8 @@ export class EcsStore {
     records: Iterable<StoreRecord> | AsyncIterable<StoreRecord>,
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    if (this.mode !== 'write') throw new StoreError('E_STORE_READ_ONLY', `store ${this.path} was opened read-only`);
+    if (this.mode !== 'write')
+      throw new StoreError('E_STORE_READ_ONLY', `store ${this.path} was opened read-only`);
     if (options.index !== undefined) assertIndexName(options.index);
     const s = this.#instance();
     const run = s.writeChain.then(() => this.#appendLocked(records, options));
@@ -429,7 +449,9 @@ export class EcsStore {
             `QUALIFY row_number() OVER (PARTITION BY _index, _id ORDER BY _seq DESC) = 1`,
         );
         const total = Number((await c.runAndReadAll(`SELECT count(*) FROM ${stage}`)).getRowsJson()[0][0]);
-        const kept = Number((await c.runAndReadAll(`SELECT count(*) FROM ${stage}_keyed`)).getRowsJson()[0][0]);
+        const kept = Number(
+          (await c.runAndReadAll(`SELECT count(*) FROM ${stage}_keyed`)).getRowsJson()[0][0],
+        );
         const good = total - bad.currentRowCount;
         await c.run('BEGIN TRANSACTION');
         try {
@@ -501,7 +523,9 @@ export class EcsStore {
       if (inBatch > 0) await merge(stages[which]);
     } finally {
       for (const st of stages) {
-        await appendConn.run(`DROP TABLE IF EXISTS ${st}; DROP TABLE IF EXISTS ${st}_keyed`).catch(() => undefined);
+        await appendConn
+          .run(`DROP TABLE IF EXISTS ${st}; DROP TABLE IF EXISTS ${st}_keyed`)
+          .catch(() => undefined);
       }
       appendConn.closeSync();
       mergeConn.closeSync();
@@ -544,7 +568,14 @@ export function rejectionReason(source: string): string {
   } catch (e) {
     return `malformed JSON: ${(e as Error).message}`;
   }
-  const type = v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+  const type =
+    v === null
+      ? 'null'
+      : Array.isArray(v)
+        ? 'an array'
+        : typeof v === 'object'
+          ? 'an object'
+          : `a ${typeof v}`;
   return `the document is ${type}, not a JSON object`;
 }
 
@@ -554,7 +585,11 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
 }
 
 /** Opens, runs `fn`, and closes — the short hold `lock.ts` asks for. */
-export async function withStore<T>(path: string, mode: StoreMode, fn: (s: EcsStore) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  path: string,
+  mode: StoreMode,
+  fn: (s: EcsStore) => Promise<T>,
+): Promise<T> {
   const s = await EcsStore.open(path, { mode });
   try {
     return await fn(s);
