@@ -12,5 +12,7 @@ import { register as repl } from './repl.ts';
 import { register as sysflow } from './sysflow.ts';
 import { register as run } from './run.ts';
 import { register as demo } from './demo.ts';
+import { register as shifter } from './shifter.ts';
+import { register as doctor } from './doctor.ts';
 
-export const commands: RegisterCommand[] = [ingest, kernel, repl, sysflow, run, demo];
+export const commands: RegisterCommand[] = [ingest, kernel, repl, sysflow, run, demo, shifter, doctor];

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { InputError, spanAt } from '../../errors/index.ts';
+import { InputError, spanAt, type SourceSpan } from '../../errors/index.ts';
 import type { SourceProfile } from '../types.ts';
 import { expandVars } from './expand.ts';
 import { jsonErrorOffset, jsonPathOffset } from './json-position.ts';
@@ -29,6 +29,11 @@ interface SectionOrigin {
   readonly text?: string;
   /** Key path of this section inside `text` (YAML file: `profiles.NAME.connection`). */
   readonly base: readonly string[];
+}
+
+/** Spans into text that may hold credentials keep line and column but not the text (never shown in errors). */
+function secretSafe(span: SourceSpan, secret: boolean): SourceSpan {
+  return secret ? { ...span, text: undefined } : span;
 }
 
 const origins = new WeakMap<SourceProfile, Partial<Record<Section, SectionOrigin>>>();
@@ -65,7 +70,7 @@ function readFileProfiles(env: NodeJS.ProcessEnv): Map<string, RawProfile> {
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     throw new InputError('E_PROFILE_YAML', `${path} is not valid YAML: ${e.message.split('\n')[0]}`, {
-      span: spanAt(path, text, e.pos[0]),
+      span: secretSafe(spanAt(path, text, e.pos[0]), true),
     });
   }
   const data = doc.toJS() as { profiles?: Record<string, Record<string, unknown>> } | null;
@@ -101,7 +106,7 @@ function parseJsonVar(name: string, text: string): unknown {
   } catch (e) {
     const offset = jsonErrorOffset(text, (e as Error).message);
     throw new InputError('E_PROFILE_JSON', `${name} is not valid JSON (at position ${offset})`, {
-      span: spanAt(name, text, offset),
+      span: secretSafe(spanAt(name, text, offset), name.toUpperCase().endsWith('_CONFIG')),
       hint: `${name} must hold a JSON object, e.g. ${name.endsWith('_CONFIG') ? `'{"auth":{"username":"…","password":"…"}}'` : `'{"host":"localhost","port":9200,"indices":"logs-*"}'`}`,
     });
   }
@@ -161,7 +166,10 @@ export function profileError(
     'E_PROFILE_INVALID',
     `data source "${profile.name}": ${where}: ${keyPath}: ${message}`,
     {
-      span: o?.text !== undefined && offset !== undefined ? spanAt(o.source, o.text, offset) : undefined,
+      span:
+        o?.text !== undefined && offset !== undefined
+          ? secretSafe(spanAt(o.source, o.text, offset), section === 'config' || o.base.length > 0)
+          : undefined,
       hint,
     },
   );
