@@ -19,7 +19,8 @@ const ISO_TS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z$/;
 /** An unquoted path or URI: `file:///a.json`, `stixshifter://x`, `data/b.json`, `/tmp/x.parquet.gz`. */
 export const BARE_PATH_RE = /[A-Za-z0-9_\-./~%@+:?&=*$!]+/y;
 
-export const TIMESTAMP_HINT = "timestamps are RFC 3339 in UTC, e.g. t'2021-10-17T00:00:00Z' or t'2021-10-17T00:00:00.000Z'";
+export const TIMESTAMP_HINT =
+  "timestamps are RFC 3339 in UTC, e.g. t'2021-10-17T00:00:00Z' or t'2021-10-17T00:00:00.000Z'";
 
 export class ParserBase {
   readonly lex: Lexer;
@@ -36,7 +37,9 @@ export class ParserBase {
 
   err(code: string, message: string, at: { start: number; end: number }, hint?: string): PeregrineError {
     const atEnd = at.start >= this.text.length;
-    return syntaxError(this.ctx, code, message, at.start, Math.max(1, at.end - at.start), hint, { incomplete: atEnd });
+    return syntaxError(this.ctx, code, message, at.start, Math.max(1, at.end - at.start), hint, {
+      incomplete: atEnd,
+    });
   }
 
   describe(t: Token): string {
@@ -47,7 +50,12 @@ export class ParserBase {
   unexpected(what: string, hint?: string, t: Token | undefined = this.peekLoose()): PeregrineError {
     if (!t) {
       const i = this.lex.skipTrivia(this.lex.pos);
-      return this.err(C.unexpected, `expected ${what}, found '${this.text[i]}'`, { start: i, end: i + 1 }, hint);
+      return this.err(
+        C.unexpected,
+        `expected ${what}, found '${this.text[i]}'`,
+        { start: i, end: i + 1 },
+        hint,
+      );
     }
     return this.err(C.unexpected, `expected ${what}, found ${this.describe(t)}`, t, hint);
   }
@@ -80,6 +88,16 @@ export class ParserBase {
     if (this.atEnd()) this.log.add({ kind: 'keyword', words: [kw] });
     const t = this.peekLoose();
     return t !== undefined && this.isWord(t, kw);
+  }
+
+  /**
+   * True if the next token is clause keyword `kw` and not the start of a new statement `kw = …` (a variable may be
+   * named `start` or `limit`).
+   */
+  atClause(kw: string): boolean {
+    if (!this.at(kw)) return false;
+    const n = this.lex.peekAfter(this.lex.peek());
+    return !(n.kind === 'punct' && n.value === '=');
   }
 
   accept(kw: string): Token | undefined {
@@ -124,7 +142,12 @@ export class ParserBase {
     const t = this.lex.peek();
     if (t.kind !== 'word') throw this.unexpected(what, hint);
     if (!VAR_NAME.test(t.value)) {
-      throw this.err(C.badName, `'${t.value}' is not a valid variable name`, t, 'variable names use letters, digits and _ only (no hyphens)');
+      throw this.err(
+        C.badName,
+        `'${t.value}' is not a valid variable name`,
+        t,
+        'variable names use letters, digits and _ only (no hyphens)',
+      );
     }
     this.lex.next();
     return { kind: 'Var', name: t.value, span: this.span(t.start, t.end) };
@@ -147,7 +170,12 @@ export class ParserBase {
     if (!m) {
       const t = this.lex.peek();
       if (t.kind === 'punct' && t.value === ',') {
-        throw this.err(C.emptyAttribute, 'empty attribute name', t, 'remove the extra comma, or write the missing attribute');
+        throw this.err(
+          C.emptyAttribute,
+          'empty attribute name',
+          t,
+          'remove the extra comma, or write the missing attribute',
+        );
       }
       throw this.unexpected(what, undefined, t);
     }
@@ -170,7 +198,8 @@ export class ParserBase {
   alias(): string | undefined {
     if (!this.accept('AS')) return undefined;
     const t = this.lex.peek();
-    if (t.kind !== 'word' || !VAR_NAME.test(t.value)) throw this.unexpected('a name after AS', 'aliases use letters, digits and _');
+    if (t.kind !== 'word' || !VAR_NAME.test(t.value))
+      throw this.unexpected('a name after AS', 'aliases use letters, digits and _');
     this.lex.next();
     return t.value;
   }
@@ -183,7 +212,12 @@ export class ParserBase {
     const t = this.lex.peek();
     if (t.kind !== 'number' || !/^\d+$/.test(t.value)) {
       const found = t.kind === 'eof' ? 'nothing' : this.describe(t);
-      throw this.err(C.badNumber, `${after} needs a whole number, found ${found}`, t, `write e.g. ${after} 10`);
+      throw this.err(
+        C.badNumber,
+        `${after} needs a whole number, found ${found}`,
+        t,
+        `write e.g. ${after} 10`,
+      );
     }
     this.lex.next();
     const n = Number(t.value);
@@ -230,7 +264,12 @@ export class ParserBase {
       return { kind: 'Last', n, unit, span: this.spanFrom(start) };
     }
     if (this.isWord(this.lex.peek(), 'STOP')) {
-      throw this.err(C.unexpected, 'STOP without START', this.lex.peek(), "a time range is START t'…' STOP t'…'");
+      throw this.err(
+        C.unexpected,
+        'STOP without START',
+        this.lex.peek(),
+        "a time range is START t'…' STOP t'…'",
+      );
     }
     return undefined;
   }
@@ -257,11 +296,21 @@ export class ParserBase {
       inner = m.start;
       this.lex.advanceTo(m.end);
     } else {
-      throw this.err(C.badTimestamp, `${after} needs a timestamp, found ${this.describe(t)}`, t, TIMESTAMP_HINT);
+      throw this.err(
+        C.badTimestamp,
+        `${after} needs a timestamp, found ${this.describe(t)}`,
+        t,
+        TIMESTAMP_HINT,
+      );
     }
     const problem = checkIso(value);
     if (problem) {
-      throw this.err(C.badTimestamp, `bad timestamp '${value}': ${problem}`, { start: inner, end: inner + value.length }, TIMESTAMP_HINT);
+      throw this.err(
+        C.badTimestamp,
+        `bad timestamp '${value}': ${problem}`,
+        { start: inner, end: inner + value.length },
+        TIMESTAMP_HINT,
+      );
     }
     return { kind: 'Timestamp', value, span: this.span(start, end) };
   }
@@ -295,7 +344,20 @@ export function checkIso(s: string): string | undefined {
   }
   const [, y, mo, d, h, mi, se] = m.map(Number);
   if (mo < 1 || mo > 12) return `month ${m[2]} does not exist`;
-  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+  const days = [
+    31,
+    y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31,
+  ][mo - 1];
   if (d < 1 || d > days) return `day ${m[3]} does not exist in month ${m[2]}`;
   if (h > 23) return `hour ${m[4]} is out of range`;
   if (mi > 59) return `minute ${m[5]} is out of range`;

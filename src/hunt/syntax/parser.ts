@@ -40,7 +40,14 @@ import { HUNT_ERROR_CODES as C, closest, type ErrorContext } from './diagnostics
 import { applyValue, newData } from './data.ts';
 import { BARE_PATH_RE, ParserBase } from './parser-base.ts';
 import type { Token } from './lexer.ts';
-import { AGGREGATE_FUNCTIONS, COMMANDS, COMMANDS_WITHOUT_RESULT, RELATIONS, TRANSFORMS, type Command } from './vocabulary.ts';
+import {
+  AGGREGATE_FUNCTIONS,
+  COMMANDS,
+  COMMANDS_WITHOUT_RESULT,
+  RELATIONS,
+  TRANSFORMS,
+  type Command,
+} from './vocabulary.ts';
 import { parseWhere, type WhereContext } from './where.ts';
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -104,7 +111,11 @@ export class HuntParser extends ParserBase {
 
   statement(): Statement {
     const t = this.lex.peek();
-    if (t.kind !== 'word') throw this.unexpected('a command or an assignment', "statements start with a command (GET, FIND, DISP, …) or 'name ='");
+    if (t.kind !== 'word')
+      throw this.unexpected(
+        'a command or an assignment',
+        "statements start with a command (GET, FIND, DISP, …) or 'name ='",
+      );
     const n = this.lex.peekAfter(t);
     if (n.kind === 'punct' && n.value === '=') {
       const output = this.variable();
@@ -132,24 +143,39 @@ export class HuntParser extends ParserBase {
   }
 
   private assignmentRhs(output: Var, start: number): Statement {
-    if (this.atEnd()) this.log.add({ kind: 'keyword', words: ['GET', 'FIND', 'GROUP', 'JOIN', 'SORT', 'LOAD', 'NEW', ...TRANSFORMS] });
+    if (this.atEnd())
+      this.log.add({
+        kind: 'keyword',
+        words: ['GET', 'FIND', 'GROUP', 'JOIN', 'SORT', 'LOAD', 'NEW', ...TRANSFORMS],
+      });
     if (this.atEnd()) this.log.add({ kind: 'variable' });
     const t = this.lex.peek();
     if (t.kind !== 'word') throw this.unexpected(`a command or a variable after '${output.name} ='`);
     const kw = t.value.toUpperCase();
     if (COMMANDS_WITHOUT_RESULT.includes(kw as Command)) {
-      throw this.err(C.unexpected, `${kw} yields no variable`, t, `remove '${output.name} =' and write ${kw} on its own`);
+      throw this.err(
+        C.unexpected,
+        `${kw} yields no variable`,
+        t,
+        `remove '${output.name} =' and write ${kw} on its own`,
+      );
     }
     if (COMMAND_SET.has(kw)) return this.command(kw as Command, output, start);
     const after = this.lex.peekAfter(t);
-    if (after.kind === 'word' && !this.startsStatement(after) && !CLAUSES.Assign!.includes(after.value.toUpperCase())) {
+    if (
+      after.kind === 'word' &&
+      !this.startsStatement(after) &&
+      !CLAUSES.Assign!.includes(after.value.toUpperCase())
+    ) {
       // `x = FIDN process …`: a misspelt command rather than a variable followed by junk
       const guess = closest(kw, [...COMMANDS, ...TRANSFORMS]);
-      if (guess) throw this.err(C.unknownCommand, `unknown command '${t.value}'`, t, `did you mean ${guess}?`);
+      if (guess)
+        throw this.err(C.unknownCommand, `unknown command '${t.value}'`, t, `did you mean ${guess}?`);
     }
     if (after.kind === 'punct' && after.value === '+') {
       const inputs = [this.variable()];
-      while (this.acceptPunct('+')) inputs.push(this.variable('a variable after +', 'merge is a + b [+ c …]'));
+      while (this.acceptPunct('+'))
+        inputs.push(this.variable('a variable after +', 'merge is a + b [+ c …]'));
       const merge: Merge = { kind: 'Merge', output, inputs, span: this.spanFrom(start) };
       return merge;
     }
@@ -197,7 +223,14 @@ export class HuntParser extends ParserBase {
     let from: SourceRef | Var | undefined;
     if (this.accept('FROM')) from = this.source();
     const tail = this.retrievalTail({ entityType: entityType.name });
-    return { kind: 'Get', output, entityType, ...(from ? { from } : {}), ...tail, span: this.spanFrom(start) };
+    return {
+      kind: 'Get',
+      output,
+      entityType,
+      ...(from ? { from } : {}),
+      ...tail,
+      span: this.spanFrom(start),
+    };
   }
 
   /** `FROM` target: a variable name, or one or more URIs/paths separated by commas, quoted or bare. */
@@ -205,7 +238,9 @@ export class HuntParser extends ParserBase {
     if (this.atEnd()) this.log.add({ kind: 'source' });
     const loose = this.peekLoose();
     const raw = this.lex.scanRaw(BARE_PATH_RE);
-    const clause = loose?.kind === 'word' && ['WHERE', 'START', 'LAST', 'LIMIT', 'STOP'].includes(loose.value.toUpperCase());
+    const clause =
+      loose?.kind === 'word' &&
+      ['WHERE', 'START', 'LAST', 'LIMIT', 'STOP'].includes(loose.value.toUpperCase());
     if (!loose || loose.kind === 'eof' || clause || (loose.kind !== 'string' && !raw)) {
       const i = this.lex.skipTrivia(this.lex.pos);
       const t = loose ?? { start: i, end: i + 1 };
@@ -229,13 +264,20 @@ export class HuntParser extends ParserBase {
       if (comma.kind !== 'punct' || comma.value !== ',') break;
       this.lex.advanceTo(comma.end);
       const next = this.lex.scanRaw(BARE_PATH_RE);
-      if (!next) throw this.err(C.missingSource, 'expected another data source after the comma', this.lex.peek(), 'remove the trailing comma');
+      if (!next)
+        throw this.err(
+          C.missingSource,
+          'expected another data source after the comma',
+          this.lex.peek(),
+          'remove the trailing comma',
+        );
       parts.push(next.text);
       end = next.end;
     }
     this.lex.advanceTo(end);
     const joined = parts.join(',');
-    if (parts.length === 1 && VAR_NAME.test(joined)) return { kind: 'Var', name: joined, span: this.span(first.start, end) };
+    if (parts.length === 1 && VAR_NAME.test(joined))
+      return { kind: 'Var', name: joined, span: this.span(first.start, end) };
     return { kind: 'SourceRef', uris: splitUris(joined), quoted: false, span: this.span(first.start, end) };
   }
 
@@ -247,19 +289,23 @@ export class HuntParser extends ParserBase {
     for (;;) {
       const t = this.lex.peek();
       // a clause already given is not offered again (completion), but is reported if repeated
-      if (where ? this.isWord(t, 'WHERE') : this.at('WHERE')) {
-        if (where) throw this.err(C.unexpected, 'a second WHERE clause', t, 'combine the conditions with AND');
+      if (where ? this.isWord(t, 'WHERE') : this.atClause('WHERE')) {
+        if (where)
+          throw this.err(C.unexpected, 'a second WHERE clause', t, 'combine the conditions with AND');
         this.lex.next();
         where = parseWhere(this, wc);
         continue;
       }
-      const startsRange = timeRange ? this.isWord(t, 'START') || this.isWord(t, 'LAST') : this.at('START') || this.at('LAST');
-      if (startsRange || this.isWord(t, 'STOP')) {
-        if (timeRange) throw this.err(C.unexpected, 'a second time range', t, 'give one START … STOP … or LAST n unit');
+      const startsRange = timeRange
+        ? this.isWord(t, 'START') || this.isWord(t, 'LAST')
+        : this.atClause('START') || this.atClause('LAST');
+      if ((startsRange || this.isWord(t, 'STOP')) && !this.startsStatement(t)) {
+        if (timeRange)
+          throw this.err(C.unexpected, 'a second time range', t, 'give one START … STOP … or LAST n unit');
         timeRange = this.timeRange();
         continue;
       }
-      if (limit !== undefined ? this.isWord(t, 'LIMIT') : this.at('LIMIT')) {
+      if (limit !== undefined ? this.isWord(t, 'LIMIT') : this.atClause('LIMIT')) {
         if (limit !== undefined) throw this.err(C.unexpected, 'a second LIMIT clause', t);
         this.lex.next();
         limit = this.wholeNumber('LIMIT');
@@ -267,7 +313,11 @@ export class HuntParser extends ParserBase {
       }
       break;
     }
-    return { ...(where ? { where } : {}), ...(timeRange ? { timeRange } : {}), ...(limit !== undefined ? { limit } : {}) };
+    return {
+      ...(where ? { where } : {}),
+      ...(timeRange ? { timeRange } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    };
   }
 
   private find(output: Var, start: number): Find {
@@ -279,17 +329,32 @@ export class HuntParser extends ParserBase {
       const guess = r.kind === 'word' ? closest(name, RELATIONS) : undefined;
       throw this.err(
         C.unknownRelation,
-        r.kind === 'word' ? `unknown relation '${r.value}'` : `expected a relation, found ${this.describe(r)}`,
+        r.kind === 'word'
+          ? `unknown relation '${r.value}'`
+          : `expected a relation, found ${this.describe(r)}`,
         r,
         `${guess ? `did you mean ${guess}? ` : ''}relations: ${RELATIONS.join(', ')} (add BY to reverse the direction)`,
       );
     }
     this.lex.next();
-    const relation = { kind: 'Relation' as const, name: name as RelationName, span: this.span(r.start, r.end) };
+    const relation = {
+      kind: 'Relation' as const,
+      name: name as RelationName,
+      span: this.span(r.start, r.end),
+    };
     const reversed = this.accept('BY') !== undefined;
     const input = this.variable('the input variable of FIND');
     const tail = this.retrievalTail({ entityType: entityType.name });
-    return { kind: 'Find', output, entityType, relation, reversed, input, ...tail, span: this.spanFrom(start) };
+    return {
+      kind: 'Find',
+      output,
+      entityType,
+      relation,
+      reversed,
+      input,
+      ...tail,
+      span: this.spanFrom(start),
+    };
   }
 
   // ---- transformation ----
@@ -320,7 +385,14 @@ export class HuntParser extends ParserBase {
       const unit = this.timeUnit('BIN', false);
       this.expectPunct(')', 'BIN(attr, size [unit])');
       const alias = this.alias();
-      const bin: Bin = { kind: 'Bin', attr, size, ...(unit ? { unit } : {}), ...(alias ? { alias } : {}), span: this.spanFrom(t.start) };
+      const bin: Bin = {
+        kind: 'Bin',
+        attr,
+        size,
+        ...(unit ? { unit } : {}),
+        ...(alias ? { alias } : {}),
+        span: this.spanFrom(t.start),
+      };
       return bin;
     }
     return this.attr(ctx);
@@ -334,7 +406,9 @@ export class HuntParser extends ParserBase {
       const guess = t.kind === 'word' ? closest(func, AGGREGATE_FUNCTIONS) : undefined;
       throw this.err(
         C.unexpected,
-        t.kind === 'word' ? `unknown aggregate function '${t.value}'` : `expected an aggregate function, found ${this.describe(t)}`,
+        t.kind === 'word'
+          ? `unknown aggregate function '${t.value}'`
+          : `expected an aggregate function, found ${this.describe(t)}`,
         t,
         `${guess ? `did you mean ${guess}? ` : ''}functions: ${AGGREGATE_FUNCTIONS.join(', ')}`,
       );
@@ -344,7 +418,13 @@ export class HuntParser extends ParserBase {
     const attr = this.attr(ctx);
     this.expectPunct(')', `${func}(attr)`);
     const alias = this.alias();
-    return { kind: 'Aggregation', func: func as AggregateFunction, attr, ...(alias ? { alias } : {}), span: this.spanFrom(t.start) };
+    return {
+      kind: 'Aggregation',
+      func: func as AggregateFunction,
+      attr,
+      ...(alias ? { alias } : {}),
+      span: this.spanFrom(t.start),
+    };
   }
 
   private join(output: Var, start: number): Join {
@@ -415,7 +495,8 @@ export class HuntParser extends ParserBase {
 
   private applyArg(): ApplyArg {
     const t = this.lex.peek();
-    if (t.kind !== 'word' || !VAR_NAME.test(t.value)) throw this.unexpected('an argument name', 'arguments look like name=value');
+    if (t.kind !== 'word' || !VAR_NAME.test(t.value))
+      throw this.unexpected('an argument name', 'arguments look like name=value');
     this.lex.next();
     this.expectPunct('=', 'arguments look like name=value');
     const value = applyValue(this);
@@ -428,7 +509,10 @@ export class HuntParser extends ParserBase {
     const input = this.variable('a variable (DESCRIBE var.attr)');
     const dot = this.lex.peek();
     if (dot.kind !== 'punct' || dot.value !== '.' || dot.start !== input.span.end) {
-      throw this.unexpected(`'.' and an attribute after '${input.name}'`, `write DESCRIBE ${input.name}.attribute`);
+      throw this.unexpected(
+        `'.' and an attribute after '${input.name}'`,
+        `write DESCRIBE ${input.name}.attribute`,
+      );
     }
     this.lex.next();
     const attr = this.attr({ variable: input.name });
@@ -460,22 +544,28 @@ export class HuntParser extends ParserBase {
     let offset: number | undefined;
     for (;;) {
       const k = this.lex.peek();
-      if (this.accept('WHERE')) {
-        if (where) throw this.err(C.unexpected, 'a second WHERE clause', k, 'combine the conditions with AND');
+      if (this.atClause('WHERE')) {
+        if (where)
+          throw this.err(C.unexpected, 'a second WHERE clause', k, 'combine the conditions with AND');
+        this.lex.next();
         where = parseWhere(this, ctx);
-      } else if (this.accept('ATTR')) {
-        if (attrs) throw this.err(C.unexpected, 'a second ATTR clause', k, 'list all attributes in one ATTR clause');
+      } else if (this.atClause('ATTR')) {
+        if (attrs)
+          throw this.err(C.unexpected, 'a second ATTR clause', k, 'list all attributes in one ATTR clause');
+        this.lex.next();
         attrs = this.attrList(ctx);
       } else if (this.at('SORT') && this.isWord(this.lex.peekAfter(k), 'BY')) {
         if (sort) throw this.err(C.unexpected, 'a second SORT BY clause', k);
         this.lex.next();
         this.lex.next();
         sort = this.sortKey(ctx);
-      } else if (this.accept('LIMIT')) {
+      } else if (this.atClause('LIMIT')) {
         if (limit !== undefined) throw this.err(C.unexpected, 'a second LIMIT clause', k);
+        this.lex.next();
         limit = this.wholeNumber('LIMIT');
-      } else if (this.accept('OFFSET')) {
+      } else if (this.atClause('OFFSET')) {
         if (offset !== undefined) throw this.err(C.unexpected, 'a second OFFSET clause', k);
+        this.lex.next();
         offset = this.wholeNumber('OFFSET');
       } else break;
     }
