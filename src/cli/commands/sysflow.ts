@@ -17,7 +17,9 @@ function parseCount(v: string): number {
 const read: SysflowSubcommand = (group) => {
   group
     .command('read')
-    .description('print the records of .sf files (or directories of them, or - for stdin), events with their resolved process, file and container')
+    .description(
+      'print the records of .sf files (or directories of them, or - for stdin), events with their resolved process, file and container',
+    )
     .argument('<input...>', '.sf files, directories, or -')
     .option('-f, --format <format>', 'table or jsonl', 'table')
     .option('-n, --limit <n>', 'stop after n records', parseCount)
@@ -27,9 +29,60 @@ const read: SysflowSubcommand = (group) => {
     });
 };
 
-export const sysflowSubcommands: SysflowSubcommand[] = [read, lint];
+/** Repeatable option values; each may also be a comma-separated list. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
+}
+
+const processCmd: SysflowSubcommand = (group) => {
+  group
+    .command('process')
+    .description(
+      'run the SysFlow pipeline over .sf inputs: reader → policy engine → exporters. Either an sf-processor pipeline ' +
+        'file (--config; environment overrides <PROCESSOR>_<KEY>, e.g. EXPORTER_FORMAT=ecs) or the short flags.',
+    )
+    .argument('<input...>', '.sf files, directories, or - for stdin')
+    .option('-c, --config <pipeline.json>', 'sf-processor pipeline configuration')
+    .option('-p, --policy <path>', 'policy file or directory (repeatable)', collect)
+    .option(
+      '-m, --mode <mode>',
+      'policy mode: alert (only matching records) or enrich (all records, matches tagged); default enrich',
+    )
+    .option(
+      '-e, --export <target>',
+      'terminal | file | elastic | local | null (repeatable: tees into each)',
+      collect,
+    )
+    .option('-f, --format <format>', 'json (SysFlow view) or ecs; default json')
+    .option('-o, --output <path>', 'file exporter: output path (default export.out)')
+    .option(
+      '--es-url <urls>',
+      'elastic exporter: node URL(s), comma-separated (default $PEREGRINE_OPENSEARCH_URL or http://127.0.0.1:9200)',
+    )
+    .option(
+      '--index <prefix>',
+      'elastic/local exporter: index prefix, e.g. container1-sysflow → container1-sysflow-alerts / -events',
+    )
+    .option('--spool <path>', 'elastic exporter: spool file for records the server could not take yet')
+    .option('--store <path>', 'local exporter: embedded store file')
+    .option('-q, --quiet', 'no summary on standard error')
+    .action(async (inputs: string[], opts: Record<string, unknown>) => {
+      const { runProcess } = await import('../../telemetry/sysflow/processor/command.ts');
+      await runProcess(inputs, opts);
+    });
+};
+
+export const sysflowSubcommands: SysflowSubcommand[] = [read, processCmd, lint];
 
 export function register(program: Command): void {
-  const group = program.command('sysflow').description('SysFlow telemetry: read .sf traces, run the policy pipeline, export to ECS');
+  const group = program
+    .command('sysflow')
+    .description('SysFlow telemetry: read .sf traces, run the policy pipeline, export to ECS');
   for (const sub of sysflowSubcommands) sub(group);
 }
