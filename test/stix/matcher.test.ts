@@ -180,6 +180,15 @@ test('ISSUBSET / ISSUPERSET: CIDR containment, IPv4 and IPv6', () => {
     ),
     true,
   );
+  assert.equal(m("[ipv4-addr:value ISSUBSET '0.0.0.0/0']", net), true);
+  assert.equal(m("[ipv4-addr:value ISSUBSET '10.1.2.3/32']", net), true);
+  assert.equal(m("[ipv4-addr:value ISSUBSET '10.1.2.2/31']", net), true);
+  assert.equal(m("[ipv4-addr:value ISSUBSET '10.1.2.4/31']", net), false);
+  assert.equal(m("[ipv4-addr:value ISSUBSET '::/0']", net), false, 'families never contain each other');
+  assert.throws(
+    () => parsePatternAndCompile("[ipv4-addr:value ISSUBSET '10.0.0.256']"),
+    /not an IP address or CIDR/,
+  );
   assert.throws(
     () => parsePatternAndCompile("[ipv4-addr:value ISSUBSET '10.0.0.0/33']"),
     /not an IP address or CIDR/,

@@ -12,6 +12,6 @@ export const bundleConnector: Connector = {
 };
 
 export { BundleSource, splitUris } from './source.ts';
-export { readBundle, parseLocation, type BundleLocation } from './reader.ts';
+export { readBundle, readBundleBatches, parseLocation, type BundleLocation } from './reader.ts';
 export { BundleScanner, ScanError, type RawElement } from './json-scanner.ts';
 export { NO_TIME } from './stix21.ts';

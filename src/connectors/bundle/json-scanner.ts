@@ -93,78 +93,63 @@ export class BundleScanner {
     let carried = false;
     while (i < n) {
       if (this.state === VALUE) {
-        // ---- hot loop: inside a captured value ----
+        // ---- hot loop: inside a captured value (locals only; fields are synced at the end) ----
         let ended = -1;
-        while (i < n) {
-          if (this.vInString) {
-            let k = i;
-            if (this.vEscape) {
-              this.vEscape = false;
-              k = i + 1;
-              if (k > n) break;
-            }
-            let closed = -1;
-            for (;;) {
-              const q = buf.indexOf(34, k);
-              if (q < 0) {
-                let b = n - 1;
-                let cnt = 0;
-                while (b >= k && buf[b] === 92) {
-                  cnt++;
-                  b--;
-                }
-                this.vEscape = (cnt & 1) === 1;
-                break;
-              }
-              let b = q - 1;
-              let cnt = 0;
-              while (b >= k && buf[b] === 92) {
-                cnt++;
-                b--;
-              }
-              if ((cnt & 1) === 0) {
-                closed = q;
-                break;
-              }
-              k = q + 1;
-            }
-            if (closed < 0) {
-              i = n;
-              break;
-            }
-            this.vInString = false;
-            i = closed + 1;
-            if (this.vDepth === 0) {
-              ended = i;
-              break;
-            }
-            continue;
-          }
-          const c = buf[i]!;
-          if (this.vScalar) {
+        let depth = this.vDepth;
+        let inString = this.vInString;
+        if (this.vEscape) {
+          this.vEscape = false;
+          i++;
+        }
+        if (this.vScalar) {
+          while (i < n) {
+            const c = buf[i]!;
             if (c === 44 || c === 125 || c === 93 || isWs(c)) {
               ended = i;
               break;
             }
             i++;
-            continue;
           }
-          if (c === 34) {
-            this.vInString = true;
-          } else if (c === 123 || c === 91) {
-            this.vDepth++;
-          } else if (c === 125 || c === 93) {
-            if (--this.vDepth === 0) {
+        } else {
+          while (i < n) {
+            if (inString) {
+              while (i < n) {
+                const c = buf[i]!;
+                if (c === 34) break;
+                i += c === 92 ? 2 : 1;
+              }
+              if (i >= n) {
+                this.vEscape = i > n;
+                break;
+              }
+              inString = false;
               i++;
-              ended = i;
-              break;
+              if (depth === 0) {
+                ended = i;
+                break;
+              }
+              continue;
             }
-          } else if (c === 10) {
-            this.line++;
-            this.lineStart = this.base + i + 1;
+            const c = buf[i]!;
+            if (c === 34) {
+              inString = true;
+            } else if (c === 123 || c === 91) {
+              depth++;
+            } else if (c === 125 || c === 93) {
+              if (--depth === 0) {
+                i++;
+                ended = i;
+                break;
+              }
+            } else if (c === 10) {
+              this.line++;
+              this.lineStart = this.base + i + 1;
+            }
+            i++;
           }
-          i++;
         }
+        this.vDepth = depth;
+        this.vInString = inString;
         if (ended < 0) {
           this.vPieces.push(buf.subarray(vStart, n));
           carried = true;

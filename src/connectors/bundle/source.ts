@@ -8,7 +8,7 @@ import { CancelledError, InputError } from '../../errors/index.ts';
 import { compileObservationFilter, printPattern } from '../../stix/index.ts';
 import { timestampMicros } from '../../stix/timestamp.ts';
 import type { DataSource, Observation, QueryContext, SourceQuery } from '../types.ts';
-import { checkLocation, parseLocation, readBundle, type BundleLocation } from './reader.ts';
+import { checkLocation, parseLocation, readBundleBatches, type BundleLocation } from './reader.ts';
 
 const PROGRESS_EVERY = 5000;
 
@@ -53,21 +53,25 @@ export class BundleSource implements DataSource {
     const t0 = Date.now();
     let hits = 0;
     let seen = 0;
+    let reported = 0;
     for (const loc of this.locations) {
-      for await (const obs of readBundle(loc, ctx.signal)) {
+      for await (const batch of readBundleBatches(loc, ctx.signal)) {
         if (ctx.signal?.aborted) throw new CancelledError();
-        seen++;
-        if (ctx.onProgress && seen % PROGRESS_EVERY === 0) {
+        for (const obs of batch) {
+          if (q.timeRange) {
+            const t = timestampMicros(obs.first_observed);
+            if (!(t >= start && t < stop)) continue;
+          }
+          if (!filter(obs)) continue;
+          hits++;
+          yield obs;
+          if (hits >= limit) return;
+        }
+        seen += batch.length;
+        if (ctx.onProgress && seen - reported >= PROGRESS_EVERY) {
+          reported = seen;
           ctx.onProgress({ source: this.uri, hits, elapsedMs: Date.now() - t0 });
         }
-        if (q.timeRange) {
-          const t = timestampMicros(obs.first_observed);
-          if (!(t >= start && t < stop)) continue;
-        }
-        if (!filter(obs)) continue;
-        hits++;
-        yield obs;
-        if (hits >= limit) return;
       }
     }
     ctx.onProgress?.({ source: this.uri, hits, total: hits, elapsedMs: Date.now() - t0 });

@@ -4,21 +4,41 @@
  */
 export interface Cidr {
   readonly v6: boolean;
+  /** IPv6 address (for IPv4, the same value as `v4`). */
   readonly addr: bigint;
+  /** IPv4 address as an unsigned 32-bit number (0 for IPv6). */
+  readonly v4: number;
   readonly bits: number;
 }
 
-function parseV4(s: string): bigint | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
-  let n = 0n;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    n = (n << 8n) | BigInt(v);
+/** Dotted quad → unsigned 32-bit number, without allocating (this runs once per value matched). */
+function parseV4Number(s: string, end = s.length): number {
+  let n = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || part > 255) return -1;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      part = part * 10 + (c - 48);
+      digits++;
+    } else {
+      return -1;
+    }
   }
-  return n;
+  if (dots !== 3 || digits === 0 || part > 255) return -1;
+  return n * 256 + part;
+}
+
+function parseV4(s: string): bigint | undefined {
+  const n = parseV4Number(s);
+  return n < 0 ? undefined : BigInt(n);
 }
 
 function parseV6(s: string): bigint | undefined {
@@ -48,6 +68,10 @@ function parseV6(s: string): bigint | undefined {
 
 export function parseCidr(s: string): Cidr | undefined {
   const slash = s.indexOf('/');
+  if (slash < 0 && s.indexOf(':') < 0) {
+    const v4 = parseV4Number(s);
+    return v4 < 0 ? undefined : { v6: false, addr: 0n, v4, bits: 32 };
+  }
   const host = slash < 0 ? s : s.slice(0, slash);
   const v6 = host.includes(':');
   const addr = v6 ? parseV6(host) : parseV4(host);
@@ -59,12 +83,16 @@ export function parseCidr(s: string): Cidr | undefined {
     if (!/^\d{1,3}$/.test(b) || Number(b) > max) return undefined;
     bits = Number(b);
   }
-  return { v6, addr, bits };
+  return { v6, addr: v6 ? addr : 0n, v4: v6 ? 0 : Number(addr), bits };
 }
 
 /** True when block `inner` lies inside block `outer` (same family). */
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   if (outer.v6 !== inner.v6 || inner.bits < outer.bits) return false;
-  const shift = BigInt((outer.v6 ? 128 : 32) - outer.bits);
+  if (!outer.v6) {
+    const shift = 32 - outer.bits;
+    return shift >= 32 || Math.floor(outer.v4 / 2 ** shift) === Math.floor(inner.v4 / 2 ** shift);
+  }
+  const shift = BigInt(128 - outer.bits);
   return outer.addr >> shift === inner.addr >> shift;
 }
