@@ -4,7 +4,7 @@
  */
 export interface Cidr {
   readonly v6: boolean;
-  /** IPv6 address (for IPv4, the same value as `v4`). */
+  /** The address as a number of 32 (IPv4) or 128 (IPv6) bits. */
   readonly addr: bigint;
   /** IPv4 address as an unsigned 32-bit number (0 for IPv6). */
   readonly v4: number;
@@ -70,7 +70,7 @@ export function parseCidr(s: string): Cidr | undefined {
   const slash = s.indexOf('/');
   if (slash < 0 && s.indexOf(':') < 0) {
     const v4 = parseV4Number(s);
-    return v4 < 0 ? undefined : { v6: false, addr: 0n, v4, bits: 32 };
+    return v4 < 0 ? undefined : { v6: false, addr: BigInt(v4), v4, bits: 32 };
   }
   const host = slash < 0 ? s : s.slice(0, slash);
   const v6 = host.includes(':');
@@ -83,7 +83,7 @@ export function parseCidr(s: string): Cidr | undefined {
     if (!/^\d{1,3}$/.test(b) || Number(b) > max) return undefined;
     bits = Number(b);
   }
-  return { v6, addr: v6 ? addr : 0n, v4: v6 ? 0 : Number(addr), bits };
+  return { v6, addr, v4: v6 ? 0 : Number(addr), bits };
 }
 
 /** True when block `inner` lies inside block `outer` (same family). */
