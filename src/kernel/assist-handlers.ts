@@ -3,7 +3,13 @@
  * engine (`src/hunt/complete/`) and the parser's `isComplete`. Jupyter counts cursor positions in Unicode code
  * points; JavaScript strings index UTF-16 units — the two conversions below keep emoji and CJK in cells honest.
  */
-import { complete, describeWord, wordAt, type VariableDetail } from '../hunt/complete/index.ts';
+import {
+  attributesOfType,
+  complete,
+  describeWord,
+  wordAt,
+  type VariableDetail,
+} from '../hunt/complete/index.ts';
 import { isComplete } from '../hunt/syntax/index.ts';
 import { escapeHtml } from '../render/html.ts';
 import type { CellRunner } from './execute.ts';
@@ -69,7 +75,17 @@ export function inspectHandler(runner: CellRunner): Handler {
   return async (ctx) => {
     const { code, cursor } = requestCode(ctx.message.content);
     const { word } = wordAt(code, cursor);
-    const text = word === '' ? undefined : describeWord(word, await variableDetails(runner));
+    const variables = await variableDetails(runner);
+    const v = variables.find((x) => x.name === word);
+    if (v) {
+      // The attributes actually cached for the variable's type first, then the field map's.
+      const detail = {
+        ...v,
+        attributes: [...new Set([...(await runner.attributesOf(v.type)), ...attributesOfType(v.type)])],
+      };
+      variables.splice(variables.indexOf(v), 1, detail);
+    }
+    const text = word === '' ? undefined : describeWord(word, variables);
     await ctx.reply('inspect_reply', {
       status: 'ok',
       found: text !== undefined,

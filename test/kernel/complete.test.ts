@@ -48,3 +48,16 @@ test('inspect describes variables, commands, relations and entity types; nothing
   assert.equal(describeWord('nosuch', vars), undefined);
   assert.deepEqual(wordAt('DISP conns ATTR x', 7), { word: 'conns', start: 5, end: 10 });
 });
+
+test('by default, profiles come from the environment (and profile file) the connector reads', async () => {
+  const saved = process.env.STIXSHIFTER_PEREGRINETEST_CONNECTION;
+  process.env.STIXSHIFTER_PEREGRINETEST_CONNECTION = '{"host": "localhost", "port": 9200, "indices": "x"}';
+  try {
+    const text = 'x = GET process FROM stixshifter://peregrinet';
+    const c = await complete(text, text.length, { variables: [] });
+    assert.deepEqual(c.matches, ['peregrinetest']);
+  } finally {
+    if (saved === undefined) delete process.env.STIXSHIFTER_PEREGRINETEST_CONNECTION;
+    else process.env.STIXSHIFTER_PEREGRINETEST_CONNECTION = saved;
+  }
+});

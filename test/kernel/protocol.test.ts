@@ -11,7 +11,7 @@ type Cell = { reply: Record<string, any>; iopub: Msg[] };
 interface Report {
   kernel_info: Record<string, any>;
   kernel_info_iopub: string[];
-  heartbeat: boolean;
+  heartbeat: string | null;
   is_complete: Record<string, { status: string; indent?: string }>;
   first_cell: Cell;
   complete: Record<string, { matches: string[]; cursor_start: number; cursor_end: number; status: string }>;
@@ -50,7 +50,7 @@ test('kernel_info names the language kestrel with .hf files, protocol 5.3, wrapp
   assert.equal(k.language_info.codemirror_mode, 'kestrel');
   assert.equal(k.language_info.pygments_lexer, 'kestrel');
   assert.deepEqual(report.kernel_info_iopub, ['busy', 'idle']);
-  assert.equal(report.heartbeat, true);
+  assert.equal(report.heartbeat, 'ping-peregrine');
 });
 
 test('is_complete: a finished statement is complete, an open bracket is incomplete', () => {

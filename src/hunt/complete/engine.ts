@@ -6,7 +6,7 @@
  */
 import { completionAt, type Expectation } from '../syntax/index.ts';
 import { AGGREGATE_FUNCTIONS, COMMANDS, ENTITY_TYPES, RELATIONS, TIME_UNITS } from '../syntax/vocabulary.ts';
-import { attributesOfType, profileNamesFromEnv, type CompletionSources } from './sources.ts';
+import { attributesOfType, defaultAnalytics, defaultProfiles, type CompletionSources } from './sources.ts';
 
 /** Candidates for the text between `start` and `end` (the word under the cursor). */
 export interface Completion {
@@ -75,7 +75,7 @@ export async function complete(
         for (const r of RELATIONS) candidates.add(keywordCase(r, prefix));
         break;
       case 'source': {
-        const profiles = sources.profiles ?? profileNamesFromEnv();
+        const profiles = sources.profiles ?? defaultProfiles();
         if (profileOnly) {
           for (const p of profiles) candidates.add(p);
         } else if (!head.endsWith('/')) {
@@ -85,7 +85,7 @@ export async function complete(
         break;
       }
       case 'analytics':
-        for (const a of sources.analytics ?? []) candidates.add(a);
+        for (const a of sources.analytics ?? defaultAnalytics()) candidates.add(a);
         break;
       case 'attribute':
         if (e.variable) for (const a of await attributesOfVariable(e.variable)) candidates.add(a);

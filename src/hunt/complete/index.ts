@@ -4,6 +4,8 @@
 export { complete, type Completion } from './engine.ts';
 export {
   attributesOfType,
+  defaultAnalytics,
+  defaultProfiles,
   profileNamesFromEnv,
   type CompletionSources,
   type CompletionVariable,

@@ -2,8 +2,10 @@
  * Where completion candidates come from besides the grammar: the session's variables and cached attributes, the
  * STIX↔ECS field map, data-source profiles configured in the environment, and analytics.
  */
-import { ENTITY_TYPES } from '../syntax/vocabulary.ts';
+import { listProfiles } from '../../connectors/profiles/index.ts';
 import { queryPaths, stixEcsMap } from '../../mapping/index.ts';
+import { listAnalytics } from '../commands/index.ts';
+import { ENTITY_TYPES } from '../syntax/vocabulary.ts';
 
 /** A variable as completion sees it. */
 export interface CompletionVariable {
@@ -16,9 +18,9 @@ export interface CompletionSources {
   readonly variables: readonly CompletionVariable[];
   /** Attributes actually present in the cache for a variable (optional; the field map is always consulted). */
   readonly cachedAttributes?: (variable: string) => Promise<readonly string[]> | readonly string[];
-  /** Data-source profile names (default: from `STIXSHIFTER_<NAME>_CONNECTION` variables). */
+  /** Data-source profile names (default: {@link defaultProfiles}). */
   readonly profiles?: readonly string[];
-  /** Analytics URIs APPLY accepts. */
+  /** Analytics URIs APPLY accepts (default: {@link defaultAnalytics}). */
   readonly analytics?: readonly string[];
 }
 
@@ -33,6 +35,23 @@ export function profileNamesFromEnv(env: NodeJS.ProcessEnv = process.env): strin
     if (m) names.add(m[1]!.toLowerCase());
   }
   return [...names].sort();
+}
+
+/**
+ * Profiles configured for `stixshifter://NAME`: the environment and the profile file, as the connector resolves them.
+ * When the profile file is broken (its own commands report that), completion still offers the environment's names.
+ */
+export function defaultProfiles(env: NodeJS.ProcessEnv = process.env): string[] {
+  try {
+    return listProfiles(env).map((p) => p.name);
+  } catch {
+    return profileNamesFromEnv(env);
+  }
+}
+
+/** The registered analytics, as the `analytics://name` URIs APPLY takes. */
+export function defaultAnalytics(): string[] {
+  return listAnalytics().map((a) => `analytics://${a.name}`);
 }
 
 let fieldMapAttributes: Map<string, string[]> | undefined;

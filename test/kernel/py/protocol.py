@@ -1,8 +1,7 @@
 """Protocol checks against the installed kernel: kernel_info, heartbeat, is_complete, complete, inspect, comm/history,
 a message with a bad HMAC (must be dropped, never executed), an unknown message type, and restart.
 Prints a JSON report; test/kernel/protocol.test.ts asserts on it."""
-import sys
-import time
+import zmq
 
 from common import emit, env, execute, reply_for, start_kernel, stop_kernel, iopub_until_idle
 from jupyter_client.session import Session
@@ -18,7 +17,14 @@ try:
     reply, _ = reply_for(kc, msg_id)
     report["kernel_info"] = reply["content"]
     report["kernel_info_iopub"] = [m["content"].get("execution_state") for m in iopub_until_idle(kc, msg_id)]
-    report["heartbeat"] = kc.hb_channel.is_beating()
+    # Heartbeat: a REQ socket of our own must get its bytes echoed back.
+    ctx = zmq.Context.instance()
+    hb = ctx.socket(zmq.REQ)
+    hb.linger = 0
+    hb.connect(f"{km.transport}://{km.ip}:{km.hb_port}")
+    hb.send(b"ping-peregrine")
+    report["heartbeat"] = hb.recv().decode() if hb.poll(30000) else None
+    hb.close()
 
     # is_complete on a finished statement, an open bracket, and garbage.
     def is_complete(code):
