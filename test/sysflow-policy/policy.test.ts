@@ -14,6 +14,8 @@ import { parseCondition } from '../../src/telemetry/sysflow/policy/condition.ts'
 import { LineIndex } from '../../src/telemetry/sysflow/policy/span.ts';
 import { compilePolicies, lintPolicies, formatFinding, loadPolicySources, readPolicyFile } from '../../src/telemetry/sysflow/policy/index.ts';
 import { EVENTS } from './events.ts';
+import { EntityTables, readSysFlowFile, resolveEvents } from '../../src/telemetry/sysflow/format/index.ts';
+import { opFlagNames, SF_TYPE, type ResolvedEvent } from '../../src/telemetry/sysflow/records.ts';
 
 const CASES = join(import.meta.dirname, '..', 'cases', 'sysflow-policy');
 
@@ -86,6 +88,8 @@ runCases(CASES, async (input, _c, file) => {
     }
     case 'load.txt':
       return loadCase(input);
+    case 'traces.txt':
+      return traceCase(input);
     default:
       throw new Error(`no runner for ${file}`);
   }
@@ -144,3 +148,36 @@ test("unknownAttributes 'literal' reproduces sf-processor's name-as-text compari
   assert.equal(compilePolicies([{ path: 'p.yaml', text }]).evaluate(EVENTS['cgi-bash']).matches.length, 0);
   assert.equal(compilePolicies([{ path: 'p.yaml', text }], { unknownAttributes: 'literal' }).evaluate(EVENTS['cgi-bash']).matches.length, 1);
 });
+
+const TTPS = compilePolicies([{ path: 'data/policies/ttps.yaml', text: readFileSync('data/policies/ttps.yaml', 'utf8') }]);
+
+function summary(ev: ResolvedEvent): string {
+  const r = ev.record as { opFlags?: number };
+  const p = ev.process;
+  const cut = (s: string): string => (s.length > 60 ? s.slice(0, 57) + '...' : s);
+  const parts = [`${SF_TYPE[ev.record.kind]} ${opFlagNames(r.opFlags ?? 0).join('|')}`, p ? cut(`${p.exe} ${p.exeArgs}`.trim()) : '-'];
+  if (ev.parent) parts.push(`parent ${ev.parent.exe}`);
+  if (ev.file) parts.push(`file ${ev.file.path}`);
+  return parts.join(', ');
+}
+
+/** Input: trace files read in order as one stream (`;` lines are comments). Output: ttps.yaml alerts per rule. */
+async function traceCase(input: string): Promise<string> {
+  const paths = input.split('\n').filter((l) => l.trim() !== '' && !l.startsWith(';'));
+  const tables = new EntityTables();
+  const hits = new Map<string, { n: number; first: string; techniques: string }>();
+  let events = 0;
+  for (const path of paths) {
+    for await (const ev of resolveEvents(readSysFlowFile(path), path, tables)) {
+      events++;
+      for (const m of TTPS.process(ev).matches) {
+        const h = hits.get(m.name);
+        if (h) h.n++;
+        else hits.set(m.name, { n: 1, first: summary(ev), techniques: m.techniques.map((t) => t.id).join(' ') });
+      }
+    }
+  }
+  const out = [`events=${events} alerts=${[...hits.values()].reduce((n, h) => n + h.n, 0)}`];
+  for (const [name, h] of [...hits].sort((a, b) => a[0].localeCompare(b[0]))) out.push(`${h.n} ${name} [${h.techniques}]\n    first: ${h.first}`);
+  return out.join('\n');
+}
