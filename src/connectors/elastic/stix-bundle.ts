@@ -5,7 +5,9 @@
  * - **2.1**: SCOs become top-level objects with deterministic ids (UUIDv5 in the STIX namespace over the
  *   ID-contributing properties of the spec, references resolved to ids first — so two documents with the same
  *   port pair but different addresses never share a network-traffic id); observed-data lists them in `object_refs`.
- *   Attributes renamed in 2.1 (process `binary_ref`→`image_ref`, `created`→`created_time`; file times) are renamed.
+ *   Attributes renamed in 2.1 (process `binary_ref`→`image_ref`, `created`→`created_time`; file times) are renamed;
+ *   names 2.1 reserves on observables (`action`, `severity`, …) become `x_action`, …; a network-traffic with neither
+ *   `src_ref` nor `dst_ref` (a DNS-only event) is invalid in 2.1 and left out, with the references to it.
  */
 import { createHash } from 'node:crypto';
 import type { Observation, StixObject } from '../types.ts';
@@ -84,12 +86,23 @@ const RENAME_21: Record<string, Record<string, string>> = {
   file: { created: 'ctime', modified: 'mtime', accessed: 'atime' },
 };
 
+/** Property names STIX 2.1 reserves on observables (the schema rejects them): custom objects get `x_` names. */
+const RESERVED_21 = new Set(['severity', 'action', 'username', 'phone_numbers']);
+
+/** 2.1 objects that would be invalid: network-traffic needs src_ref or dst_ref (DNS-only events have neither). */
+function invalid21(o: StixObject): boolean {
+  return o.type === 'network-traffic' && o.src_ref === undefined && o.dst_ref === undefined;
+}
+
 const isRefKey = (k: string): boolean => k.endsWith('_ref') || k.endsWith('_refs');
 
 /** Rewrites every `*_ref(s)` (at any depth, e.g. in extensions) through `f`. */
 function mapRefs(v: unknown, key: string, f: (ref: string) => string | undefined): unknown {
   if (isRefKey(key)) {
-    if (Array.isArray(v)) return v.map((x) => f(String(x))).filter((x) => x !== undefined);
+    if (Array.isArray(v)) {
+      const refs = v.map((x) => f(String(x))).filter((x) => x !== undefined);
+      return refs.length ? refs : undefined;
+    }
     return f(String(v));
   }
   if (Array.isArray(v)) return v.map((x) => mapRefs(x, '', f));
@@ -99,7 +112,7 @@ function mapRefs(v: unknown, key: string, f: (ref: string) => string | undefined
       const y = mapRefs(x, k, f);
       if (y !== undefined) out[k] = y;
     }
-    return out;
+    return Object.keys(out).length ? out : undefined;
   }
   return v;
 }
@@ -115,7 +128,7 @@ export function toStix21Objects(obs: Observation): {
     const known = ids.get(key);
     if (known) return known;
     const o = obs.objects[key];
-    if (!o) return undefined;
+    if (!o || invalid21(o)) return undefined;
     if (visiting.has(key)) return undefined; // a reference cycle contributes nothing to the id
     visiting.add(key);
     const resolved = mapRefs(o, '', idOf) as StixObject;
@@ -136,13 +149,16 @@ export function toStix21Objects(obs: Observation): {
   const objects: Record<string, unknown>[] = [];
   const seen = new Set<string>();
   for (const [k, o] of Object.entries(obs.objects)) {
-    const id = ids.get(k)!;
-    if (seen.has(id)) continue;
+    const id = ids.get(k);
+    if (id === undefined || seen.has(id)) continue;
     seen.add(id);
     const resolved = mapRefs(o, '', (r) => ids.get(r)) as Record<string, unknown>;
     const rename = RENAME_21[o.type] ?? {};
     const out: Record<string, unknown> = { type: o.type, spec_version: '2.1', id };
-    for (const [a, v] of Object.entries(resolved)) if (a !== 'type') out[rename[a] ?? a] = v;
+    for (const [a, v] of Object.entries(resolved)) {
+      if (a !== 'type') out[rename[a] ?? (RESERVED_21.has(a) ? `x_${a}` : a)] = v;
+    }
+    if (o.type === 'email-message' && out.is_multipart === undefined) out.is_multipart = false;
     objects.push(out);
   }
   return { objects, ids };
