@@ -36,7 +36,7 @@ export { stripSpans } from './strip.ts';
 export * from './matcher/index.ts';
 
 function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+  if (v && typeof v === 'object') {
     for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
     Object.freeze(v);
   }

@@ -145,7 +145,7 @@ export class Parser {
     const t = this.peek();
     if (t.kind !== 'EOF')
       throw this.err(t, `unexpected ${describe(t)} after the pattern`, this.trailingHint(t));
-    return Object.freeze({ kind: 'Pattern', expr, source: this.text, span: this.span(first) });
+    return { kind: 'Pattern', expr, source: this.text, span: this.span(first) };
   }
 
   private trailingHint(t: Token): string | undefined {

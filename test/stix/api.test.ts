@@ -1,0 +1,58 @@
+/**
+ * The entry points other stages call: offsets into a larger text (a huntflow), prefix parsing, frozen results.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  parseComparisonExpression,
+  parseComparisonPrefix,
+  parsePattern,
+  printPattern,
+} from '../../src/stix/index.ts';
+import { SyntaxError } from '../../src/errors/index.ts';
+
+const flow =
+  "procs = GET process FROM file://x.json\n  WHERE name = 'cmd.exe'\n    AND pid > 4 SORT BY pid\n";
+
+test('a WHERE inside a huntflow: spans and errors are positions in the whole text', () => {
+  const start = flow.indexOf('name');
+  const end = flow.indexOf(' SORT');
+  const e = parseComparisonExpression(flow, {
+    defaultType: 'process',
+    offset: start,
+    end,
+    source: 'hunt.hf',
+  });
+  assert.equal(printPattern(e), "process:name = 'cmd.exe' AND process:pid > 4");
+  assert.deepEqual([e.span.line, e.span.col, e.span.start, e.span.end], [2, 9, start, end]);
+  assert.ok(e.kind === 'ComparisonBinary');
+  assert.deepEqual([e.right.span.line, e.right.span.col], [3, 9]);
+
+  const bad = "x = GET process\n  WHERE name = 'a' AND > 4\n";
+  try {
+    parseComparisonExpression(bad, {
+      defaultType: 'process',
+      offset: bad.indexOf('name'),
+      source: 'hunt.hf',
+    });
+    assert.fail('expected a SyntaxError');
+  } catch (err) {
+    assert.ok(err instanceof SyntaxError);
+    assert.deepEqual([err.span?.source, err.span?.line, err.span?.col], ['hunt.hf', 2, 24]);
+  }
+});
+
+test('parseComparisonPrefix stops at the first token that cannot continue the condition', () => {
+  const start = flow.indexOf('name');
+  const r = parseComparisonPrefix(flow, { defaultType: 'process', offset: start });
+  assert.equal(flow.slice(r.end), ' SORT BY pid\n');
+  assert.equal(printPattern(r.expr), "process:name = 'cmd.exe' AND process:pid > 4");
+});
+
+test('results are frozen plain data', () => {
+  const p = parsePattern("[process:name = 'a']");
+  assert.ok(Object.isFrozen(p) && Object.isFrozen(p.expr));
+  assert.throws(() => {
+    (p as { source: string }).source = 'x';
+  }, TypeError);
+});
