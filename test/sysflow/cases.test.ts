@@ -1,14 +1,21 @@
 /**
- * Conformance: record counts per type (and the operations of process/file events) for every real trace, written
+ * Fixture cases of test/cases/sysflow/, one handler per file:
+ * - record-counts.txt — conformance: record counts per type (and the operations of process/file events) for every real trace, written
  * down in test/cases/sysflow/record-counts.txt. Each count is also checked against a second, independent decode:
  * avsc's own object-container decoder with the writer schema (its block framing, inflate and union resolution,
  * none of ours), so a fixture cannot silently record a reader bug.
+ * - pipeline-config.txt — sf-processor pipeline JSON (optionally preceded by `ENV NAME=value` lines) → the stages
+ *   it configures, or the error with its line:col.
+ * - ecs.txt — `trace-path #n [rule priority tags…]` → the ECS document of the n-th event of the trace.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import avsc from 'avsc';
 import { runCases } from '../support/fixtures.ts';
-import { readSysFlowFile } from '../../src/telemetry/sysflow/format/index.ts';
+import { readSysFlowFile, resolveEvents } from '../../src/telemetry/sysflow/format/index.ts';
+import { parsePipelineConfig } from '../../src/telemetry/sysflow/processor/config.ts';
+import { toEcs } from '../../src/telemetry/sysflow/ecs/document.ts';
+import { PeregrineError } from '../../src/errors/index.ts';
 import { sysflowLongType } from '../../src/telemetry/sysflow/format/long-type.ts';
 import { opFlagNames, RECORD_KINDS, type SysFlowRecord } from '../../src/telemetry/sysflow/records.ts';
 import { ROOT, SYSFLOW_DATA } from './helpers.ts';
@@ -45,8 +52,7 @@ function opsLine(label: string, recs: SysFlowRecord[]): string | undefined {
   return `${label} ${[...by].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${k}=${n}`).join(' ')}`;
 }
 
-runCases(join(ROOT, 'test', 'cases', 'sysflow'), async (input, _c, file) => {
-  if (file !== 'record-counts.txt') return '';
+async function recordCounts(input: string): Promise<string> {
   const path = join(SYSFLOW_DATA, input.trim());
   const counts: Record<string, number> = {};
   const pe: SysFlowRecord[] = [];
@@ -63,4 +69,57 @@ runCases(join(ROOT, 'test', 'cases', 'sysflow'), async (input, _c, file) => {
   const lines = [header, ...RECORD_KINDS.filter((k) => counts[k]).map((k) => `${k} ${counts[k]}`), `total ${total}`];
   for (const l of [opsLine('ProcessEvent ops', pe), opsLine('FileEvent ops', fe)]) if (l) lines.push(l);
   return lines.join('\n');
+}
+
+function pipelineConfig(input: string): string {
+  const env: Record<string, string> = {};
+  const body = input.replace(/^ENV (\w+)=(.*)\n/gm, (_m, k: string, v: string) => {
+    env[k] = v;
+    return '';
+  });
+  try {
+    const cfg = parsePipelineConfig(body, 'pipeline.json', env);
+    return cfg.stages
+      .map((s) => {
+        const extra =
+          s.kind === 'policy'
+            ? ` mode=${s.mode} policies=${s.policies.join(',')}`
+            : s.kind === 'exporter'
+              ? ` export=${s.export} format=${s.format}` +
+                Object.entries(s.options)
+                  .filter(([k]) => k.includes('.'))
+                  .map(([k, v]) => ` ${k}=${v}`)
+                  .join('')
+              : '';
+        return `${s.index + 1} ${s.kind} in=${s.in.join(',') || '-'} out=${s.out.join(',') || '-'}${extra}`;
+      })
+      .join('\n');
+  } catch (e) {
+    if (!(e instanceof PeregrineError)) throw e;
+    return `${e.code} ${e.span ? `${e.span.line}:${e.span.col} ` : ''}${e.message}`;
+  }
+}
+
+async function ecsCase(input: string): Promise<string> {
+  const [path, nth, rule, priority, ...tags] = input.trim().split(/\s+/);
+  const n = Number(nth.replace('#', ''));
+  let i = 0;
+  for await (const ev of resolveEvents(readSysFlowFile(join(SYSFLOW_DATA, path)), path)) {
+    if (i++ !== n) continue;
+    const matches = rule ? [{ name: rule.replaceAll('_', ' '), priority, tags }] : [];
+    return JSON.stringify(toEcs({ event: ev, matches }), null, 1);
+  }
+  throw new Error(`${path} has fewer than ${n + 1} events`);
+}
+
+const HANDLERS: Record<string, (input: string) => string | Promise<string>> = {
+  'record-counts.txt': recordCounts,
+  'pipeline-config.txt': pipelineConfig,
+  'ecs.txt': ecsCase,
+};
+
+runCases(join(ROOT, 'test', 'cases', 'sysflow'), (input, _c, file) => {
+  const h = HANDLERS[file];
+  if (!h) throw new Error(`no handler for test/cases/sysflow/${file}`);
+  return h(input);
 });
