@@ -139,6 +139,7 @@ export class CellRunner {
       traceback: renderErrorText(failure).split('\n'),
     };
     await publish('error', error);
+    if (content.stop_on_error !== false) ctx.abortQueuedExecutions();
     await ctx.reply('execute_reply', { status: 'error', execution_count: count, ...error });
   }
 }

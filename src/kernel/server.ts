@@ -23,6 +23,11 @@ export interface RequestContext {
   reply(msgType: string, content: Record<string, unknown>, metadata?: Record<string, unknown>): Promise<void>;
   /** Publishes on iopub with the request as parent header. */
   publish(msgType: string, content: Record<string, unknown>): Promise<void>;
+  /**
+   * After a failed cell with `stop_on_error`: the execute_requests already queued on shell (a "Run All") are
+   * answered `aborted` instead of run, as ipykernel does; other queued requests are served normally.
+   */
+  abortQueuedExecutions(): void;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<void>;
@@ -61,6 +66,8 @@ export class KernelServer {
   readonly #queues: Record<RequestChannel | 'iopub', SendQueue>;
   readonly #options: ServerOptions;
   #closed = false;
+  /** Set by a failed cell with stop_on_error: abort the execute_requests queued behind it. */
+  #abortQueued = false;
   readonly #loops: Promise<void>[] = [];
 
   private constructor(
@@ -164,23 +171,57 @@ export class KernelServer {
         }
         await this.#dispatch(r.message, channel);
         if (this.#closed) break;
+        if (this.#abortQueued) await this.#drainAborting(socket, channel);
       }
     } catch (e) {
       if (!this.#closed) this.#options.log(`${channel} loop stopped: ${(e as Error).message}`);
     }
   }
 
-  async #dispatch(message: JupyterMessage, channel: RequestChannel): Promise<void> {
+  /** Serves what is already queued on `socket` without waiting, answering execute_requests `aborted`. */
+  async #drainAborting(socket: zmq.Router, channel: RequestChannel): Promise<void> {
+    this.#abortQueued = false;
+    socket.receiveTimeout = 0;
+    try {
+      for (;;) {
+        let frames: Buffer[];
+        try {
+          frames = await socket.receive();
+        } catch {
+          return; // EAGAIN: nothing more queued
+        }
+        const r = decode(frames, this.#signer);
+        if (!r.ok) {
+          this.#options.log(`rejected message on ${channel}: ${r.reason}`);
+        } else if (r.message.header.msg_type === 'execute_request') {
+          this.#options.log('aborting a queued execute_request after an error');
+          await this.#dispatch(r.message, channel, (ctx) =>
+            ctx.reply('execute_reply', { status: 'aborted', user_expressions: {}, payload: [] }),
+          );
+        } else {
+          await this.#dispatch(r.message, channel);
+        }
+        if (this.#closed) return;
+      }
+    } finally {
+      if (!this.#closed) socket.receiveTimeout = -1;
+    }
+  }
+
+  async #dispatch(message: JupyterMessage, channel: RequestChannel, override?: Handler): Promise<void> {
     const parent = message.header;
     const ctx: RequestContext = {
       message,
       channel,
+      abortQueuedExecutions: () => {
+        if (channel === 'shell') this.#abortQueued = true;
+      },
       reply: (msgType, content, metadata) =>
         this.#send(channel, message.identities, msgType, parent, content, metadata),
       publish: (msgType, content) =>
         this.#send('iopub', [Buffer.from(`kernel.${msgType}`)], msgType, parent, content),
     };
-    const handler = this.#options.handlers[message.header.msg_type] ?? this.#options.onUnknown;
+    const handler = override ?? this.#options.handlers[message.header.msg_type] ?? this.#options.onUnknown;
     await this.publishStatus('busy', parent);
     try {
       await handler(ctx);

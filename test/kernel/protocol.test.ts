@@ -22,6 +22,9 @@ interface Report {
   completion_after_bad_hmac: { matches: string[] };
   unknown: { msg_type: string; content: Record<string, any> };
   alive_after_unknown: string;
+  run_all: string[];
+  run_all_after: string[];
+  run_all_no_stop: string[];
   restart_new_process: boolean;
   after_restart: Cell;
   kernel_stderr: string;
@@ -121,6 +124,12 @@ test('an unknown request type gets an error reply and the kernel stays alive', (
   assert.equal(report.unknown.content.ename, 'UnknownMessageType');
   assert.equal(report.alive_after_unknown, 'ok');
   assert.match(report.kernel_stderr, /unknown message type "frobnicate_request"/);
+});
+
+test('after a failing cell, the execute_requests queued behind it are aborted unless stop_on_error is false', () => {
+  assert.deepEqual(report.run_all, ['ok', 'error', 'aborted', 'aborted']);
+  assert.deepEqual(report.run_all_after, ['ok']);
+  assert.deepEqual(report.run_all_no_stop, ['ok', 'error', 'ok']);
 });
 
 test('restart starts a new kernel process whose session is fresh', () => {

@@ -81,6 +81,16 @@ try:
     report["unknown"] = {"msg_type": reply["msg_type"], "content": reply["content"]}
     report["alive_after_unknown"] = execute(kc, "DISP conns ATTR dst_port LIMIT 1")["reply"]["status"]
 
+    # "Run All" with a failing cell: what was queued behind it is aborted (stop_on_error), unless the client opts out.
+    def run_all(codes, stop_on_error=True):
+        ids = [kc.execute(c, stop_on_error=stop_on_error) for c in codes]
+        return [reply_for(kc, i)[0]["content"]["status"] for i in ids]
+
+    ok, bad = "DISP conns ATTR dst_port LIMIT 1", "DISP nosuch"
+    report["run_all"] = run_all([ok, bad, ok, ok])
+    report["run_all_after"] = run_all([ok])
+    report["run_all_no_stop"] = run_all([ok, bad, ok], stop_on_error=False)
+
     # Restart: a new process; variables are gone, the kernel answers.
     pid_before = km.provisioner.pid if km.provisioner else None
     km.restart_kernel(now=False)
