@@ -1,0 +1,310 @@
+/**
+ * The comparison-expression grammar (inside `[ … ]`, and Kestrel's bare WHERE):
+ *
+ *     cmpOr      := cmpAnd ( OR cmpAnd )*
+ *     cmpAnd     := cmpPrimary ( AND cmpPrimary )*
+ *     cmpPrimary := '(' cmpOr ')' | NOT? EXISTS path | path NOT? op value
+ *
+ * In Kestrel mode a path without `type:` gets the default type, strings may be double-quoted, and a right side like
+ * `procs.pid` may become a `VarRef`.
+ */
+import type { ComparisonExpr, ComparisonOp, Literal, ObjectPath, PathStep } from './ast.ts';
+import type { Token } from './lexer.ts';
+import { TokenCursor, describe } from './cursor.ts';
+
+/** How the comparison grammar is used: STIX (`kestrel: false`) or Kestrel's WHERE. */
+export interface ComparisonMode {
+  readonly defaultType?: string;
+  readonly allowVarRefs?: boolean;
+  readonly kestrel: boolean;
+}
+
+const KEYWORDS = new Set([
+  'AND',
+  'OR',
+  'NOT',
+  'FOLLOWEDBY',
+  'IN',
+  'LIKE',
+  'MATCHES',
+  'ISSUBSET',
+  'ISSUPERSET',
+  'EXISTS',
+  'START',
+  'STOP',
+  'WITHIN',
+  'SECONDS',
+  'REPEATS',
+  'TIMES',
+]);
+const WORD_OPS: Record<string, ComparisonOp> = {
+  IN: 'IN',
+  LIKE: 'LIKE',
+  MATCHES: 'MATCHES',
+  ISSUBSET: 'ISSUBSET',
+  ISSUPERSET: 'ISSUPERSET',
+};
+const PATH_HINT = 'a comparison needs an object path like process:name before the operator';
+
+export class ComparisonParser extends TokenCursor {
+  constructor(
+    text: string,
+    source: string,
+    protected readonly mode: ComparisonMode,
+    start = 0,
+    end = text.length,
+  ) {
+    super(text, source, mode.kestrel, start, end);
+  }
+
+  // ---- comparison expressions ----
+  cmpOr(): ComparisonExpr {
+    let left = this.cmpAnd();
+    while (this.atKw('OR')) {
+      this.take();
+      const right = this.cmpAnd();
+      left = { kind: 'ComparisonBinary', op: 'OR', left, right, span: this.spanFrom(left.span) };
+    }
+    return left;
+  }
+  protected cmpAnd(): ComparisonExpr {
+    let left = this.cmpPrimary();
+    while (this.atKw('AND')) {
+      this.take();
+      const right = this.cmpPrimary();
+      left = { kind: 'ComparisonBinary', op: 'AND', left, right, span: this.spanFrom(left.span) };
+    }
+    return left;
+  }
+  protected cmpPrimary(): ComparisonExpr {
+    const t = this.peek();
+    if (t.kind === 'LParen') {
+      this.take();
+      const inner = this.cmpOr();
+      this.expect('RParen', "')'", 'close the parenthesis opened here');
+      return inner;
+    }
+    if (this.isKw(t, 'EXISTS') || (this.isKw(t, 'NOT') && this.atKw('EXISTS', 1))) {
+      const negated = this.isKw(t, 'NOT');
+      if (negated) this.take();
+      this.take();
+      const path = this.path();
+      return { kind: 'Comparison', path, op: 'EXISTS', negated, span: this.span(t) };
+    }
+    const path = this.path();
+    let negated = false;
+    if (this.atKw('NOT')) {
+      this.take();
+      negated = true;
+    }
+    const opTok = this.peek();
+    let op: ComparisonOp;
+    if (opTok.kind === 'Op') {
+      op = opTok.value as ComparisonOp;
+    } else if (opTok.kind === 'Ident' && WORD_OPS[opTok.value.toUpperCase()]) {
+      op = WORD_OPS[opTok.value.toUpperCase()]!;
+    } else {
+      throw this.err(
+        opTok,
+        `expected a comparison operator after ${negated ? 'NOT' : `'${this.text.slice(path.span.start, path.span.end)}'`}, found ${describe(opTok)}`,
+        'operators are = != < <= > >= IN LIKE MATCHES ISSUBSET ISSUPERSET (NOT goes before the operator)',
+      );
+    }
+    this.take();
+    const value = this.value(op, opTok);
+    return { kind: 'Comparison', path, op, negated, value, span: this.span(t) };
+  }
+
+  /** An object path: `type:key(.key|[n]|[*])*`; in Kestrel mode the `type:` prefix may be left out. */
+  protected path(): ObjectPath {
+    const t = this.peek();
+    const typed = t.kind === 'Ident' && this.peek(1).kind === 'Colon';
+    if (t.kind !== 'Ident' || (!typed && KEYWORDS.has(t.value.toUpperCase()))) {
+      throw this.err(t, `expected an object path, found ${describe(t)}`, PATH_HINT);
+    }
+    let objectType: string;
+    const steps: PathStep[] = [];
+    if (typed) {
+      this.take();
+      this.take();
+      objectType = t.value;
+      const k = this.peek();
+      if (k.kind === 'Ident' || k.kind === 'String') {
+        this.take();
+        steps.push({ kind: 'Key', name: k.value });
+      } else {
+        throw this.err(
+          k,
+          `expected a property name after '${t.value}:', found ${describe(k)}`,
+          "write e.g. process:name or file:hashes.'SHA-256'",
+        );
+      }
+    } else if (this.mode.defaultType !== undefined) {
+      objectType = this.mode.defaultType;
+      this.take();
+      steps.push({ kind: 'Key', name: t.value });
+    } else {
+      throw this.err(
+        t,
+        `expected an object path with a type, found ${describe(t)}`,
+        `object paths start with the object type, e.g. process:${t.value}`,
+      );
+    }
+    for (;;) {
+      const n = this.peek();
+      if (n.kind === 'Dot' && n.start === this.prevEnd) {
+        this.take();
+        const k = this.peek();
+        if (k.kind !== 'Ident' && k.kind !== 'String') {
+          throw this.err(k, `expected a property name after '.', found ${describe(k)}`);
+        }
+        this.take();
+        steps.push({ kind: 'Key', name: k.value });
+      } else if (n.kind === 'LBracket') {
+        this.take();
+        const i = this.peek();
+        if (i.kind === 'Star') {
+          this.take();
+          steps.push({ kind: 'Index', index: '*' });
+        } else if (i.kind === 'Int' && Number(i.value) >= 0) {
+          this.take();
+          steps.push({ kind: 'Index', index: Number(i.value) });
+        } else {
+          throw this.err(i, `expected a list index ([*] or [0], [1], …), found ${describe(i)}`);
+        }
+        this.expect('RBracket', "']'");
+      } else {
+        break;
+      }
+    }
+    return { kind: 'ObjectPath', objectType, steps, span: this.span(t) };
+  }
+
+  protected value(op: ComparisonOp, opTok: Token): Literal {
+    const t = this.peek();
+    if (
+      this.mode.allowVarRefs &&
+      t.kind === 'Ident' &&
+      this.peek(1).kind === 'Dot' &&
+      this.peek(2).kind === 'Ident'
+    ) {
+      if (!KEYWORDS.has(t.value.toUpperCase())) {
+        this.take();
+        this.take();
+        const attr = this.take();
+        return { kind: 'VarRef', variable: t.value, attribute: attr.value, span: this.span(t) };
+      }
+    }
+    if (op === 'IN') {
+      if (t.kind !== 'LParen')
+        throw this.err(t, `IN needs a list in parentheses, found ${describe(t)}`, "write IN ('a', 'b')");
+      this.take();
+      const values: Literal[] = [];
+      if (this.peek().kind === 'RParen')
+        throw this.err(this.peek(), 'empty list after IN', "write IN ('a', 'b')");
+      for (;;) {
+        values.push(this.primitive(op));
+        const sep = this.peek();
+        if (sep.kind === 'Comma') {
+          this.take();
+          continue;
+        }
+        if (sep.kind === 'RParen') break;
+        throw this.err(sep, `expected ',' or ')' in the list, found ${describe(sep)}`);
+      }
+      this.take();
+      return { kind: 'List', values, span: this.span(t) };
+    }
+    if (t.kind === 'LParen') {
+      throw this.err(
+        t,
+        `a list needs IN, not ${opTok.text}`,
+        'write IN (…) to compare with a list of values',
+      );
+    }
+    const lit = this.primitive(op);
+    if (
+      (op === 'LIKE' || op === 'MATCHES' || op === 'ISSUBSET' || op === 'ISSUPERSET') &&
+      lit.kind !== 'String'
+    ) {
+      throw this.err(t, `${op} needs a string, found ${describe(t)}`);
+    }
+    return lit;
+  }
+
+  protected primitive(op: ComparisonOp): Literal {
+    const t = this.peek();
+    switch (t.kind) {
+      case 'String':
+        this.take();
+        return { kind: 'String', value: t.value, span: this.span(t) };
+      case 'Int':
+        this.take();
+        return { kind: 'Int', value: Number(t.value), span: this.span(t) };
+      case 'Float':
+        this.take();
+        return { kind: 'Float', value: Number(t.value), span: this.span(t) };
+      case 'Timestamp':
+        this.take();
+        this.validateTimestamp(t);
+        return { kind: 'Timestamp', value: t.value, span: this.span(t) };
+      case 'Hex':
+        this.take();
+        if (!/^([0-9a-fA-F]{2})*$/.test(t.value)) {
+          throw this.err(
+            t,
+            `invalid hex literal '${t.value}'`,
+            "h'' holds pairs of hex digits, e.g. h'ff00'",
+          );
+        }
+        return { kind: 'Hex', value: t.value.toLowerCase(), span: this.span(t) };
+      case 'Binary':
+        this.take();
+        if (!/^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(t.value)) {
+          throw this.err(t, `invalid base64 literal '${t.value}'`, "b'' holds base64 text, e.g. b'aGVsbG8='");
+        }
+        return { kind: 'Binary', value: t.value, span: this.span(t) };
+      case 'Ident': {
+        const up = t.value.toUpperCase();
+        if (up === 'NOT') {
+          throw this.err(t, `NOT after ${op}`, `NOT goes before the operator: … NOT ${op} value`);
+        }
+        if (up === 'TRUE' || up === 'FALSE') {
+          this.take();
+          return { kind: 'Bool', value: up === 'TRUE', span: this.span(t) };
+        }
+        throw this.err(
+          t,
+          `expected a value after ${op}, found ${describe(t)}`,
+          this.mode.allowVarRefs
+            ? "quote strings ('text'), or write variable.attribute"
+            : "quote strings: 'text'",
+        );
+      }
+      case 'EOF':
+        throw this.err(t, `expected a value after ${op}, found the end of the pattern`);
+      default:
+        throw this.err(t, `expected a value after ${op}, found ${describe(t)}`);
+    }
+  }
+
+  /** Parses a comparison expression; stops at the first token that cannot continue it. */
+  comparisonPrefix(): { expr: ComparisonExpr; end: number } {
+    const first = this.peek();
+    if (first.kind === 'EOF') throw this.err(first, 'empty condition', "write e.g. name = 'cmd.exe'");
+    const expr = this.cmpOr();
+    return { expr, end: this.prevEnd };
+  }
+  comparisonAll(): ComparisonExpr {
+    const { expr } = this.comparisonPrefix();
+    const t = this.peek();
+    if (t.kind !== 'EOF') {
+      throw this.err(
+        t,
+        `unexpected ${describe(t)} after the condition`,
+        t.kind === 'RParen' ? 'this parenthesis has no opening partner' : 'join conditions with AND or OR',
+      );
+    }
+    return expr;
+  }
+}
