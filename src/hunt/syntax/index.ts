@@ -42,7 +42,7 @@ export interface ParseHuntflowOptions {
 function deepFreeze<T>(v: T): T {
   if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
     const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) {
+    for (const k in o) {
       const x = o[k];
       if (x !== null && typeof x === 'object') deepFreeze(x);
     }

@@ -21,8 +21,6 @@ export interface Token {
   readonly end: number;
 }
 
-const WORD_START = /[A-Za-z_]/;
-const WORD_RE = /[A-Za-z_][A-Za-z0-9_-]*/y;
 const NUMBER_RE = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const PUNCT2 = new Set(['==', '!=', '<>', '<=', '>=']);
 const PUNCT1 = new Set(['=', '<', '>', '(', ')', '[', ']', '{', '}', ',', '+', '.', ':', '*']);
@@ -102,15 +100,23 @@ export class Lexer {
     const i = this.skipTrivia(from);
     if (i >= s.length) return { kind: 'eof', text: '', value: '', start: s.length, end: s.length };
     const c = s[i];
-    if (c === "'" || c === '"') return this.stringAt(i, i, undefined);
-    if (WORD_START.test(c)) {
-      const q = s[i + 1];
-      if ((q === "'" || q === '"') && 'tThHbB'.includes(c)) return this.stringAt(i, i + 1, c.toLowerCase());
-      WORD_RE.lastIndex = i;
-      const m = WORD_RE.exec(s)!;
-      return { kind: 'word', text: m[0], value: m[0], start: i, end: i + m[0].length };
+    const cc = s.charCodeAt(i);
+    if (cc === 39 || cc === 34) return this.stringAt(i, i, undefined);
+    const lower = cc | 0x20;
+    if ((lower >= 97 && lower <= 122) || cc === 95) {
+      const q = s.charCodeAt(i + 1);
+      if ((q === 39 || q === 34) && (lower === 116 || lower === 104 || lower === 98)) return this.stringAt(i, i + 1, c.toLowerCase());
+      let j = i + 1;
+      for (;;) {
+        const d = s.charCodeAt(j);
+        const dl = d | 0x20;
+        if ((dl >= 97 && dl <= 122) || (d >= 48 && d <= 57) || d === 95 || d === 45) j++;
+        else break;
+      }
+      const w = s.slice(i, j);
+      return { kind: 'word', text: w, value: w, start: i, end: j };
     }
-    if ((c >= '0' && c <= '9') || (c === '-' && /\d/.test(s[i + 1] ?? ''))) {
+    if ((cc >= 48 && cc <= 57) || (cc === 45 && s.charCodeAt(i + 1) >= 48 && s.charCodeAt(i + 1) <= 57)) {
       NUMBER_RE.lastIndex = i;
       const m = NUMBER_RE.exec(s)!;
       return { kind: 'number', text: m[0], value: m[0], start: i, end: i + m[0].length };

@@ -79,8 +79,12 @@ export class ParserBase {
     }
   }
 
+  /** Case-insensitive keyword test without allocating (keywords are ASCII letters; word tokens have no char that folds onto one). */
   isWord(t: Token, kw: string): boolean {
-    return t.kind === 'word' && t.value.length === kw.length && t.value.toUpperCase() === kw;
+    if (t.kind !== 'word' || t.value.length !== kw.length) return false;
+    const v = t.value;
+    for (let i = 0; i < kw.length; i++) if ((v.charCodeAt(i) | 0x20) !== (kw.charCodeAt(i) | 0x20)) return false;
+    return true;
   }
 
   /** True if the next token is keyword `kw` (any case); records it as an expectation. */

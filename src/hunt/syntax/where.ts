@@ -4,7 +4,10 @@
  * nodes and reports errors inside the condition. Spans stay relative to the whole huntflow.
  */
 import { isPeregrineError, spanAt, type PeregrineError } from '../../errors/index.ts';
-import { parseComparisonExpression, parsePattern } from '../../stix/index.ts';
+import { parsePattern } from '../../stix/index.ts';
+// The STIX parser class itself (not the index's wrapper): its result is copied and frozen here once, after the
+// spans are moved, instead of being frozen twice.
+import { Parser as StixParser } from '../../stix/parser.ts';
 import type { ComparisonExpr, Pattern, Span as StixSpan } from '../../stix/ast.ts';
 import type { Where } from './ast.ts';
 import { HUNT_ERROR_CODES as C, markIncomplete } from './diagnostics.ts';
@@ -333,13 +336,13 @@ function parseCondition(p: ParserBase, wc: WhereContext, start: number, end: num
   const expr = callStix(
     p,
     () =>
-      parseComparisonExpression(sub, {
-        source: p.ctx.source,
-        defaultType: wc.entityType ?? '',
-        offset: start - base,
-        end: end - base,
-        allowVarRefs: true,
-      }),
+      new StixParser(
+        sub,
+        p.ctx.source,
+        { kestrel: true, defaultType: wc.entityType ?? '', allowVarRefs: true },
+        start - base,
+        end - base,
+      ).comparisonAll(),
     base,
   );
   return shiftSpans(p, expr, base) as ComparisonExpr;
