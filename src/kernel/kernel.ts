@@ -48,13 +48,17 @@ export async function runKernel(connectionFile: string): Promise<void> {
     runner.interrupt();
   };
   const onSigterm = (): void => stop();
+  // A stray rejection (a connector's background socket, say) must not kill the kernel and its session.
+  const onRejection = (e: unknown): void => log(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`);
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
+  process.on('unhandledRejection', onRejection);
   try {
     await stopped;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
+    process.off('unhandledRejection', onRejection);
     await server.close();
     await runner.close();
   }
