@@ -5,7 +5,8 @@
  * retried with exponential backoff; other item errors are rejections with Elastic's reason.
  */
 import { createHash } from 'node:crypto';
-import { ElasticClient, elasticSettings } from '../connectors/elastic/index.ts';
+import { ElasticClient, elasticSettings, errorReason } from '../connectors/elastic/index.ts';
+import { ConnectorError } from '../errors/index.ts';
 import type { SourceProfile } from '../connectors/types.ts';
 import { ecsIndexMapping } from './ecs-index-mapping.ts';
 import type { AppendProgress, AppendResult, Rejection, StoreRecord } from '../store/ecs/index.ts';
@@ -74,10 +75,14 @@ export async function bulkToElastic(
     const head = await target.client.request({ method: 'HEAD', path: `/${encodeURIComponent(index)}` }, { ignore: [404] });
     if (head.statusCode !== 404) return;
     // a new index gets ECS-like types, so term/range/CIDR queries mean what they mean in the embedded store
-    await target.client.request(
+    const r = await target.client.request(
       { method: 'PUT', path: `/${encodeURIComponent(index)}`, body: ecsIndexMapping() },
       { ignore: [400], what: `creating index ${index}` },
     );
+    // 400 is fine only when another writer created the index meanwhile
+    if (r.statusCode === 400 && !JSON.stringify(r.body).includes('resource_already_exists_exception')) {
+      throw new ConnectorError('E_ELASTIC_CREATE_INDEX', `cannot create index ${index} on ${target.label}: ${errorReason(r.body) ?? 'HTTP 400'}`);
+    }
   };
 
   const send = async (batch: Item[]): Promise<void> => {
