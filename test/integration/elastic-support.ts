@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers of the test server */
 /**
  * Shared by the elastic integration tests: the test OpenSearch's URL, ECS index templates, bulk loading, a
  * deterministic document generator, and a fault-injecting HTTP proxy in front of the real OpenSearch (house rule 7:
