@@ -54,7 +54,7 @@ export function renderResult(r: Pick<ExecuteResult, 'displays' | 'summary'>, for
     case 'csv':
       return r.displays.map(displayToCsv).join('\n\n');
     case 'table': {
-      const parts = r.displays.map((d) => (d.title ? `${d.kind === 'table' ? 'DISP ' : ''}${d.title}\n` : '') + renderDisplayText(d));
+      const parts = r.displays.map((d) => (d.title ? `${d.title}\n` : '') + renderDisplayText(d));
       parts.push(renderSummaryText(r.summary));
       return parts.join('\n\n');
     }

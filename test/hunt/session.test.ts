@@ -80,7 +80,7 @@ test('peregrine run --json prints one document with variables and displays', () 
     ['conns', 'network-traffic', 29, 29],
     ['g', 'network-traffic', 1, 1],
   ]);
-  assert.deepEqual(doc.displays, [{ kind: 'table', title: 'g', columns: ['dst_port', 'number_observed'], rows: [{ dst_port: 22, number_observed: 29 }] }]);
+  assert.deepEqual(doc.displays, [{ kind: 'table', title: 'DISP g', columns: ['dst_port', 'number_observed'], rows: [{ dst_port: 22, number_observed: 29 }] }]);
 });
 
 test('peregrine run exits non-zero with a positioned error', () => {

@@ -71,7 +71,7 @@ export async function viewRows(ctx: CommandContext, v: VariableEntry, view: IrVi
 export async function runDisp(s: IrDisp, ctx: CommandContext): Promise<CommandResult> {
   const v = variable(ctx, s.input, s.span);
   const t = await viewRows(ctx, v, s.view);
-  const display: Display = { kind: 'table', title: s.input, columns: t.columns, rows: t.rows };
+  const display: Display = { kind: 'table', title: `DISP ${s.input}`, columns: t.columns, rows: t.rows };
   return { display };
 }
 
