@@ -28,9 +28,22 @@ export class ScanError extends Error {
     readonly col: number,
     readonly hint?: string,
     readonly code = 'E_BUNDLE_JSON',
+    /** The text of the offending line, when known (up to 200 characters around the column). */
+    readonly lineText?: string,
   ) {
     super(message);
   }
+}
+
+/** The line around byte `i` of `buf`, padded so that the column still lines up when the line began earlier. */
+function lineAround(buf: Buffer, i: number, col: number): string {
+  let a = i;
+  while (a > 0 && buf[a - 1] !== 10 && i - a < 160) a--;
+  let b = i;
+  while (b < buf.length && buf[b] !== 10 && buf[b] !== 13 && b - i < 40) b++;
+  const text = buf.toString('utf8', a, b);
+  const missing = col - 1 - (i - a);
+  return missing > 0 ? ' '.repeat(missing) + text : text;
 }
 
 // States of the structural machine.
@@ -191,6 +204,7 @@ export class BundleScanner {
               `the file does not start with a JSON object but with ${describeByte(c)}`,
               i,
               'E_NOT_A_BUNDLE',
+              buf,
             );
           }
           i++;
@@ -202,14 +216,20 @@ export class BundleScanner {
             continue;
           }
           if (c !== 34)
-            throw this.err(`expected a member name in the bundle object, found ${describeByte(c)}`, i);
+            throw this.err(
+              `expected a member name in the bundle object, found ${describeByte(c)}`,
+              i,
+              undefined,
+              buf,
+            );
           vStart = i;
           this.begin(FOR_KEY, OBJ_COLON, i);
           this.vInString = true;
           i++;
           continue;
         case OBJ_COLON:
-          if (c !== 58) throw this.err(`expected ':' after "${this.key}", found ${describeByte(c)}`, i);
+          if (c !== 58)
+            throw this.err(`expected ':' after "${this.key}", found ${describeByte(c)}`, i, undefined, buf);
           this.state = OBJ_VALUE;
           i++;
           continue;
@@ -227,7 +247,13 @@ export class BundleScanner {
         case OBJ_NEXT:
           if (c === 44) this.state = OBJ_KEY;
           else if (c === 125) this.state = DONE;
-          else throw this.err(`expected ',' or '}' in the bundle object, found ${describeByte(c)}`, i);
+          else
+            throw this.err(
+              `expected ',' or '}' in the bundle object, found ${describeByte(c)}`,
+              i,
+              undefined,
+              buf,
+            );
           i++;
           continue;
         case ARR_ELEM:
@@ -241,6 +267,7 @@ export class BundleScanner {
               `objects[${this.elements}] is not a JSON object (found ${describeByte(c)})`,
               i,
               c === 93 ? 'E_BUNDLE_JSON' : 'E_NOT_A_BUNDLE',
+              buf,
             );
           }
           vStart = i;
@@ -254,11 +281,13 @@ export class BundleScanner {
             throw this.err(
               `expected ',' or ']' after objects[${this.elements - 1}], found ${describeByte(c)}`,
               i,
+              undefined,
+              buf,
             );
           i++;
           continue;
         case DONE:
-          throw this.err(`unexpected ${describeByte(c)} after the end of the bundle`, i);
+          throw this.err(`unexpected ${describeByte(c)} after the end of the bundle`, i, undefined, buf);
       }
     }
     // A value that began at the very end of the chunk: keep its first bytes.
@@ -287,8 +316,9 @@ export class BundleScanner {
     );
   }
 
-  private err(message: string, i: number, code = 'E_BUNDLE_JSON'): ScanError {
-    return new ScanError(message, this.line, this.base + i - this.lineStart + 1, undefined, code);
+  private err(message: string, i: number, code = 'E_BUNDLE_JSON', buf?: Buffer): ScanError {
+    const col = this.base + i - this.lineStart + 1;
+    return new ScanError(message, this.line, col, undefined, code, buf ? lineAround(buf, i, col) : undefined);
   }
 
   private begin(kind: number, ret: number, i: number): void {

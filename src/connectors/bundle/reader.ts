@@ -112,11 +112,13 @@ function sourceName(loc: BundleLocation): string {
 
 function inputError(loc: BundleLocation, e: ScanError): InputError {
   const name = sourceName(loc);
+  // The renderer shows line `line` of `text`; we only hold the offending line, so place it there.
+  const text = e.lineText === undefined ? undefined : '\n'.repeat(e.line - 1) + e.lineText;
   return new InputError(
     e.code,
     `${e.code === 'E_NOT_A_BUNDLE' ? 'not a STIX bundle' : 'malformed JSON in bundle'}: ${e.message}`,
     {
-      span: { source: name, line: e.line, col: e.col, offset: 0 },
+      span: { source: name, line: e.line, col: e.col, offset: e.line - 1 + e.col - 1, text },
       hint:
         e.hint ??
         (e.code === 'E_NOT_A_BUNDLE'
@@ -124,6 +126,15 @@ function inputError(loc: BundleLocation, e: ScanError): InputError {
           : 'fix the JSON at this position'),
     },
   );
+}
+
+/** The line of `text` (an element that starts at `col` of its first line) holding `offset`, padded to line up. */
+function elementLine(text: string, offset: number, col: number): string {
+  const a = text.lastIndexOf('\n', offset - 1) + 1;
+  let b = text.indexOf('\n', offset);
+  if (b < 0) b = text.length;
+  const line = text.slice(a, Math.min(b, offset + 40));
+  return a === 0 ? ' '.repeat(col - 1) + line : line;
 }
 
 function notABundle(loc: BundleLocation, scanner: BundleScanner): InputError {
@@ -184,7 +195,17 @@ export async function* readBundleBatches(
       } catch {
         const p = locateJsonError(el.text);
         const at = positionIn(el.text, p.offset, el.line, el.col);
-        throw inputError(loc, new ScanError(`${p.message} in objects[${el.index}]`, at.line, at.col));
+        throw inputError(
+          loc,
+          new ScanError(
+            `${p.message} in objects[${el.index}]`,
+            at.line,
+            at.col,
+            undefined,
+            'E_BUNDLE_JSON',
+            elementLine(el.text, p.offset, el.col),
+          ),
+        );
       }
       const type = obj.type;
       if (type === 'observed-data') {
