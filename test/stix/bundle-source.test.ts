@@ -16,6 +16,7 @@ import type { Observation, SourceQuery } from '../../src/connectors/types.ts';
 import { NO_TIME } from '../../src/connectors/bundle/index.ts';
 import { ConnectorError, InputError, isPeregrineError } from '../../src/errors/index.ts';
 import { parsePattern } from '../../src/stix/index.ts';
+import { renderErrorText } from '../../src/render/error.ts';
 
 const DATA = join(import.meta.dirname, '../../../shared/data');
 const KESTREL = join(DATA, 'kestrel/test-data');
@@ -267,6 +268,9 @@ test('malformed JSON: InputError with line:col in the bundle file', async () => 
   assert.equal(e.code, 'E_BUNDLE_JSON');
   assert.deepEqual([e.span?.source, e.span?.line, e.span?.col], [path, 5, 39]);
   assert.match(e.message, /expected ',' or '}'/);
+  const shown = renderErrorText(e).split('\n');
+  assert.equal(shown[2], '5 |      "objects": {"0": {"type": "file" "name": "x"}}}');
+  assert.equal(shown[3], `  | ${' '.repeat(38)}^`);
 
   const truncated = join(tmp, 'truncated.json');
   writeFileSync(truncated, '{"type": "bundle", "objects": [{"type": "observed-data"');
