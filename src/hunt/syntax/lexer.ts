@@ -138,7 +138,9 @@ export class Lexer {
     while (i < s.length) {
       const c = s[i];
       if (c === '\\' && i + 1 < s.length && s[i + 1] !== '\n') {
-        out += s[i + 1];
+        // as in Kestrel (and the STIX parser's Kestrel mode): \' \" \\ unescape, other escapes stay literal
+        const n = s[i + 1];
+        out += n === "'" || n === '"' || n === '\\' ? n : c + n;
         i += 2;
         continue;
       }
