@@ -38,15 +38,15 @@ export interface ElasticExporterOptions {
   readonly requestTimeoutMs?: number;
   /** Retries of one batch before it is spooled (`es.retries`, default 3). */
   readonly retries?: number;
-  /** First backoff in ms (`es.backoff` ms, default 200); doubles per attempt up to 5 s. */
+  /** First backoff in ms (`es.backoff` ms, default 200); doubles per attempt up to `maxBackoffMs`. */
   readonly backoffMs?: number;
+  /** Longest backoff between retries and between probes of an unreachable server (`es.backoff.max` ms, default 5000). */
+  readonly maxBackoffMs?: number;
   /** How long `close` keeps trying to empty the spool, ms (`es.drain.timeout` seconds, default 60). */
   readonly drainTimeoutMs?: number;
   /** Refresh the indices on close so the documents are searchable at once (`es.refresh`, default false). */
   readonly refresh?: boolean;
 }
-
-const MAX_BACKOFF = 5000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -76,6 +76,7 @@ export class ElasticExporter implements Exporter {
   private readonly batchSize: number;
   private readonly retries: number;
   private readonly backoff: number;
+  private readonly maxBackoff: number;
   private readonly drainTimeout: number;
   private batch: string[] = [];
   private templateInstalled = false;
@@ -101,6 +102,7 @@ export class ElasticExporter implements Exporter {
     this.batchSize = opts.batchSize ?? 500;
     this.retries = opts.retries ?? 3;
     this.backoff = opts.backoffMs ?? 200;
+    this.maxBackoff = opts.maxBackoffMs ?? 5000;
     this.probeBackoff = this.backoff;
     this.drainTimeout = opts.drainTimeoutMs ?? 60_000;
     this.spool = new Spool(
@@ -187,7 +189,7 @@ export class ElasticExporter implements Exporter {
         return;
       }
     }
-    this.probeBackoff = Math.min(this.probeBackoff * 2, MAX_BACKOFF);
+    this.probeBackoff = Math.min(this.probeBackoff * 2, this.maxBackoff);
     this.nextProbe = Date.now() + this.probeBackoff;
   }
 
@@ -212,7 +214,7 @@ export class ElasticExporter implements Exporter {
         if (attempt > this.retries) return pending;
         this.stats.retries++;
         await sleep(delay);
-        delay = Math.min(delay * 2, MAX_BACKOFF);
+        delay = Math.min(delay * 2, this.maxBackoff);
       }
       let items: BulkItem[];
       try {
@@ -310,6 +312,7 @@ export function elasticOptionsFrom(o: Readonly<Record<string, string>>): Elastic
     requestTimeoutMs: secs('es.timeout'),
     retries: num('es.retries'),
     backoffMs: num('es.backoff'),
+    maxBackoffMs: num('es.backoff.max'),
     drainTimeoutMs: secs('es.drain.timeout'),
     refresh: o['es.refresh'] === 'true',
   };
