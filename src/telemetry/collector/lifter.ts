@@ -208,6 +208,17 @@ export class Lifter {
       case 'close':
         this.onClose(ev.pid, ev.fd, ev.ts, out);
         break;
+      case 'dup': {
+        const p = this.proc(ev.pid, ev.ts, out);
+        const src = this.fd(p, ev.pid, ev.oldFd, out, ev.ts);
+        if (ev.newFd !== ev.oldFd) {
+          const old = p.fds.get(ev.newFd);
+          if (old) this.emitFlow(p, old, ev.ts, ev.newFd, out);
+          if (src) p.fds.set(ev.newFd, src.kind === 'other' ? src : { ...src, flow: undefined });
+          else p.fds.delete(ev.newFd);
+        }
+        break;
+      }
       case 'socket':
         this.onSocket(ev, out);
         break;

@@ -15,6 +15,8 @@ export type RawEvent =
   /** read/write-family activity on `fd`; `bytes` may be an aggregate of `ops` operations. */
   | { kind: 'io'; ts: bigint; pid: number; tid: number; fd: number; dir: 'read' | 'write'; ops: number; bytes: number }
   | { kind: 'close'; ts: bigint; pid: number; tid: number; fd: number }
+  /** dup/dup2/dup3: `newFd` now names what `oldFd` names. */
+  | { kind: 'dup'; ts: bigint; pid: number; tid: number; oldFd: number; newFd: number }
   /** connect (`accepted: false`) or accept (`accepted: true`) producing a socket fd with its tuple. */
   | {
       kind: 'socket';

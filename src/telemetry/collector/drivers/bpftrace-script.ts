@@ -14,6 +14,11 @@ export interface ScriptOptions {
   rootPid?: number;
   /** Never trace these tgids (whole-host mode). */
   excludePids?: number[];
+  /**
+   * The collector's pid: its access("/.peregrine-canary") calls print `Y` from the LAST probe of the program, which
+   * tells the collector the probes are live (bpftrace reports them attached, and runs BEGIN, before they all fire).
+   */
+  canaryPid?: number;
 }
 
 export function bpftraceScript(opts: ScriptOptions): string {
@@ -40,6 +45,21 @@ export function bpftraceScript(opts: ScriptOptions): string {
 tracepoint:syscalls:sys_enter_${sys} /${W}/ { @fd[tid] = args->fd; }
 tracepoint:syscalls:sys_exit_${sys} /${W} && @fd[tid] >= 0/ {
   if (args->ret >= 0) { printf("${dir}|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @fd[tid], args->ret); }
+  delete(@fd[tid]);
+}`;
+  const copy = (sys: string, inFd: string, outFd: string) => `
+tracepoint:syscalls:sys_enter_${sys} /${W}/ { @fd[tid] = args->${inFd}; @fd2[tid] = args->${outFd}; }
+tracepoint:syscalls:sys_exit_${sys} /${W}/ {
+  if (args->ret > 0) {
+    printf("R|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @fd[tid], args->ret);
+    printf("W|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @fd2[tid], args->ret);
+  }
+  delete(@fd[tid]); delete(@fd2[tid]);
+}`;
+  const dup = (sys: string, oldFd: string) => `
+tracepoint:syscalls:sys_enter_${sys} /${W}/ { @fd[tid] = args->${oldFd}; }
+tracepoint:syscalls:sys_exit_${sys} /${W}/ {
+  if (args->ret >= 0) { printf("D|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @fd[tid], args->ret); }
   delete(@fd[tid]);
 }`;
   const path1 = (sys: string, op: string, field: string) => `
@@ -77,6 +97,8 @@ ${open('open', 'args->flags', '-100')}
 ${open('openat2', '0', 'args->dfd')}
 ${io('read', 'R')}${io('readv', 'R')}${io('pread64', 'R')}${io('recvfrom', 'R')}${io('recvmsg', 'R')}
 ${io('write', 'W')}${io('writev', 'W')}${io('pwrite64', 'W')}${io('sendto', 'W')}${io('sendmsg', 'W')}
+${copy('copy_file_range', 'fd_in', 'fd_out')}${copy('sendfile64', 'in_fd', 'out_fd')}${copy('splice', 'fd_in', 'fd_out')}
+${dup('dup', 'fildes')}${dup('dup2', 'oldfd')}${dup('dup3', 'oldfd')}
 tracepoint:syscalls:sys_enter_close /${W}/ { printf("K|%llu|%d|%d|%d\\n", nsecs, pid, tid, args->fd); }
 tracepoint:syscalls:sys_enter_shutdown /${W}/ { printf("H|%llu|%d|%d|%d\\n", nsecs, pid, tid, args->fd); }
 tracepoint:syscalls:sys_enter_mmap /${W} && (int64)args->fd >= 0/ { printf("M|%llu|%d|%d|%d\\n", nsecs, pid, tid, (int64)args->fd); }
@@ -101,6 +123,7 @@ tracepoint:syscalls:sys_enter_setresuid /${W}/ { @u[tid] = args->euid; }
 tracepoint:syscalls:sys_exit_setresuid /${W}/ { printf("U|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @u[tid], args->ret); delete(@u[tid]); }
 tracepoint:syscalls:sys_enter_setns /${W}/ { @u[tid] = args->fd; }
 tracepoint:syscalls:sys_exit_setns /${W}/ { printf("S|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @u[tid], args->ret); delete(@u[tid]); }
-END { clear(@t); clear(@fd); clear(@p1); clear(@p2); clear(@of); clear(@od); clear(@cfd); clear(@u); }
+${opts.canaryPid !== undefined ? `tracepoint:syscalls:sys_enter_faccessat,tracepoint:syscalls:sys_enter_faccessat2,tracepoint:syscalls:sys_enter_access /pid == ${opts.canaryPid}/ { printf("Y|%llu\\n", nsecs); }` : ''}
+END { clear(@t); clear(@fd); clear(@fd2); clear(@p1); clear(@p2); clear(@of); clear(@od); clear(@cfd); clear(@u); }
 `;
 }

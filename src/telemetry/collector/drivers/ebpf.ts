@@ -4,7 +4,7 @@
  * they pass through a small reorder window before they are released.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -50,6 +50,9 @@ export interface EbpfCapture {
   lost(): number;
 }
 
+/** Measured here: most probes fire within ~100 ms after the canary, not all; 500 leaves margin. */
+const SETTLE_MS = 500;
+
 /** Wall-clock ns of CLOCK_MONOTONIC 0 (bpftrace's `nsecs` is monotonic). */
 function monotonicToWallOffset(): bigint {
   return BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
@@ -75,6 +78,8 @@ function parseLine(data: string, off: bigint): RawEvent | { kind: 'argv-head'; t
     case 'R':
     case 'W':
       return { kind: 'io', ts: ts(), pid: n(2), tid: n(3), fd: n(4), dir: code === 'R' ? 'read' : 'write', ops: 1, bytes: n(5) };
+    case 'D':
+      return { kind: 'dup', ts: ts(), pid: n(2), tid: n(3), oldFd: n(4), newFd: n(5) };
     case 'K':
       return { kind: 'close', ts: ts(), pid: n(2), tid: n(3), fd: n(4) };
     case 'H':
@@ -138,13 +143,13 @@ class ReorderBuffer {
 export function startEbpfCapture(options: ScriptOptions & { onStderr?: (line: string) => void } = {}): EbpfCapture {
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-bpf-'));
   const scriptPath = join(dir, 'capture.bt');
-  writeFileSync(scriptPath, bpftraceScript(options));
+  writeFileSync(scriptPath, bpftraceScript({ ...options, canaryPid: process.pid }));
   const off = monotonicToWallOffset();
   const child: ChildProcess = spawn('bpftrace', ['-f', 'json', scriptPath], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // 160: longer strings overflow the 512-byte BPF stack of the two-string probes on some kernels and the program
     // then silently loses events
-    env: { ...process.env, BPFTRACE_STRLEN: '160', BPFTRACE_MAP_KEYS_MAX: '65536', BPFTRACE_PERF_RB_PAGES: '1024' },
+    env: { ...process.env, BPFTRACE_STRLEN: '160', BPFTRACE_PERF_RB_PAGES: '1024' },
   });
   let lost = 0;
   let stderr = '';
@@ -161,23 +166,39 @@ export function startEbpfCapture(options: ScriptOptions & { onStderr?: (line: st
     options.onStderr?.(line);
   });
   child.once('error', (e) => rejectReady(new TelemetryError('E_EBPF', `could not start bpftrace: ${e.message}`, { hint: 'apt-get install bpftrace' })));
-  child.once('exit', (code) =>
+  child.once('exit', (code) => {
+    if (canary) clearInterval(canary);
     rejectReady(
       new TelemetryError('E_EBPF', `bpftrace exited (code ${code}) before its probes were attached`, {
         hint: stderr.split('\n').filter((l) => l && !l.includes('RLIMIT_MEMLOCK')).slice(-5).join('\n') || 'run `peregrine doctor`',
       }),
-    ),
-  );
+    );
+  });
 
   // stdout is read from the start (the `attached_probes` line resolves `ready`); lines wait in a queue for the
   // consumer, and the pipe is paused while the queue is long (back-pressure).
   const rl = createInterface({ input: child.stdout! });
+  let canary: NodeJS.Timeout | undefined;
   const queue: string[] = [];
   let ended = false;
   let wake: (() => void) | null = null;
   rl.on('line', (line) => {
-    if (line.startsWith('{"type": "attached_probes"')) {
-      resolveReady();
+    // BEGIN has run (it seeds the tracked tree): poke the canary until the last probe fires
+    if (line.startsWith('{"type": "printf", "data": "B|')) {
+      canary = setInterval(() => {
+        try {
+          accessSync('/.peregrine-canary');
+        } catch {
+          // it never exists: only the system call matters
+        }
+      }, 20);
+      return;
+    }
+    if (line.startsWith('{"type": "printf", "data": "Y|')) {
+      if (canary) clearInterval(canary);
+      canary = undefined;
+      // probes are not attached in program order: give the rest a moment after the canary fired
+      setTimeout(resolveReady, SETTLE_MS);
       return;
     }
     queue.push(line);

@@ -30,6 +30,12 @@ const SYSCALLS = [
   'accept',
   'accept4',
   'close',
+  'dup',
+  'dup2',
+  'dup3',
+  'copy_file_range',
+  'sendfile',
+  'splice',
   'shutdown',
   'mmap',
   'mkdir',
@@ -51,7 +57,23 @@ const SYSCALLS = [
 
 /** The strace command line that writes the trace of `argv` into `outPath`. */
 export function straceArgv(outPath: string, argv: string[]): string[] {
-  return ['strace', '-f', '-ttt', '-yy', '-qq', '-s', '256', '-e', `trace=${SYSCALLS.join(',')}`, '-e', 'signal=none', '-o', outPath, '--', ...argv];
+  return [
+    'strace',
+    '-f',
+    '-ttt',
+    '-yy',
+    '-q',
+    '-s',
+    '256',
+    '-e',
+    `trace=${SYSCALLS.join(',')}`,
+    '-e',
+    'signal=none',
+    '-o',
+    outPath,
+    '--',
+    ...argv,
+  ];
 }
 
 const O_FLAGS: Record<string, number> = {
@@ -143,7 +165,15 @@ export class StraceParser {
     return this.event(name, args, ret, retText + retRest, ts, pid, tid);
   }
 
-  private event(name: string, args: string, ret: number, retText: string, ts: bigint, pid: number, tid: number): RawEvent[] {
+  private event(
+    name: string,
+    args: string,
+    ret: number,
+    retText: string,
+    ts: bigint,
+    pid: number,
+    tid: number,
+  ): RawEvent[] {
     const firstFd = () => Number(/^(-?\d+)/.exec(args)?.[1] ?? -1);
     switch (name) {
       case 'clone':
@@ -168,8 +198,20 @@ export class StraceParser {
       case 'creat': {
         const dec = FD_PATH.exec(retText);
         const s = strings(args);
-        const flagsText = /",\s*([A-Z_|0-9]+)/.exec(args)?.[1] ?? (name === 'creat' ? 'O_CREAT|O_WRONLY|O_TRUNC' : 'O_RDONLY');
-        return [{ kind: 'open', ts, pid, tid, fd: ret, path: dec ? dec[2]! : (s[0] ?? ''), flags: parseFlags(flagsText) }];
+        const flagsText =
+          /",\s*([A-Z_|0-9]+)/.exec(args)?.[1] ??
+          (name === 'creat' ? 'O_CREAT|O_WRONLY|O_TRUNC' : 'O_RDONLY');
+        return [
+          {
+            kind: 'open',
+            ts,
+            pid,
+            tid,
+            fd: ret,
+            path: dec ? dec[2]! : (s[0] ?? ''),
+            flags: parseFlags(flagsText),
+          },
+        ];
       }
       case 'read':
       case 'readv':
@@ -183,9 +225,26 @@ export class StraceParser {
       case 'sendmsg': {
         if (ret < 0) return [];
         const out = this.socketFromDecoration(args, ts, pid, tid);
-        const dir = name.startsWith('read') || name.startsWith('pread') || name.startsWith('recv') ? 'read' : 'write';
+        const dir =
+          name.startsWith('read') || name.startsWith('pread') || name.startsWith('recv') ? 'read' : 'write';
         out.push({ kind: 'io', ts, pid, tid, fd: firstFd(), dir, ops: 1, bytes: ret });
         return out;
+      }
+      case 'dup':
+      case 'dup2':
+      case 'dup3':
+        return ret >= 0 ? [{ kind: 'dup', ts, pid, tid, oldFd: firstFd(), newFd: ret }] : [];
+      case 'copy_file_range':
+      case 'sendfile':
+      case 'splice': {
+        if (ret <= 0) return [];
+        const fds = [...args.matchAll(/(?:^|,\s*)(\d+)</g)].map((m) => Number(m[1]));
+        const [a, b] = name === 'sendfile' ? [fds[1], fds[0]] : [fds[0], fds[1]];
+        if (a === undefined || b === undefined) return [];
+        return [
+          { kind: 'io', ts, pid, tid, fd: a, dir: 'read', ops: 1, bytes: ret },
+          { kind: 'io', ts, pid, tid, fd: b, dir: 'write', ops: 1, bytes: ret },
+        ];
       }
       case 'close': {
         const out = this.socketFromDecoration(args, ts, pid, tid);
@@ -229,7 +288,11 @@ export class StraceParser {
       case 'rmdir':
       case 'unlink':
       case 'unlinkat': {
-        const op = name.startsWith('mkdir') ? 'MKDIR' : name === 'rmdir' || /AT_REMOVEDIR/.test(args) ? 'RMDIR' : 'UNLINK';
+        const op = name.startsWith('mkdir')
+          ? 'MKDIR'
+          : name === 'rmdir' || /AT_REMOVEDIR/.test(args)
+            ? 'RMDIR'
+            : 'UNLINK';
         return [{ kind: 'fileop', ts, pid, tid, op, path: strings(args)[0] ?? '', ret }];
       }
       case 'rename':
@@ -302,7 +365,10 @@ export function straceFifo(): StraceOutput {
 }
 
 /** Runs `argv` under strace; events end when the command exits. */
-export function startStraceCapture(argv: string[], options: { env?: NodeJS.ProcessEnv } = {}): {
+export function startStraceCapture(
+  argv: string[],
+  options: { env?: NodeJS.ProcessEnv } = {},
+): {
   events: AsyncIterable<RawEvent>;
   pid: Promise<number>;
   stop(): Promise<void>;
