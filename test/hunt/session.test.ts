@@ -34,6 +34,45 @@ test('an aborted execution throws CancelledError and the session stays usable', 
   }
 });
 
+test('cancelling during a GET interrupts the ingest, assigns nothing, and the session stays usable', async () => {
+  const file = join(tmp, 'big.json');
+  const objs: string[] = [];
+  for (let i = 0; i < 12000; i++) {
+    objs.push(
+      JSON.stringify({
+        type: 'observed-data',
+        id: `observed-data--${i}`,
+        first_observed: '2020-06-30T19:25:00Z',
+        last_observed: '2020-06-30T19:25:00Z',
+        number_observed: 1,
+        objects: { '0': { type: 'ipv4-addr', value: `10.0.${i >> 8}.${i & 255}` }, '1': { type: 'network-traffic', src_ref: '0', dst_port: 22 } },
+      }),
+    );
+  }
+  writeFileSync(file, `{"type":"bundle","id":"bundle--1","objects":[${objs.join(',')}]}`);
+  const s = await HuntSession.create();
+  try {
+    const ac = new AbortController();
+    let progress = 0;
+    await assert.rejects(
+      s.execute(`big = GET network-traffic FROM file://${file} WHERE dst_port = 22`, {
+        signal: ac.signal,
+        onProgress: () => {
+          progress++;
+          ac.abort();
+        },
+      }),
+      CancelledError,
+    );
+    assert.ok(progress >= 1);
+    assert.deepEqual(s.variables(), []);
+    const r = await s.execute(`small = GET network-traffic FROM file://${file} WHERE dst_port = 22 LIMIT 10`);
+    assert.deepEqual(r.summary.map((v) => [v.name, v.entities, v.records]), [['small', 10, 10]]);
+  } finally {
+    await s.close();
+  }
+});
+
 test('variables() keeps every variable across executions; displays stream through onDisplay', async () => {
   const s = await HuntSession.create({ timeWindowMinutes: 1 });
   try {

@@ -1,6 +1,7 @@
 /**
  * FIND: entities related to the input variable's entities through STIX references (Kestrel 1.x's relation table,
- * see `vocabulary.ts`). Related records are found in the cache at entity level (a reference from any record of an
+ * see `vocabulary.ts`); LINKED, as in Kestrel 1.x, also takes every entity seen in the same observation as an input
+ * entity (Kestrel's generic query ignores which input variable it was given; here it is the input's entities). Related records are found in the cache at entity level (a reference from any record of an
  * input entity counts); then, as Kestrel's prefetch does, the input's data source is asked for every record of the
  * found entities (by their identity attribute) within the input's time span ± the session window; then WHERE and
  * LIMIT (records) apply.
@@ -69,6 +70,11 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
       params.push(...onInput);
       refsUsed.push(...onInput.map((r) => `${input.type}.${r}`));
     }
+  }
+  if (s.relation === 'LINKED') {
+    // Kestrel 1.x's generic relation: entities seen in the same observation as an input entity.
+    parts.push(`SELECT x.rid FROM rec x WHERE x.oid IN (SELECT t.oid FROM rec t WHERE t.eid IN (SELECT eid FROM inp))`);
+    refsUsed.push(`same observation as ${s.input}`);
   }
   if (parts.length) {
     await ctx.cache.run(

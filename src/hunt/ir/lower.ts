@@ -260,7 +260,8 @@ class Lowerer {
         const entityType = this.entityType(s.entityType);
         const inputType = this.use(s.input);
         const edges = edgesFor(entityType, s.relation.name, s.reversed, inputType);
-        if (edges.length === 0) {
+        // LINKED is Kestrel 1.x's generic relation: co-occurrence in an observation, defined for any two types.
+        if (edges.length === 0 && s.relation.name !== 'LINKED') {
           const ok = relationsBetween(entityType, inputType);
           throw this.error(
             'E_RELATION_NOT_APPLICABLE',
