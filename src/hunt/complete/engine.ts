@@ -75,7 +75,7 @@ export async function complete(
         for (const r of RELATIONS) candidates.add(keywordCase(r, prefix));
         break;
       case 'source': {
-        const profiles = sources.profiles ?? defaultProfiles();
+        const profiles = sources.profiles ?? (await defaultProfiles());
         if (profileOnly) {
           for (const p of profiles) candidates.add(p);
         } else if (!head.endsWith('/')) {
@@ -85,7 +85,7 @@ export async function complete(
         break;
       }
       case 'analytics':
-        for (const a of sources.analytics ?? defaultAnalytics()) candidates.add(a);
+        for (const a of sources.analytics ?? (await defaultAnalytics())) candidates.add(a);
         break;
       case 'attribute':
         if (e.variable) for (const a of await attributesOfVariable(e.variable)) candidates.add(a);

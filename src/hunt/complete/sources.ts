@@ -2,9 +2,7 @@
  * Where completion candidates come from besides the grammar: the session's variables and cached attributes, the
  * STIX↔ECS field map, data-source profiles configured in the environment, and analytics.
  */
-import { listProfiles } from '../../connectors/profiles/index.ts';
 import { queryPaths, stixEcsMap } from '../../mapping/index.ts';
-import { listAnalytics } from '../commands/index.ts';
 import { ENTITY_TYPES } from '../syntax/vocabulary.ts';
 
 /** A variable as completion sees it. */
@@ -41,16 +39,21 @@ export function profileNamesFromEnv(env: NodeJS.ProcessEnv = process.env): strin
  * Profiles configured for `stixshifter://NAME`: the environment and the profile file, as the connector resolves them.
  * When the profile file is broken (its own commands report that), completion still offers the environment's names.
  */
-export function defaultProfiles(env: NodeJS.ProcessEnv = process.env): string[] {
+export async function defaultProfiles(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   try {
+    const { listProfiles } = await import('../../connectors/profiles/index.ts');
     return listProfiles(env).map((p) => p.name);
   } catch {
     return profileNamesFromEnv(env);
   }
 }
 
-/** The registered analytics, as the `analytics://name` URIs APPLY takes. */
-export function defaultAnalytics(): string[] {
+/**
+ * The registered analytics, as the `analytics://name` URIs APPLY takes. Imported on demand: the registry lives with
+ * the runtime's commands, which a kernel need not load to answer kernel_info.
+ */
+export async function defaultAnalytics(): Promise<string[]> {
+  const { listAnalytics } = await import('../commands/index.ts');
   return listAnalytics().map((a) => `analytics://${a.name}`);
 }
 
