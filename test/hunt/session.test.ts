@@ -146,3 +146,13 @@ test('columns of grouped variables are known in later executions (no spurious at
     await s.close();
   }
 });
+
+test('peregrine explain prints what was pushed to the source and what ran on the cache', () => {
+  const file = join(tmp, 'explain.hf');
+  writeFileSync(file, `conns = GET network-traffic FROM file://${TD}/test_bundle.json WHERE dst_port = 22 LIMIT 5\nsrcs = FIND ipv4-addr CREATED conns\n`);
+  const r = spawnSync(process.execPath, ['bin/peregrine.js', 'explain', file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /conns \(network-traffic\) = GET\npushed to file:\/\/.*test_bundle\.json \(connector bundle\):\n {2}pattern: \[network-traffic:dst_port = 22\]\n {2}limit: 5 records\n {2}native query:/);
+  assert.match(r.stdout, /srcs \(ipv4-addr\) = FIND\non the cache: follow network-traffic\.src_ref from the entities of conns/);
+  assert.match(r.stdout, /time range: \[2020-06-30T19:2\d:\d\d\.\d+Z, 2020-06-30T19:3\d:\d\d\.\d+Z\)/);
+});
