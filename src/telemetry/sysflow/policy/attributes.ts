@@ -47,6 +47,7 @@ export interface AttributeDef {
 // Small readers
 
 const rec = (ev: ResolvedEvent): EventRecord => ev.record;
+const TYPE_OF = new Map<string, string>(Object.entries(SF_TYPE));
 const NET_KINDS = new Set(['NetworkFlow', 'NetworkEvent']);
 
 const opFlagNameCache = new Map<number, readonly string[]>();
@@ -134,14 +135,24 @@ function procAttrs(prefix: 'proc' | 'pproc', pick: (ev: ResolvedEvent) => Proces
   return a;
 }
 
-const ancestors =
-  <T>(f: (p: Process) => T) =>
-  (ev: ResolvedEvent): readonly T[] =>
-    ev.ancestors.length === 0 ? (EMPTY as readonly T[]) : ev.ancestors.map(f);
+/** Per-ancestry derived lists, cached on the (shared, resolver-cached) ancestors array. */
+const ancestors = <T>(f: (p: Process) => T) => {
+  const cache = new WeakMap<readonly Process[], readonly T[]>();
+  return (ev: ResolvedEvent): readonly T[] => {
+    const a = ev.ancestors;
+    if (a.length === 0) return EMPTY as readonly T[];
+    let v = cache.get(a);
+    if (!v) {
+      v = Object.freeze(a.map(f));
+      cache.set(a, v);
+    }
+    return v;
+  };
+};
 
 /** Every `sf.*` attribute. */
 export const SF_ATTRIBUTES: readonly AttributeDef[] = Object.freeze([
-  { name: 'sf.type', type: 'str', doc: 'Record type: PE, PF, NF, NE, FF, FE, KE', get: (ev) => SF_TYPE[ev.record.kind] },
+  { name: 'sf.type', type: 'str', doc: 'Record type: PE, PF, NF, NE, FF, FE, KE', get: (ev) => TYPE_OF.get(ev.record.kind) ?? '' },
   {
     name: 'sf.opflags',
     type: 'strs',

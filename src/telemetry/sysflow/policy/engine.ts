@@ -89,7 +89,6 @@ export interface EngineCounts {
   readonly unmappable: number;
 }
 
-const RECORD_TYPES = Object.values(SF_TYPE);
 const NO_MATCH: PolicyResult = Object.freeze({ matches: Object.freeze([]) as readonly RuleInfo[], drop: false });
 
 export function normalisePriority(label: string): Severity | undefined {
@@ -190,10 +189,11 @@ export class PolicyEngine {
       }
       if (decl.enabled) filterPreds.push({ name: decl.name, pred: c.pred });
     }
+    // Rules by record kind (the prefilter applied once, here): evaluate() does one Map lookup per event.
     const byType = new Map<string, CompiledRule[]>();
-    for (const t of RECORD_TYPES) {
+    for (const [kind, t] of Object.entries(SF_TYPE)) {
       byType.set(
-        t,
+        kind,
         compiled.filter((r) => r.info.prefilter.length === 0 || r.info.prefilter.includes(t)),
       );
     }
@@ -222,7 +222,7 @@ export class PolicyEngine {
     for (let i = 0; i < fs.length; i++) {
       if (fs[i].pred(ev)) return { matches: NO_MATCH.matches, drop: true, droppedBy: fs[i].name };
     }
-    const rules = this.byType.get(SF_TYPE[ev.record.kind]);
+    const rules = this.byType.get(ev.record.kind);
     if (!rules) return NO_MATCH;
     let out: RuleInfo[] | undefined;
     for (let i = 0; i < rules.length; i++) {

@@ -3,7 +3,8 @@
  * (`proc.aname[2]`) and jsonpath suffixes on JSON attributes (`sf.ke.message[items.0.namespace]`, GJSON-style dotted
  * path: keys and array indices). Also the close-match suggestions the linter prints for misspelt names.
  */
-import { SF_ATTRIBUTES, type AttributeDef } from './attributes.ts';
+import type { ResolvedEvent } from '../records.ts';
+import { SF_ATTRIBUTES, type AttrValue, type AttributeDef } from './attributes.ts';
 import { FALCO_DERIVED, FALCO_FIELDS, FALCO_NAMESPACES, indexedAncestor, unmappableReason } from './falco-fields.ts';
 
 export type AttrLookup =
@@ -12,12 +13,30 @@ export type AttrLookup =
   | { readonly kind: 'unmappable'; readonly field: string; readonly reason: string }
   | { readonly kind: 'unknown'; readonly name: string };
 
+/**
+ * A getter that remembers its last event: rules evaluated one after the other on the same event read
+ * `sf.proc.name`, `sf.proc.cmdline`, … once instead of once per rule (events are immutable).
+ */
+export function memoGetter(get: AttributeDef['get']): AttributeDef['get'] {
+  let last: ResolvedEvent | undefined;
+  let value: AttrValue = '';
+  return (ev) => {
+    if (ev !== last) {
+      value = get(ev);
+      last = ev;
+    }
+    return value;
+  };
+}
+const memo = (d: AttributeDef): AttributeDef => ({ ...d, get: memoGetter(d.get) });
+
 const BY_NAME = new Map<string, AttributeDef>();
-for (const d of SF_ATTRIBUTES) BY_NAME.set(d.name, d);
-for (const d of FALCO_DERIVED) BY_NAME.set(d.name, d);
+for (const d of SF_ATTRIBUTES) BY_NAME.set(d.name, memo(d));
+for (const d of FALCO_DERIVED) BY_NAME.set(d.name, memo(d));
 for (const [falco, target] of Object.entries(FALCO_FIELDS.aliases)) {
   const def = BY_NAME.get(target);
   if (!def) throw new Error(`falco-fields.json: alias ${falco} → ${target}: no such attribute`);
+  // Aliases share the target's memoised getter.
   if (!BY_NAME.has(falco)) BY_NAME.set(falco, { ...def, name: falco, falco: true, doc: `${def.doc} (Falco alias of ${target})` });
 }
 
@@ -64,11 +83,11 @@ function resolve(name: string): AttrLookup {
     if (baseDef?.json) {
       const path = inner.split('.').filter((p) => p !== '');
       const get = baseDef.get;
-      return { kind: 'attr', def: { name, type: 'str', doc: `${baseDef.doc} at [${inner}]`, get: (ev) => jsonPath(get(ev) as string, path) } };
+      return { kind: 'attr', def: { name, type: 'str', doc: `${baseDef.doc} at [${inner}]`, get: memoGetter((ev) => jsonPath(get(ev) as string, path)) } };
     }
     if (/^\d+$/.test(inner)) {
       const indexed = indexedAncestor(base, Number(inner));
-      if (indexed) return { kind: 'attr', def: indexed };
+      if (indexed) return { kind: 'attr', def: memo(indexed) };
     }
   }
   const ns = name.split('.')[0];
