@@ -147,6 +147,25 @@ export async function* pullHits(
   }
 }
 
+/** The index's max_result_window when the cluster refused a page as too large (then the page shrinks to it). */
+function maxWindow(r: { statusCode: number; body: unknown }): number | undefined {
+  if (r.statusCode !== 400) return undefined;
+  const m = /(?:must be less than or equal to|Result window is too large)[^[]*\[(\d+)\]/.exec(
+    errorReason(r.body) ?? '',
+  );
+  return m ? Number(m[1]) : undefined;
+}
+
+function rejected(c: ElasticClient, body: unknown): ConnectorError {
+  return new ConnectorError(
+    'E_ELASTIC_REQUEST',
+    `data source "${c.settings.profile}" (${c.settings.hostLabel}): the cluster rejected the search (HTTP 400): ${errorReason(body) ?? 'no reason given'}`,
+    {
+      hint: 'a field in the pattern may have a type the comparison does not fit (e.g. LIKE on a number); run EXPLAIN to see the query',
+    },
+  );
+}
+
 function sortFor(o: PullOptions, tiebreak: string): unknown[] {
   return o.limit !== undefined
     ? [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }, { [tiebreak]: 'asc' }]
@@ -184,9 +203,10 @@ async function* pit(
   let after: unknown[] | undefined;
   let got = 0;
   let total: number | undefined;
+  let pageSize = o.pageSize;
   try {
     for (let first = true; ; first = false) {
-      const size = o.limit === undefined ? o.pageSize : Math.min(o.pageSize, o.limit - got);
+      const size = o.limit === undefined ? pageSize : Math.min(pageSize, o.limit - got);
       if (size <= 0) return;
       const body = {
         size,
@@ -223,7 +243,7 @@ async function* pit(
       o.onPage?.(got, total);
       yield page.hits;
       after = page.hits[page.hits.length - 1].sort;
-      if (page.hits.length < size || !after) return;
+      if (page.hits.length < Math.min(size, pageSize) || !after) return;
     }
   } finally {
     const close =
@@ -236,16 +256,24 @@ async function* pit(
 
 async function* scroll(c: ElasticClient, indices: readonly string[], o: PullOptions): AsyncGenerator<Hit[]> {
   const what = `searching ${indices.join(',')}`;
-  const size = o.limit === undefined ? o.pageSize : Math.min(o.pageSize, o.limit);
-  const r = await c.request(
-    {
-      method: 'POST',
-      path: `/${indexPath(indices)}/_search`,
-      querystring: { scroll: KEEP_ALIVE },
-      body: { size, query: o.query, sort: sortFor(o, '_doc'), track_total_hits: true },
-    },
-    { signal: o.signal, what },
-  );
+  let size = o.limit === undefined ? o.pageSize : Math.min(o.pageSize, o.limit);
+  const first = (): Promise<{ statusCode: number; body: unknown }> =>
+    c.request(
+      {
+        method: 'POST',
+        path: `/${indexPath(indices)}/_search`,
+        querystring: { scroll: KEEP_ALIVE },
+        body: { size, query: o.query, sort: sortFor(o, '_doc'), track_total_hits: true },
+      },
+      { signal: o.signal, what, ignore: [400] },
+    );
+  let r = await first();
+  const window = maxWindow(r);
+  if (window !== undefined && window < size) {
+    size = window;
+    r = await first();
+  }
+  if (r.statusCode === 400) throw rejected(c, r.body);
   let page = readPage(c, r.body, what);
   const total = page.total;
   let scrollId = page.scrollId;
