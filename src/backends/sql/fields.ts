@@ -38,14 +38,20 @@ function jsonValues(paths: readonly string[]): string {
 
 /**
  * A necessary condition for `_source` to hold `field` in any spelling, tested on the raw text before any JSON is
- * parsed: the first key opens with `"first`, the last ends with `last"`, the middle ones appear (nested or dotted alike).
+ * parsed: each key of the path appears as a whole token — `"first"` or `"first.`, `.middle.` `"middle"` `"middle.`
+ * `.middle"`, `"last"` or `.last"` (nested, dotted and mixed spellings alike). Keys with characters JSON escapes are
+ * not pre-filtered.
  */
 function mayHold(field: string): string {
   const parts = field.split('.');
-  const first = constString('"' + parts[0]);
-  if (parts.length === 1) return `contains(_source, ${first})`;
-  const tests = [constString(parts[parts.length - 1] + '"'), ...parts.slice(1, -1).map(constString), first];
-  return '(' + tests.map((t) => `contains(_source, ${t})`).join(' AND ') + ')';
+  if (parts.some((p) => /["\\/\u0000-\u001f]|[^\x20-\x7e]/.test(p))) return 'TRUE';
+  const anyOf = (needles: string[]) => '(' + needles.map((n) => `contains(_source, ${constString(n)})`).join(' OR ') + ')';
+  const n = parts.length;
+  if (n === 1) return `contains(_source, ${constString(`"${parts[0]}"`)})`;
+  const tests = parts.map((p, i) =>
+    i === 0 ? anyOf([`"${p}"`, `"${p}.`]) : i === n - 1 ? anyOf([`"${p}"`, `.${p}"`]) : anyOf([`"${p}"`, `"${p}.`, `.${p}"`, `.${p}.`]),
+  );
+  return '(' + tests.join(' AND ') + ')';
 }
 
 function anyOf(b: SqlBuilder, list: string, pred: ValuePredicate, t: ValueType): string {
