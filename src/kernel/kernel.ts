@@ -42,6 +42,8 @@ export async function runKernel(connectionFile: string): Promise<void> {
     shutdown_request: shutdown,
   };
   const server = await KernelServer.start(info, { handlers, onUnknown: unknownHandler(log), log });
+  // Open the hunt session while the user types the first cell; a failure surfaces in that cell.
+  runner.session().catch(() => {});
 
   const onSigint = (): void => {
     log('SIGINT: interrupting the running cell');
