@@ -217,23 +217,24 @@ async function* pit(
         ...(after ? { search_after: after } : {}),
       };
       const what2 = `searching ${indices.join(',')}`;
-      const r = await c.request(
+      let r = await c.request(
         { method: 'POST', path: '/_search', body },
-        { signal: o.signal, what: what2, ignore: first ? [400] : undefined },
+        { signal: o.signal, what: what2, ignore: [400] },
       );
+      const window = maxWindow(r);
+      if (window !== undefined && window < size) {
+        pageSize = window;
+        r = await c.request(
+          { method: 'POST', path: '/_search', body: { ...body, size: window } },
+          { signal: o.signal, what: what2, ignore: [400] },
+        );
+      }
       if (r.statusCode === 400) {
-        const reason = errorReason(r.body) ?? '';
-        if (/_shard_doc/.test(reason)) {
+        if (first && /_shard_doc/.test(errorReason(r.body) ?? '')) {
           yield 'no-shard-doc';
           return;
         }
-        throw new ConnectorError(
-          'E_ELASTIC_REQUEST',
-          `data source "${c.settings.profile}" (${c.settings.hostLabel}): the cluster rejected the search (HTTP 400): ${reason}`,
-          {
-            hint: 'a field in the pattern may have a type the comparison does not fit (e.g. LIKE on a number); run EXPLAIN to see the query',
-          },
-        );
+        throw rejected(c, r.body);
       }
       const page = readPage(c, r.body, what2);
       if (first) total = page.total;
