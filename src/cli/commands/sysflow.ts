@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { lint } from './sysflow-lint.ts';
+import { collect as collectCmd } from './sysflow-collect.ts';
 
 export type SysflowSubcommand = (group: Command) => void;
 
@@ -78,7 +79,7 @@ const processCmd: SysflowSubcommand = (group) => {
     });
 };
 
-export const sysflowSubcommands: SysflowSubcommand[] = [read, processCmd, lint];
+export const sysflowSubcommands: SysflowSubcommand[] = [read, processCmd, lint, collectCmd];
 
 export function register(program: Command): void {
   const group = program
