@@ -249,7 +249,7 @@ export class HuntCache {
           recA.appendBigInt(BigInt(oid));
           recA.appendVarchar(obj.type);
           recA.appendVarchar(key);
-          recA.appendVarchar(entityKey(obj, objects, ob.first_observed));
+          recA.appendVarchar(entityKey(obj, key, objects, ob));
           recA.appendVarchar(JSON.stringify(attrs));
           recA.endRow();
           nRec++;

@@ -4,9 +4,10 @@
  *
  * - addresses, domain names, URLs, e-mail addresses: `value`;
  * - user-account: `user_id` (else firepit's `account_type`/`account_login` id properties);
- * - process: `x_unique_id`, else a unique id from an extension (`process_uid`, `process_guid`, …), else `pid`
- *   together with the creation time (`created`, else the observation's `first_observed`) — firepit gives such
- *   processes a random id per record; Kestrel then re-identifies them by pid within a time window;
+ * - process: `x_unique_id`, else a unique id from an extension (`process_uid`, `process_guid`, …), else — when the
+ *   observation names its host (`x-oca-asset` `host_id`/`hostname`) — pid, host and the observation's
+ *   `last_observed` (firepit's rule); else every record is its own entity, as firepit's random ids make it (so
+ *   Kestrel's process counts are record counts). Re-fetching the same observation gives the same key;
  * - file: the first hash by preference MD5, SHA-1, SHA-256, SHA-512 (else the first hash by name), else `name` with
  *   the parent directory's `path`;
  * - network-traffic: its endpoints (the values `src_ref`/`dst_ref` point to), ports, protocols and start/end;
@@ -14,7 +15,7 @@
  *
  * The key is a string `type|…`; two records with equal keys are one entity.
  */
-import type { StixObject } from '../../connectors/types.ts';
+import type { Observation, StixObject } from '../../connectors/types.ts';
 
 const VALUE_TYPES = new Set(['ipv4-addr', 'ipv6-addr', 'mac-addr', 'domain-name', 'url', 'email-addr']);
 const HASH_PREFERENCE = ['MD5', 'SHA-1', 'SHA-256', 'SHA-512'];
@@ -38,6 +39,7 @@ export const IDENTITY_ATTRIBUTE: Readonly<Record<string, string>> = {
   directory: 'path',
   'domain-name': 'value',
   'email-addr': 'value',
+  file: 'name',
   'ipv4-addr': 'value',
   'ipv6-addr': 'value',
   'mac-addr': 'value',
@@ -72,8 +74,8 @@ function firstHash(hashes: unknown): string | undefined {
   return first ? `${first}:${norm.get(first)!.toLowerCase()}` : undefined;
 }
 
-/** Identity key of `obj`, one of `objects` (its observation's object map) first observed at `firstObserved`. */
-export function entityKey(obj: StixObject, objects: Record<string, StixObject>, firstObserved: string): string {
+/** Identity key of `obj`, the object under `key` of observation `ob`'s `objects`. */
+export function entityKey(obj: StixObject, key: string, objects: Record<string, StixObject>, ob: Pick<Observation, 'id' | 'first_observed' | 'last_observed'>): string {
   const t = obj.type;
   if (VALUE_TYPES.has(t) && obj.value !== undefined) return `${t}|${String(obj.value)}`;
   switch (t) {
@@ -88,8 +90,14 @@ export function entityKey(obj: StixObject, objects: Record<string, StixObject>, 
           for (const p of PROCESS_UNIQUE_ID_PROPS) if (ext?.[p]) return `${t}|u|${String(ext[p])}`;
         }
       }
-      if (obj.pid !== undefined) return `${t}|p|${String(obj.pid)}|${String(obj.created ?? firstObserved)}`;
-      break;
+      if (obj.pid !== undefined) {
+        for (const o of Object.values(objects)) {
+          const host = o?.type === 'x-oca-asset' ? (o.host_id ?? o.hostname) : undefined;
+          if (host !== undefined) return `${t}|a|${String(obj.pid)}|${String(host)}|${ob.last_observed ?? ob.first_observed}`;
+        }
+      }
+      // firepit gives such a process a random id: every record is its own entity (stable across re-fetches).
+      return `${t}|r|${ob.id}|${key}`;
     }
     case 'file': {
       const h = firstHash(obj.hashes);
