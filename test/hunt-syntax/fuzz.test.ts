@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isPeregrineError } from '../../src/errors/index.ts';
-import { HUNT_ERROR_CODES, completionAt, isComplete, parseHuntflow } from '../../src/hunt/syntax/index.ts';
+import { HUNT_ERROR_CODES, completionAt, isComplete, parseHuntflow, printHuntflow } from '../../src/hunt/syntax/index.ts';
 import { parseCases } from '../support/fixtures.ts';
 
 const dir = join(import.meta.dirname, '..', 'cases', 'hunt-syntax');
@@ -76,5 +76,21 @@ test('random mutations never crash the parser', () => {
       }
     }
     check(s);
+  }
+});
+
+test('deep nesting and long conditions: accepted up to the limits, a positioned error beyond', () => {
+  const ands = (n: number): string => `x = GET process WHERE ${Array.from({ length: n }, (_, i) => `pid = ${i}`).join(' AND ')}`;
+  const parens = (n: number): string => `x = GET process WHERE ${'('.repeat(n)}name = 'a'${')'.repeat(n)}`;
+  const lists = (n: number): string => `APPLY a://b ON x WITH k=${'['.repeat(n)}1${']'.repeat(n)}`;
+  for (const ok of [ands(1001), parens(100), lists(100)]) {
+    const h = parseHuntflow(ok);
+    assert.deepEqual(parseHuntflow(printHuntflow(h)).statements.length, 1);
+  }
+  for (const bad of [ands(1002), parens(101), lists(101), `x = GET process WHERE [${'('.repeat(100000)}`]) {
+    assert.throws(
+      () => parseHuntflow(bad),
+      (e: unknown) => isPeregrineError(e) && e.code === HUNT_ERROR_CODES.tooComplex && (e.span?.offset ?? 0) > 0,
+    );
   }
 });

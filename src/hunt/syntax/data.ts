@@ -4,7 +4,7 @@
  */
 import type { Literal } from '../../stix/ast.ts';
 import type { JsonScalar, NewData } from './ast.ts';
-import { HUNT_ERROR_CODES as C } from './diagnostics.ts';
+import { HUNT_ERROR_CODES as C, LIMITS } from './diagnostics.ts';
 import type { Token } from './lexer.ts';
 import type { ParserBase } from './parser-base.ts';
 
@@ -90,7 +90,7 @@ function dataError(p: ParserBase, t: Token, what: string, hint: string): Error {
 }
 
 /** An APPLY argument value: quoted string, number, bool, bare word, `var.attr`, or a (nested) list. */
-export function applyValue(p: ParserBase): Literal {
+export function applyValue(p: ParserBase, depth = 0): Literal {
   if (p.atEnd()) p.log.add({ kind: 'value' });
   const t = p.lex.peek();
   const span = p.span(t.start, t.end);
@@ -104,11 +104,12 @@ export function applyValue(p: ParserBase): Literal {
   }
   if (t.kind === 'punct' && (t.value === '(' || t.value === '[')) {
     const closer = t.value === '(' ? ')' : ']';
+    if (depth >= LIMITS.depth) throw p.err(C.tooComplex, `lists nested more than ${LIMITS.depth} levels deep`, t, 'simplify the value');
     p.lex.next();
     const values: Literal[] = [];
     if (!p.atPunct(closer)) {
-      values.push(applyValue(p));
-      while (p.acceptPunct(',')) values.push(applyValue(p));
+      values.push(applyValue(p, depth + 1));
+      while (p.acceptPunct(',')) values.push(applyValue(p, depth + 1));
     }
     const c = p.lex.peek();
     if (c.kind === 'eof') throw p.err(C.unclosedBracket, `unclosed '${t.value}'`, t, `close the list with '${closer}'`);

@@ -20,9 +20,13 @@ export const HUNT_ERROR_CODES = {
   badChar: 'E_HUNT_BAD_CHARACTER',
   badName: 'E_HUNT_BAD_NAME',
   badWhere: 'E_HUNT_BAD_WHERE',
+  tooComplex: 'E_HUNT_TOO_COMPLEX',
   /** A fault in the parser itself (a bug), reported as a positioned error rather than a crash. */
   internal: 'E_HUNT_INTERNAL',
 } as const;
+
+/** Nesting depth of parentheses/brackets and number of AND/OR in one condition the parser accepts. */
+export const LIMITS = { depth: 100, connectives: 1000 } as const;
 
 /** Errors raised because the input stopped too early: more text could make it valid (REPL continuation). */
 const incomplete = new WeakSet<object>();

@@ -57,6 +57,12 @@ function guard<T>(text: string, source: string, fn: () => T): T {
     return fn();
   } catch (e) {
     if (isPeregrineError(e)) throw e;
+    if (e instanceof RangeError) {
+      throw new SyntaxError(HUNT_ERROR_CODES.tooComplex, 'the huntflow is nested too deeply to parse', {
+        span: spanAt(source, text, 0, 1),
+        hint: 'simplify deeply nested conditions or lists',
+      });
+    }
     throw new SyntaxError(HUNT_ERROR_CODES.internal, `could not parse the huntflow: ${e instanceof Error ? e.message : String(e)}`, {
       span: spanAt(source, text, 0, 1),
       hint: 'this is a bug in the huntflow parser; please report it with the input',

@@ -10,7 +10,7 @@ import { parsePattern } from '../../stix/index.ts';
 import { Parser as StixParser } from '../../stix/parser.ts';
 import type { ComparisonExpr, Pattern, Span as StixSpan } from '../../stix/ast.ts';
 import type { Where } from './ast.ts';
-import { HUNT_ERROR_CODES as C, markIncomplete } from './diagnostics.ts';
+import { HUNT_ERROR_CODES as C, LIMITS, markIncomplete } from './diagnostics.ts';
 import type { Token } from './lexer.ts';
 import type { ParserBase } from './parser-base.ts';
 
@@ -68,11 +68,13 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
   let pos = lex.pos;
   let state: 'operand' | 'op' | 'value' | 'connect' = 'operand';
   let lastEnd = pos;
+  let connectives = 0;
   for (;;) {
     const t = lex.tokenAt(pos);
     if (t.kind === 'eof') noteAtEof(p, wc, state);
     if (state === 'operand') {
       if (t.kind === 'punct' && t.value === '(') {
+        if (parens.length >= LIMITS.depth) throw tooDeep(p, t);
         parens.push(t);
         pos = t.end;
         continue;
@@ -139,6 +141,9 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
       continue;
     }
     if (upper(t) === 'AND' || upper(t) === 'OR') {
+      if (++connectives > LIMITS.connectives) {
+        throw p.err(C.tooComplex, `more than ${LIMITS.connectives} AND/OR in one condition`, t, 'split the condition over several statements');
+      }
       pos = t.end;
       state = 'operand';
       continue;
@@ -153,6 +158,10 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
     }
     return lastEnd;
   }
+}
+
+function tooDeep(p: ParserBase, t: Token): Error {
+  return p.err(C.tooComplex, `nested more than ${LIMITS.depth} levels deep`, t, 'simplify the expression');
 }
 
 /** Upper-case text of a word token, '' for others. */
@@ -194,7 +203,10 @@ export function skipBalanced(p: ParserBase, open: Token): number {
     }
     pos = t.end;
     if (t.kind !== 'punct') continue;
-    if (t.value in partner) stack.push(t);
+    if (t.value in partner) {
+      if (stack.length >= LIMITS.depth) throw tooDeep(p, t);
+      stack.push(t);
+    }
     else if (t.value === ')' || t.value === ']' || t.value === '}') {
       const o = stack.pop()!;
       if (partner[o.value] !== t.value) {
@@ -260,11 +272,12 @@ function scanPatternExtent(p: ParserBase, first: Token): number {
   const lex = p.lex;
   let pos = first.start;
   let depth = 0;
+  let connectives = 0;
   for (;;) {
     // operand
     let t = lex.tokenAt(pos);
     while (t.kind === 'punct' && t.value === '(') {
-      depth++;
+      if (++depth > LIMITS.depth) throw tooDeep(p, t);
       t = lex.tokenAt(t.end);
     }
     if (t.kind !== 'punct' || t.value !== '[') return t.kind === 'eof' ? t.start : t.end;
@@ -289,6 +302,9 @@ function scanPatternExtent(p: ParserBase, first: Token): number {
     }
     t = lex.tokenAt(pos);
     if (['AND', 'OR', 'FOLLOWEDBY'].includes(upper(t)) && startsObservation(p, lex.tokenAt(t.end))) {
+      if (++connectives > LIMITS.connectives) {
+        throw p.err(C.tooComplex, `more than ${LIMITS.connectives} observations in one pattern`, t, 'split the pattern over several statements');
+      }
       pos = t.end;
       continue;
     }
