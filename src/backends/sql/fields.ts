@@ -44,7 +44,7 @@ function jsonValues(paths: readonly string[]): string {
  */
 function mayHold(field: string): string {
   const parts = field.split('.');
-  if (parts.some((p) => /["\\/\u0000-\u001f]|[^\x20-\x7e]/.test(p))) return 'TRUE';
+  if (parts.some((p) => /["\\/]/.test(p) || !/^[ -~]*$/.test(p))) return 'TRUE';
   const anyOf = (needles: string[]) => '(' + needles.map((n) => `contains(_source, ${constString(n)})`).join(' OR ') + ')';
   const n = parts.length;
   if (n === 1) return `contains(_source, ${constString(`"${parts[0]}"`)})`;
