@@ -8,6 +8,7 @@ import type { Comparison, ComparisonOp, Literal } from '../../stix/ast.ts';
 import {
   and,
   exists,
+  matchAll,
   matchNone,
   not,
   or,
@@ -32,6 +33,8 @@ export interface CompileNotes {
   readonly notes: string[];
   /** True when the DSL is a superset of the answer and results must be filtered with the STIX matcher. */
   localFilter: boolean;
+  /** Comparisons on paths the map does not know: they match nothing (an error if the whole query then can't match). */
+  readonly unmapped: MappingError[];
 }
 
 interface Ctx {
@@ -129,11 +132,10 @@ const OPS: Record<ComparisonOp, OpFn> = {
   },
   MATCHES: (field, f, ctx) => {
     const v = String(value(ctx));
-    const body = pcreToLucene(v);
-    if (body === undefined)
+    const re = pcreToLucene(v);
+    if (re === undefined)
       return overFetch(field, ctx, `MATCHES '${v}' uses PCRE features Lucene regexps lack`);
-    if (!f.transform) return regexp(field, body);
-    return regexp(field, wrapTransform(f, body));
+    return regexp(field, f.transform ? wrapTransform(f, re.body) : re.body, re.caseInsensitive);
   },
   // an address field is a subset of a CIDR: `term` on an ip field takes CIDR notation
   ISSUBSET: (field, f, ctx) =>
@@ -166,10 +168,14 @@ export function compileComparison(
   try {
     fields = requireFields(map, c.path);
   } catch (e) {
-    if (e instanceof MappingError && text !== undefined && !e.span) {
-      throw e.withSpan(spanAt('<pattern>', text, c.path.span.start, c.path.span.end - c.path.span.start));
-    }
-    throw e;
+    if (!(e instanceof MappingError) || e.code !== 'E_UNMAPPED_PATH') throw e;
+    const err =
+      text !== undefined && !e.span
+        ? e.withSpan(spanAt('<pattern>', text, c.path.span.start, c.path.span.end - c.path.span.start))
+        : e;
+    notes.unmapped.push(err);
+    notes.notes.push(`${err.message}: that comparison matches nothing`);
+    return c.negated ? matchAll() : matchNone();
   }
   const ctx: Ctx = { map, hooks, notes, c };
   const rename = hooks.fieldName ?? ((f: string) => f);

@@ -131,7 +131,7 @@ function entityWitness(map: FieldMapData, entityType: string): DslQuery {
 /** Compiles a source query (pattern + time range + entity type) into one search. */
 export function compileElastic(q: SourceQuery, options: ElasticCompileOptions = {}): ElasticPlan {
   const map = options.map ?? stixEcsMap();
-  const notes: CompileNotes = { notes: [], localFilter: false };
+  const notes: CompileNotes = { notes: [], localFilter: false, unmapped: [] };
   const ts = options.timestampField ?? map.timestamp;
   const minutes = options.defaultWindowMinutes ?? DEFAULT_WINDOW_MINUTES;
   let window: { start: string; stop: string } | undefined;
@@ -156,6 +156,8 @@ export function compileElastic(q: SourceQuery, options: ElasticCompileOptions = 
   }
   // a given time range also bounds observations under their own START/STOP
   if (q.timeRange && q.pattern) query = and([query, timeRange(w, q.timeRange.start, q.timeRange.stop)]);
+  // an unmapped attribute is only tolerated where the rest of the pattern can still match (OR)
+  if (notes.unmapped.length > 0 && 'match_none' in query) throw notes.unmapped[0];
   const local = w.set ? 'set' : notes.localFilter ? 'observation' : 'none';
   return { query, local, notes: [...new Set(notes.notes)] };
 }

@@ -10,7 +10,11 @@ export type DslQuery =
   | { readonly terms: Readonly<Record<string, readonly Scalar[]>> }
   | { readonly range: Readonly<Record<string, RangeBounds>> }
   | { readonly wildcard: Readonly<Record<string, { readonly value: string }>> }
-  | { readonly regexp: Readonly<Record<string, { readonly value: string; readonly flags: 'NONE' }>> }
+  | {
+      readonly regexp: Readonly<
+        Record<string, { readonly value: string; readonly flags: 'NONE'; readonly case_insensitive?: true }>
+      >;
+    }
   | { readonly exists: { readonly field: string } }
   | { readonly bool: BoolQuery }
   | { readonly match_all: Record<string, never> }
@@ -35,8 +39,10 @@ export const term = (field: string, value: Scalar): DslQuery => ({ term: { [fiel
 export const terms = (field: string, values: readonly Scalar[]): DslQuery => ({ terms: { [field]: values } });
 export const range = (field: string, bounds: RangeBounds): DslQuery => ({ range: { [field]: bounds } });
 export const wildcard = (field: string, value: string): DslQuery => ({ wildcard: { [field]: { value } } });
-export const regexp = (field: string, value: string): DslQuery => ({
-  regexp: { [field]: { value, flags: 'NONE' } },
+export const regexp = (field: string, value: string, caseInsensitive = false): DslQuery => ({
+  regexp: {
+    [field]: caseInsensitive ? { value, flags: 'NONE', case_insensitive: true } : { value, flags: 'NONE' },
+  },
 });
 export const exists = (field: string): DslQuery => ({ exists: { field } });
 export const matchAll = (): DslQuery => ({ match_all: {} });

@@ -40,11 +40,17 @@ export function likeToRegexp(like: string): string {
 /**
  * STIX MATCHES (PCRE, searched anywhere in the value) → Lucene regexp (always anchored to the whole value):
  * unanchored ends get `.*`; `^`/`$`, `\A`, `\z` anchors are dropped; `(?:` becomes `(`. Returns undefined for
- * constructs Lucene cannot express (lookaround, backreferences, inline flags) — the caller then filters locally.
+ * constructs Lucene cannot express (lookaround, backreferences, inline flags other than a leading `(?i)`) — the
+ * caller then filters locally. A leading `(?i)` becomes the query's `case_insensitive` flag.
  */
-export function pcreToLucene(pcre: string): string | undefined {
-  if (/\(\?[=!<>ims]|\\[1-9]|\\[bBpPQEkKgG]/.test(pcre)) return undefined;
+export function pcreToLucene(pcre: string): { body: string; caseInsensitive: boolean } | undefined {
   let src = pcre;
+  let caseInsensitive = false;
+  if (src.startsWith('(?i)')) {
+    caseInsensitive = true;
+    src = src.slice(4);
+  }
+  if (/\(\?[=!<>ims]|\\[1-9]|\\[bBpPQEkKgG]/.test(src)) return undefined;
   let head = '.*';
   let tail = '.*';
   if (src.startsWith('^') || src.startsWith('\\A')) {
@@ -61,5 +67,5 @@ export function pcreToLucene(pcre: string): string | undefined {
   src = src.replace(/\(\?:/g, '(');
   // characters that are literal in PCRE but operators in Lucene's regexp
   src = src.replace(/(\\.)|([#@&<>~"])/g, (m, esc: string | undefined) => (esc ? esc : `\\${m}`));
-  return head + (head || tail ? `(${src})` : src) + tail;
+  return { body: head + (head || tail ? `(${src})` : src) + tail, caseInsensitive };
 }
