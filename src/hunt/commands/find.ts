@@ -8,7 +8,7 @@
  */
 import type { Observation } from '../../connectors/types.ts';
 import type { Pattern } from '../../stix/ast.ts';
-import { IDENTITY_ATTRIBUTE, VAR_FROM, attributeValues } from '../../store/cache/index.ts';
+import { HuntCache, IDENTITY_ATTRIBUTE, VAR_FROM, attributeValues } from '../../store/cache/index.ts';
 import type { IrFind } from '../ir/types.ts';
 import { explainLines, planGetFromSource, planLocal } from '../plan/index.ts';
 import { requireRecords, variable, type CommandContext, type CommandResult } from './context.ts';
@@ -98,8 +98,8 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
       const stream: AsyncIterable<Observation> = source.query(plan.query, ctx.signal ? { signal: ctx.signal } : {});
       const batch = await ctx.cache.ingest(stream, ctx.signal ? { signal: ctx.signal } : {});
       await ctx.cache.run(
-        `INSERT INTO member SELECT ${Math.trunc(tmp)}, r.rid, 1000000000 + row_number() OVER (ORDER BY r.rid) FROM rec r JOIN obs o ON o.oid = r.oid
-         WHERE o.batch = ? AND r.type = ? AND json_extract_string(r.attrs, ?) IN (SELECT json_extract_string(r2.attrs, ?) FROM member m2 JOIN rec r2 ON r2.rid = m2.rid WHERE m2.vid = ?)
+        `INSERT INTO member SELECT ${Math.trunc(tmp)}, r.rid, 1000000000 + row_number() OVER (ORDER BY r.rid) FROM ${HuntCache.batchFrom()}
+         AND r.type = ? AND json_extract_string(r.attrs, ?) IN (SELECT json_extract_string(r2.attrs, ?) FROM member m2 JOIN rec r2 ON r2.rid = m2.rid WHERE m2.vid = ?)
          AND r.rid NOT IN (SELECT rid FROM member WHERE vid = ?)`,
         [batch.batch, s.entityType, `$.${attr}`, `$.${attr}`, tmp, tmp],
         ctx.signal,

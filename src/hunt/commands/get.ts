@@ -2,6 +2,7 @@
 import { ConnectorError, isPeregrineError } from '../../errors/index.ts';
 import type { Observation } from '../../connectors/types.ts';
 import { VAR_FROM } from '../../store/cache/index.ts';
+import { HuntCache } from '../../store/cache/index.ts';
 import type { IrGet } from '../ir/types.ts';
 import { explainLines, planGetFromSource, planLocal } from '../plan/index.ts';
 import { requireRecords, semanticError, variable, type CommandContext, type CommandResult } from './context.ts';
@@ -47,7 +48,7 @@ export async function runGet(s: IrGet, ctx: CommandContext): Promise<CommandResu
     onProgress: (n) => ctx.onProgress?.({ source: uri, hits: n, elapsedMs: Date.now() - started }),
   });
   await selectInto(ctx, vid, {
-    from: `rec r JOIN obs o ON o.oid = r.oid WHERE o.batch = ?`,
+    from: HuntCache.batchFrom(),
     fromParams: [batch.batch],
     hasMember: false,
     entityType: s.entityType,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { InputError } from '../../errors/index.ts';
 import type { Observation, StixObject } from '../../connectors/types.ts';
+import { HuntCache } from '../../store/cache/index.ts';
 import type { IrLoad, IrNew, IrSave } from '../ir/types.ts';
 import { semanticError, type CommandContext, type CommandResult } from './context.ts';
 import { selectInto } from './select.ts';
@@ -102,7 +103,7 @@ export async function runLoad(s: IrLoad, ctx: CommandContext): Promise<CommandRe
     const batch = await ctx.cache.ingest(rowsAsObservations(type, rows, s.path), ctx.signal ? { signal: ctx.signal } : {});
     const vid = ctx.cache.newVariableId();
     await selectInto(ctx, vid, {
-      from: `rec r JOIN obs o ON o.oid = r.oid WHERE o.batch = ? AND r.lkey = '0'`,
+      from: `${HuntCache.batchFrom()} AND r.lkey = '0'`,
       fromParams: [batch.batch],
       hasMember: false,
       entityType: type,
@@ -159,7 +160,7 @@ export async function runNew(s: IrNew, ctx: CommandContext): Promise<CommandResu
   const batch = await ctx.cache.ingest(rowsAsObservations(s.entityType, s.objects.map((o) => ({ ...o })), 'new'), ctx.signal ? { signal: ctx.signal } : {});
   const vid = ctx.cache.newVariableId();
   await selectInto(ctx, vid, {
-    from: `rec r JOIN obs o ON o.oid = r.oid WHERE o.batch = ? AND r.lkey = '0'`,
+    from: `${HuntCache.batchFrom()} AND r.lkey = '0'`,
     fromParams: [batch.batch],
     hasMember: false,
     entityType: s.entityType,

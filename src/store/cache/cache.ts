@@ -174,6 +174,32 @@ export class HuntCache {
     }
   }
 
+  /**
+   * Observations of `batch` whose observed-data id was cached before are dropped in favour of the first copy
+   * (as firepit keys observations by id), so fetching the same data twice never doubles records. `batch_obs`
+   * then lists the batch's observations by their kept copies.
+   */
+  private async dedupBatch(batch: number): Promise<void> {
+    await this.run(
+      `CREATE OR REPLACE TEMP TABLE dup AS SELECT n.oid AS new_oid, min(p.oid) AS old_oid FROM obs n JOIN obs p ON p.id = n.id AND p.oid < n.oid
+       WHERE n.batch = ? AND n.id <> '' GROUP BY n.oid`,
+      [batch],
+    );
+    await this.run(`INSERT INTO batch_obs SELECT DISTINCT ?, coalesce(d.old_oid, n.oid) FROM obs n LEFT JOIN dup d ON d.new_oid = n.oid WHERE n.batch = ?`, [batch, batch]);
+    const n = await this.all(`SELECT count(*) AS n FROM dup`);
+    if (Number(n[0]?.n ?? 0) > 0) {
+      await this.run(`DELETE FROM edge WHERE src IN (SELECT rid FROM rec WHERE oid IN (SELECT new_oid FROM dup))`);
+      await this.run(`DELETE FROM rec WHERE oid IN (SELECT new_oid FROM dup)`);
+      await this.run(`DELETE FROM obs WHERE oid IN (SELECT new_oid FROM dup)`);
+    }
+    await this.run(`DROP TABLE dup`);
+  }
+
+  /** SQL (params: batch) selecting `rec r JOIN obs o` of the observations a batch delivered. */
+  static batchFrom(): string {
+    return `rec r JOIN obs o ON o.oid = r.oid WHERE o.oid IN (SELECT oid FROM batch_obs WHERE batch = ?)`;
+  }
+
   /** Allocates a new variable id. */
   newVariableId(): number {
     return ++this.nextVid;
@@ -269,6 +295,7 @@ export class HuntCache {
         }
       }
     }
+    await this.dedupBatch(batch);
     for (const t of this.attrNames.keys()) if (TYPE_NAME.test(t)) await this.run(entityViewSql(t));
     return { batch, observations: nObs, records: nRec };
   }

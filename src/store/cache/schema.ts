@@ -1,7 +1,8 @@
 /**
  * The hunt cache's tables (DuckDB). One row per observation (`obs`), one per STIX object occurrence inside an
  * observation (`rec`, a *record*; `eid` is its entity identity, so a variable's entities are its distinct `eid`s),
- * one per reference between two records of the same observation (`edge`), and variable membership (`member`).
+ * one per reference between two records of the same observation (`edge`), variable membership (`member`), and the
+ * observations each fetch delivered (`batch_obs`; an observed-data id already cached is not stored twice).
  * Derived tables of GROUP and JOIN results are `vt_<n>` (see `cache.ts`). Views `entity_<type>` show the records
  * of one STIX type, for people poking at a persistent cache with DuckDB.
  */
@@ -10,6 +11,8 @@ export const SCHEMA_SQL = [
   `CREATE TABLE IF NOT EXISTS rec (rid BIGINT, oid BIGINT, type VARCHAR, lkey VARCHAR, eid VARCHAR, attrs JSON)`,
   `CREATE TABLE IF NOT EXISTS edge (src BIGINT, ref VARCHAR, dst BIGINT)`,
   `CREATE TABLE IF NOT EXISTS member (vid INTEGER, rid BIGINT, ord BIGINT)`,
+  // Which observations each ingest call (batch) delivered; an observation fetched again keeps its first copy.
+  `CREATE TABLE IF NOT EXISTS batch_obs (batch INTEGER, oid BIGINT)`,
   `CREATE TABLE IF NOT EXISTS meta (k VARCHAR, v VARCHAR)`,
   // IPv4 text → integer, NULL when not dotted-quad; used by ISSUBSET/ISSUPERSET on the cache.
   `CREATE OR REPLACE MACRO peregrine_ip4(s) AS CASE WHEN regexp_full_match(split_part(s, '/', 1), '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}') THEN
