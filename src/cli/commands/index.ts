@@ -14,5 +14,6 @@ import { register as run } from './run.ts';
 import { register as demo } from './demo.ts';
 import { register as shifter } from './shifter.ts';
 import { register as doctor } from './doctor.ts';
+import { register as stack } from './stack.ts';
 
-export const commands: RegisterCommand[] = [ingest, kernel, repl, sysflow, run, demo, shifter, doctor];
+export const commands: RegisterCommand[] = [ingest, kernel, repl, sysflow, run, demo, shifter, doctor, stack];
