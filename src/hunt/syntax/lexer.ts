@@ -23,7 +23,7 @@ export interface Token {
 
 const NUMBER_RE = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const PUNCT2 = new Set(['==', '!=', '<>', '<=', '>=']);
-const PUNCT1 = new Set(['=', '<', '>', '(', ')', '[', ']', '{', '}', ',', '+', '.', ':', '*']);
+const PUNCT1 = new Set(['=', '<', '>', '(', ')', '[', ']', '{', '}', ',', ';', '+', '.', ':', '*']);
 
 export class Lexer {
   /** Offset just after the last consumed token. */

@@ -488,7 +488,8 @@ export class HuntParser extends ParserBase {
     const args: ApplyArg[] = [];
     if (this.accept('WITH')) {
       args.push(this.applyArg());
-      while (this.acceptPunct(',')) args.push(this.applyArg());
+      // arguments are separated by ',' (Kestrel ≥ 1.5) or ';' (earlier 1.x)
+      while (this.acceptPunct(',') || this.acceptPunct(';')) args.push(this.applyArg());
     }
     return { kind: 'Apply', analytics, inputs, args, span: this.spanFrom(start) };
   }
@@ -499,7 +500,19 @@ export class HuntParser extends ParserBase {
       throw this.unexpected('an argument name', 'arguments look like name=value');
     this.lex.next();
     this.expectPunct('=', 'arguments look like name=value');
-    const value = applyValue(this);
+    const first = applyValue(this);
+    // earlier 1.x wrote lists bare: `y=a, b,c` (a ',' not followed by `name=` continues the value)
+    const values = [first];
+    for (;;) {
+      const comma = this.lex.peek();
+      if (comma.kind !== 'punct' || comma.value !== ',') break;
+      const next = this.lex.peekAfter(comma);
+      const eq = next.kind === 'word' ? this.lex.peekAfter(next) : undefined;
+      if (next.kind === 'eof' || (eq?.kind === 'punct' && eq.value === '=')) break;
+      this.lex.next();
+      values.push(applyValue(this));
+    }
+    const value = values.length === 1 ? first : { kind: 'List' as const, values, span: this.spanFrom(first.span.start) };
     return { kind: 'ApplyArg', name: t.value, value, span: this.spanFrom(t.start) };
   }
 
