@@ -98,7 +98,7 @@ export function compilePatternMatcher(
     if (bindings.length === 0) return null;
     const seen = new Set<number>();
     const out: Observation[] = [];
-    for (const i of bindings[0]!) {
+    for (const i of bindings[0]!.s) {
       const oi = slots[i]!.obs;
       if (!seen.has(oi)) {
         seen.add(oi);
