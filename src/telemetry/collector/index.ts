@@ -14,7 +14,8 @@ import { Lifter, type LifterOptions, type LifterStats } from './lifter.ts';
 import { snapshotTree } from './proc.ts';
 import type { RawEvent } from './raw.ts';
 
-export { ebpfReadiness } from './drivers/ebpf.ts';
+export { ebpfReadiness, startEbpfCapture } from './drivers/ebpf.ts';
+export { straceArgv, straceFifo, StraceParser } from './drivers/strace.ts';
 export { Lifter, fileOid, linuxToPpmOpenFlags } from './lifter.ts';
 export type { RawEvent, ProcSnapshot } from './raw.ts';
 
@@ -69,7 +70,8 @@ export function captureCommand(argv: string[], options: Omit<TreeCaptureOptions,
   return { records: lift(cap.events, lifter), stats: () => lifter.stats, stop: () => cap.stop(), pid: cap.pid };
 }
 
-async function* lift(events: AsyncIterable<RawEvent>, lifter: Lifter): AsyncGenerator<SysFlowRecord> {
+/** Lifts a raw event stream (any driver) into SysFlow records; open flows are written when the stream ends. */
+export async function* lift(events: AsyncIterable<RawEvent>, lifter: Lifter): AsyncGenerator<SysFlowRecord> {
   let last = 0n;
   for await (const ev of events) {
     last = ev.ts;
