@@ -180,6 +180,7 @@ async function acquire(path: string, mode: StoreMode, timeoutMs: number): Promis
     if (cur) {
       cur.instance.closeSync();
       shared.delete(path);
+      if (cur.writable) clearWriterInfo(path);
     }
     const p = (async () => {
       const instance = await createInstance(path, writable, timeoutMs);
@@ -197,6 +198,7 @@ async function acquire(path: string, mode: StoreMode, timeoutMs: number): Promis
         throw e;
       }
       shared.set(path, s);
+      if (writable) writeWriterInfo(path);
       return s;
     })();
     opening.set(path, p);
@@ -215,6 +217,7 @@ function release(path: string, s: Shared): void {
   if (s.refs === 0 && shared.get(path) === s) {
     shared.delete(path);
     s.instance.closeSync();
+    if (s.writable) clearWriterInfo(path);
   }
 }
 
@@ -418,7 +421,6 @@ export class EcsStore {
       if (rejections.length < maxRejections) rejections.push(r);
     };
 
-    writeWriterInfo(this.path);
     const appendConn = await this.connect();
     const mergeConn = await this.connect();
     const stages = ['peregrine_stage.batch0', 'peregrine_stage.batch1'];
@@ -529,7 +531,6 @@ export class EcsStore {
       }
       appendConn.closeSync();
       mergeConn.closeSync();
-      clearWriterInfo(this.path);
     }
     return {
       accepted,
