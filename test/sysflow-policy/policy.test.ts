@@ -181,3 +181,37 @@ async function traceCase(input: string): Promise<string> {
   for (const [name, h] of [...hits].sort((a, b) => a[0].localeCompare(b[0]))) out.push(`${h.n} ${name} [${h.techniques}]\n    first: ${h.first}`);
   return out.join('\n');
 }
+
+test('SIGMA rules: case-insensitive modifiers, |all, lists of maps, 1 of / all of, not, logsource prefilter', () => {
+  const text = `title: Shell reading passwd
+description: test
+tags:
+    - attack.execution
+    - attack.t1059.004
+logsource:
+    category: process_creation
+    product: linux
+detection:
+    selection_img:
+        Image|endswith: '/BASH'
+    selection_cli:
+        CommandLine|contains|all:
+            - '-c'
+            - 'PASSWD'
+    filter:
+        - ParentImage|endswith: '/sshd'
+        - User: nobody
+    condition: all of selection_* and not filter
+level: critical
+`;
+  const engine = compilePolicies([{ path: 'sigma.yml', text }]);
+  assert.deepEqual(engine.problems, []);
+  assert.deepEqual(engine.notes, []);
+  const [rule] = engine.rules;
+  assert.deepEqual([rule.name, rule.severity, rule.prefilter, rule.techniques.map((t) => t.id)], ['Shell reading passwd', 'high', ['PE'], ['T1059.004']]);
+  const hits = Object.entries(EVENTS).filter(([, ev]) => engine.evaluate(ev).matches.length > 0).map(([n]) => n);
+  assert.deepEqual(hits, ['cgi-bash']);
+  const bad = compilePolicies([{ path: 'bad.yml', text: text.replace('all of selection_*', '1 of nothing*') }]);
+  assert.equal(bad.rules.length, 0);
+  assert.match(bad.problems[0].message, /no selection matches 'nothing\*'/);
+});

@@ -38,6 +38,10 @@ export type CompareOp =
   | 'contains'
   | 'icontains'
   | 'startswith'
+  /** Case-insensitive forms SIGMA rules compile to (not written in SFPL). */
+  | 'iequals'
+  | 'istartswith'
+  | 'iendswith'
   | 'endswith'
   | 'glob'
   | 'iglob'

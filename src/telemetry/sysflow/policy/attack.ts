@@ -48,8 +48,8 @@ export function techniqueName(id: string): string | undefined {
   return technique(id)?.name;
 }
 
-/** The technique id a rule tag names (`mitre:T1059.004`, Falco's bare `T1059`), or undefined. */
+/** The technique id a rule tag names (`mitre:T1059.004`, Falco's bare `T1059`, Sigma's `attack.t1059`), or undefined. */
 export function techniqueIdOfTag(tag: string): string | undefined {
-  const m = /^(?:mitre[:_])?(T\d{4}(?:\.\d{3})?)$/i.exec(tag.trim());
+  const m = /^(?:mitre[:_]|attack\.)?(T\d{4}(?:\.\d{3})?)$/i.exec(tag.trim());
   return m ? m[1].toUpperCase() : undefined;
 }

@@ -184,6 +184,7 @@ export const SF_ATTRIBUTES: readonly AttributeDef[] = Object.freeze([
   { name: 'sf.proc.tid', type: 'int', doc: 'Thread id', get: (ev) => num((ev.record as { tid?: number }).tid) },
   { name: 'sf.proc.createts', type: 'big', doc: 'Process creation timestamp (ns)', get: createOf },
   ...procAttrs('proc', (ev) => ev.process),
+  { name: 'sf.proc.cwd', type: 'str', doc: 'Process working directory (schema 5; Sigma CurrentDirectory)', get: (ev) => ev.process?.cwd ?? '' },
   { name: 'sf.proc.aname', type: 'strs', doc: 'Ancestor names (parent first)', get: ancestors((p) => baseName(p.exe)) },
   { name: 'sf.proc.aexe', type: 'strs', doc: 'Ancestor executable paths', get: ancestors((p) => p.exe) },
   { name: 'sf.proc.acmdline', type: 'strs', doc: 'Ancestor command lines', get: ancestors((p) => cmdline(p)) },

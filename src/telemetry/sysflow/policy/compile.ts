@@ -97,6 +97,9 @@ const STR_OPS: Partial<Record<Compare['op'], StrOp>> = {
   icontains: (l, r) => l.toLowerCase().includes(r.toLowerCase()),
   startswith: (l, r) => l.startsWith(r),
   endswith: (l, r) => l.endsWith(r),
+  iequals: (l, r) => l.toLowerCase() === r.toLowerCase(),
+  istartswith: (l, r) => l.toLowerCase().startsWith(r.toLowerCase()),
+  iendswith: (l, r) => l.toLowerCase().endsWith(r.toLowerCase()),
 };
 const ORDER_OPS = new Set(['<', '<=', '>', '>=']);
 
@@ -398,9 +401,16 @@ export class ConditionCompiler {
     } else if (op === 'regex') {
       const re = new RegExp(lit);
       test = (s) => re.test(s);
-    } else if (op === 'icontains') {
+    } else if (op === 'icontains' || op === 'iequals' || op === 'istartswith' || op === 'iendswith') {
       const low = lit.toLowerCase();
-      test = (s) => s.toLowerCase().includes(low);
+      test =
+        op === 'icontains'
+          ? (s) => s.toLowerCase().includes(low)
+          : op === 'iequals'
+            ? (s) => s.toLowerCase() === low
+            : op === 'istartswith'
+              ? (s) => s.toLowerCase().startsWith(low)
+              : (s) => s.toLowerCase().endsWith(low);
     } else {
       const f = STR_OPS[op]!;
       test = (s) => f(s, lit);

@@ -94,9 +94,9 @@ const NO_MATCH: PolicyResult = Object.freeze({ matches: Object.freeze([]) as rea
 export function normalisePriority(label: string): Severity | undefined {
   switch (label.trim().toLowerCase()) {
     case 'high':
+    case 'critical':
     case 'emergency':
     case 'alert':
-    case 'critical':
     case 'error':
       return 'high';
     case 'medium':

@@ -15,6 +15,7 @@
 import { isPeregrineError } from '../../../errors/index.ts';
 import { freeze, type Atom, type Condition, type Decl, type LoadProblem, type PolicyFile, type Span } from './ast.ts';
 import { parseCondition } from './condition.ts';
+import { isSigmaText, readSigmaFile } from './sigma.ts';
 import { LineIndex } from './span.ts';
 
 const DECL_KINDS = new Set(['rule', 'macro', 'list', 'filter', 'drop']);
@@ -168,6 +169,7 @@ function listItems(text: string, start: number, end: number, lines: LineIndex): 
 
 /** Parses one policy file. Never throws for bad content: problems are returned with the declarations that loaded. */
 export function readPolicyFile(source: string, text: string): PolicyFile {
+  if (isSigmaText(text)) return readSigmaFile(source, text);
   const lines = new LineIndex(text);
   const decls: Decl[] = [];
   const problems: LoadProblem[] = [];
