@@ -27,6 +27,7 @@ export interface DoctorCheck {
 /** Every check group, loaded only when `doctor` runs. Add yours here. */
 export const doctorChecks: Array<() => Promise<DoctorCheck>> = [
   () => import('../../connectors/elastic/doctor.ts').then((m) => m.elasticProfilesCheck),
+  () => import('../../telemetry/collector/doctor.ts').then((m) => m.captureCheck),
 ];
 
 const LABEL: Record<DoctorFinding['status'], string> = {
