@@ -156,7 +156,11 @@ export class ComparisonParser extends TokenCursor {
         this.take();
         const k = this.peek();
         if (k.kind !== 'Ident' && k.kind !== 'String') {
-          throw this.err(k, `expected a property name after '.', found ${describe(k)}`);
+          throw this.err(
+            k,
+            `expected a property name after '.', found ${describe(k)}`,
+            "quote keys that are not plain names: hashes.'SHA-256'",
+          );
         }
         this.take();
         steps.push({ kind: 'Key', name: k.value });
@@ -170,7 +174,11 @@ export class ComparisonParser extends TokenCursor {
           this.take();
           steps.push({ kind: 'Index', index: Number(i.value) });
         } else {
-          throw this.err(i, `expected a list index ([*] or [0], [1], …), found ${describe(i)}`);
+          throw this.err(
+            i,
+            `expected a list index ([*] or [0], [1], …), found ${describe(i)}`,
+            '[*] selects any element, [n] the element at position n (from 0)',
+          );
         }
         this.expect('RBracket', "']'");
       } else {
@@ -210,7 +218,11 @@ export class ComparisonParser extends TokenCursor {
           continue;
         }
         if (sep.kind === 'RParen') break;
-        throw this.err(sep, `expected ',' or ')' in the list, found ${describe(sep)}`);
+        throw this.err(
+          sep,
+          `expected ',' or ')' in the list, found ${describe(sep)}`,
+          "separate values with commas: IN ('a', 'b')",
+        );
       }
       this.take();
       return { kind: 'List', values, span: this.span(t) };
@@ -227,7 +239,7 @@ export class ComparisonParser extends TokenCursor {
       (op === 'LIKE' || op === 'MATCHES' || op === 'ISSUBSET' || op === 'ISSUPERSET') &&
       lit.kind !== 'String'
     ) {
-      throw this.err(t, `${op} needs a string, found ${describe(t)}`);
+      throw this.err(t, `${op} needs a string, found ${describe(t)}`, `quote the text: ${op} '…'`);
     }
     return lit;
   }
@@ -282,9 +294,17 @@ export class ComparisonParser extends TokenCursor {
         );
       }
       case 'EOF':
-        throw this.err(t, `expected a value after ${op}, found the end of the pattern`);
+        throw this.err(
+          t,
+          `expected a value after ${op}, found the end of the pattern`,
+          `a comparison needs a value after the operator, e.g. process:name ${op} 'cmd.exe'`,
+        );
       default:
-        throw this.err(t, `expected a value after ${op}, found ${describe(t)}`);
+        throw this.err(
+          t,
+          `expected a value after ${op}, found ${describe(t)}`,
+          "values are 'strings', numbers, true/false, t'…' timestamps, h'…' hex or b'…' base64",
+        );
     }
   }
 

@@ -193,7 +193,12 @@ export class Lexer {
         }
     }
     const ch = String.fromCodePoint(t.codePointAt(start)!);
-    throw this.error(`unexpected character '${ch}'`, start, ch.length);
+    throw this.error(
+      `unexpected character '${ch}'`,
+      start,
+      ch.length,
+      'a pattern is made of [ ], ( ), object paths, operators and quoted values',
+    );
   }
 
   private number(start: number, line: number, col: number): Token {
