@@ -37,7 +37,23 @@ function distance(a: string, b: string): number {
   return prev[b.length];
 }
 
+/** `pkg` is an abbreviation of `package`: its letters appear in order and it starts the same. */
+function abbreviates(short: string, long: string): boolean {
+  if (short.length === 0 || short[0] !== long[0]) return false;
+  let j = 0;
+  for (const c of long) if (c === short[j]) j++;
+  return j === short.length;
+}
+
 function closest(name: string, pool: Iterable<string>): string | undefined {
+  // Same tail with an abbreviated head first (pkg_mgmt_binaries → package_mgmt_binaries), then edit distance.
+  const cut = name.indexOf('_');
+  if (cut > 0) {
+    for (const p of pool) {
+      const pc = p.indexOf('_');
+      if (pc > 0 && p.slice(pc) === name.slice(cut) && abbreviates(name.slice(0, cut), p.slice(0, pc))) return p;
+    }
+  }
   let best: string | undefined;
   let bestD = Infinity;
   for (const p of pool) {
