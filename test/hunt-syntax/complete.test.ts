@@ -94,3 +94,8 @@ test('completion never throws, even on invalid text', () => {
     assert.ok(Array.isArray(c.expected));
   }
 });
+
+test('no completion inside a comment; a # inside a string is not a comment', () => {
+  assert.deepEqual(at('x = GET # pro').expected, []);
+  assert.deepEqual(at("x = GET process WHERE name = '#' ").expected.length > 0, true);
+});

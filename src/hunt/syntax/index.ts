@@ -126,6 +126,7 @@ const PARTIAL = /[A-Za-z0-9_\-.:'*[\]]*$/;
  */
 export function completionAt(text: string, offset: number): CompletionContext {
   const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  if (inComment(before)) return { prefix: '', replaceFrom: before.length, expected: [], variables: [], variableTypes: {} };
   // the partial word: a path-like run, but an attribute after `var.` starts after the dot
   let prefix = PARTIAL.exec(before)?.[0] ?? '';
   const dot = Math.max(prefix.lastIndexOf('.'), prefix.lastIndexOf(':'));
@@ -161,6 +162,21 @@ export function completionAt(text: string, offset: number): CompletionContext {
   const typeColon = /(?:^|[\s([])([A-Za-z_][A-Za-z0-9_-]*):$/.exec(head);
   if (typeColon && !/:\/\/$/.test(before)) expected = [{ kind: 'attribute', entityType: typeColon[1] }];
   return { prefix, replaceFrom, expected, variables, variableTypes };
+}
+
+/** Whether the end of `before` lies inside a `#` comment (a `#` outside quotes on the last line). */
+function inComment(before: string): boolean {
+  const line = before.slice(before.lastIndexOf('\n') + 1);
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '#') return true;
+  }
+  return false;
 }
 
 function collectVariables(statements: readonly Statement[], names: string[], types: Record<string, string>): void {
