@@ -94,6 +94,9 @@ test('writer: encodes a hand-built record stream with the null codec too', async
   const recs: SysFlowRecord[] = [
     { kind: 'Header', version: 5, exporter: 'peregrine-test', ip: '10.0.0.1', filename: 'x' },
     { kind: 'K8sEvent', k8sKind: 'K8S_PODS', action: 'K8S_COMPONENT_ADDED', ts: 1700000000000000001n, message: '{"a":1}' },
+    // longs at the edges: 64-bit extremes as bigint, ±2^53-1 and small negatives as numbers
+    { kind: 'ProcessFlow', procOID: { createTS: -(2n ** 63n), hpid: -1 }, ts: 2n ** 63n - 1n, numThreadsCloned: Number.MAX_SAFE_INTEGER, opFlags: 0, endTs: 0n, numThreadsExited: -Number.MAX_SAFE_INTEGER, numCloneErrors: 2 ** 49 },
+    { kind: 'ProcessFlow', procOID: { createTS: 2n ** 53n, hpid: 2 ** 31 }, ts: 1n, numThreadsCloned: 2 ** 48 - 1, opFlags: 1, endTs: 2n ** 56n + 3n, numThreadsExited: -(2 ** 48), numCloneErrors: -64 },
   ];
   const chunks = await collect(encodeSysFlow(recs, { codec: 'null' }));
   async function* src(): AsyncGenerator<Buffer> {

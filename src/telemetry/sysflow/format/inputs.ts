@@ -7,7 +7,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../../errors/index.ts';
 import type { SysFlowRecord } from '../records.ts';
-import { readSysFlowFile, readSysFlowStream } from './reader.ts';
+import { readSysFlowBatches, readSysFlowFile, readSysFlowFileBatches, readSysFlowStream } from './reader.ts';
 
 /** One source of SysFlow records. */
 export type SysFlowInput =
@@ -64,5 +64,19 @@ export function recordsOf(i: SysFlowInput): AsyncIterable<SysFlowRecord> {
       return readSysFlowStream(process.stdin, '-');
     case 'records':
       return i.records;
+  }
+}
+
+/** The records of one input in batches (one per Avro block; a live record stream gives batches of one). */
+export async function* batchesOf(i: SysFlowInput): AsyncGenerator<readonly SysFlowRecord[]> {
+  switch (i.kind) {
+    case 'file':
+      yield* readSysFlowFileBatches(i.path);
+      return;
+    case 'stdin':
+      yield* readSysFlowBatches(process.stdin, '-');
+      return;
+    case 'records':
+      for await (const r of i.records) yield [r];
   }
 }

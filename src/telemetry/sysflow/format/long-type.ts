@@ -63,8 +63,7 @@ function isLong(v: unknown): v is AvroLong {
   return typeof v === 'number' && Number.isSafeInteger(v);
 }
 
-/** The avsc type to register as `long` when parsing a SysFlow schema (`registry: { long: sysflowLongType }`). */
-export const sysflowLongType = avsc.types.LongType.__with(
+const baseLongType = avsc.types.LongType.__with(
   {
     fromBuffer: decodeVarint,
     toBuffer: encodeVarint,
@@ -75,6 +74,53 @@ export const sysflowLongType = avsc.types.LongType.__with(
   },
   true,
 );
+
+interface Tap {
+  buf: Buffer;
+  pos: number;
+}
+
+/**
+ * Reads a long straight from avsc's tap: numbers up to 49 bits of varint payload without any allocation (pids,
+ * counters, fds), a bigint beyond (nanosecond timestamps). avsc's generated record readers call `_read` of the
+ * field type; everything else (writing, skipping, resolution) is inherited from the `__with` type.
+ */
+function readLong(this: unknown, tap: Tap): AvroLong {
+  const buf = tap.buf;
+  let pos = tap.pos;
+  let b = buf[pos++];
+  let v = b & 0x7f;
+  let mul = 128;
+  let n = 1;
+  while (b & 0x80 && n < 7) {
+    b = buf[pos++];
+    v += (b & 0x7f) * mul;
+    mul *= 128;
+    n++;
+  }
+  if (!(b & 0x80)) {
+    tap.pos = pos;
+    return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+  }
+  // Longer than 7 bytes: finish with bigints.
+  let big = BigInt(v);
+  let shift = 49n;
+  while (b & 0x80) {
+    if (pos >= buf.length) {
+      tap.pos = buf.length + 1; // invalid: avsc reports a truncated buffer
+      return 0;
+    }
+    b = buf[pos++];
+    big |= BigInt(b & 0x7f) << shift;
+    shift += 7n;
+  }
+  tap.pos = pos;
+  const r = (big >> 1n) ^ -(big & 1n);
+  return Number.isSafeInteger(Number(r)) && BigInt(Number(r)) === r ? Number(r) : BigInt.asIntN(64, r);
+}
+
+/** The avsc type to register as `long` when parsing a SysFlow schema (`registry: { long: sysflowLongType }`). */
+export const sysflowLongType: typeof baseLongType = Object.create(baseLongType, { _read: { value: readLong } });
 
 /** A long field as `bigint` (timestamps). */
 export function big(v: AvroLong | undefined): bigint {

@@ -60,7 +60,8 @@ function normalizeLongs(s: unknown): unknown {
 }
 
 /** Decodes the records of one inflated block. */
-export function* decodeBlock(data: Buffer, count: number, branches: Branch[], source: string): Generator<SysFlowRecord> {
+export function decodeBlock(data: Buffer, count: number, branches: Branch[], source: string): SysFlowRecord[] {
+  const out: SysFlowRecord[] = [];
   let pos = 0;
   for (let i = 0; i < count; i++) {
     const idx = readSmallLong(data, pos);
@@ -70,26 +71,40 @@ export function* decodeBlock(data: Buffer, count: number, branches: Branch[], so
     const { value, offset } = branch.type.decode(data, idx[1]);
     if (offset < 0) throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: block ends inside record ${i} of ${count}`);
     pos = offset;
-    if (branch.kind) yield decoders[branch.kind](value) as SysFlowRecord;
+    if (branch.kind) out.push(decoders[branch.kind](value) as SysFlowRecord);
   }
+  return out;
 }
 
-/** Records of one `.sf` byte stream (a file, stdin, a socket). */
-export async function* readSysFlowStream(chunks: AsyncIterable<Buffer | string>, source: string): AsyncGenerator<SysFlowRecord> {
+/**
+ * Records of one `.sf` byte stream (a file, stdin, a socket), one array per Avro block — the fast path: consumers
+ * iterate each batch synchronously, so the per-record cost has no promise in it.
+ */
+export async function* readSysFlowBatches(chunks: AsyncIterable<Buffer | string>, source: string): AsyncGenerator<SysFlowRecord[]> {
   let branches: Branch[] | undefined;
   for await (const item of readContainer(chunks, source)) {
     if ('schema' in item) {
       branches = branchesOf((item as ContainerHeader).schema, source);
       continue;
     }
-    yield* decodeBlock(item.data, item.count, branches!, source);
+    yield decodeBlock(item.data, item.count, branches!, source);
   }
 }
 
-/** Records of one `.sf` file. */
-export function readSysFlowFile(path: string): AsyncGenerator<SysFlowRecord> {
+/** Records of one `.sf` byte stream, one at a time. */
+export async function* readSysFlowStream(chunks: AsyncIterable<Buffer | string>, source: string): AsyncGenerator<SysFlowRecord> {
+  for await (const batch of readSysFlowBatches(chunks, source)) yield* batch;
+}
+
+/** Records of one `.sf` file, one array per Avro block. */
+export function readSysFlowFileBatches(path: string): AsyncGenerator<SysFlowRecord[]> {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  return readSysFlowStream(wrapOpenErrors(stream, path), path);
+  return readSysFlowBatches(wrapOpenErrors(stream, path), path);
+}
+
+/** Records of one `.sf` file. */
+export async function* readSysFlowFile(path: string): AsyncGenerator<SysFlowRecord> {
+  for await (const batch of readSysFlowFileBatches(path)) yield* batch;
 }
 
 async function* wrapOpenErrors(stream: AsyncIterable<Buffer>, path: string): AsyncGenerator<Buffer> {

@@ -5,8 +5,8 @@
  * whatever the input size. Synchronous stages cost no promise per record.
  */
 import { TelemetryError } from '../../../errors/index.ts';
-import { EntityTables, resolveEvents } from '../format/resolver.ts';
-import { inputName, recordsOf, type SysFlowInput } from '../format/inputs.ts';
+import { EntityTables } from '../format/resolver.ts';
+import { batchesOf, inputName, type SysFlowInput } from '../format/inputs.ts';
 import type { ResolvedEvent } from '../records.ts';
 import type { ExporterStage, PipelineConfig, PolicyStageConfig, StageConfig } from './config.ts';
 import type { ExportStats, Exporter, PolicyMode, PolicyStage, ProcessedEvent } from './types.ts';
@@ -27,6 +27,8 @@ export interface PipelineDeps {
 
 /** Counts of one run. */
 export interface PipelineStats {
+  /** Records read, entities included. */
+  readonly records: number;
   /** Event records read (entities not counted). */
   readonly events: number;
   /** Records dropped by drop filters, per policy stage index. */
@@ -59,6 +61,7 @@ const NO_MATCHES: ProcessedEvent['matches'] = Object.freeze([]);
 
 /** A built, runnable pipeline. */
 export class Pipeline {
+  private records = 0;
   private events = 0;
   private dropped = 0;
   private filtered = 0;
@@ -117,12 +120,32 @@ export class Pipeline {
     return this.head.write({ event, matches: NO_MATCHES });
   }
 
-  /** Reads every input in order (one set of entity tables) and pushes its events. */
+  /**
+   * Reads every input in order (one set of entity tables), resolves its events and pushes them. Records arrive in
+   * blocks and are handled synchronously within a block; the only awaits are the reads and the back-pressure of a
+   * stage that returned a promise.
+   */
   async run(inputs: readonly SysFlowInput[], tables: EntityTables = new EntityTables()): Promise<void> {
     for (const input of inputs) {
-      for await (const ev of resolveEvents(recordsOf(input), inputName(input), tables)) {
-        const r = this.push(ev);
-        if (r) await r;
+      const source = inputName(input);
+      for await (const batch of batchesOf(input)) {
+        this.records += batch.length;
+        for (let i = 0; i < batch.length; i++) {
+          const r = batch[i];
+          switch (r.kind) {
+            case 'Header':
+            case 'Container':
+            case 'Process':
+            case 'File':
+            case 'Pod':
+              tables.add(r);
+              break;
+            default: {
+              const w = this.push(tables.resolve(r, source));
+              if (w) await w;
+            }
+          }
+        }
       }
     }
   }
@@ -135,6 +158,7 @@ export class Pipeline {
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     return {
+      records: this.records,
       events: this.events,
       dropped: this.dropped,
       filtered: this.filtered,
