@@ -215,3 +215,19 @@ level: critical
   assert.equal(bad.rules.length, 0);
   assert.match(bad.problems[0].message, /no selection matches 'nothing\*'/);
 });
+
+test("k8s_small.sf: the misspelt sf.proc.username silences 'Non sudo setuid' (sf-processor's literal reading fires it)", async () => {
+  const text = readFileSync('data/policies/ttps.yaml', 'utf8');
+  const count = async (unknownAttributes: 'absent' | 'literal'): Promise<number> => {
+    const engine = compilePolicies([{ path: 'ttps.yaml', text }], { unknownAttributes });
+    let n = 0;
+    const path = '../shared/data/sysflow/sf-processor/resources/traces/k8s_small.sf';
+    for await (const ev of resolveEvents(readSysFlowFile(path), path, new EntityTables())) {
+      if (engine.evaluate(ev).matches.some((m) => m.name === 'Non sudo setuid')) n++;
+    }
+    return n;
+  };
+  assert.equal(await count('absent'), 0);
+  // sf-processor compares the text 'sf.proc.username' with 'root' (never equal, so != holds) and with 'N/A'.
+  assert.equal(await count('literal'), 19);
+});
