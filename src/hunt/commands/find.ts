@@ -6,43 +6,16 @@
  * found entities (by their identity attribute) within the input's time span ± the session window; then WHERE and
  * LIMIT (records) apply.
  */
-import type { Observation } from '../../connectors/types.ts';
-import type { Pattern } from '../../stix/ast.ts';
-import { HuntCache, IDENTITY_ATTRIBUTE, VAR_FROM, attributeValues } from '../../store/cache/index.ts';
+import { VAR_FROM } from '../../store/cache/index.ts';
 import type { IrFind } from '../ir/types.ts';
-import { explainLines, planGetFromSource, planLocal } from '../plan/index.ts';
+import { explainLines, planLocal } from '../plan/index.ts';
+import { prefetchInto } from './prefetch.ts';
 import { requireRecords, variable, type CommandContext, type CommandResult } from './context.ts';
 import { resolvePattern, timeWindow } from './resolve.ts';
 import { selectInto } from './select.ts';
 
 function inList(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
-}
-
-function identityPattern(type: string, attr: string, values: unknown[]): Pattern {
-  const span = { start: 0, end: 0, line: 1, col: 1 };
-  const lits = values.map((v) =>
-    typeof v === 'number'
-      ? ({ kind: Number.isInteger(v) ? 'Int' : 'Float', value: v, span } as const)
-      : ({ kind: 'String', value: String(v), span } as const),
-  );
-  return {
-    kind: 'Pattern',
-    expr: {
-      kind: 'Observation',
-      expr: {
-        kind: 'Comparison',
-        path: { kind: 'ObjectPath', objectType: type, steps: [{ kind: 'Key', name: attr }], span },
-        op: 'IN',
-        negated: false,
-        value: { kind: 'List', values: lits, span },
-        span,
-      },
-      span,
-    },
-    source: '',
-    span,
-  };
 }
 
 export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandResult> {
@@ -87,25 +60,7 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
   }
 
   // 2. Prefetch every record of the found entities from the input's source.
-  const attr = IDENTITY_ATTRIBUTE[s.entityType];
-  const window = await timeWindow(ctx, s.time, [s.input]);
-  if (attr && input.source) {
-    const values = await attributeValues(ctx.cache, tmp, attr);
-    if (values.length) {
-      const source = await ctx.sources.open(input.source);
-      const plan = planGetFromSource(input.source, s.entityType, identityPattern(s.entityType, attr, values), window, undefined);
-      explain.push('prefetch (all records of the found entities):', ...explainLines(plan, source).map((l) => '  ' + l));
-      const stream: AsyncIterable<Observation> = source.query(plan.query, ctx.signal ? { signal: ctx.signal } : {});
-      const batch = await ctx.cache.ingest(stream, ctx.signal ? { signal: ctx.signal } : {});
-      await ctx.cache.run(
-        `INSERT INTO member SELECT ${Math.trunc(tmp)}, r.rid, 1000000000 + row_number() OVER (ORDER BY r.rid) FROM ${HuntCache.batchFrom()}
-         AND r.type = ? AND json_extract_string(r.attrs, ?) IN (SELECT json_extract_string(r2.attrs, ?) FROM member m2 JOIN rec r2 ON r2.rid = m2.rid WHERE m2.vid = ?)
-         AND r.rid NOT IN (SELECT rid FROM member WHERE vid = ?)`,
-        [batch.batch, s.entityType, `$.${attr}`, `$.${attr}`, tmp, tmp],
-        ctx.signal,
-      );
-    }
-  }
+  if (input.source) explain.push(...(await prefetchInto(ctx, tmp, s.entityType, input.source, await timeWindow(ctx, s.time, [s.input]))));
 
   // 3. WHERE and LIMIT on the cache.
   const local = planLocal(s.entityType, pattern, undefined, s.limit);

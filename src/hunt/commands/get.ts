@@ -1,8 +1,9 @@
 /** GET: from data sources (pattern pushed down, centered objects selected in the cache) or from a variable. */
 import { ConnectorError, isPeregrineError } from '../../errors/index.ts';
 import type { Observation } from '../../connectors/types.ts';
-import { VAR_FROM } from '../../store/cache/index.ts';
-import { HuntCache } from '../../store/cache/index.ts';
+import { HuntCache, VAR_FROM, timeSpan } from '../../store/cache/index.ts';
+import type { ComparisonExpr, ObservationExpr, PathStep, Pattern } from '../../stix/ast.ts';
+import { prefetchAttribute, prefetchInto } from './prefetch.ts';
 import type { IrGet } from '../ir/types.ts';
 import { explainLines, planGetFromSource, planLocal } from '../plan/index.ts';
 import { requireRecords, semanticError, variable, type CommandContext, type CommandResult } from './context.ts';
@@ -57,7 +58,46 @@ export async function runGet(s: IrGet, ctx: CommandContext): Promise<CommandResu
     time,
     limit: s.limit,
   });
-  return {
-    variable: { name: s.output, type: s.entityType, vid, storage: 'records', source: uri, birth: s, explain: explainLines(plan, source) },
+  const explain = explainLines(plan, source);
+  if (s.limit === undefined && shouldPrefetch(s.entityType, pattern)) {
+    const own = await timeSpan(ctx.cache, vid);
+    const w = ctx.timeWindowMinutes * 60_000;
+    const window =
+      time ?? (own ? { start: new Date(Date.parse(own.start) - w).toISOString(), stop: new Date(Date.parse(own.stop) + w + 1).toISOString(), origin: `around the results ±${ctx.timeWindowMinutes} min` } : undefined);
+    explain.push(...(await prefetchInto(ctx, vid, s.entityType, uri, window)));
+  }
+  return { variable: { name: s.output, type: s.entityType, vid, storage: 'records', source: uri, birth: s, explain } };
+}
+
+/** Comparisons of a pattern as (object type, path steps). */
+function comparisons(p: Pattern): { type: string; steps: readonly PathStep[] }[] {
+  const out: { type: string; steps: readonly PathStep[] }[] = [];
+  const c = (e: ComparisonExpr): void => {
+    if (e.kind === 'ComparisonBinary') {
+      c(e.left);
+      c(e.right);
+    } else out.push({ type: e.path.objectType, steps: e.path.steps });
   };
+  const o = (e: ObservationExpr): void => {
+    if (e.kind === 'Observation') c(e.expr);
+    else if (e.kind === 'ObservationBinary') {
+      o(e.left);
+      o(e.right);
+    } else o(e.expr);
+  };
+  o(p.expr);
+  return out;
+}
+
+/**
+ * Kestrel prefetches after GET unless the type has no identity attribute, the query was already on that attribute
+ * alone (a "direct query"), or the WHERE also constrains other types (their part would have to join the prefetch).
+ */
+function shouldPrefetch(type: string, pattern: Pattern | null): boolean {
+  const attr = prefetchAttribute(type);
+  if (!attr || !pattern) return false;
+  const cs = comparisons(pattern);
+  if (cs.some((x) => x.type !== type)) return false;
+  const direct = cs.every((x) => x.steps.length === 1 && x.steps[0]?.kind === 'Key' && x.steps[0].name === attr);
+  return !direct;
 }
