@@ -81,7 +81,7 @@ export class ComparisonParser extends TokenCursor {
     if (t.kind === 'LParen') {
       this.take();
       const inner = this.cmpOr();
-      this.expect('RParen', "')'", 'close the parenthesis opened here');
+      this.expect('RParen', "')'", "an earlier '(' is not closed");
       return inner;
     }
     if (this.isKw(t, 'EXISTS') || (this.isKw(t, 'NOT') && this.atKw('EXISTS', 1))) {
@@ -180,7 +180,7 @@ export class ComparisonParser extends TokenCursor {
             '[*] selects any element, [n] the element at position n (from 0)',
           );
         }
-        this.expect('RBracket', "']'");
+        this.expect('RBracket', "']'", 'a list index is [*] or [n]');
       } else {
         break;
       }

@@ -126,7 +126,7 @@ export class Parser extends ComparisonParser {
     if (t.kind === 'LParen') {
       this.take();
       const inner = this.obsFollowed();
-      this.expect('RParen', "')'");
+      this.expect('RParen', "')'", 'an earlier '(' is not closed, or an operator (AND, OR, FOLLOWEDBY) is missing');
       // Parentheses only group; the node keeps the span of what it groups.
       return inner;
     }
@@ -137,7 +137,11 @@ export class Parser extends ComparisonParser {
         `write [${t.text}:…] — an observation expression is enclosed in [ ]`,
       );
     }
-    throw this.err(t, `expected '[' to start an observation expression, found ${describe(t)}`);
+    throw this.err(
+      t,
+      `expected '[' to start an observation expression, found ${describe(t)}`,
+      "a pattern looks like [process:name = 'cmd.exe']",
+    );
   }
 
   private timestampToken(what: string): Token {
