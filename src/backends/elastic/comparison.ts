@@ -156,6 +156,37 @@ const OPS: Record<ComparisonOp, OpFn> = {
   EXISTS: (field) => exists(field),
 };
 
+const IP_FIELD = /(^|\.)(ip|resolved_ip|forwarded_ip)$/;
+const IP_OR_CIDR = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(\/\d{1,3})?$/;
+
+function validIp(v: unknown): boolean {
+  if (typeof v !== 'string' || !IP_OR_CIDR.test(v)) return false;
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)/.exec(v);
+  return !v4 || v4.slice(1, 5).every((o) => Number(o) <= 255);
+}
+
+/**
+ * An address field holds IP addresses: a value that is not one can match no document, and would make the cluster
+ * reject the whole search ("is not an IP string literal") — so it becomes match_none, with a note.
+ */
+function ipGuard(field: string, ctx: Ctx): DslQuery | undefined {
+  if (!IP_FIELD.test(field) || !['=', '!=', 'IN', 'ISSUBSET', 'ISSUPERSET'].includes(ctx.c.op))
+    return undefined;
+  const vs =
+    ctx.c.value?.kind === 'List'
+      ? ctx.c.value.values.map((x) => ('value' in x ? x.value : undefined))
+      : [ctx.c.value && 'value' in ctx.c.value ? ctx.c.value.value : undefined];
+  if (vs.every(validIp)) return undefined;
+  if (ctx.c.op === 'IN' && vs.some(validIp)) return undefined;
+  ctx.notes.notes.push(
+    `${vs
+      .filter((v) => !validIp(v))
+      .map((v) => `'${String(v)}'`)
+      .join(', ')} is not an IP address: no address field can hold it`,
+  );
+  return ctx.c.op === '!=' ? exists(field) : matchNone();
+}
+
 /** Compiles one comparison against every ECS field its object path maps to. */
 export function compileComparison(
   c: Comparison,
@@ -180,6 +211,6 @@ export function compileComparison(
   const ctx: Ctx = { map, hooks, notes, c };
   const rename = hooks.fieldName ?? ((f: string) => f);
   const fn = OPS[c.op];
-  const q = or(fields.map((f) => fn(rename(f.field), f, ctx)));
+  const q = or(fields.map((f) => ipGuard(f.field, ctx) ?? fn(rename(f.field), f, ctx)));
   return c.negated ? not(q) : q;
 }
