@@ -126,7 +126,11 @@ export class Parser extends ComparisonParser {
     if (t.kind === 'LParen') {
       this.take();
       const inner = this.obsFollowed();
-      this.expect('RParen', "')'", 'an earlier '(' is not closed, or an operator (AND, OR, FOLLOWEDBY) is missing');
+      this.expect(
+        'RParen',
+        "')'",
+        "an earlier '(' is not closed, or an operator (AND, OR, FOLLOWEDBY) is missing",
+      );
       // Parentheses only group; the node keeps the span of what it groups.
       return inner;
     }
