@@ -76,20 +76,21 @@ export async function runRepl(options: ReplOptions): Promise<void> {
       );
       return;
     }
-    if (buffer.length > 0 || rl.line.length > 0) {
-      buffer = [];
-      if (interactive) {
-        // Drop the half-typed line, as a shell does.
-        rl.write('', { ctrl: true, name: 'u' });
-        write('^C');
-      }
-      prompt();
+    if (!interactive) {
+      // A signal with nothing running, on piped input: stop, as any filter does.
+      rl.close();
       return;
     }
-    if (interactive) {
+    if (buffer.length > 0 || rl.line.length > 0) {
+      // Drop the half-typed statement, as a shell does.
+      buffer = [];
+      rl.write(null, { ctrl: true, name: 'e' });
+      rl.write(null, { ctrl: true, name: 'u' });
+      write('^C');
+    } else {
       write('\n(to exit, press Ctrl-D)');
-      prompt();
     }
+    prompt();
   };
   rl.on('SIGINT', onInterrupt);
   process.on('SIGINT', onInterrupt);

@@ -91,6 +91,44 @@ test('piped input ending inside a statement: the parser says what is missing', (
   assert.match(r.stdout, /<repl 1>:1:\d+: error\[E_/);
 });
 
+test('piped input: SIGINT cancels the running GET; the next statement runs; SIGINT when idle ends the REPL', async () => {
+  const child = spawn(process.execPath, [BIN, 'repl'], { env: env(), stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let notify: (() => void) | undefined;
+  child.stdout.on('data', (b: Buffer) => ((out += b.toString('utf8')), notify?.()));
+  child.stderr.on('data', (b: Buffer) => ((err += b.toString('utf8')), notify?.()));
+  const until = (cond: () => boolean): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (cond()) {
+          notify = undefined;
+          resolve();
+        }
+      };
+      notify = check;
+      child.once('close', () => reject(new Error(`REPL exited early:\n${out}\n${err}`)));
+      check();
+    });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
+  try {
+    child.stdin.write(`ssh = GET network-traffic FROM file://${BUNDLE} WHERE dst_port = 22\n`);
+    await until(() => /ssh\s+network-traffic\s+29/.test(out));
+    child.stdin.write(`slow = GET network-traffic FROM ${slowUrl} WHERE dst_port > 0\n`);
+    await until(() => /observations/.test(err.split('29 of 29')[1] ?? ''));
+    child.kill('SIGINT');
+    await until(() => /error\[E_CANCELLED\]/.test(out));
+    child.stdin.write('DISP ssh ATTR dst_port LIMIT 1\n');
+    await until(() => /\s22\n/.test(out.split('E_CANCELLED')[1] ?? ''));
+    child.kill('SIGINT');
+    assert.equal(await exited, 0);
+    assert.ok(!/\n\s+at /.test(out + err), 'no stack trace');
+  } finally {
+    clearTimeout(kill);
+  }
+});
+
 // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
 const ANSI_CONTROL = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
@@ -160,9 +198,18 @@ test('terminal: Tab completes, Ctrl-C cancels a running GET, Ctrl-D exits, histo
   assert.ok(history.some((l) => l.startsWith('ssh = GET network-traffic')));
 
   // A new REPL recalls the history with the up arrow: ↑ ↑ ↑ gives the GET that defined ssh.
+  // Then Ctrl-C drops a half-typed multi-line statement, and on an empty prompt says how to exit.
   const second = await pty([
     { waitFor: prompt, send: '\x1b[A\x1b[A\x1b[A\r' },
-    { waitFor: /ssh\s+network-traffic\s+29[\s\S]*peregrine> $/, send: '\x04' },
+    {
+      waitFor: /ssh\s+network-traffic\s+29[\s\S]*peregrine> $/,
+      send: 'x = GET network-traffic WHERE [network-traffic:dst_port = 22\r',
+    },
+    { waitFor: /\.\.\.> $/, send: 'AND network-traffic:src_port' },
+    { waitFor: /src_port$/, send: '\x03' },
+    { waitFor: /\^C\s*peregrine> $/, send: '\x03' },
+    { waitFor: /to exit, press Ctrl-D\)\s*peregrine> $/, send: 'DISP x\r' },
+    { waitFor: /unknown variable "x"[\s\S]*peregrine> $/, send: '\x04' },
   ]);
   assert.match(second, /ssh\s+network-traffic\s+29/);
 });

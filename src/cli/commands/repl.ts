@@ -12,6 +12,7 @@ export function register(program: Command): void {
       await runRepl({
         input: process.stdin,
         output: process.stdout,
+        errorOutput: process.stderr,
         debug: cmd.optsWithGlobals().debug === true,
       });
       process.exit(0);
