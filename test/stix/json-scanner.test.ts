@@ -89,4 +89,7 @@ test('structural errors carry line and column', () => {
   assert.match(e5.message, /objects\[0\] is not a JSON object/);
   assert.equal(scanError('').message, 'the file is empty');
   assert.match(scanError('{"objects": []} x').message, /after the end of the bundle/);
+  const lines = scanError('{"@timestamp": "x", "a": 1}\n{"@timestamp": "y", "a": 2}\n');
+  assert.deepEqual([lines.code, lines.line, lines.col], ['E_NOT_A_BUNDLE', 2, 1]);
+  assert.match(lines.hint ?? '', /peregrine ingest/);
 });

@@ -287,6 +287,22 @@ export class BundleScanner {
           i++;
           continue;
         case DONE:
+          if (!this.sawObjects && c === 123) {
+            const e = this.err(
+              'the file holds several JSON objects one after the other (JSON lines?)',
+              i,
+              'E_NOT_A_BUNDLE',
+              buf,
+            );
+            throw new ScanError(
+              e.message,
+              e.line,
+              e.col,
+              'a bundle is one JSON object {"type": "bundle", "objects": [ … ]}; JSON lines of ECS documents are loaded with `peregrine ingest`',
+              e.code,
+              e.lineText,
+            );
+          }
           throw this.err(`unexpected ${describeByte(c)} after the end of the bundle`, i, undefined, buf);
       }
     }
