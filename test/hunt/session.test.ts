@@ -156,3 +156,31 @@ test('peregrine explain prints what was pushed to the source and what ran on the
   assert.match(r.stdout, /srcs \(ipv4-addr\) = FIND\non the cache: follow network-traffic\.src_ref from the entities of conns/);
   assert.match(r.stdout, /time range: \[2020-06-30T19:2\d:\d\d\.\d+Z, 2020-06-30T19:3\d:\d\d\.\d+Z\)/);
 });
+
+test('the inferred time window follows timeWindowMinutes / PEREGRINE_TIME_WINDOW', async () => {
+  const flow = `conns = GET network-traffic FROM file://${TD}/test_bundle.json WHERE dst_port = 22 START t'2020-06-30T19:25:00.000Z' STOP t'2020-06-30T19:25:30.000Z'
+more = GET network-traffic FROM file://${TD}/test_bundle.json WHERE dst_port = conns.dst_port
+EXPLAIN more`;
+  const run = async (opts: { timeWindowMinutes?: number }): Promise<{ records: number; text: string }> => {
+    const s = await HuntSession.create(opts);
+    try {
+      const r = await s.execute(flow);
+      const d = r.displays[0];
+      return { records: r.summary.find((v) => v.name === 'more')!.records, text: d?.kind === 'text' ? d.text : '' };
+    } finally {
+      await s.close();
+    }
+  };
+  const narrow = await run({ timeWindowMinutes: 0 });
+  const wide = await run({ timeWindowMinutes: 5 });
+  assert.match(narrow.text, /inferred from conns ±0 min/);
+  assert.match(wide.text, /inferred from conns ±5 min/);
+  assert.equal(wide.records, 29);
+  assert.ok(narrow.records < wide.records, `±0 min (${narrow.records}) should find fewer records than ±5 min (${wide.records})`);
+  process.env.PEREGRINE_TIME_WINDOW = '0';
+  try {
+    assert.equal((await run({})).records, narrow.records);
+  } finally {
+    delete process.env.PEREGRINE_TIME_WINDOW;
+  }
+});
