@@ -46,6 +46,11 @@ export interface Comparison {
   readonly kind: 'Comparison';
   readonly path: ObjectPath;
   readonly op: ComparisonOp;
+  /**
+   * `NOT` before the operator. It negates the whole comparison for an object of the path's type: `a:b[*] NOT = 22`
+   * is false for b = [22, 443], and `NOT IN`/`NOT =` hold when the property is absent (while `!=` needs a value).
+   * The local matcher (`src/stix/matcher/`) is the reference for this.
+   */
   readonly negated: boolean;
   /** Absent only for EXISTS. */
   readonly value?: Literal;
