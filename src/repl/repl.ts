@@ -53,7 +53,11 @@ export async function runRepl(options: ReplOptions): Promise<void> {
       const before = buffer.length > 0 ? buffer.join('\n') + '\n' : '';
       const text = before + line;
       const variables = session.variables().map((v) => ({ name: v.name, type: v.type }));
-      complete(text, text.length, { variables }).then(
+      const cachedAttributes = (name: string): string[] => {
+        const type = variables.find((v) => v.name === name)?.type;
+        return type ? session.attributes(type) : [];
+      };
+      complete(text, text.length, { variables, cachedAttributes }).then(
         (c) => callback(null, [[...c.matches], text.slice(c.start, c.end)]),
         () => callback(null, [[], line]),
       );
