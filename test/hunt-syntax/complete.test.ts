@@ -8,11 +8,11 @@ const cases: [string, 'complete' | 'incomplete' | 'invalid'][] = [
   ['DISP x', 'complete'],
   ['x = GET process', 'complete'],
   ['x = GET process WHERE', 'incomplete'],
-  ['x = GET process WHERE [process:name = \'a\'', 'incomplete'],
-  ['x = GET process WHERE (name = \'a\'', 'incomplete'],
+  ["x = GET process WHERE [process:name = 'a'", 'incomplete'],
+  ["x = GET process WHERE (name = 'a'", 'incomplete'],
   ["x = GET process WHERE name = 'a", 'incomplete'],
   ['x = GET process WHERE name =', 'incomplete'],
-  ['x = GET process WHERE name = \'a\' AND', 'incomplete'],
+  ["x = GET process WHERE name = 'a' AND", 'incomplete'],
   ['x = GET process FROM', 'incomplete'],
   ["x = GET process WHERE pid = 1 START t'2021-01-01T00:00:00Z'", 'incomplete'],
   ['x = a +', 'incomplete'],
@@ -23,7 +23,7 @@ const cases: [string, 'complete' | 'incomplete' | 'invalid'][] = [
   ['x = NEW process [', 'incomplete'],
   ['APPLY docker://x ON', 'incomplete'],
   ['GTE process', 'invalid'],
-  ['x = GET process WHERE name = \'a\' LIMIT ten', 'invalid'],
+  ["x = GET process WHERE name = 'a' LIMIT ten", 'invalid'],
   ["x = GET process WHERE name = 'a\nDISP x", 'invalid'],
   ['DISP x ATTR a,, b', 'invalid'],
 ];
@@ -34,7 +34,8 @@ test('isComplete tells the REPL whether to wait for more lines', () => {
 
 const pre = "procs = GET process FROM stixshifter://h WHERE name = 'a'\n";
 const kinds = (es: readonly Expectation[]): string[] => es.map((e) => e.kind).sort();
-const words = (es: readonly Expectation[]): readonly string[] => es.find((e) => e.kind === 'keyword')?.words ?? [];
+const words = (es: readonly Expectation[]): readonly string[] =>
+  es.find((e) => e.kind === 'keyword')?.words ?? [];
 
 function at(text: string): ReturnType<typeof completionAt> {
   return completionAt(pre + text, pre.length + text.length);
@@ -66,7 +67,7 @@ test('completion names the expected kind of token', () => {
   assert.deepEqual(kinds(at('x = GET process LAST 5 ').expected), ['timeUnit']);
   assert.deepEqual(kinds(at('g = GROUP procs BY name WITH ').expected), ['aggregate']);
   assert.deepEqual(kinds(at('x = GET process WHERE name ').expected), ['operator']);
-  assert.deepEqual(kinds(at("x = GET process WHERE name = ").expected), ['value']);
+  assert.deepEqual(kinds(at('x = GET process WHERE name = ').expected), ['value']);
 });
 
 test('completion of attributes knows the variable or the entity type', () => {
@@ -77,7 +78,9 @@ test('completion of attributes knows the variable or the entity type', () => {
   assert.deepEqual(at('x = procs WHERE ').expected, [{ kind: 'attribute', variable: 'procs' }]);
   assert.deepEqual(at('x = GET process WHERE ').expected, [{ kind: 'attribute', entityType: 'process' }]);
   assert.deepEqual(at('x = GET process WHERE [file:').expected, [{ kind: 'attribute', entityType: 'file' }]);
-  assert.deepEqual(at("x = GET process WHERE [name = 'a' AND ").expected, [{ kind: 'attribute', entityType: 'process' }]);
+  assert.deepEqual(at("x = GET process WHERE [name = 'a' AND ").expected, [
+    { kind: 'attribute', entityType: 'process' },
+  ]);
 });
 
 test('completion after a complete clause offers the remaining clauses, not repeated ones', () => {
@@ -85,7 +88,13 @@ test('completion after a complete clause offers the remaining clauses, not repea
   assert.ok(words(c.expected).includes('LIMIT') && words(c.expected).includes('START'));
   assert.ok(!words(c.expected).includes('WHERE'));
   assert.ok(kinds(c.expected).includes('statement'));
-  assert.deepEqual([...words(at('DISP procs ').expected)].sort(), ['ATTR', 'LIMIT', 'OFFSET', 'SORT', 'WHERE']);
+  assert.deepEqual([...words(at('DISP procs ').expected)].sort(), [
+    'ATTR',
+    'LIMIT',
+    'OFFSET',
+    'SORT',
+    'WHERE',
+  ]);
 });
 
 test('completion never throws, even on invalid text', () => {

@@ -8,7 +8,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isPeregrineError } from '../../src/errors/index.ts';
-import { HUNT_ERROR_CODES, completionAt, isComplete, parseHuntflow, printHuntflow } from '../../src/hunt/syntax/index.ts';
+import {
+  HUNT_ERROR_CODES,
+  completionAt,
+  isComplete,
+  parseHuntflow,
+  printHuntflow,
+} from '../../src/hunt/syntax/index.ts';
 import { parseCases } from '../support/fixtures.ts';
 
 const dir = join(import.meta.dirname, '..', 'cases', 'hunt-syntax');
@@ -22,13 +28,27 @@ function check(text: string): void {
   try {
     parseHuntflow(text, { source: 'fuzz.hf' });
   } catch (e) {
-    if (!isPeregrineError(e)) assert.fail(`non-Peregrine exception ${String(e)} for:\n${JSON.stringify(text)}`);
-    assert.notEqual(e.code, HUNT_ERROR_CODES.internal, `internal fault "${e.message}" for:\n${JSON.stringify(text)}`);
+    if (!isPeregrineError(e))
+      assert.fail(`non-Peregrine exception ${String(e)} for:\n${JSON.stringify(text)}`);
+    assert.notEqual(
+      e.code,
+      HUNT_ERROR_CODES.internal,
+      `internal fault "${e.message}" for:\n${JSON.stringify(text)}`,
+    );
     assert.ok(e.span, `error without span for ${JSON.stringify(text)}`);
-    assert.ok(e.span.offset >= 0 && e.span.offset <= text.length, `span outside the text for ${JSON.stringify(text)}`);
+    assert.ok(
+      e.span.offset >= 0 && e.span.offset <= text.length,
+      `span outside the text for ${JSON.stringify(text)}`,
+    );
     const lines = text.split('\n');
-    assert.ok(e.span.line >= 1 && e.span.line <= lines.length, `bad line ${e.span.line} for ${JSON.stringify(text)}`);
-    assert.ok(e.span.col >= 1 && e.span.col <= lines[e.span.line - 1].length + 1, `bad col for ${JSON.stringify(text)}`);
+    assert.ok(
+      e.span.line >= 1 && e.span.line <= lines.length,
+      `bad line ${e.span.line} for ${JSON.stringify(text)}`,
+    );
+    assert.ok(
+      e.span.col >= 1 && e.span.col <= lines[e.span.line - 1].length + 1,
+      `bad col for ${JSON.stringify(text)}`,
+    );
   }
   assert.ok(['complete', 'incomplete', 'invalid'].includes(isComplete(text)));
   const c = completionAt(text, text.length);
@@ -56,7 +76,36 @@ function rng(seed: number): () => number {
   };
 }
 
-const ALPHABET = ['[', ']', '(', ')', "'", '"', ',', '=', '+', '.', ':', '#', '\n', ' ', '-', '/', '*', 't', '0', 'Z', '\\', 'BY ', 'WHERE ', '{', '}', ';', 'é', '\u0000'];
+const ALPHABET = [
+  '[',
+  ']',
+  '(',
+  ')',
+  "'",
+  '"',
+  ',',
+  '=',
+  '+',
+  '.',
+  ':',
+  '#',
+  '\n',
+  ' ',
+  '-',
+  '/',
+  '*',
+  't',
+  '0',
+  'Z',
+  '\\',
+  'BY ',
+  'WHERE ',
+  '{',
+  '}',
+  ';',
+  'é',
+  '\u0000',
+];
 
 test('random mutations never crash the parser', () => {
   const next = rng(20211017);
@@ -80,7 +129,8 @@ test('random mutations never crash the parser', () => {
 });
 
 test('deep nesting and long conditions: accepted up to the limits, a positioned error beyond', () => {
-  const ands = (n: number): string => `x = GET process WHERE ${Array.from({ length: n }, (_, i) => `pid = ${i}`).join(' AND ')}`;
+  const ands = (n: number): string =>
+    `x = GET process WHERE ${Array.from({ length: n }, (_, i) => `pid = ${i}`).join(' AND ')}`;
   const parens = (n: number): string => `x = GET process WHERE ${'('.repeat(n)}name = 'a'${')'.repeat(n)}`;
   const lists = (n: number): string => `APPLY a://b ON x WITH k=${'['.repeat(n)}1${']'.repeat(n)}`;
   for (const ok of [ands(1001), parens(100), lists(100)]) {
@@ -90,7 +140,8 @@ test('deep nesting and long conditions: accepted up to the limits, a positioned 
   for (const bad of [ands(1002), parens(101), lists(101), `x = GET process WHERE [${'('.repeat(100000)}`]) {
     assert.throws(
       () => parseHuntflow(bad),
-      (e: unknown) => isPeregrineError(e) && e.code === HUNT_ERROR_CODES.tooComplex && (e.span?.offset ?? 0) > 0,
+      (e: unknown) =>
+        isPeregrineError(e) && e.code === HUNT_ERROR_CODES.tooComplex && (e.span?.offset ?? 0) > 0,
     );
   }
 });

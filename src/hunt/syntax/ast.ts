@@ -152,7 +152,11 @@ export type JsonScalar = string | number | boolean | null;
  */
 export type NewData =
   | { readonly kind: 'NewStrings'; readonly values: readonly string[]; readonly span: Span }
-  | { readonly kind: 'NewObjects'; readonly objects: readonly Readonly<Record<string, JsonScalar>>[]; readonly span: Span };
+  | {
+      readonly kind: 'NewObjects';
+      readonly objects: readonly Readonly<Record<string, JsonScalar>>[];
+      readonly span: Span;
+    };
 
 /** `analytics://name`, `docker://name`, `python://name`, quoted or bare. */
 export interface AnalyticsRef {
@@ -365,4 +369,14 @@ export type HuntNode =
 export type HuntNodeKind = HuntNode['kind'];
 
 /** The statement kinds that yield a variable (have `output`). */
-export const STATEMENTS_WITH_OUTPUT = ['Get', 'Find', 'Group', 'Join', 'Sort', 'Load', 'New', 'Merge', 'Assign'] as const;
+export const STATEMENTS_WITH_OUTPUT = [
+  'Get',
+  'Find',
+  'Group',
+  'Join',
+  'Sort',
+  'Load',
+  'New',
+  'Merge',
+  'Assign',
+] as const;

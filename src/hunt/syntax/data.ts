@@ -18,7 +18,8 @@ export function newData(p: ParserBase): NewData {
     const values: string[] = [];
     for (;;) {
       const t = p.lex.peek();
-      if (t.kind !== 'string') throw dataError(p, t, 'a string', 'a list of strings holds only quoted strings');
+      if (t.kind !== 'string')
+        throw dataError(p, t, 'a string', 'a list of strings holds only quoted strings');
       values.push(t.value);
       p.lex.next();
       if (!p.acceptPunct(',')) break;
@@ -100,11 +101,19 @@ export function applyValue(p: ParserBase, depth = 0): Literal {
   }
   if (t.kind === 'number') {
     p.lex.next();
-    return /^-?\d+$/.test(t.value) ? { kind: 'Int', value: Number(t.value), span } : { kind: 'Float', value: Number(t.value), span };
+    return /^-?\d+$/.test(t.value)
+      ? { kind: 'Int', value: Number(t.value), span }
+      : { kind: 'Float', value: Number(t.value), span };
   }
   if (t.kind === 'punct' && (t.value === '(' || t.value === '[')) {
     const closer = t.value === '(' ? ')' : ']';
-    if (depth >= LIMITS.depth) throw p.err(C.tooComplex, `lists nested more than ${LIMITS.depth} levels deep`, t, 'simplify the value');
+    if (depth >= LIMITS.depth)
+      throw p.err(
+        C.tooComplex,
+        `lists nested more than ${LIMITS.depth} levels deep`,
+        t,
+        'simplify the value',
+      );
     p.lex.next();
     const values: Literal[] = [];
     if (!p.atPunct(closer)) {
@@ -112,7 +121,8 @@ export function applyValue(p: ParserBase, depth = 0): Literal {
       while (p.acceptPunct(',')) values.push(applyValue(p, depth + 1));
     }
     const c = p.lex.peek();
-    if (c.kind === 'eof') throw p.err(C.unclosedBracket, `unclosed '${t.value}'`, t, `close the list with '${closer}'`);
+    if (c.kind === 'eof')
+      throw p.err(C.unclosedBracket, `unclosed '${t.value}'`, t, `close the list with '${closer}'`);
     if (c.kind !== 'punct' || c.value !== closer) throw p.unexpected(`',' or '${closer}'`);
     p.lex.next();
     return { kind: 'List', values, span: p.spanFrom(t.start) };

@@ -49,7 +49,10 @@ export function syntaxError(
   hint?: string,
   options: { incomplete?: boolean } = {},
 ): PeregrineError {
-  const e = new SyntaxError(code, message, { span: spanAt(ctx.source, ctx.text, offset, Math.max(1, length)), hint });
+  const e = new SyntaxError(code, message, {
+    span: spanAt(ctx.source, ctx.text, offset, Math.max(1, length)),
+    hint,
+  });
   if (options.incomplete) incomplete.add(e);
   return e;
 }
@@ -64,12 +67,15 @@ export function markIncomplete<E extends object>(e: E): E {
 export function editDistance(a: string, b: string): number {
   const m = a.length;
   const n = b.length;
-  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: m + 1 }, (_, i) =>
+    Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= m; i++) {
     for (let j = 1; j <= n; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[m][n];

@@ -15,7 +15,14 @@ export type * from './ast.ts';
 export { STATEMENTS_WITH_OUTPUT } from './ast.ts';
 export type { Expectation, ExpectationKind } from './expect.ts';
 export { HUNT_ERROR_CODES, isIncompleteError } from './diagnostics.ts';
-export { printHuntflow, printStatement, printWhere, printVarExpr, printAttr, printTimeRange } from './printer.ts';
+export {
+  printHuntflow,
+  printStatement,
+  printWhere,
+  printVarExpr,
+  printAttr,
+  printTimeRange,
+} from './printer.ts';
 export { huntflowToSexpr, statementToSexpr } from './sexpr.ts';
 export { checkIso as checkTimestamp } from './parser-base.ts';
 export * as vocabulary from './vocabulary.ts';
@@ -63,11 +70,15 @@ function guard<T>(text: string, source: string, fn: () => T): T {
         hint: 'simplify deeply nested conditions or lists',
       });
     }
-    throw new SyntaxError(HUNT_ERROR_CODES.internal, `could not parse the huntflow: ${e instanceof Error ? e.message : String(e)}`, {
-      span: spanAt(source, text, 0, 1),
-      hint: 'this is a bug in the huntflow parser; please report it with the input',
-      cause: e,
-    });
+    throw new SyntaxError(
+      HUNT_ERROR_CODES.internal,
+      `could not parse the huntflow: ${e instanceof Error ? e.message : String(e)}`,
+      {
+        span: spanAt(source, text, 0, 1),
+        hint: 'this is a bug in the huntflow parser; please report it with the input',
+        cause: e,
+      },
+    );
   }
 }
 
@@ -83,10 +94,14 @@ export function parseStatement(text: string, options: ParseHuntflowOptions = {})
   if (h.statements.length !== 1) {
     const source = options.source ?? '<huntflow>';
     const at = h.statements[1]?.span.start ?? 0;
-    throw new SyntaxError(HUNT_ERROR_CODES.unexpected, `expected one statement, found ${h.statements.length}`, {
-      span: spanAt(source, text, at, 1),
-      hint: 'give one statement at a time',
-    });
+    throw new SyntaxError(
+      HUNT_ERROR_CODES.unexpected,
+      `expected one statement, found ${h.statements.length}`,
+      {
+        span: spanAt(source, text, at, 1),
+        hint: 'give one statement at a time',
+      },
+    );
   }
   return h.statements[0];
 }
@@ -126,7 +141,8 @@ const PARTIAL = /[A-Za-z0-9_\-.:'*[\]]*$/;
  */
 export function completionAt(text: string, offset: number): CompletionContext {
   const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
-  if (inComment(before)) return { prefix: '', replaceFrom: before.length, expected: [], variables: [], variableTypes: {} };
+  if (inComment(before))
+    return { prefix: '', replaceFrom: before.length, expected: [], variables: [], variableTypes: {} };
   // the partial word: a path-like run, but an attribute after `var.` starts after the dot
   let prefix = PARTIAL.exec(before)?.[0] ?? '';
   const dot = Math.max(prefix.lastIndexOf('.'), prefix.lastIndexOf(':'));
@@ -147,7 +163,10 @@ export function completionAt(text: string, offset: number): CompletionContext {
     try {
       // variables from the complete statements before the cursor's statement
       const lastNl = head.lastIndexOf('\n');
-      const h = new HuntParser(head.slice(0, Math.max(0, lastNl)), { source: '<completion>', text: head }).huntflow();
+      const h = new HuntParser(head.slice(0, Math.max(0, lastNl)), {
+        source: '<completion>',
+        text: head,
+      }).huntflow();
       collectVariables(h.statements, variables, variableTypes);
     } catch {
       // no earlier statements parse; no variables to offer
@@ -179,12 +198,17 @@ function inComment(before: string): boolean {
   return false;
 }
 
-function collectVariables(statements: readonly Statement[], names: string[], types: Record<string, string>): void {
+function collectVariables(
+  statements: readonly Statement[],
+  names: string[],
+  types: Record<string, string>,
+): void {
   for (const s of statements) {
     if (!('output' in s) || s.output.name === '_') continue;
     if (!names.includes(s.output.name)) names.push(s.output.name);
     if (s.kind === 'Get' || s.kind === 'Find') types[s.output.name] = s.entityType.name;
-    else if ((s.kind === 'New' || s.kind === 'Load') && s.entityType) types[s.output.name] = s.entityType.name;
+    else if ((s.kind === 'New' || s.kind === 'Load') && s.entityType)
+      types[s.output.name] = s.entityType.name;
     else if (s.kind === 'Assign' || s.kind === 'Sort') {
       const src = s.kind === 'Assign' ? s.expr.input.name : s.input.name;
       if (types[src]) types[s.output.name] = types[src];

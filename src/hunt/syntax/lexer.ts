@@ -105,7 +105,8 @@ export class Lexer {
     const lower = cc | 0x20;
     if ((lower >= 97 && lower <= 122) || cc === 95) {
       const q = s.charCodeAt(i + 1);
-      if ((q === 39 || q === 34) && (lower === 116 || lower === 104 || lower === 98)) return this.stringAt(i, i + 1, c.toLowerCase());
+      if ((q === 39 || q === 34) && (lower === 116 || lower === 104 || lower === 98))
+        return this.stringAt(i, i + 1, c.toLowerCase());
       let j = i + 1;
       for (;;) {
         const d = s.charCodeAt(j);
@@ -126,7 +127,14 @@ export class Lexer {
     if (PUNCT1.has(c)) return { kind: 'punct', text: c, value: c, start: i, end: i + 1 };
     const cp = s.codePointAt(i)!;
     const ch = String.fromCodePoint(cp);
-    throw syntaxError(this.ctx, C.badChar, `unexpected character '${ch}'`, i, ch.length, 'remove it, or put it inside quotes');
+    throw syntaxError(
+      this.ctx,
+      C.badChar,
+      `unexpected character '${ch}'`,
+      i,
+      ch.length,
+      'remove it, or put it inside quotes',
+    );
   }
 
   /** A quoted string starting at `quoteAt` (the token starts at `start`, before any t/h/b prefix). */

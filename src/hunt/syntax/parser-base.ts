@@ -7,7 +7,9 @@ import type { Attr, EntityType, PathRef, Span, TimeRange, TimeUnit, Timestamp, V
 import { HUNT_ERROR_CODES as C, closest, syntaxError, type ErrorContext } from './diagnostics.ts';
 import { ExpectationLog, type Expectation } from './expect.ts';
 import { Lexer, type Token } from './lexer.ts';
-import { TIME_UNITS, timeUnitOf } from './vocabulary.ts';
+import { COMMANDS, TIME_UNITS, timeUnitOf } from './vocabulary.ts';
+
+const COMMAND_SET = new Set<string>(COMMANDS);
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** `[type:]name[[*]](.step[[*]])*` where a step may be quoted (`hashes.'SHA-256'`). */
@@ -83,8 +85,17 @@ export class ParserBase {
   isWord(t: Token, kw: string): boolean {
     if (t.kind !== 'word' || t.value.length !== kw.length) return false;
     const v = t.value;
-    for (let i = 0; i < kw.length; i++) if ((v.charCodeAt(i) | 0x20) !== (kw.charCodeAt(i) | 0x20)) return false;
+    for (let i = 0; i < kw.length; i++)
+      if ((v.charCodeAt(i) | 0x20) !== (kw.charCodeAt(i) | 0x20)) return false;
     return true;
+  }
+
+  /** Whether `t` begins a statement: a command keyword or `name =`. */
+  startsStatement(t: Token): boolean {
+    if (t.kind !== 'word') return false;
+    if (COMMAND_SET.has(t.value.toUpperCase())) return true;
+    const n = this.lex.peekAfter(t);
+    return n.kind === 'punct' && n.value === '=';
   }
 
   /** True if the next token is keyword `kw` (any case); records it as an expectation. */

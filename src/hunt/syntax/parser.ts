@@ -4,51 +4,33 @@
  * (`name =` or a command keyword), so any statement may span lines.
  */
 import type {
-  Aggregation,
-  Attr,
-  AggregateFunction,
   Apply,
   ApplyArg,
   Assign,
-  Bin,
+  Attr,
   Describe,
   Disp,
   Explain,
-  Find,
-  Get,
-  Group,
-  GroupKey,
   Huntflow,
   Info,
-  Join,
   Load,
   Merge,
   New,
-  RelationName,
   Save,
-  Sort,
   SortKey,
-  SourceRef,
   Statement,
-  TimeRange,
   Transform,
   Var,
   VarExpr,
   Where,
 } from './ast.ts';
-import { HUNT_ERROR_CODES as C, closest, type ErrorContext } from './diagnostics.ts';
 import { applyValue, newData } from './data.ts';
-import { BARE_PATH_RE, ParserBase } from './parser-base.ts';
-import type { Token } from './lexer.ts';
-import {
-  AGGREGATE_FUNCTIONS,
-  COMMANDS,
-  COMMANDS_WITHOUT_RESULT,
-  RELATIONS,
-  TRANSFORMS,
-  type Command,
-} from './vocabulary.ts';
-import { parseWhere, type WhereContext } from './where.ts';
+import { HUNT_ERROR_CODES as C, closest, type ErrorContext } from './diagnostics.ts';
+import { ParserBase } from './parser-base.ts';
+import { parseFind, parseGet } from './retrieval.ts';
+import { parseGroup, parseJoin, parseSort, sortKey } from './transform.ts';
+import { COMMANDS, COMMANDS_WITHOUT_RESULT, TRANSFORMS, type Command } from './vocabulary.ts';
+import { parseWhere } from './where.ts';
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const COMMAND_SET = new Set<string>(COMMANDS);
@@ -100,13 +82,6 @@ export class HuntParser extends ParserBase {
           ? `the ${name} statement may continue with ${clauses.join(', ')}; a new statement starts with a command or 'name ='`
           : "a new statement starts with a command or 'name ='",
     );
-  }
-
-  private startsStatement(t: Token): boolean {
-    if (t.kind !== 'word') return false;
-    if (COMMAND_SET.has(t.value.toUpperCase())) return true;
-    const n = this.lex.peekAfter(t);
-    return n.kind === 'punct' && n.value === '=';
   }
 
   statement(): Statement {
@@ -188,15 +163,15 @@ export class HuntParser extends ParserBase {
     this.lex.next(); // the command keyword
     switch (kw) {
       case 'GET':
-        return this.get(output, start);
+        return parseGet(this, output, start);
       case 'FIND':
-        return this.find(output, start);
+        return parseFind(this, output, start);
       case 'GROUP':
-        return this.group(output, start);
+        return parseGroup(this, output, start);
       case 'JOIN':
-        return this.join(output, start);
+        return parseJoin(this, output, start);
       case 'SORT':
-        return this.sort(output, start);
+        return parseSort(this, output, start);
       case 'LOAD':
         return this.load(output, start);
       case 'NEW':
@@ -218,242 +193,7 @@ export class HuntParser extends ParserBase {
 
   // ---- retrieval ----
 
-  private get(output: Var, start: number): Get {
-    const entityType = this.entityType();
-    let from: SourceRef | Var | undefined;
-    if (this.accept('FROM')) from = this.source();
-    const tail = this.retrievalTail({ entityType: entityType.name });
-    return {
-      kind: 'Get',
-      output,
-      entityType,
-      ...(from ? { from } : {}),
-      ...tail,
-      span: this.spanFrom(start),
-    };
-  }
-
-  /** `FROM` target: a variable name, or one or more URIs/paths separated by commas, quoted or bare. */
-  private source(): SourceRef | Var {
-    if (this.atEnd()) this.log.add({ kind: 'source' });
-    const loose = this.peekLoose();
-    const raw = this.lex.scanRaw(BARE_PATH_RE);
-    const clause =
-      loose?.kind === 'word' &&
-      ['WHERE', 'START', 'LAST', 'LIMIT', 'STOP'].includes(loose.value.toUpperCase());
-    if (!loose || loose.kind === 'eof' || clause || (loose.kind !== 'string' && !raw)) {
-      const i = this.lex.skipTrivia(this.lex.pos);
-      const t = loose ?? { start: i, end: i + 1 };
-      throw this.err(
-        C.missingSource,
-        `FROM needs a data source or a variable, found ${loose ? this.describe(loose) : `'${this.text[i]}'`}`,
-        t,
-        'write e.g. FROM stixshifter://host1, FROM file:///data/bundle.json or FROM procs (omit FROM to reuse the last source)',
-      );
-    }
-    const t = loose;
-    if (t.kind === 'string') {
-      this.lex.next();
-      return { kind: 'SourceRef', uris: splitUris(t.value), quoted: true, span: this.span(t.start, t.end) };
-    }
-    const first = raw!;
-    let end = first.end;
-    const parts = [first.text];
-    for (;;) {
-      const comma = this.lex.tokenAt(end);
-      if (comma.kind !== 'punct' || comma.value !== ',') break;
-      this.lex.advanceTo(comma.end);
-      const next = this.lex.scanRaw(BARE_PATH_RE);
-      if (!next)
-        throw this.err(
-          C.missingSource,
-          'expected another data source after the comma',
-          this.lex.peek(),
-          'remove the trailing comma',
-        );
-      parts.push(next.text);
-      end = next.end;
-    }
-    this.lex.advanceTo(end);
-    const joined = parts.join(',');
-    if (parts.length === 1 && VAR_NAME.test(joined))
-      return { kind: 'Var', name: joined, span: this.span(first.start, end) };
-    return { kind: 'SourceRef', uris: splitUris(joined), quoted: false, span: this.span(first.start, end) };
-  }
-
-  /** WHERE, time range and LIMIT of GET/FIND, in any order, each at most once. */
-  private retrievalTail(wc: WhereContext): { where?: Where; timeRange?: TimeRange; limit?: number } {
-    let where: Where | undefined;
-    let timeRange: TimeRange | undefined;
-    let limit: number | undefined;
-    for (;;) {
-      const t = this.lex.peek();
-      // a clause already given is not offered again (completion), but is reported if repeated
-      if (where ? this.isWord(t, 'WHERE') : this.atClause('WHERE')) {
-        if (where)
-          throw this.err(C.unexpected, 'a second WHERE clause', t, 'combine the conditions with AND');
-        this.lex.next();
-        where = parseWhere(this, wc);
-        continue;
-      }
-      const startsRange = timeRange
-        ? this.isWord(t, 'START') || this.isWord(t, 'LAST')
-        : this.atClause('START') || this.atClause('LAST');
-      if ((startsRange || this.isWord(t, 'STOP')) && !this.startsStatement(t)) {
-        if (timeRange)
-          throw this.err(C.unexpected, 'a second time range', t, 'give one START … STOP … or LAST n unit');
-        timeRange = this.timeRange();
-        continue;
-      }
-      if (limit !== undefined ? this.isWord(t, 'LIMIT') : this.atClause('LIMIT')) {
-        if (limit !== undefined) throw this.err(C.unexpected, 'a second LIMIT clause', t);
-        this.lex.next();
-        limit = this.wholeNumber('LIMIT');
-        continue;
-      }
-      break;
-    }
-    return {
-      ...(where ? { where } : {}),
-      ...(timeRange ? { timeRange } : {}),
-      ...(limit !== undefined ? { limit } : {}),
-    };
-  }
-
-  private find(output: Var, start: number): Find {
-    const entityType = this.entityType();
-    if (this.atEnd()) this.log.add({ kind: 'relation' });
-    const r = this.lex.peek();
-    const name = r.kind === 'word' ? r.value.toUpperCase() : '';
-    if (!RELATIONS.includes(name as RelationName)) {
-      const guess = r.kind === 'word' ? closest(name, RELATIONS) : undefined;
-      throw this.err(
-        C.unknownRelation,
-        r.kind === 'word'
-          ? `unknown relation '${r.value}'`
-          : `expected a relation, found ${this.describe(r)}`,
-        r,
-        `${guess ? `did you mean ${guess}? ` : ''}relations: ${RELATIONS.join(', ')} (add BY to reverse the direction)`,
-      );
-    }
-    this.lex.next();
-    const relation = {
-      kind: 'Relation' as const,
-      name: name as RelationName,
-      span: this.span(r.start, r.end),
-    };
-    const reversed = this.accept('BY') !== undefined;
-    const input = this.variable('the input variable of FIND');
-    const tail = this.retrievalTail({ entityType: entityType.name });
-    return {
-      kind: 'Find',
-      output,
-      entityType,
-      relation,
-      reversed,
-      input,
-      ...tail,
-      span: this.spanFrom(start),
-    };
-  }
-
   // ---- transformation ----
-
-  private group(output: Var, start: number): Group {
-    const input = this.variable();
-    this.expectKw('BY', 'GROUP x BY attr, … [WITH COUNT(attr) AS n, …]');
-    const ctx = { variable: input.name };
-    const by: GroupKey[] = [this.groupKey(ctx)];
-    while (this.acceptPunct(',')) by.push(this.groupKey(ctx));
-    const aggregations: Aggregation[] = [];
-    if (this.accept('WITH')) {
-      aggregations.push(this.aggregation(ctx));
-      while (this.acceptPunct(',')) aggregations.push(this.aggregation(ctx));
-    }
-    return { kind: 'Group', output, input, by, aggregations, span: this.spanFrom(start) };
-  }
-
-  private groupKey(ctx: { variable: string }): GroupKey {
-    const t = this.lex.peek();
-    if (this.atEnd()) this.log.add({ kind: 'keyword', words: ['BIN'] });
-    if (this.isWord(t, 'BIN') && this.lex.peekAfter(t).value === '(') {
-      this.lex.next();
-      this.expectPunct('(');
-      const attr = this.attr(ctx);
-      this.expectPunct(',', 'BIN(attr, size [unit])');
-      const size = this.wholeNumber('BIN');
-      const unit = this.timeUnit('BIN', false);
-      this.expectPunct(')', 'BIN(attr, size [unit])');
-      const alias = this.alias();
-      const bin: Bin = {
-        kind: 'Bin',
-        attr,
-        size,
-        ...(unit ? { unit } : {}),
-        ...(alias ? { alias } : {}),
-        span: this.spanFrom(t.start),
-      };
-      return bin;
-    }
-    return this.attr(ctx);
-  }
-
-  private aggregation(ctx: { variable: string }): Aggregation {
-    if (this.atEnd()) this.log.add({ kind: 'aggregate' });
-    const t = this.lex.peek();
-    const func = t.kind === 'word' ? t.value.toUpperCase() : '';
-    if (!AGGREGATE_FUNCTIONS.includes(func as AggregateFunction)) {
-      const guess = t.kind === 'word' ? closest(func, AGGREGATE_FUNCTIONS) : undefined;
-      throw this.err(
-        C.unexpected,
-        t.kind === 'word'
-          ? `unknown aggregate function '${t.value}'`
-          : `expected an aggregate function, found ${this.describe(t)}`,
-        t,
-        `${guess ? `did you mean ${guess}? ` : ''}functions: ${AGGREGATE_FUNCTIONS.join(', ')}`,
-      );
-    }
-    this.lex.next();
-    this.expectPunct('(', `${func}(attr)`);
-    const attr = this.attr(ctx);
-    this.expectPunct(')', `${func}(attr)`);
-    const alias = this.alias();
-    return {
-      kind: 'Aggregation',
-      func: func as AggregateFunction,
-      attr,
-      ...(alias ? { alias } : {}),
-      span: this.spanFrom(t.start),
-    };
-  }
-
-  private join(output: Var, start: number): Join {
-    const left = this.variable();
-    this.expectPunct(',', 'JOIN a, b [BY attr_of_a, attr_of_b]');
-    const right = this.variable();
-    if (this.accept('BY')) {
-      const a = this.attr({ variable: left.name });
-      this.expectPunct(',', 'JOIN a, b BY attr_of_a, attr_of_b');
-      const b = this.attr({ variable: right.name });
-      return { kind: 'Join', output, left, right, by: [a, b], span: this.spanFrom(start) };
-    }
-    return { kind: 'Join', output, left, right, span: this.spanFrom(start) };
-  }
-
-  private sortKey(ctx: { variable: string }): SortKey {
-    const attr = this.attr(ctx);
-    let direction: 'ASC' | 'DESC' = 'DESC';
-    if (this.accept('ASC')) direction = 'ASC';
-    else if (this.accept('DESC')) direction = 'DESC';
-    return { kind: 'SortKey', attr, direction, span: this.spanFrom(attr.span.start) };
-  }
-
-  private sort(output: Var, start: number): Sort {
-    const input = this.variable();
-    this.expectKw('BY', 'SORT x BY attr [ASC|DESC]');
-    const key = this.sortKey({ variable: input.name });
-    return { kind: 'Sort', output, input, key, span: this.spanFrom(start) };
-  }
 
   // ---- flow control ----
 
@@ -512,7 +252,8 @@ export class HuntParser extends ParserBase {
       this.lex.next();
       values.push(applyValue(this));
     }
-    const value = values.length === 1 ? first : { kind: 'List' as const, values, span: this.spanFrom(first.span.start) };
+    const value =
+      values.length === 1 ? first : { kind: 'List' as const, values, span: this.spanFrom(first.span.start) };
     return { kind: 'ApplyArg', name: t.value, value, span: this.spanFrom(t.start) };
   }
 
@@ -571,7 +312,7 @@ export class HuntParser extends ParserBase {
         if (sort) throw this.err(C.unexpected, 'a second SORT BY clause', k);
         this.lex.next();
         this.lex.next();
-        sort = this.sortKey(ctx);
+        sort = sortKey(this, ctx);
       } else if (this.atClause('LIMIT')) {
         if (limit !== undefined) throw this.err(C.unexpected, 'a second LIMIT clause', k);
         this.lex.next();
@@ -594,11 +335,4 @@ export class HuntParser extends ParserBase {
       span: this.spanFrom(t.start),
     };
   }
-}
-
-function splitUris(s: string): string[] {
-  return s
-    .split(',')
-    .map((x) => x.trim())
-    .filter((x) => x.length > 0);
 }

@@ -36,7 +36,8 @@ const printers: Printers = {
         ? ` WITH ${s.aggregations.map((a) => `${a.func}(${printAttr(a.attr)})${a.alias ? ` AS ${a.alias}` : ''}`).join(', ')}`
         : ''
     }`,
-  Join: (s) => `${out(s.output)}JOIN ${s.left.name}, ${s.right.name}${s.by ? ` BY ${printAttr(s.by[0])}, ${printAttr(s.by[1])}` : ''}`,
+  Join: (s) =>
+    `${out(s.output)}JOIN ${s.left.name}, ${s.right.name}${s.by ? ` BY ${printAttr(s.by[0])}, ${printAttr(s.by[1])}` : ''}`,
   Sort: (s) => `${out(s.output)}SORT ${s.input.name} BY ${printSortKey(s.key)}`,
   Load: (s) => `${out(s.output)}LOAD ${printPath(s.path)}${s.entityType ? ` AS ${s.entityType.name}` : ''}`,
   Save: (s) => `SAVE ${s.input.name} TO ${printPath(s.path)}`,
@@ -94,14 +95,17 @@ function stripEmptyTypes(s: string): string {
       continue;
     }
     if (c === "'" || c === '"') quote = c;
-    if (c === ':' && (i === 0 || s[i - 1] === ' ' || s[i - 1] === '(') && /[A-Za-z_]/.test(s[i + 1] ?? '')) continue;
+    if (c === ':' && (i === 0 || s[i - 1] === ' ' || s[i - 1] === '(') && /[A-Za-z_]/.test(s[i + 1] ?? ''))
+      continue;
     out += c;
   }
   return out;
 }
 
 export function printTimeRange(t: TimeRange): string {
-  return t.kind === 'StartStop' ? `START t'${t.start.value}' STOP t'${t.stop.value}'` : `LAST ${t.n} ${t.unit}`;
+  return t.kind === 'StartStop'
+    ? `START t'${t.start.value}' STOP t'${t.stop.value}'`
+    : `LAST ${t.n} ${t.unit}`;
 }
 
 export function printAttr(a: Attr): string {

@@ -19,7 +19,11 @@ function where(w: Where | undefined): string[] {
 
 function time(t: TimeRange | undefined): string[] {
   if (!t) return [];
-  return [t.kind === 'StartStop' ? `(start ${t.start.value} stop ${t.stop.value})` : `(last ${t.n} ${t.unit.toLowerCase()})`];
+  return [
+    t.kind === 'StartStop'
+      ? `(start ${t.start.value} stop ${t.stop.value})`
+      : `(last ${t.n} ${t.unit.toLowerCase()})`,
+  ];
 }
 
 const opt = (name: string, v: number | undefined): string[] => (v === undefined ? [] : [`(${name} ${v})`]);
@@ -42,7 +46,14 @@ function varExpr(e: VarExpr): string[] {
 
 function data(d: NewData): string {
   if (d.kind === 'NewStrings') return `(strings ${d.values.map(q).join(' ')})`;
-  return `(objects ${d.objects.map((o) => `{${Object.entries(o).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}}`).join(' ')})`;
+  return `(objects ${d.objects
+    .map(
+      (o) =>
+        `{${Object.entries(o)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(' ')}}`,
+    )
+    .join(' ')})`;
 }
 
 function arg(v: Literal): string {
@@ -55,7 +66,11 @@ const table: Table = {
     'get',
     s.output.name,
     s.entityType.name,
-    s.from ? (s.from.kind === 'Var' ? `(from-var ${s.from.name})` : `(from ${s.from.uris.join(' ')})`) : '(from-last)',
+    s.from
+      ? s.from.kind === 'Var'
+        ? `(from-var ${s.from.name})`
+        : `(from ${s.from.uris.join(' ')})`
+      : '(from-last)',
     ...where(s.where),
     ...time(s.timeRange),
     ...opt('limit', s.limit),
@@ -76,12 +91,30 @@ const table: Table = {
     s.input.name,
     `(by ${s.by.map(groupKey).join(' ')})`,
     ...(s.aggregations.length
-      ? [`(with ${s.aggregations.map((a) => `(${a.func.toLowerCase()} ${attr(a.attr)}${a.alias ? ` as ${a.alias}` : ''})`).join(' ')})`]
+      ? [
+          `(with ${s.aggregations.map((a) => `(${a.func.toLowerCase()} ${attr(a.attr)}${a.alias ? ` as ${a.alias}` : ''})`).join(' ')})`,
+        ]
       : []),
   ],
-  Join: (s) => ['join', s.output.name, s.left.name, s.right.name, ...(s.by ? [`(by ${attr(s.by[0])} ${attr(s.by[1])})`] : [])],
-  Sort: (s) => ['sort', s.output.name, s.input.name, `(by ${attr(s.key.attr)} ${s.key.direction.toLowerCase()})`],
-  Load: (s) => ['load', s.output.name, q(s.path.value), ...(s.entityType ? [`(as ${s.entityType.name})`] : [])],
+  Join: (s) => [
+    'join',
+    s.output.name,
+    s.left.name,
+    s.right.name,
+    ...(s.by ? [`(by ${attr(s.by[0])} ${attr(s.by[1])})`] : []),
+  ],
+  Sort: (s) => [
+    'sort',
+    s.output.name,
+    s.input.name,
+    `(by ${attr(s.key.attr)} ${s.key.direction.toLowerCase()})`,
+  ],
+  Load: (s) => [
+    'load',
+    s.output.name,
+    q(s.path.value),
+    ...(s.entityType ? [`(as ${s.entityType.name})`] : []),
+  ],
   Save: (s) => ['save', s.input.name, q(s.path.value)],
   New: (s) => ['new', s.output.name, ...(s.entityType ? [s.entityType.name] : []), data(s.data)],
   Apply: (s) => [

@@ -24,8 +24,23 @@ export const COMMANDS = [
 export type Command = (typeof COMMANDS)[number];
 
 /** Commands that yield a variable and so may follow `x =` (the rest stand alone). */
-export const COMMANDS_WITH_RESULT: readonly Command[] = ['GET', 'FIND', 'GROUP', 'JOIN', 'SORT', 'LOAD', 'NEW'];
-export const COMMANDS_WITHOUT_RESULT: readonly Command[] = ['SAVE', 'APPLY', 'DISP', 'INFO', 'DESCRIBE', 'EXPLAIN'];
+export const COMMANDS_WITH_RESULT: readonly Command[] = [
+  'GET',
+  'FIND',
+  'GROUP',
+  'JOIN',
+  'SORT',
+  'LOAD',
+  'NEW',
+];
+export const COMMANDS_WITHOUT_RESULT: readonly Command[] = [
+  'SAVE',
+  'APPLY',
+  'DISP',
+  'INFO',
+  'DESCRIBE',
+  'EXPLAIN',
+];
 
 /** Every reserved word of the language other than the commands (case-insensitive in huntflows). */
 export const KEYWORDS = [
@@ -65,7 +80,14 @@ export const KEYWORDS = [
 
 export const TRANSFORMS: readonly Transform[] = ['TIMESTAMPED', 'ADDOBSID', 'RECORDS'];
 
-export const AGGREGATE_FUNCTIONS: readonly AggregateFunction[] = ['MIN', 'MAX', 'SUM', 'AVG', 'COUNT', 'NUNIQUE'];
+export const AGGREGATE_FUNCTIONS: readonly AggregateFunction[] = [
+  'MIN',
+  'MAX',
+  'SUM',
+  'AVG',
+  'COUNT',
+  'NUNIQUE',
+];
 
 /** Spellings of each time unit accepted after LAST n and inside BIN (Kestrel accepts plural, singular, one letter). */
 export const TIME_UNITS: Readonly<Record<TimeUnit, readonly string[]>> = {
@@ -85,9 +107,21 @@ export function timeUnitOf(word: string): TimeUnit | undefined {
 }
 
 /** Seconds per unit, for LAST n unit and BIN(…, n unit). */
-export const TIME_UNIT_SECONDS: Readonly<Record<TimeUnit, number>> = { DAYS: 86400, HOURS: 3600, MINUTES: 60, SECONDS: 1 };
+export const TIME_UNIT_SECONDS: Readonly<Record<TimeUnit, number>> = {
+  DAYS: 86400,
+  HOURS: 3600,
+  MINUTES: 60,
+  SECONDS: 1,
+};
 
-export const RELATIONS: readonly RelationName[] = ['CREATED', 'ACCEPTED', 'CONTAINED', 'LOADED', 'OWNED', 'LINKED'];
+export const RELATIONS: readonly RelationName[] = [
+  'CREATED',
+  'ACCEPTED',
+  'CONTAINED',
+  'LOADED',
+  'OWNED',
+  'LINKED',
+];
 
 /**
  * One directed relation `subject RELATION object` (STIX 2.0 references, as Kestrel 1.x maps them):
@@ -108,28 +142,154 @@ export interface RelationEdge {
  * undirected and covers every edge between the two types in either direction.
  */
 export const RELATION_EDGES: readonly RelationEdge[] = [
-  { subject: 'file', relation: 'CONTAINED', object: 'artifact', subjectRefs: ['content_ref'], objectRefs: [] },
-  { subject: 'directory', relation: 'CONTAINED', object: 'directory', subjectRefs: ['contains_refs'], objectRefs: ['contains_refs'] },
-  { subject: 'directory', relation: 'CONTAINED', object: 'file', subjectRefs: ['contains_refs'], objectRefs: ['parent_directory_ref'] },
-  { subject: 'user-account', relation: 'OWNED', object: 'email-addr', subjectRefs: [], objectRefs: ['belongs_to_ref'] },
-  { subject: 'email-addr', relation: 'CREATED', object: 'email-message', subjectRefs: [], objectRefs: ['from_ref', 'sender_ref'] },
-  { subject: 'email-addr', relation: 'ACCEPTED', object: 'email-message', subjectRefs: [], objectRefs: ['to_refs', 'cc_refs', 'bcc_refs'] },
-  { subject: 'email-message', relation: null, object: 'artifact', subjectRefs: ['raw_email_ref', 'body_raw_ref'], objectRefs: [] },
+  {
+    subject: 'file',
+    relation: 'CONTAINED',
+    object: 'artifact',
+    subjectRefs: ['content_ref'],
+    objectRefs: [],
+  },
+  {
+    subject: 'directory',
+    relation: 'CONTAINED',
+    object: 'directory',
+    subjectRefs: ['contains_refs'],
+    objectRefs: ['contains_refs'],
+  },
+  {
+    subject: 'directory',
+    relation: 'CONTAINED',
+    object: 'file',
+    subjectRefs: ['contains_refs'],
+    objectRefs: ['parent_directory_ref'],
+  },
+  {
+    subject: 'user-account',
+    relation: 'OWNED',
+    object: 'email-addr',
+    subjectRefs: [],
+    objectRefs: ['belongs_to_ref'],
+  },
+  {
+    subject: 'email-addr',
+    relation: 'CREATED',
+    object: 'email-message',
+    subjectRefs: [],
+    objectRefs: ['from_ref', 'sender_ref'],
+  },
+  {
+    subject: 'email-addr',
+    relation: 'ACCEPTED',
+    object: 'email-message',
+    subjectRefs: [],
+    objectRefs: ['to_refs', 'cc_refs', 'bcc_refs'],
+  },
+  {
+    subject: 'email-message',
+    relation: null,
+    object: 'artifact',
+    subjectRefs: ['raw_email_ref', 'body_raw_ref'],
+    objectRefs: [],
+  },
   { subject: 'email-message', relation: null, object: 'file', subjectRefs: ['body_raw_ref'], objectRefs: [] },
-  { subject: 'autonomous-system', relation: 'OWNED', object: 'ipv4-addr', subjectRefs: [], objectRefs: ['belongs_to_refs'] },
-  { subject: 'autonomous-system', relation: 'OWNED', object: 'ipv6-addr', subjectRefs: [], objectRefs: ['belongs_to_refs'] },
-  { subject: 'ipv4-addr', relation: 'CREATED', object: 'network-traffic', subjectRefs: [], objectRefs: ['src_ref'] },
-  { subject: 'ipv6-addr', relation: 'CREATED', object: 'network-traffic', subjectRefs: [], objectRefs: ['src_ref'] },
-  { subject: 'mac-addr', relation: 'CREATED', object: 'network-traffic', subjectRefs: [], objectRefs: ['src_ref'] },
-  { subject: 'domain-name', relation: 'CREATED', object: 'network-traffic', subjectRefs: [], objectRefs: ['src_ref'] },
-  { subject: 'artifact', relation: 'CREATED', object: 'network-traffic', subjectRefs: [], objectRefs: ['src_payload_ref'] },
-  { subject: 'mac-addr', relation: null, object: 'ipv4-addr', subjectRefs: [], objectRefs: ['resolves_to_refs'] },
-  { subject: 'mac-addr', relation: null, object: 'ipv6-addr', subjectRefs: [], objectRefs: ['resolves_to_refs'] },
-  { subject: 'ipv4-addr', relation: 'ACCEPTED', object: 'network-traffic', subjectRefs: [], objectRefs: ['dst_ref'] },
-  { subject: 'ipv6-addr', relation: 'ACCEPTED', object: 'network-traffic', subjectRefs: [], objectRefs: ['dst_ref'] },
-  { subject: 'mac-addr', relation: 'ACCEPTED', object: 'network-traffic', subjectRefs: [], objectRefs: ['dst_ref'] },
-  { subject: 'domain-name', relation: 'ACCEPTED', object: 'network-traffic', subjectRefs: [], objectRefs: ['dst_ref'] },
-  { subject: 'artifact', relation: 'ACCEPTED', object: 'network-traffic', subjectRefs: [], objectRefs: ['dst_payload_ref'] },
+  {
+    subject: 'autonomous-system',
+    relation: 'OWNED',
+    object: 'ipv4-addr',
+    subjectRefs: [],
+    objectRefs: ['belongs_to_refs'],
+  },
+  {
+    subject: 'autonomous-system',
+    relation: 'OWNED',
+    object: 'ipv6-addr',
+    subjectRefs: [],
+    objectRefs: ['belongs_to_refs'],
+  },
+  {
+    subject: 'ipv4-addr',
+    relation: 'CREATED',
+    object: 'network-traffic',
+    subjectRefs: [],
+    objectRefs: ['src_ref'],
+  },
+  {
+    subject: 'ipv6-addr',
+    relation: 'CREATED',
+    object: 'network-traffic',
+    subjectRefs: [],
+    objectRefs: ['src_ref'],
+  },
+  {
+    subject: 'mac-addr',
+    relation: 'CREATED',
+    object: 'network-traffic',
+    subjectRefs: [],
+    objectRefs: ['src_ref'],
+  },
+  {
+    subject: 'domain-name',
+    relation: 'CREATED',
+    object: 'network-traffic',
+    subjectRefs: [],
+    objectRefs: ['src_ref'],
+  },
+  {
+    subject: 'artifact',
+    relation: 'CREATED',
+    object: 'network-traffic',
+    subjectRefs: [],
+    objectRefs: ['src_payload_ref'],
+  },
+  {
+    subject: 'mac-addr',
+    relation: null,
+    object: 'ipv4-addr',
+    subjectRefs: [],
+    objectRefs: ['resolves_to_refs'],
+  },
+  {
+    subject: 'mac-addr',
+    relation: null,
+    object: 'ipv6-addr',
+    subjectRefs: [],
+    objectRefs: ['resolves_to_refs'],
+  },
+  {
+    subject: 'ipv4-addr',
+    relation: 'ACCEPTED',
+    object: 'network-traffic',
+    subjectRefs: [],
+    objectRefs: ['dst_ref'],
+  },
+  {
+    subject: 'ipv6-addr',
+    relation: 'ACCEPTED',
+    object: 'network-traffic',
+    subjectRefs: [],
+    objectRefs: ['dst_ref'],
+  },
+  {
+    subject: 'mac-addr',
+    relation: 'ACCEPTED',
+    object: 'network-traffic',
+    subjectRefs: [],
+    objectRefs: ['dst_ref'],
+  },
+  {
+    subject: 'domain-name',
+    relation: 'ACCEPTED',
+    object: 'network-traffic',
+    subjectRefs: [],
+    objectRefs: ['dst_ref'],
+  },
+  {
+    subject: 'artifact',
+    relation: 'ACCEPTED',
+    object: 'network-traffic',
+    subjectRefs: [],
+    objectRefs: ['dst_payload_ref'],
+  },
   {
     subject: 'network-traffic',
     relation: 'CONTAINED',
@@ -137,8 +297,20 @@ export const RELATION_EDGES: readonly RelationEdge[] = [
     subjectRefs: ['encapsulated_by_ref'],
     objectRefs: ['encapsulated_by_ref'],
   },
-  { subject: 'process', relation: 'CREATED', object: 'network-traffic', subjectRefs: ['opened_connection_refs'], objectRefs: [] },
-  { subject: 'user-account', relation: 'OWNED', object: 'process', subjectRefs: [], objectRefs: ['creator_user_ref'] },
+  {
+    subject: 'process',
+    relation: 'CREATED',
+    object: 'network-traffic',
+    subjectRefs: ['opened_connection_refs'],
+    objectRefs: [],
+  },
+  {
+    subject: 'user-account',
+    relation: 'OWNED',
+    object: 'process',
+    subjectRefs: [],
+    objectRefs: ['creator_user_ref'],
+  },
   { subject: 'process', relation: 'LOADED', object: 'file', subjectRefs: ['binary_ref'], objectRefs: [] },
   { subject: 'process', relation: 'CREATED', object: 'process', subjectRefs: [], objectRefs: ['parent_ref'] },
 ];
@@ -158,10 +330,13 @@ export function edgesFor(
   for (const edge of RELATION_EDGES) {
     if (relation === 'LINKED') {
       if (edge.subject === returnType && edge.object === inputType) out.push({ edge, returnIsSubject: true });
-      else if (edge.object === returnType && edge.subject === inputType) out.push({ edge, returnIsSubject: false });
+      else if (edge.object === returnType && edge.subject === inputType)
+        out.push({ edge, returnIsSubject: false });
     } else if (edge.relation === relation) {
-      if (!reversed && edge.subject === returnType && edge.object === inputType) out.push({ edge, returnIsSubject: true });
-      if (reversed && edge.object === returnType && edge.subject === inputType) out.push({ edge, returnIsSubject: false });
+      if (!reversed && edge.subject === returnType && edge.object === inputType)
+        out.push({ edge, returnIsSubject: true });
+      if (reversed && edge.object === returnType && edge.subject === inputType)
+        out.push({ edge, returnIsSubject: false });
     }
   }
   return out;
@@ -187,7 +362,18 @@ export const ENTITY_TYPES: Readonly<Record<string, readonly string[]>> = {
   directory: ['path', 'path_enc', 'created', 'modified', 'accessed', 'contains_refs'],
   'domain-name': ['value', 'resolves_to_refs'],
   'email-addr': ['value', 'display_name', 'belongs_to_ref'],
-  'email-message': ['is_multipart', 'date', 'content_type', 'from_ref', 'sender_ref', 'to_refs', 'cc_refs', 'bcc_refs', 'subject', 'body'],
+  'email-message': [
+    'is_multipart',
+    'date',
+    'content_type',
+    'from_ref',
+    'sender_ref',
+    'to_refs',
+    'cc_refs',
+    'bcc_refs',
+    'subject',
+    'body',
+  ],
   file: [
     'name',
     'size',
@@ -299,7 +485,16 @@ export const ENTITY_TYPES: Readonly<Record<string, readonly string[]>> = {
     'user_ref',
   ],
   'x-oca-asset': ['device_id', 'hostname', 'ip_refs', 'mac_refs', 'os_name', 'os_version', 'architecture'],
-  'x-ibm-finding': ['name', 'finding_type', 'severity', 'confidence', 'src_ip_ref', 'dst_ip_ref', 'alert_id', 'rule_names'],
+  'x-ibm-finding': [
+    'name',
+    'finding_type',
+    'severity',
+    'confidence',
+    'src_ip_ref',
+    'dst_ip_ref',
+    'alert_id',
+    'rule_names',
+  ],
 };
 
 /** Attribute Kestrel sets when NEW is given a plain list of strings, per type (others: `name`). */

@@ -142,7 +142,12 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
     }
     if (upper(t) === 'AND' || upper(t) === 'OR') {
       if (++connectives > LIMITS.connectives) {
-        throw p.err(C.tooComplex, `more than ${LIMITS.connectives} AND/OR in one condition`, t, 'split the condition over several statements');
+        throw p.err(
+          C.tooComplex,
+          `more than ${LIMITS.connectives} AND/OR in one condition`,
+          t,
+          'split the condition over several statements',
+        );
       }
       pos = t.end;
       state = 'operand';
@@ -152,7 +157,9 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
     if (parens.length > 0) {
       const open = parens[parens.length - 1];
       if (t.kind === 'eof') {
-        throw markIncomplete(p.err(C.unclosedBracket, "unclosed '(' in the condition", open, "close it with ')'"));
+        throw markIncomplete(
+          p.err(C.unclosedBracket, "unclosed '(' in the condition", open, "close it with ')'"),
+        );
       }
       return unfinished(p, t, t, bracket);
     }
@@ -199,18 +206,24 @@ export function skipBalanced(p: ParserBase, open: Token): number {
     const t = p.lex.tokenAt(pos);
     if (t.kind === 'eof') {
       const o = stack[stack.length - 1];
-      throw markIncomplete(p.err(C.unclosedBracket, `unclosed '${o.value}'`, o, `close it with '${partner[o.value]}'`));
+      throw markIncomplete(
+        p.err(C.unclosedBracket, `unclosed '${o.value}'`, o, `close it with '${partner[o.value]}'`),
+      );
     }
     pos = t.end;
     if (t.kind !== 'punct') continue;
     if (t.value in partner) {
       if (stack.length >= LIMITS.depth) throw tooDeep(p, t);
       stack.push(t);
-    }
-    else if (t.value === ')' || t.value === ']' || t.value === '}') {
+    } else if (t.value === ')' || t.value === ']' || t.value === '}') {
       const o = stack.pop()!;
       if (partner[o.value] !== t.value) {
-        throw p.err(C.unclosedBracket, `'${o.value}' is closed by '${t.value}'`, t, `close '${o.value}' with '${partner[o.value]}'`);
+        throw p.err(
+          C.unclosedBracket,
+          `'${o.value}' is closed by '${t.value}'`,
+          t,
+          `close '${o.value}' with '${partner[o.value]}'`,
+        );
       }
       if (stack.length === 0) return pos;
     }
@@ -233,7 +246,12 @@ function stixWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
       }
       // let the STIX parser describe what is wrong inside
       parseCondition(p, wc, innerStart, end);
-      throw p.err(C.badWhere, `expected ']' to close the pattern, found ${p.describe(close)}`, close, "close the pattern with ']'");
+      throw p.err(
+        C.badWhere,
+        `expected ']' to close the pattern, found ${p.describe(close)}`,
+        close,
+        "close the pattern with ']'",
+      );
     }
     const after = lex.tokenAt(close.end);
     const continues =
@@ -258,7 +276,11 @@ function stixWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
   // a full STIX pattern: observations joined by AND/OR/FOLLOWEDBY, parentheses, WITHIN/REPEATS qualifiers
   const end = scanPatternExtent(p, first);
   const slice = p.text.slice(first.start, end);
-  const parsed = callStix(p, () => parsePattern(stixText(p, first.start, end).slice(first.start, end), { source: p.ctx.source }), first.start);
+  const parsed = callStix(
+    p,
+    () => parsePattern(stixText(p, first.start, end).slice(first.start, end), { source: p.ctx.source }),
+    first.start,
+  );
   lex.advanceTo(end);
   const pattern = shiftSpans(p, parsed, first.start) as Pattern;
   return { kind: 'StixWhere', pattern: { ...pattern, source: slice }, span: p.span(first.start, end) };
@@ -303,7 +325,12 @@ function scanPatternExtent(p: ParserBase, first: Token): number {
     t = lex.tokenAt(pos);
     if (['AND', 'OR', 'FOLLOWEDBY'].includes(upper(t)) && startsObservation(p, lex.tokenAt(t.end))) {
       if (++connectives > LIMITS.connectives) {
-        throw p.err(C.tooComplex, `more than ${LIMITS.connectives} observations in one pattern`, t, 'split the pattern over several statements');
+        throw p.err(
+          C.tooComplex,
+          `more than ${LIMITS.connectives} observations in one pattern`,
+          t,
+          'split the pattern over several statements',
+        );
       }
       pos = t.end;
       continue;

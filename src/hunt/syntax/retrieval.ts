@@ -1,0 +1,157 @@
+/**
+ * Retrieval statements: GET (data source, WHERE, time range, LIMIT) and FIND (relation, direction).
+ */
+import type { Find, Get, RelationName, SourceRef, TimeRange, Var, Where } from './ast.ts';
+import { HUNT_ERROR_CODES as C, closest } from './diagnostics.ts';
+import { BARE_PATH_RE, type ParserBase } from './parser-base.ts';
+import { RELATIONS } from './vocabulary.ts';
+import { parseWhere, type WhereContext } from './where.ts';
+
+const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `[x =] GET type [FROM …] [WHERE …] [time range] [LIMIT n]` after the GET keyword. */
+export function parseGet(p: ParserBase, output: Var, start: number): Get {
+  const entityType = p.entityType();
+  let from: SourceRef | Var | undefined;
+  if (p.accept('FROM')) from = source(p);
+  const tail = retrievalTail(p, { entityType: entityType.name });
+  return {
+    kind: 'Get',
+    output,
+    entityType,
+    ...(from ? { from } : {}),
+    ...tail,
+    span: p.spanFrom(start),
+  };
+}
+
+/** `FROM` target: a variable name, or one or more URIs/paths separated by commas, quoted or bare. */
+function source(p: ParserBase): SourceRef | Var {
+  if (p.atEnd()) p.log.add({ kind: 'source' });
+  const loose = p.peekLoose();
+  const raw = p.lex.scanRaw(BARE_PATH_RE);
+  const clause =
+    loose?.kind === 'word' && ['WHERE', 'START', 'LAST', 'LIMIT', 'STOP'].includes(loose.value.toUpperCase());
+  if (!loose || loose.kind === 'eof' || clause || (loose.kind !== 'string' && !raw)) {
+    const i = p.lex.skipTrivia(p.lex.pos);
+    const t = loose ?? { start: i, end: i + 1 };
+    throw p.err(
+      C.missingSource,
+      `FROM needs a data source or a variable, found ${loose ? p.describe(loose) : `'${p.text[i]}'`}`,
+      t,
+      'write e.g. FROM stixshifter://host1, FROM file:///data/bundle.json or FROM procs (omit FROM to reuse the last source)',
+    );
+  }
+  const t = loose;
+  if (t.kind === 'string') {
+    p.lex.next();
+    return { kind: 'SourceRef', uris: splitUris(t.value), quoted: true, span: p.span(t.start, t.end) };
+  }
+  const first = raw!;
+  let end = first.end;
+  const parts = [first.text];
+  for (;;) {
+    const comma = p.lex.tokenAt(end);
+    if (comma.kind !== 'punct' || comma.value !== ',') break;
+    p.lex.advanceTo(comma.end);
+    const next = p.lex.scanRaw(BARE_PATH_RE);
+    if (!next)
+      throw p.err(
+        C.missingSource,
+        'expected another data source after the comma',
+        p.lex.peek(),
+        'remove the trailing comma',
+      );
+    parts.push(next.text);
+    end = next.end;
+  }
+  p.lex.advanceTo(end);
+  const joined = parts.join(',');
+  if (parts.length === 1 && VAR_NAME.test(joined))
+    return { kind: 'Var', name: joined, span: p.span(first.start, end) };
+  return { kind: 'SourceRef', uris: splitUris(joined), quoted: false, span: p.span(first.start, end) };
+}
+
+/** WHERE, time range and LIMIT of GET/FIND, in any order, each at most once. */
+function retrievalTail(
+  p: ParserBase,
+  wc: WhereContext,
+): { where?: Where; timeRange?: TimeRange; limit?: number } {
+  let where: Where | undefined;
+  let timeRange: TimeRange | undefined;
+  let limit: number | undefined;
+  for (;;) {
+    const t = p.lex.peek();
+    // a clause already given is not offered again (completion), but is reported if repeated
+    if (where ? p.isWord(t, 'WHERE') : p.atClause('WHERE')) {
+      if (where) throw p.err(C.unexpected, 'a second WHERE clause', t, 'combine the conditions with AND');
+      p.lex.next();
+      where = parseWhere(p, wc);
+      continue;
+    }
+    const startsRange = timeRange
+      ? p.isWord(t, 'START') || p.isWord(t, 'LAST')
+      : p.atClause('START') || p.atClause('LAST');
+    if ((startsRange || p.isWord(t, 'STOP')) && !p.startsStatement(t)) {
+      if (timeRange)
+        throw p.err(C.unexpected, 'a second time range', t, 'give one START … STOP … or LAST n unit');
+      timeRange = p.timeRange();
+      continue;
+    }
+    if (limit !== undefined ? p.isWord(t, 'LIMIT') : p.atClause('LIMIT')) {
+      if (limit !== undefined) throw p.err(C.unexpected, 'a second LIMIT clause', t);
+      p.lex.next();
+      limit = p.wholeNumber('LIMIT');
+      continue;
+    }
+    break;
+  }
+  return {
+    ...(where ? { where } : {}),
+    ...(timeRange ? { timeRange } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+  };
+}
+
+/** `[x =] FIND type RELATION [BY] var [WHERE …] [time range] [LIMIT n]` after the FIND keyword. */
+export function parseFind(p: ParserBase, output: Var, start: number): Find {
+  const entityType = p.entityType();
+  if (p.atEnd()) p.log.add({ kind: 'relation' });
+  const r = p.lex.peek();
+  const name = r.kind === 'word' ? r.value.toUpperCase() : '';
+  if (!RELATIONS.includes(name as RelationName)) {
+    const guess = r.kind === 'word' ? closest(name, RELATIONS) : undefined;
+    throw p.err(
+      C.unknownRelation,
+      r.kind === 'word' ? `unknown relation '${r.value}'` : `expected a relation, found ${p.describe(r)}`,
+      r,
+      `${guess ? `did you mean ${guess}? ` : ''}relations: ${RELATIONS.join(', ')} (add BY to reverse the direction)`,
+    );
+  }
+  p.lex.next();
+  const relation = {
+    kind: 'Relation' as const,
+    name: name as RelationName,
+    span: p.span(r.start, r.end),
+  };
+  const reversed = p.accept('BY') !== undefined;
+  const input = p.variable('the input variable of FIND');
+  const tail = retrievalTail(p, { entityType: entityType.name });
+  return {
+    kind: 'Find',
+    output,
+    entityType,
+    relation,
+    reversed,
+    input,
+    ...tail,
+    span: p.spanFrom(start),
+  };
+}
+
+function splitUris(s: string): string[] {
+  return s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+}
