@@ -25,6 +25,7 @@ function clip(s: string, max: number): string {
 /** An aligned text table; numbers are right-aligned. */
 export function renderTextTable(columns: readonly string[], rows: readonly (readonly unknown[])[], opts: TableOptions = {}): string {
   const max = opts.maxCell ?? 60;
+  if (columns.length === 0) return '(no rows)';
   const head = columns.map((c) => clip(c, max));
   const body = rows.map((r) => columns.map((_, i) => clip(cellText(r[i]), max)));
   const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => r[i] === null || r[i] === undefined || typeof r[i] === 'number'));
