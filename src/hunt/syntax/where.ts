@@ -3,16 +3,12 @@
  * bracketed pattern) and hands that range of the huntflow text to the STIX parser of `src/stix/`, which builds the
  * nodes and reports errors inside the condition. Spans stay relative to the whole huntflow.
  */
-import { isPeregrineError, spanAt, type PeregrineError } from '../../errors/index.ts';
-import { parsePattern } from '../../stix/index.ts';
-// The STIX parser class itself (not the index's wrapper): its result is copied and frozen here once, after the
-// spans are moved, instead of being frozen twice.
-import { Parser as StixParser } from '../../stix/parser.ts';
-import type { ComparisonExpr, Pattern, Span as StixSpan } from '../../stix/ast.ts';
+import type { Pattern } from '../../stix/ast.ts';
 import type { Where } from './ast.ts';
 import { HUNT_ERROR_CODES as C, LIMITS, markIncomplete } from './diagnostics.ts';
 import type { Token } from './lexer.ts';
 import type { ParserBase } from './parser-base.ts';
+import { parseCondition, parsePatternAt } from './stix-bridge.ts';
 
 const SIGN_OPS = new Set(['=', '==', '!=', '<>', '<', '<=', '>', '>=']);
 const WORD_OPS = new Set(['IN', 'LIKE', 'MATCHES', 'ISSUBSET', 'ISSUPERSET']);
@@ -52,7 +48,7 @@ function isPatternStart(p: ParserBase, t: Token): boolean {
 
 function bareWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
   const end = scanCondition(p, wc, false);
-  const expr = parseCondition(p, wc, first.start, end);
+  const expr = parseCondition(p, wc.entityType ?? '', first.start, end);
   p.lex.advanceTo(end);
   return { kind: 'BareWhere', expr, span: p.span(first.start, end) };
 }
@@ -245,7 +241,7 @@ function stixWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
         throw markIncomplete(p.err(C.unclosedBracket, "unclosed '['", first, "close the pattern with ']'"));
       }
       // let the STIX parser describe what is wrong inside
-      parseCondition(p, wc, innerStart, end);
+      parseCondition(p, wc.entityType ?? '', innerStart, end);
       throw p.err(
         C.badWhere,
         `expected ']' to close the pattern, found ${p.describe(close)}`,
@@ -261,7 +257,7 @@ function stixWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
       if (innerStart >= end) {
         throw p.err(C.badWhere, 'empty pattern', { start: first.start, end: close.end }, whereHint(wc));
       }
-      const expr = parseCondition(p, wc, innerStart, end);
+      const expr = parseCondition(p, wc.entityType ?? '', innerStart, end);
       lex.advanceTo(close.end);
       const span = p.span(first.start, close.end);
       const pattern: Pattern = {
@@ -276,13 +272,8 @@ function stixWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
   // a full STIX pattern: observations joined by AND/OR/FOLLOWEDBY, parentheses, WITHIN/REPEATS qualifiers
   const end = scanPatternExtent(p, first);
   const slice = p.text.slice(first.start, end);
-  const parsed = callStix(
-    p,
-    () => parsePattern(stixText(p, first.start, end).slice(first.start, end), { source: p.ctx.source }),
-    first.start,
-  );
+  const pattern = parsePatternAt(p, first.start, end);
   lex.advanceTo(end);
-  const pattern = shiftSpans(p, parsed, first.start) as Pattern;
   return { kind: 'StixWhere', pattern: { ...pattern, source: slice }, span: p.span(first.start, end) };
 }
 
@@ -337,98 +328,5 @@ function scanPatternExtent(p: ParserBase, first: Token): number {
     }
     if (depth > 0) return t.kind === 'eof' ? t.start : t.end; // the STIX parser reports the unbalanced paren
     return pos;
-  }
-}
-
-/** Moves spans of a tree parsed from a slice starting at offset `base` to the whole text (frozen copies). */
-function shiftSpans(p: ParserBase, node: unknown, base: number): unknown {
-  const first = p.span(base, base);
-  return shiftNode(p, node, base, first.col === 1 ? first.line - 1 : -1);
-}
-
-/** `lineDelta` ≥ 0: the slice starts at a line start, so only offsets and lines move; -1: recompute line/col. */
-function shiftNode(p: ParserBase, n: unknown, base: number, lineDelta: number): unknown {
-  if (n === null || typeof n !== 'object') return n;
-  if (Array.isArray(n)) {
-    const arr: unknown[] = [];
-    for (const x of n) arr.push(shiftNode(p, x, base, lineDelta));
-    return Object.freeze(arr);
-  }
-  const out: Record<string, unknown> = {};
-  const src = n as Record<string, unknown>;
-  for (const k of Object.keys(src)) {
-    const v = src[k];
-    if (k === 'span') {
-      const s = v as StixSpan;
-      out.span =
-        lineDelta >= 0
-          ? Object.freeze({ start: s.start + base, end: s.end + base, line: s.line + lineDelta, col: s.col })
-          : Object.freeze(p.span(s.start + base, s.end + base));
-    } else out[k] = typeof v === 'object' ? shiftNode(p, v, base, lineDelta) : v;
-  }
-  return Object.freeze(out);
-}
-
-/**
- * Parses the condition in `[start, end)` with the STIX parser. It is handed only the text from the start of the
- * clause's line (so its work does not grow with the huntflow's length); spans are moved back afterwards.
- */
-function parseCondition(p: ParserBase, wc: WhereContext, start: number, end: number): ComparisonExpr {
-  const base = start - p.span(start, start).col + 1;
-  const sub = stixText(p, start, end).slice(base, end);
-  const expr = callStix(
-    p,
-    () =>
-      new StixParser(
-        sub,
-        p.ctx.source,
-        { kestrel: true, defaultType: wc.entityType ?? '', allowVarRefs: true },
-        start - base,
-        end - base,
-      ).comparisonAll(),
-    base,
-  );
-  return shiftSpans(p, expr, base) as ComparisonExpr;
-}
-
-/**
- * The huntflow text with `#` comments inside `[start, end)` blanked out (same length, newlines kept), since a
- * comment may sit inside a multi-line WHERE but is not STIX.
- */
-function stixText(p: ParserBase, start: number, end: number): string {
-  if (!p.text.slice(start, end).includes('#')) return p.text;
-  let out = p.text;
-  let pos = start;
-  try {
-    while (pos < end) {
-      const t = p.lex.tokenAt(pos);
-      const gap = out.slice(pos, Math.min(t.start, end));
-      const hash = gap.indexOf('#');
-      if (hash >= 0) {
-        const from = pos + hash;
-        let to = from;
-        while (to < out.length && out[to] !== '\n') to++;
-        out = out.slice(0, from) + ' '.repeat(to - from) + out.slice(to);
-        continue;
-      }
-      if (t.kind === 'eof') break;
-      pos = t.end;
-    }
-  } catch {
-    return p.text;
-  }
-  return out;
-}
-
-/** Runs the STIX parser; its errors get the huntflow's text and (for slices) positions. */
-function callStix<T>(p: ParserBase, fn: () => T, sliceOffset?: number): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (!isPeregrineError(e) || !e.span) throw e;
-    const offset = e.span.offset + (sliceOffset ?? 0);
-    const moved: PeregrineError = e.withSpan(spanAt(p.ctx.source, p.text, offset, e.span.length ?? 1));
-    if (p.text.slice(offset).trim() === '') markIncomplete(moved);
-    throw moved;
   }
 }
