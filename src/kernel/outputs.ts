@@ -6,7 +6,7 @@ import type { PeregrineError } from '../errors/index.ts';
 import type { Display, Progress, VariableSummary } from '../hunt/session/index.ts';
 import { renderErrorText } from '../render/error.ts';
 import { escapeHtml, renderHtmlPre, renderHtmlTable } from '../render/html.ts';
-import { cellText, renderDisplayText, renderSummaryText, summaryTable } from '../render/index.ts';
+import { cellText, renderResult, renderSummaryText, summaryTable } from '../render/index.ts';
 
 export interface MimeBundle extends Record<string, unknown> {
   readonly data: Record<string, string>;
@@ -24,11 +24,13 @@ function numericColumns(columns: readonly string[], rows: readonly (readonly unk
 }
 
 /**
- * The text of one display exactly as `peregrine run` prints it in table format (`renderResult`): the title line
- * (`DISP <var>` for tables), then the table. A test holds the two together.
+ * The text of one display exactly as `peregrine run` prints it in table format: taken from `renderResult` itself
+ * (a one-display result, without the summary block that follows), so the two cannot drift apart.
  */
 export function displayText(d: Display): string {
-  return (d.title ? `${d.kind === 'table' ? 'DISP ' : ''}${d.title}\n` : '') + renderDisplayText(d);
+  const full = renderResult({ displays: [d], summary: [] }, 'table');
+  const tail = '\n\n' + renderSummaryText([]);
+  return full.endsWith(tail) ? full.slice(0, -tail.length) : full;
 }
 
 export function displayHtml(d: Display): string {
