@@ -12,8 +12,9 @@ import { register as repl } from './repl.ts';
 import { register as sysflow } from './sysflow.ts';
 import { register as run } from './run.ts';
 import { register as demo } from './demo.ts';
+import { register as analytics } from './analytics.ts';
 import { register as shifter } from './shifter.ts';
 import { register as doctor } from './doctor.ts';
 import { register as stack } from './stack.ts';
 
-export const commands: RegisterCommand[] = [ingest, kernel, repl, sysflow, run, demo, shifter, doctor, stack];
+export const commands: RegisterCommand[] = [ingest, kernel, repl, sysflow, run, demo, analytics, shifter, doctor, stack];
