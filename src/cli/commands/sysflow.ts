@@ -79,7 +79,17 @@ const processCmd: SysflowSubcommand = (group) => {
     });
 };
 
-export const sysflowSubcommands: SysflowSubcommand[] = [read, processCmd, lint, collectCmd];
+const exporters: SysflowSubcommand = (group) => {
+  group
+    .command('exporters')
+    .description('list the exporters `sysflow process --export` and pipeline files can use')
+    .action(async () => {
+      const { EXPORTERS } = await import('../../telemetry/sysflow/export/registry.ts');
+      for (const [name, e] of Object.entries(EXPORTERS)) process.stdout.write(`${name.padEnd(10)} ${e.doc}\n`);
+    });
+};
+
+export const sysflowSubcommands: SysflowSubcommand[] = [read, processCmd, exporters, lint, collectCmd];
 
 export function register(program: Command): void {
   const group = program

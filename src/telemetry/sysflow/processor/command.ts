@@ -93,6 +93,13 @@ export async function runProcess(
   }
   const stats = await pipeline.close();
   if (!opts.quiet) process.stderr.write(summary(stats) + '\n');
+  for (const e of stats.exporters) {
+    if (Number(e.detail?.remaining ?? 0) > 0) {
+      process.stderr.write(
+        `warning: ${e.exporter}: ${e.detail?.remaining} records wait in the spool ${e.detail?.spool}; the next run with the same spool sends them\n`,
+      );
+    }
+  }
   return stats;
 }
 
