@@ -288,6 +288,9 @@ export class HuntParser extends ParserBase {
       input = this.variable();
       this.expectPunct(')', `${up}(variable)`);
     } else {
+      if (TRANSFORMS.includes(up as Transform) && after?.kind === 'word') {
+        throw this.err(C.unexpected, `${up} needs parentheses`, t, `write ${up}(${after.value})`);
+      }
       input = this.variable();
     }
     const ctx = { variable: input.name };
