@@ -23,6 +23,7 @@ export class CellRunner {
   #session: Promise<HuntSession> | undefined;
   #count = 0;
   #abort: AbortController | undefined;
+  #inflight: Promise<ExecuteResult> | undefined;
   readonly #log: (line: string) => void;
 
   constructor(log: (line: string) => void) {
@@ -54,9 +55,11 @@ export class CellRunner {
     );
   }
 
+  /** Cancels the cell in flight, waits for it to settle, then closes the session (never under a running query). */
   async close(): Promise<void> {
     this.interrupt();
-    if (this.#session) await (await this.#session).close();
+    await this.#inflight?.catch(() => {});
+    if (this.#session) await (await this.#session.catch(() => undefined))?.close();
   }
 
   async execute(ctx: RequestContext): Promise<void> {
@@ -99,16 +102,18 @@ export class CellRunner {
     let failure: unknown;
     try {
       const session = await this.session();
-      result = await session.execute(code, {
+      this.#inflight = session.execute(code, {
         sourceName: `cell ${count}`,
         signal: abort.signal,
         onProgress,
         onDisplay: show,
       });
+      result = await this.#inflight;
     } catch (e) {
       failure = abort.signal.aborted && !isPeregrineError(e) ? abort.signal.reason : e;
     } finally {
       if (this.#abort === abort) this.#abort = undefined;
+      this.#inflight = undefined;
     }
     await Promise.all(pending);
 

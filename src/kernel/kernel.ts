@@ -63,5 +63,6 @@ export async function runKernel(connectionFile: string): Promise<void> {
     process.off('unhandledRejection', onRejection);
     await server.close();
     await runner.close();
+    log('shut down');
   }
 }

@@ -101,7 +101,11 @@ test('SIGINT cancels the GET in flight too, and the next GET works', () => {
   assert.match(report.kernel_stderr, /SIGINT: interrupting the running cell/);
 });
 
+test('shutdown during a GET cancels it and the kernel exits cleanly', () => {
+  assert.match(report.kernel_stderr, /\[peregrine-kernel\] shut down\n/);
+});
+
 test('each cancelled GET closed its HTTP connection', () => {
-  assert.equal(requests, 2);
-  assert.equal(closedByClient, 2);
+  assert.equal(requests, 3);
+  assert.equal(closedByClient, 3);
 });

@@ -41,6 +41,12 @@ try:
     report["after_message"] = execute(kc, "DISP ssh ATTR dst_port LIMIT 2")
     report["by_signal"] = interrupted_get(kc, lambda: os.kill(km.provisioner.pid, signal.SIGINT))
     report["after_signal"] = execute(kc, f"again = GET network-traffic FROM file://{bundle} WHERE dst_port = 22")
+    # Shutdown while a GET is in flight: the kernel cancels it and exits by itself.
+    msg_id = kc.execute(f"slow = GET network-traffic FROM {slow} WHERE dst_port > 0")
+    while True:
+        msg = kc.get_iopub_msg(timeout=30)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+            break
 finally:
     stop_kernel(km, kc)
 
