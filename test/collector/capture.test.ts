@@ -66,9 +66,16 @@ function summarize(records: SysFlowRecord[]): Summary {
       if (names.includes('CLONE')) s.clones++;
       if (names.includes('EXIT')) s.exits++;
     } else if (r.kind === 'FileFlow') {
-      s.fileFlows.push({ path: files.get(r.fileOID) ?? '?', ops: opFlagNames(r.opFlags), rbytes: r.numRRecvBytes, wbytes: r.numWSendBytes });
+      s.fileFlows.push({
+        path: files.get(r.fileOID) ?? '?',
+        ops: opFlagNames(r.opFlags),
+        rbytes: r.numRRecvBytes,
+        wbytes: r.numWSendBytes,
+      });
     } else if (r.kind === 'FileEvent') {
-      s.fileEvents.push(`${opFlagNames(r.opFlags).join('|')} ${files.get(r.fileOID)}${r.newFileOID ? ' -> ' + files.get(r.newFileOID) : ''}`);
+      s.fileEvents.push(
+        `${opFlagNames(r.opFlags).join('|')} ${files.get(r.fileOID)}${r.newFileOID ? ' -> ' + files.get(r.newFileOID) : ''}`,
+      );
     } else if (r.kind === 'NetworkFlow') {
       s.netFlows.push({
         tuple: `${ipv4ToString(r.sip)}:${r.sport}->${ipv4ToString(r.dip)}:${r.dport}/${r.proto}`,
@@ -83,13 +90,19 @@ function summarize(records: SysFlowRecord[]): Summary {
 
 function assertWorkload(s: Summary): void {
   assert.ok(s.execs.includes(`/usr/bin/cat ${dir}/input.txt`), `cat exec missing: ${s.execs.join('\n')}`);
-  assert.ok(s.execs.some((e) => e.startsWith('/usr/bin/curl -s -o /dev/null')), 'curl exec missing');
+  assert.ok(
+    s.execs.some((e) => e.startsWith('/usr/bin/curl -s -o /dev/null')),
+    'curl exec missing',
+  );
   assert.ok(s.clones >= 5, `expected a clone per command, got ${s.clones}`);
   assert.ok(s.exits >= 5, `expected an exit per command, got ${s.exits}`);
   const input = s.fileFlows.find((f) => f.path === `${dir}/input.txt`);
   assert.ok(input, 'no file flow for input.txt');
   assert.equal(input.rbytes, 5000);
-  assert.deepEqual(input.ops.filter((o) => o !== 'MMAP'), ['OPEN', 'READ_RECV', 'CLOSE']);
+  assert.deepEqual(
+    input.ops.filter((o) => o !== 'MMAP'),
+    ['OPEN', 'READ_RECV', 'CLOSE'],
+  );
   const copy = s.fileFlows.find((f) => f.path === `${dir}/copy.txt` && f.wbytes > 0);
   assert.ok(copy, 'no file flow writing copy.txt');
   assert.equal(copy.wbytes, 5000);
@@ -113,13 +126,17 @@ test('strace driver captures a launched workload', async () => {
 test('eBPF driver captures a process tree', async (t) => {
   const ready = ebpfReadiness();
   if (!ready.ok) {
-    t.skip(`live eBPF capture is not possible here: ${ready.problems.join('; ')} (the strace test covers this path)`);
+    t.skip(
+      `live eBPF capture is not possible here: ${ready.problems.join('; ')} (the strace test covers this path)`,
+    );
     return;
   }
   const gate = join(dir, 'gate');
   spawnSync('mkfifo', [gate]);
   const { spawn } = await import('node:child_process');
-  const child = spawn('sh', ['-c', 'read -r _ < "$0"; exec bash -c "$1"', gate, script()], { stdio: 'ignore' });
+  const child = spawn('sh', ['-c', 'read -r _ < "$0"; exec bash -c "$1"', gate, script()], {
+    stdio: 'ignore',
+  });
   const cap = await captureTree({ driver: 'ebpf', rootPid: child.pid! });
   const records: SysFlowRecord[] = [];
   const pump = (async () => {

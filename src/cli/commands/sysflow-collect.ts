@@ -7,15 +7,27 @@ function int(v: string): number {
   return n;
 }
 function list(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }
 
 export function collect(group: Command): void {
   group
     .command('collect')
-    .description('watch a process tree (--pid P, or a command after --) and lift its system calls into SysFlow records')
+    .description(
+      'watch a process tree (--pid P, or a command after --) and lift its system calls into SysFlow records',
+    )
     .argument('[command...]', 'command to launch and watch (after --)')
     .option('-d, --driver <driver>', 'ebpf | strace | auto', 'auto')
+    .option(
+      '--from-scap <file.scap>',
+      'replay a sysdig capture (through `sysdig -r FILE -j`) instead of watching live',
+    )
     .option('-o, --output <file.sf>', 'write a .sf file')
     .option('--rotate-mb <n>', 'start a new .sf file every n MiB (approximate)', int)
     .option('--format <format>', 'jsonl: print records as JSON lines on standard output')
@@ -25,7 +37,11 @@ export function collect(group: Command): void {
     .option('--duration <s>', 'stop after s seconds', int)
     .option('--policy <path>', 'process in the same process: policy file or directory (repeatable)', list)
     .option('--mode <mode>', 'policy mode: alert or enrich')
-    .option('-e, --export <target>', 'process in the same process: terminal | file | elastic | local (repeatable)', list)
+    .option(
+      '-e, --export <target>',
+      'process in the same process: terminal | file | elastic | local (repeatable)',
+      list,
+    )
     .option('--index <prefix>', 'exporter index prefix, e.g. container1-sysflow')
     .option('--store <path>', 'local exporter: embedded store file')
     .action(async (command: string[], opts: Record<string, unknown>) => {

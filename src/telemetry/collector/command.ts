@@ -13,6 +13,7 @@ import { captureCommand, captureTree, chooseDriver, type CaptureHandle, type Dri
 
 export interface CollectOptions {
   driver?: string;
+  fromScap?: string;
   output?: string;
   format?: string;
   pid?: number;
@@ -33,19 +34,27 @@ function pickDriver(requested: string | undefined): DriverName {
     throw new InputError('E_INPUT_FLAG', `unknown --driver ${requested}`, { hint: 'ebpf, strace or auto' });
   }
   const { driver, reasons } = chooseDriver();
-  if (!driver) throw new TelemetryError('E_NO_DRIVER', 'no capture driver works here', { hint: reasons.join('\n') });
+  if (!driver)
+    throw new TelemetryError('E_NO_DRIVER', 'no capture driver works here', { hint: reasons.join('\n') });
   if (reasons.length) process.stderr.write(`collect: using ${driver} (${reasons.join('; ')})\n`);
   return driver;
 }
 
 /** Starts the capture of `--pid P` or of `command` (launched here, released once the probes are live). */
-async function startCapture(command: string[], opts: CollectOptions, driver: DriverName): Promise<{ cap: CaptureHandle; done: Promise<void> }> {
+async function startCapture(
+  command: string[],
+  opts: CollectOptions,
+  driver: DriverName,
+): Promise<{ cap: CaptureHandle; done: Promise<void> }> {
   const lifter = {
     flowTimeoutMs: opts.flowTimeout,
-    container: opts.container ? { id: opts.container, name: opts.container, image: opts.container } : undefined,
+    container: opts.container
+      ? { id: opts.container, name: opts.container, image: opts.container }
+      : undefined,
   };
   if (opts.pid !== undefined) {
-    if (command.length) throw new InputError('E_INPUT_FLAG', 'give either --pid or a command after --, not both');
+    if (command.length)
+      throw new InputError('E_INPUT_FLAG', 'give either --pid or a command after --, not both');
     const cap = await captureTree({ driver, rootPid: opts.pid, ...lifter });
     const done = new Promise<void>((resolve) => {
       const t = setInterval(() => {
@@ -60,7 +69,9 @@ async function startCapture(command: string[], opts: CollectOptions, driver: Dri
     return { cap, done };
   }
   if (!command.length) {
-    throw new InputError('E_INPUT_MISSING', 'nothing to watch', { hint: 'peregrine sysflow collect --pid P, or … -- CMD ARGS…' });
+    throw new InputError('E_INPUT_MISSING', 'nothing to watch', {
+      hint: 'peregrine sysflow collect --pid P, or … -- CMD ARGS…',
+    });
   }
   if (driver === 'strace') {
     const cap = captureCommand(command, lifter);
@@ -86,7 +97,11 @@ async function startCapture(command: string[], opts: CollectOptions, driver: Dri
 }
 
 /** Splits a record stream into files of at most `bytes` (approximate, by record count estimate). */
-async function writeRotating(records: AsyncIterable<SysFlowRecord>, base: string, rotateMb: number | undefined): Promise<string[]> {
+async function writeRotating(
+  records: AsyncIterable<SysFlowRecord>,
+  base: string,
+  rotateMb: number | undefined,
+): Promise<string[]> {
   if (!rotateMb) {
     await writeSysFlowFile(base, records);
     return [base];
@@ -110,7 +125,12 @@ async function writeRotating(records: AsyncIterable<SysFlowRecord>, base: string
           return;
         }
         n++;
-        if (r.value.kind === 'Header' || r.value.kind === 'Container' || r.value.kind === 'Process' || r.value.kind === 'File') {
+        if (
+          r.value.kind === 'Header' ||
+          r.value.kind === 'Container' ||
+          r.value.kind === 'Process' ||
+          r.value.kind === 'File'
+        ) {
           entities.push(r.value);
           if (entities.length > 50_000) entities = entities.slice(-25_000);
         }
@@ -123,15 +143,31 @@ async function writeRotating(records: AsyncIterable<SysFlowRecord>, base: string
   return files;
 }
 
+/** A replay of a sysdig capture, shaped like a live capture. */
+async function scapCapture(
+  file: string,
+  opts: CollectOptions,
+): Promise<{ cap: CaptureHandle; done: Promise<void> }> {
+  const { replayScap } = await import('./drivers/scap.ts');
+  const { Lifter, lift } = await import('./index.ts');
+  const lifter = new Lifter({ useProc: false, flowTimeoutMs: opts.flowTimeout, filename: file });
+  return {
+    cap: { records: lift(replayScap(file), lifter), stats: () => lifter.stats, stop: async () => {} },
+    done: new Promise(() => {}),
+  };
+}
+
 export async function runCollect(command: string[], opts: CollectOptions): Promise<void> {
-  const driver = pickDriver(opts.driver);
   const toProcessor = Boolean(opts.policy?.length || opts.export?.length);
   if (!opts.output && !toProcessor && opts.format !== 'jsonl') {
     throw new InputError('E_INPUT_MISSING', 'where should the records go?', {
       hint: '-o FILE.sf, --format jsonl (standard output), or --policy/--export to process them here',
     });
   }
-  const { cap, done } = await startCapture(command, opts, driver);
+  const driver = opts.fromScap ? 'scap replay' : pickDriver(opts.driver);
+  const { cap, done } = opts.fromScap
+    ? await scapCapture(opts.fromScap, opts)
+    : await startCapture(command, opts, driver as DriverName);
   process.stderr.write(`collect: capturing with ${driver}\n`);
   const stop = async () => {
     await cap.stop();

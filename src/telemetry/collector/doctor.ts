@@ -16,20 +16,52 @@ export const captureCheck: DoctorCheck = {
   async run(): Promise<DoctorFinding[]> {
     const e = ebpfReadiness({ mountTracefs: true });
     const out: DoctorFinding[] = [
-      { check: 'capture: root', status: e.root ? 'ok' : 'warn', detail: e.root ? 'running as root' : 'not root', hint: e.root ? undefined : 'eBPF capture needs root; strace can still watch commands it launches' },
-      { check: 'capture: tracefs', status: e.tracefs ? 'ok' : 'warn', detail: e.tracefs ? '/sys/kernel/tracing has syscall tracepoints' : 'not mounted', hint: e.tracefs ? undefined : 'mount -t tracefs nodev /sys/kernel/tracing' },
-      { check: 'capture: BTF', status: e.btf ? 'ok' : 'warn', detail: e.btf ? '/sys/kernel/btf/vmlinux present' : 'missing', hint: e.btf ? undefined : 'a kernel built with CONFIG_DEBUG_INFO_BTF is needed for socket tuples' },
-      { check: 'capture: bpftrace', status: e.bpftrace ? 'ok' : 'warn', detail: e.bpftrace ?? 'not installed', hint: e.bpftrace ? undefined : 'apt-get install bpftrace' },
+      {
+        check: 'capture: root',
+        status: e.root ? 'ok' : 'warn',
+        detail: e.root ? 'running as root' : 'not root',
+        hint: e.root ? undefined : 'eBPF capture needs root; strace can still watch commands it launches',
+      },
+      {
+        check: 'capture: tracefs',
+        status: e.tracefs ? 'ok' : 'warn',
+        detail: e.tracefs ? '/sys/kernel/tracing has syscall tracepoints' : 'not mounted',
+        hint: e.tracefs ? undefined : 'mount -t tracefs nodev /sys/kernel/tracing',
+      },
+      {
+        check: 'capture: BTF',
+        status: e.btf ? 'ok' : 'warn',
+        detail: e.btf ? '/sys/kernel/btf/vmlinux present' : 'missing',
+        hint: e.btf ? undefined : 'a kernel built with CONFIG_DEBUG_INFO_BTF is needed for socket tuples',
+      },
+      {
+        check: 'capture: bpftrace',
+        status: e.bpftrace ? 'ok' : 'warn',
+        detail: e.bpftrace ?? 'not installed',
+        hint: e.bpftrace ? undefined : 'apt-get install bpftrace',
+      },
     ];
     const strace = version('strace', ['-V']);
-    out.push({ check: 'capture: strace', status: strace ? 'ok' : 'warn', detail: strace ?? 'not installed', hint: strace ? undefined : 'apt-get install strace' });
+    out.push({
+      check: 'capture: strace',
+      status: strace ? 'ok' : 'warn',
+      detail: strace ?? 'not installed',
+      hint: strace ? undefined : 'apt-get install strace',
+    });
     const sysdig = version('sysdig', ['--version']);
-    out.push({ check: 'capture: sysdig (scap replay)', status: sysdig ? 'ok' : 'warn', detail: sysdig ?? 'not installed', hint: sysdig ? undefined : 'apt-get install --no-install-recommends sysdig' });
+    out.push({
+      check: 'capture: sysdig (scap replay)',
+      status: sysdig ? 'ok' : 'warn',
+      detail: sysdig ?? 'not installed',
+      hint: sysdig ? undefined : 'apt-get install --no-install-recommends sysdig',
+    });
     const { driver, reasons } = chooseDriver();
     out.push({
       check: 'capture: driver',
       status: driver ? 'ok' : 'warn',
-      detail: driver ? `live capture will use ${driver}${driver === 'ebpf' ? '' : ` (${reasons.join('; ')})`}` : `no live driver: ${reasons.join('; ')}`,
+      detail: driver
+        ? `live capture will use ${driver}${driver === 'ebpf' ? '' : ` (${reasons.join('; ')})`}`
+        : `no live driver: ${reasons.join('; ')}`,
       hint: driver ? undefined : '`peregrine stack up` replays the recorded capture instead',
     });
     return out;

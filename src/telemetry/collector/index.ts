@@ -52,9 +52,13 @@ export interface TreeCaptureOptions extends Omit<LifterOptions, 'snapshot'> {
  */
 export async function captureTree(options: TreeCaptureOptions & { rootPid: number }): Promise<CaptureHandle> {
   if (options.driver !== 'ebpf') {
-    throw new TelemetryError('E_DRIVER', `the ${options.driver} driver can only capture a command it launches`, {
-      hint: 'use --driver ebpf with --pid, or launch the workload with `-- CMD…`',
-    });
+    throw new TelemetryError(
+      'E_DRIVER',
+      `the ${options.driver} driver can only capture a command it launches`,
+      {
+        hint: 'use --driver ebpf with --pid, or launch the workload with `-- CMD…`',
+      },
+    );
   }
   const snapshot = snapshotTree(options.rootPid);
   const cap = startEbpfCapture({ rootPid: options.rootPid, onStderr: options.onStderr });
@@ -64,10 +68,18 @@ export async function captureTree(options: TreeCaptureOptions & { rootPid: numbe
 }
 
 /** Launches `argv` under the strace driver and captures it until it exits (or `stop()`). */
-export function captureCommand(argv: string[], options: Omit<TreeCaptureOptions, 'driver' | 'rootPid'> & { env?: NodeJS.ProcessEnv }): CaptureHandle & { pid: Promise<number> } {
+export function captureCommand(
+  argv: string[],
+  options: Omit<TreeCaptureOptions, 'driver' | 'rootPid'> & { env?: NodeJS.ProcessEnv },
+): CaptureHandle & { pid: Promise<number> } {
   const cap = startStraceCapture(argv, { env: options.env });
   const lifter = new Lifter({ ...options, useProc: options.useProc ?? true });
-  return { records: lift(cap.events, lifter), stats: () => lifter.stats, stop: () => cap.stop(), pid: cap.pid };
+  return {
+    records: lift(cap.events, lifter),
+    stats: () => lifter.stats,
+    stop: () => cap.stop(),
+    pid: cap.pid,
+  };
 }
 
 /** Lifts a raw event stream (any driver) into SysFlow records; open flows are written when the stream ends. */

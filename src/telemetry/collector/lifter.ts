@@ -125,9 +125,11 @@ export function fileOid(path: string, containerId: string | null): string {
     .digest('hex');
 }
 
+/** `p` resolved against the working directory; kept as given when the directory is unknown (as SysFlow does). */
 function joinPath(dir: string, p: string): string {
   if (p.startsWith('/')) return normalize(p);
-  return normalize(`${dir || '/'}/${p}`);
+  if (!dir) return p;
+  return normalize(`${dir}/${p}`);
 }
 
 function normalize(p: string): string {
@@ -139,6 +141,9 @@ function normalize(p: string): string {
   }
   return '/' + out.join('/');
 }
+
+/** sysdig fd type characters the lifter keeps file flows for: files, directories, pipes, unix sockets. */
+const FILE_LIKE = new Set(['f', 'd', 'p', 'u']);
 
 /** Protocol numbers the lifter keeps network flows for. */
 const TRACKED_PROTOS = new Set([6, 17]);
@@ -186,6 +191,8 @@ export class Lifter {
     this.stats.rawEvents++;
     const out: SysFlowRecord[] = [];
     this.preamble(out);
+    if (ev.hint && ev.kind !== 'lost' && ev.kind !== 'clone' && !this.procs.has(ev.pid))
+      this.adopt(ev.pid, ev.ts, ev.hint);
     switch (ev.kind) {
       case 'lost':
         this.stats.lostEvents += ev.count;
@@ -241,12 +248,28 @@ export class Lifter {
           p.uid = ev.uid;
           out.push(this.processRecord(p, 'MODIFIED', ev.ts));
         }
-        out.push({ kind: 'ProcessEvent', procOID: p.oid, ts: ev.ts, tid: ev.tid, opFlags: OpFlag.SETUID, args: [String(ev.uid)], ret: ev.ret });
+        out.push({
+          kind: 'ProcessEvent',
+          procOID: p.oid,
+          ts: ev.ts,
+          tid: ev.tid,
+          opFlags: OpFlag.SETUID,
+          args: [String(ev.uid)],
+          ret: ev.ret,
+        });
         break;
       }
       case 'setns': {
         const p = this.proc(ev.pid, ev.ts, out);
-        out.push({ kind: 'ProcessEvent', procOID: p.oid, ts: ev.ts, tid: ev.tid, opFlags: OpFlag.SETNS, args: [String(ev.fd)], ret: ev.ret });
+        out.push({
+          kind: 'ProcessEvent',
+          procOID: p.oid,
+          ts: ev.ts,
+          tid: ev.tid,
+          opFlags: OpFlag.SETNS,
+          args: [String(ev.fd)],
+          ret: ev.ret,
+        });
         break;
       }
     }
@@ -272,7 +295,13 @@ export class Lifter {
   private preamble(out: SysFlowRecord[]): void {
     if (this.headerWritten) return;
     this.headerWritten = true;
-    out.push({ kind: 'Header', version: 5, exporter: this.opts.exporter ?? hostname(), ip: 'NA', filename: this.opts.filename ?? '' });
+    out.push({
+      kind: 'Header',
+      version: 5,
+      exporter: this.opts.exporter ?? hostname(),
+      ip: 'NA',
+      filename: this.opts.filename ?? '',
+    });
   }
 
   private ensureContainer(out: SysFlowRecord[]): void {
@@ -329,12 +358,39 @@ export class Lifter {
     return p;
   }
 
+  /** A process first seen mid-life, described by the driver's hint. */
+  private adopt(pid: number, ts: bigint, hint: NonNullable<RawEvent['hint']>): void {
+    this.procs.set(pid, {
+      oid: { hpid: pid, createTS: ts },
+      poid: this.procs.get(hint.ppid)?.oid ?? null,
+      exe: hint.exe,
+      args: hint.args,
+      uid: hint.uid ?? 0,
+      gid: hint.gid ?? 0,
+      cwd: hint.cwd ?? '',
+      fds: new Map(),
+      written: false,
+    });
+  }
+
   private fromProc(pid: number, ts: bigint): Proc {
-    const p: Proc = { oid: { hpid: pid, createTS: ts }, poid: null, exe: '', args: [], uid: 0, gid: 0, cwd: '', fds: new Map(), written: false };
+    const p: Proc = {
+      oid: { hpid: pid, createTS: ts },
+      poid: null,
+      exe: '',
+      args: [],
+      uid: 0,
+      gid: 0,
+      cwd: '',
+      fds: new Map(),
+      written: false,
+    };
     if (this.opts.useProc === false) return p;
     try {
       p.exe = readlinkSync(`/proc/${pid}/exe`);
-      p.args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((s, i, a) => s !== '' || i < a.length - 1);
+      p.args = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        .split('\0')
+        .filter((s, i, a) => s !== '' || i < a.length - 1);
       p.cwd = readlinkSync(`/proc/${pid}/cwd`);
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       p.uid = Number(/^Uid:\s+\d+\s+(\d+)/m.exec(status)?.[1] ?? 0);
@@ -358,12 +414,32 @@ export class Lifter {
       uid: parent.uid,
       gid: parent.gid,
       cwd: parent.cwd,
-      fds: new Map([...parent.fds].map(([fd, f]) => [fd, f.kind === 'other' ? f : { ...f, flow: undefined }])),
+      fds: new Map(
+        [...parent.fds].map(([fd, f]) => [fd, f.kind === 'other' ? f : { ...f, flow: undefined }]),
+      ),
       written: false,
     };
     this.procs.set(ev.pid, child);
+    // as SysFlow: the parent's CLONE (ret = the child's pid), then the child's (ret = 0)
+    out.push({
+      kind: 'ProcessEvent',
+      procOID: parent.oid,
+      ts: ev.ts,
+      tid: ev.ptid,
+      opFlags: OpFlag.CLONE,
+      args: [],
+      ret: ev.pid,
+    });
     this.proc(ev.pid, ev.ts, out);
-    out.push({ kind: 'ProcessEvent', procOID: child.oid, ts: ev.ts, tid: ev.pid, opFlags: OpFlag.CLONE, args: [], ret: 0 });
+    out.push({
+      kind: 'ProcessEvent',
+      procOID: child.oid,
+      ts: ev.ts,
+      tid: ev.pid,
+      opFlags: OpFlag.CLONE,
+      args: [],
+      ret: 0,
+    });
   }
 
   private onExec(ev: Extract<RawEvent, { kind: 'exec' }>, out: SysFlowRecord[]): void {
@@ -388,7 +464,15 @@ export class Lifter {
       }
     }
     out.push(this.processRecord(p, 'MODIFIED', ev.ts));
-    out.push({ kind: 'ProcessEvent', procOID: p.oid, ts: ev.ts, tid: ev.tid, opFlags: OpFlag.EXEC, args: [], ret: 0 });
+    out.push({
+      kind: 'ProcessEvent',
+      procOID: p.oid,
+      ts: ev.ts,
+      tid: ev.tid,
+      opFlags: OpFlag.EXEC,
+      args: [],
+      ret: 0,
+    });
   }
 
   private onExit(ev: Extract<RawEvent, { kind: 'exit' }>, out: SysFlowRecord[]): void {
@@ -396,7 +480,15 @@ export class Lifter {
     const p = this.proc(ev.pid, ev.ts, out);
     for (const f of p.fds.values()) this.emitFlow(p, f, ev.ts, 0, out);
     p.fds.clear();
-    out.push({ kind: 'ProcessEvent', procOID: p.oid, ts: ev.ts, tid: ev.tid, opFlags: OpFlag.EXIT, args: [], ret: 0 });
+    out.push({
+      kind: 'ProcessEvent',
+      procOID: p.oid,
+      ts: ev.ts,
+      tid: ev.tid,
+      opFlags: OpFlag.EXIT,
+      args: [],
+      ret: 0,
+    });
     this.procs.delete(ev.pid);
   }
 
@@ -404,7 +496,15 @@ export class Lifter {
     const oid = fileOid(path, this.containerId);
     if (!this.files.has(oid)) {
       this.files.add(oid);
-      const f: File = { kind: 'File', state: 'CREATED', oid, ts, restype: restype.charCodeAt(0), path, containerId: this.containerId };
+      const f: File = {
+        kind: 'File',
+        state: 'CREATED',
+        oid,
+        ts,
+        restype: restype.charCodeAt(0),
+        path,
+        containerId: this.containerId,
+      };
       out.push(f);
     }
     return oid;
@@ -425,6 +525,11 @@ export class Lifter {
 
   private onIo(ev: Extract<RawEvent, { kind: 'io' }>, out: SysFlowRecord[]): void {
     const p = this.proc(ev.pid, ev.ts, out);
+    if (ev.target && !p.fds.has(ev.fd) && FILE_LIKE.has(ev.target.type) && ev.target.name) {
+      // a descriptor opened before the capture, described by the driver (files, pipes, unix sockets)
+      const fileOID = this.fileRecord(ev.target.name, ev.ts, ev.target.type, out);
+      p.fds.set(ev.fd, { kind: 'file', path: ev.target.name, openFlags: 0, fileOID });
+    }
     const fd = this.fd(p, ev.pid, ev.fd, out, ev.ts);
     if (!fd || fd.kind === 'other') return;
     const flow = this.flowOf(fd, ev.tid, ev.ts);
@@ -477,8 +582,18 @@ export class Lifter {
     const path = joinPath(p.cwd, ev.path);
     const dirLike = ev.op === 'MKDIR' || ev.op === 'RMDIR';
     const fileOID = this.fileRecord(path, ev.ts, dirLike ? 'd' : 'f', out);
-    const newFileOID = ev.newPath !== undefined ? this.fileRecord(joinPath(p.cwd, ev.newPath), ev.ts, 'f', out) : null;
-    out.push({ kind: 'FileEvent', procOID: p.oid, ts: ev.ts, tid: ev.tid, opFlags: OpFlag[ev.op], fileOID, ret: ev.ret, newFileOID });
+    const newFileOID =
+      ev.newPath !== undefined ? this.fileRecord(joinPath(p.cwd, ev.newPath), ev.ts, 'f', out) : null;
+    out.push({
+      kind: 'FileEvent',
+      procOID: p.oid,
+      ts: ev.ts,
+      tid: ev.tid,
+      opFlags: OpFlag[ev.op],
+      fileOID,
+      ret: ev.ret,
+      newFileOID,
+    });
   }
 
   /** The descriptor `fdNum` of `p`, resolved from /proc when the lifter never saw it opened. */
@@ -498,7 +613,8 @@ export class Lifter {
   }
 
   private fdFromTarget(target: string): Fd {
-    if (target.startsWith('/')) return { kind: 'file', path: target, openFlags: 0, fileOID: fileOid(target, this.containerId) };
+    if (target.startsWith('/'))
+      return { kind: 'file', path: target, openFlags: 0, fileOID: fileOid(target, this.containerId) };
     const m = /^socket:\[(\d+)\]$/.exec(target);
     if (m) {
       const t = socketTuple(m[1]!);
@@ -512,11 +628,15 @@ export class Lifter {
     return fd.flow;
   }
 
-  /** Writes the flow of `fd` (if any activity) and forgets it; the descriptor stays open. */
+  /**
+   * Writes the flow of `fd` (if any activity) and forgets it; the descriptor stays open. A flow written before its
+   * descriptor was closed (exit, idle timeout, end of capture) carries TRUNCATE, as SysFlow marks it.
+   */
   private emitFlow(p: Proc, fd: Fd, ts: bigint, fdNumHint: number, out: SysFlowRecord[]): void {
     if (fd.kind === 'other' || !fd.flow) return;
     const f = fd.flow;
     fd.flow = undefined;
+    if (!(f.opFlags & OpFlag.CLOSE)) f.opFlags |= OpFlag.TRUNCATE;
     const fdNum = [...p.fds].find(([, v]) => v === fd)?.[0] ?? fdNumHint;
     const endTs = f.endTs > ts ? f.endTs : ts;
     if (fd.kind === 'file') {
@@ -563,7 +683,8 @@ export class Lifter {
   private sweep(now: bigint, out: SysFlowRecord[]): void {
     for (const p of this.procs.values()) {
       for (const [fdNum, fd] of p.fds) {
-        if (fd.kind !== 'other' && fd.flow && now - fd.flow.endTs > this.timeoutNs) this.emitFlow(p, fd, fd.flow.endTs, fdNum, out);
+        if (fd.kind !== 'other' && fd.flow && now - fd.flow.endTs > this.timeoutNs)
+          this.emitFlow(p, fd, fd.flow.endTs, fdNum, out);
       }
     }
   }
@@ -601,7 +722,9 @@ const userName = (uid: number) => lookupName('/etc/passwd', uid);
 const groupName = (gid: number) => lookupName('/etc/group', gid);
 
 /** Looks a socket inode up in /proc/net/{tcp,udp}{,6}; client → server order is guessed from the listening side. */
-function socketTuple(inode: string): { proto: number; sip: number; sport: number; dip: number; dport: number } | undefined {
+function socketTuple(
+  inode: string,
+): { proto: number; sip: number; sport: number; dip: number; dport: number } | undefined {
   for (const [file, proto] of [
     ['/proc/net/tcp', 6],
     ['/proc/net/udp', 17],
@@ -619,9 +742,14 @@ function socketTuple(inode: string): { proto: number; sip: number; sport: number
       const [rip, rport] = cols[2]!.split(':');
       // /proc/net/tcp prints the address as the host-order hex of the network-order int: low byte = first octet,
       // which is exactly SysFlow's representation.
-      return { proto, sip: parseInt(lip!, 16) | 0, sport: parseInt(lport!, 16), dip: parseInt(rip!, 16) | 0, dport: parseInt(rport!, 16) };
+      return {
+        proto,
+        sip: parseInt(lip!, 16) | 0,
+        sport: parseInt(lport!, 16),
+        dip: parseInt(rip!, 16) | 0,
+        dport: parseInt(rport!, 16),
+      };
     }
   }
   return undefined;
 }
-

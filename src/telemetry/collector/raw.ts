@@ -4,16 +4,62 @@
  * thread-group id and `tid` the thread id, both in the host pid namespace.
  */
 
-export type RawEvent =
+/**
+ * What a driver knows of the process behind an event without having seen it start (sysdig's thread table, /proc):
+ * the lifter uses it for processes that were already running when the capture began.
+ */
+export interface ProcessHint {
+  exe: string;
+  args: string[];
+  ppid: number;
+  uid?: number;
+  gid?: number;
+  cwd?: string;
+}
+
+/** Raw events; any of them may carry a {@link ProcessHint} as `hint`. */
+export type RawEvent = RawEventBody & { hint?: ProcessHint };
+
+type RawEventBody =
   /** A new task: a process (`thread: false`) or a thread of `ppid`'s process. */
   | { kind: 'clone'; ts: bigint; ppid: number; ptid: number; pid: number; thread: boolean }
   /** A successful exec; `args` includes argv[0]. */
-  | { kind: 'exec'; ts: bigint; pid: number; tid: number; exe: string; args: string[]; uid?: number; gid?: number; cwd?: string }
+  | {
+      kind: 'exec';
+      ts: bigint;
+      pid: number;
+      tid: number;
+      exe: string;
+      args: string[];
+      uid?: number;
+      gid?: number;
+      cwd?: string;
+    }
   | { kind: 'exit'; ts: bigint; pid: number; tid: number }
   /** open/openat/openat2 returning `fd` (negative = error, then `path` is what was asked for). */
-  | { kind: 'open'; ts: bigint; pid: number; tid: number; fd: number; path: string; flags: number; dirfd?: number }
+  | {
+      kind: 'open';
+      ts: bigint;
+      pid: number;
+      tid: number;
+      fd: number;
+      path: string;
+      flags: number;
+      dirfd?: number;
+    }
   /** read/write-family activity on `fd`; `bytes` may be an aggregate of `ops` operations. */
-  | { kind: 'io'; ts: bigint; pid: number; tid: number; fd: number; dir: 'read' | 'write'; ops: number; bytes: number }
+  | {
+      kind: 'io';
+      ts: bigint;
+      pid: number;
+      tid: number;
+      fd: number;
+      dir: 'read' | 'write';
+      ops: number;
+      bytes: number;
+      /** What the driver knows the descriptor names (sysdig's fd table): a path, `pipe:[n]`, …, and its type char. */
+      target?: { name: string; type: string };
+    }
   | { kind: 'close'; ts: bigint; pid: number; tid: number; fd: number }
   /** dup/dup2/dup3: `newFd` now names what `oldFd` names. */
   | { kind: 'dup'; ts: bigint; pid: number; tid: number; oldFd: number; newFd: number }

@@ -25,7 +25,9 @@ export function bpftraceScript(opts: ScriptOptions): string {
   const tree = opts.rootPid !== undefined;
   const exclude = (opts.excludePids ?? []).map((p) => `pid != ${p}`).join(' && ') || '1';
   const W = tree ? '@t[pid]' : `(${exclude})`;
-  const begin = tree ? `BEGIN { @t[${opts.rootPid}] = 1; printf("B|%llu\\n", nsecs); }` : `BEGIN { printf("B|%llu\\n", nsecs); }`;
+  const begin = tree
+    ? `BEGIN { @t[${opts.rootPid}] = 1; printf("B|%llu\\n", nsecs); }`
+    : `BEGIN { printf("B|%llu\\n", nsecs); }`;
   const sockOut = (fdExpr: string, code: string) => `
   $f = *(curtask->files->fdt->fd + ${fdExpr});
   if ($f != 0) {

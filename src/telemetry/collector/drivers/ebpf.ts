@@ -31,9 +31,13 @@ export function ebpfReadiness(options: { mountTracefs?: boolean } = {}): EbpfRea
     spawnSync('mount', ['-t', 'tracefs', 'nodev', '/sys/kernel/tracing'], { stdio: 'ignore' });
     tracefs = existsSync('/sys/kernel/tracing/events/syscalls');
   }
-  if (!tracefs) problems.push('tracefs is not mounted at /sys/kernel/tracing (mount -t tracefs nodev /sys/kernel/tracing)');
+  if (!tracefs)
+    problems.push(
+      'tracefs is not mounted at /sys/kernel/tracing (mount -t tracefs nodev /sys/kernel/tracing)',
+    );
   const btf = existsSync('/sys/kernel/btf/vmlinux');
-  if (!btf) problems.push('the kernel exposes no BTF (/sys/kernel/btf/vmlinux): socket tuples cannot be read');
+  if (!btf)
+    problems.push('the kernel exposes no BTF (/sys/kernel/btf/vmlinux): socket tuples cannot be read');
   const which = spawnSync('bpftrace', ['--version'], { encoding: 'utf8' });
   const bpftrace = which.status === 0 ? which.stdout.trim() : null;
   if (!bpftrace) problems.push('bpftrace is not installed (apt-get install bpftrace)');
@@ -59,25 +63,66 @@ function monotonicToWallOffset(): bigint {
 }
 
 /** Parses one `printf` line of the program into a raw event (or a partial one awaiting its `join`/`Q` line). */
-function parseLine(data: string, off: bigint): RawEvent | { kind: 'argv-head'; ts: bigint; pid: number; tid: number } | { kind: 'path2-tail'; path: string } | null {
+function parseLine(
+  data: string,
+  off: bigint,
+):
+  | RawEvent
+  | { kind: 'argv-head'; ts: bigint; pid: number; tid: number }
+  | { kind: 'path2-tail'; path: string }
+  | null {
   const f = data.replace(/\n$/, '').split('|');
   const code = f[0];
   const ts = () => BigInt(f[1]!) + off;
   const n = (i: number) => Number(f[i]);
   switch (code) {
     case 'N':
-      return { kind: 'clone', ts: ts(), ppid: n(2), ptid: n(3), pid: n(4), thread: (BigInt(f[5]!) & 0x10000n) !== 0n };
+      return {
+        kind: 'clone',
+        ts: ts(),
+        ppid: n(2),
+        ptid: n(3),
+        pid: n(4),
+        thread: (BigInt(f[5]!) & 0x10000n) !== 0n,
+      };
     case 'A':
       return { kind: 'argv-head', ts: ts(), pid: n(2), tid: n(3) };
     case 'E':
-      return { kind: 'exec', ts: ts(), pid: n(2), tid: n(3), uid: n(5), gid: n(6), exe: f.slice(7).join('|'), args: [] };
+      return {
+        kind: 'exec',
+        ts: ts(),
+        pid: n(2),
+        tid: n(3),
+        uid: n(5),
+        gid: n(6),
+        exe: f.slice(7).join('|'),
+        args: [],
+      };
     case 'X':
       return { kind: 'exit', ts: ts(), pid: n(2), tid: n(3) };
     case 'O':
-      return { kind: 'open', ts: ts(), pid: n(2), tid: n(3), fd: n(4), flags: n(5), dirfd: n(6), path: f.slice(7).join('|') };
+      return {
+        kind: 'open',
+        ts: ts(),
+        pid: n(2),
+        tid: n(3),
+        fd: n(4),
+        flags: n(5),
+        dirfd: n(6),
+        path: f.slice(7).join('|'),
+      };
     case 'R':
     case 'W':
-      return { kind: 'io', ts: ts(), pid: n(2), tid: n(3), fd: n(4), dir: code === 'R' ? 'read' : 'write', ops: 1, bytes: n(5) };
+      return {
+        kind: 'io',
+        ts: ts(),
+        pid: n(2),
+        tid: n(3),
+        fd: n(4),
+        dir: code === 'R' ? 'read' : 'write',
+        ops: 1,
+        bytes: n(5),
+      };
     case 'D':
       return { kind: 'dup', ts: ts(), pid: n(2), tid: n(3), oldFd: n(4), newFd: n(5) };
     case 'K':
@@ -104,7 +149,16 @@ function parseLine(data: string, off: bigint): RawEvent | { kind: 'argv-head'; t
       const op = f[4] as Extract<RawEvent, { kind: 'fileop' }>['op'];
       const two = f[f.length - 1] === '+';
       const path = f.slice(6, two ? -1 : f.length - 1).join('|');
-      return { kind: 'fileop', ts: ts(), pid: n(2), tid: n(3), op, ret: n(5), path, ...(two ? { newPath: '' } : {}) };
+      return {
+        kind: 'fileop',
+        ts: ts(),
+        pid: n(2),
+        tid: n(3),
+        op,
+        ret: n(5),
+        path,
+        ...(two ? { newPath: '' } : {}),
+      };
     }
     case 'Q':
       return { kind: 'path2-tail', path: f.slice(4).join('|') };
@@ -140,7 +194,9 @@ class ReorderBuffer {
 }
 
 /** Starts bpftrace; events flow until `stop()`. */
-export function startEbpfCapture(options: ScriptOptions & { onStderr?: (line: string) => void } = {}): EbpfCapture {
+export function startEbpfCapture(
+  options: ScriptOptions & { onStderr?: (line: string) => void } = {},
+): EbpfCapture {
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-bpf-'));
   const scriptPath = join(dir, 'capture.bt');
   writeFileSync(scriptPath, bpftraceScript({ ...options, canaryPid: process.pid }));
@@ -165,12 +221,23 @@ export function startEbpfCapture(options: ScriptOptions & { onStderr?: (line: st
     stderr += line + '\n';
     options.onStderr?.(line);
   });
-  child.once('error', (e) => rejectReady(new TelemetryError('E_EBPF', `could not start bpftrace: ${e.message}`, { hint: 'apt-get install bpftrace' })));
+  child.once('error', (e) =>
+    rejectReady(
+      new TelemetryError('E_EBPF', `could not start bpftrace: ${e.message}`, {
+        hint: 'apt-get install bpftrace',
+      }),
+    ),
+  );
   child.once('exit', (code) => {
     if (canary) clearInterval(canary);
     rejectReady(
       new TelemetryError('E_EBPF', `bpftrace exited (code ${code}) before its probes were attached`, {
-        hint: stderr.split('\n').filter((l) => l && !l.includes('RLIMIT_MEMLOCK')).slice(-5).join('\n') || 'run `peregrine doctor`',
+        hint:
+          stderr
+            .split('\n')
+            .filter((l) => l && !l.includes('RLIMIT_MEMLOCK'))
+            .slice(-5)
+            .join('\n') || 'run `peregrine doctor`',
       }),
     );
   });
@@ -244,7 +311,12 @@ export function startEbpfCapture(options: ScriptOptions & { onStderr?: (line: st
         if (msg.type === 'lost_events') {
           const count = Number((msg.data as { events?: number }).events ?? 0);
           lost += count;
-          yield { kind: 'lost', ts: BigInt(Date.now()) * 1_000_000n, count, reason: 'bpftrace perf buffer overrun' };
+          yield {
+            kind: 'lost',
+            ts: BigInt(Date.now()) * 1_000_000n,
+            count,
+            reason: 'bpftrace perf buffer overrun',
+          };
           continue;
         }
         if (msg.type === 'join') {
