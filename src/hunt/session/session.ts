@@ -6,13 +6,13 @@
  * its variable completely or not at all.
  */
 import '../../connectors/index.ts';
-import { openSource } from '../../connectors/registry.ts';
 import type { DataSource } from '../../connectors/types.ts';
 import { CancelledError, isPeregrineError, type PeregrineError, StoreError, spanAt } from '../../errors/index.ts';
 import { HuntCache, recordCounts, relatedCounts, tableColumns, tableCounts } from '../../store/cache/index.ts';
 import { runStatement, type CommandContext, type SourceManager } from '../commands/index.ts';
 import { lower } from '../ir/index.ts';
 import { parseHuntflow } from '../syntax/index.ts';
+import { openSources } from './sources.ts';
 import { SymbolTable, type VariableEntry } from './symbols.ts';
 import type { Display, ExecuteOptions, ExecuteResult, SessionOptions, VariableSummary } from './types.ts';
 
@@ -47,7 +47,7 @@ export class HuntSession {
       open: async (uri) => {
         let s = this.opened.get(uri);
         if (!s) {
-          s = await openSource(uri);
+          s = await openSources(uri);
           this.opened.set(uri, s);
         }
         return s;
