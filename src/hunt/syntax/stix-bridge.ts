@@ -72,7 +72,26 @@ export function parseCondition(
       ).comparisonAll(),
     base,
   );
-  return shiftSpans(p, expr, base) as ComparisonExpr;
+  const first = p.span(base, base);
+  shiftInPlace(p, expr, base, first.line - 1, new Set());
+  return expr;
+}
+
+/**
+ * Moves the spans of a fresh (unfrozen) STIX parser result in place; `base` is a line start. Each node's span is
+ * replaced, never mutated, and each node visited once, so shared objects are safe.
+ */
+function shiftInPlace(p: ParserBase, n: unknown, base: number, lineDelta: number, seen: Set<object>): void {
+  if (n === null || typeof n !== 'object' || seen.has(n)) return;
+  seen.add(n);
+  const o = n as Record<string, unknown>;
+  for (const k in o) {
+    const v = o[k];
+    if (k === 'span') {
+      const s = v as StixSpan;
+      o.span = { start: s.start + base, end: s.end + base, line: s.line + lineDelta, col: s.col };
+    } else if (v !== null && typeof v === 'object') shiftInPlace(p, v, base, lineDelta, seen);
+  }
 }
 
 /**
