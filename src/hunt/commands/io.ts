@@ -17,6 +17,21 @@ import { selectInto } from './select.ts';
 import { viewRows } from './view.ts';
 import { variable } from './context.ts';
 
+/** The type of the object a flattened `ref.attr` column describes, when the row does not say (`ref.type`). */
+function refTargetType(owner: string, ref: string, sub: Record<string, unknown>): string {
+  if (ref === 'parent_ref' || ref === 'encapsulated_by_ref') return owner;
+  if (ref === 'binary_ref' || ref === 'content_ref') return 'file';
+  if (ref === 'parent_directory_ref') return 'directory';
+  if (ref === 'creator_user_ref' || ref === 'belongs_to_ref') return 'user-account';
+  if (ref === 'src_ref' || ref === 'dst_ref' || ref === 'from_ref' || ref === 'sender_ref') {
+    const v = String(sub.value ?? '');
+    if (/^\d{1,3}(\.\d{1,3}){3}(\/\d+)?$/.test(v)) return 'ipv4-addr';
+    if (v.includes(':') && /^[0-9a-f:./]+$/i.test(v)) return /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(v) ? 'mac-addr' : 'ipv6-addr';
+    return ref === 'from_ref' || ref === 'sender_ref' ? 'email-addr' : 'domain-name';
+  }
+  return ref.replace(/_ref$/, '');
+}
+
 /** One flat row → the objects of one observation (key '0' is the entity; refs get their own keys). */
 export function rowToObjects(type: string, row: Record<string, unknown>): Record<string, StixObject> {
   const objects: Record<string, StixObject> = {};
@@ -42,7 +57,7 @@ export function rowToObjects(type: string, row: Record<string, unknown>): Record
       } else obj[k] = v;
     }
     for (const [ref, sub] of nested) {
-      const subType = typeof sub.type === 'string' ? sub.type : ref === 'parent_ref' ? t : ref === 'binary_ref' ? 'file' : ref === 'parent_directory_ref' ? 'directory' : ref.replace(/_ref$/, '');
+      const subType = typeof sub.type === 'string' ? sub.type : refTargetType(t, ref, sub);
       obj[ref] = build(subType, sub);
     }
     return key;
