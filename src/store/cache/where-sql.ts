@@ -78,6 +78,13 @@ function literalScalar(l: Literal): unknown {
 
 /** SQL for the value at `steps` of a record's attributes, typed to compare with `lit`. */
 function valueExpr(alias: string, steps: readonly PathStep[], lit: Literal | undefined): string {
+  const only = steps.length === 1 && steps[0]?.kind === 'Key' ? steps[0].name : undefined;
+  if (only === 'first_observed' || only === 'last_observed') {
+    // Record-level times are the observation's (STIX 2.0 objects carry none of their own).
+    const t = `(SELECT o_${alias}.${only} FROM obs o_${alias} WHERE o_${alias}.oid = ${alias}.oid)`;
+    return lit?.kind === 'Timestamp' || lit?.kind === 'String' ? `${t}` : `epoch_ms(${t})`;
+  }
+  if (only === 'number_observed') return `CAST((SELECT o_${alias}.number_observed FROM obs o_${alias} WHERE o_${alias}.oid = ${alias}.oid) AS DOUBLE)`;
   const path = `'${jsonPath(steps).replace(/'/g, "''")}'`;
   const str = `json_extract_string(${alias}.attrs, ${path})`;
   const kind = lit?.kind === 'List' ? lit.values[0]?.kind : lit?.kind;
@@ -92,7 +99,7 @@ function compare(x: string, op: string, lit: Literal | undefined, params: unknow
     params.push(v);
     return '?';
   };
-  const cast = lit?.kind === 'Timestamp' ? '::TIMESTAMPTZ' : '';
+  const cast = lit?.kind === 'Timestamp' || (lit?.kind === 'String' && x.startsWith('(SELECT o_')) ? '::TIMESTAMPTZ' : '';
   switch (op) {
     case 'EXISTS':
       return `(${x} IS NOT NULL)`;
