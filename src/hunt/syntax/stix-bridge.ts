@@ -72,8 +72,8 @@ export function parseCondition(
       ).comparisonAll(),
     base,
   );
-  const first = p.span(base, base);
-  shiftInPlace(p, expr, base, first.line - 1, new Set());
+  if (Object.isFrozen(expr)) return shiftSpans(p, expr, base) as ComparisonExpr; // should the STIX parser freeze
+  shiftInPlace(p, expr, base, p.span(base, base).line - 1, new Set());
   return expr;
 }
 
