@@ -8,7 +8,7 @@ import { requireFields, type EcsFieldRef, type FieldMapData } from '../../mappin
 import type { Comparison, ComparisonOp, Literal } from '../../stix/ast.ts';
 import { parseCidr } from '../../stix/index.ts';
 import { and, FALSE, not, or, type SqlBuilder } from './builder.ts';
-import { anyValue, asText, fieldExists, jsonIsNumber, type ValueType } from './fields.ts';
+import { anyValue, asText, fieldExists, jsonIsNumber, type RowKind, type ValueType } from './fields.ts';
 import { likeToRe2, pcreSupported, re2Escape } from './regex.ts';
 import type { WalkNotes } from './walk.ts';
 
@@ -18,6 +18,7 @@ interface Ctx {
   readonly b: SqlBuilder;
   readonly notes: WalkNotes;
   readonly c: Comparison;
+  readonly rows: RowKind;
 }
 
 function scalar(lit: Literal, c: Comparison): Scalar {
@@ -83,15 +84,15 @@ function wrapTransform(f: EcsFieldRef, body: string): string {
   return `(?s)(?:(?:${body})${sep}|(?:${body}))[^/\\\\]*`;
 }
 
-function fullMatch(b: SqlBuilder, field: string, re: string): string {
-  const p = b.param(re);
-  return anyValue(b, field, (x, t) => `regexp_full_match(${asText(x, t)}, ${p})`);
+function fullMatch(ctx: Ctx, field: string, re: string): string {
+  const p = ctx.b.param(re);
+  return anyValue(ctx.b, field, (x, t) => `regexp_full_match(${asText(x, t)}, ${p})`, ctx.rows);
 }
 
 function overFetch(field: string, ctx: Ctx, why: string): string {
   ctx.notes.localFilter = true;
   ctx.notes.notes.push(`${why}: searched as "${field} exists" and filtered locally`);
-  return fieldExists(ctx.b, field);
+  return fieldExists(field, ctx.rows);
 }
 
 /** IPv4 dotted quad → integer, NULL for anything else. */
@@ -110,16 +111,16 @@ const ordered =
   (field, f, ctx) => {
     if (f.transform) return overFetch(field, ctx, `${op} on ${f.transform}(${field})`);
     const v = value(ctx);
-    return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, op, v));
+    return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, op, v), ctx.rows);
   };
 
 const OPS: Record<ComparisonOp, OpFn> = {
   '=': (field, f, ctx) => {
     const v = value(ctx);
-    if (f.transform) return fullMatch(ctx.b, field, wrapTransform(f, re2Escape(String(v))));
-    return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, '=', v));
+    if (f.transform) return fullMatch(ctx, field, wrapTransform(f, re2Escape(String(v))));
+    return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, '=', v), ctx.rows);
   },
-  '!=': (field, f, ctx) => and([fieldExists(ctx.b, field), not(OPS['='](field, f, ctx))]),
+  '!=': (field, f, ctx) => and([fieldExists(field, ctx.rows), not(OPS['='](field, f, ctx))]),
   '<': ordered('<'),
   '<=': ordered('<='),
   '>': ordered('>'),
@@ -127,25 +128,25 @@ const OPS: Record<ComparisonOp, OpFn> = {
   IN: (field, f, ctx) => {
     const vs = listValues(ctx);
     if (vs.length === 0) return FALSE;
-    if (f.transform) return fullMatch(ctx.b, field, wrapTransform(f, vs.map((v) => re2Escape(String(v))).join('|')));
-    return anyValue(ctx.b, field, (x, t) => or(vs.map((v) => compare(ctx.b, x, t, '=', v))));
+    if (f.transform) return fullMatch(ctx, field, wrapTransform(f, vs.map((v) => re2Escape(String(v))).join('|')));
+    return anyValue(ctx.b, field, (x, t) => or(vs.map((v) => compare(ctx.b, x, t, '=', v))), ctx.rows);
   },
   LIKE: (field, f, ctx) => {
     const v = String(value(ctx));
     if (!f.transform) {
       const p = ctx.b.param(v);
-      return anyValue(ctx.b, field, (x, t) => `${asText(x, t)} LIKE ${p}`);
+      return anyValue(ctx.b, field, (x, t) => `${asText(x, t)} LIKE ${p}`, ctx.rows);
     }
-    return fullMatch(ctx.b, field, wrapTransform(f, likeToRe2(v)));
+    return fullMatch(ctx, field, wrapTransform(f, likeToRe2(v)));
   },
   MATCHES: (field, f, ctx) => {
     const v = String(value(ctx));
     if (!pcreSupported(v)) return overFetch(field, ctx, `MATCHES '${v}' uses PCRE features RE2 lacks`);
     if (!f.transform) {
       const p = ctx.b.param(v);
-      return anyValue(ctx.b, field, (x, t) => `regexp_matches(${asText(x, t)}, ${p})`);
+      return anyValue(ctx.b, field, (x, t) => `regexp_matches(${asText(x, t)}, ${p})`, ctx.rows);
     }
-    return fullMatch(ctx.b, field, wrapTransform(f, `.*(?:${v}).*`));
+    return fullMatch(ctx, field, wrapTransform(f, `.*(?:${v}).*`));
   },
   ISSUBSET: (field, f, ctx) => {
     if (f.transform) return overFetch(field, ctx, `ISSUBSET on ${f.transform}(${field})`);
@@ -159,7 +160,7 @@ const OPS: Record<ComparisonOp, OpFn> = {
     const lo = (cidr.addr / size) * size;
     const pl = ctx.b.param(Number(lo));
     const ph = ctx.b.param(Number(lo + size - 1n));
-    return anyValue(ctx.b, field, (x, t) => `${ip4Int(asText(x, t))} BETWEEN ${pl} AND ${ph}`);
+    return anyValue(ctx.b, field, (x, t) => `${ip4Int(asText(x, t))} BETWEEN ${pl} AND ${ph}`, ctx.rows);
   },
   ISSUPERSET: (field, f, ctx) => {
     const v = String(value(ctx));
@@ -170,16 +171,16 @@ const OPS: Record<ComparisonOp, OpFn> = {
       return FALSE;
     }
     const addr = m ? m[1] : v;
-    if (f.transform) return fullMatch(ctx.b, field, wrapTransform(f, re2Escape(addr)));
-    return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, '=', addr));
+    if (f.transform) return fullMatch(ctx, field, wrapTransform(f, re2Escape(addr)));
+    return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, '=', addr), ctx.rows);
   },
-  EXISTS: (field, _f, ctx) => fieldExists(ctx.b, field),
+  EXISTS: (field, _f, ctx) => fieldExists(field, ctx.rows),
 };
 
 /** Compiles one comparison against every ECS field its object path maps to. */
-export function compileComparison(c: Comparison, map: FieldMapData, b: SqlBuilder, notes: WalkNotes): string {
+export function compileComparison(c: Comparison, map: FieldMapData, b: SqlBuilder, notes: WalkNotes, rows: RowKind): string {
   const fields = requireFields(map, c.path, 'local');
-  const ctx: Ctx = { b, notes, c };
+  const ctx: Ctx = { b, notes, c, rows };
   const fn = OPS[c.op];
   const q = or(fields.map((f) => fn(f.field, f, ctx)));
   return c.negated ? not(q) : q;

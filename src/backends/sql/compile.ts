@@ -9,7 +9,8 @@ import { jsonPath, quoteIdent, typedColumn } from '../../store/ecs/index.ts';
 import { and, constString, or, SqlBuilder, TRUE, type SqlValue } from './builder.ts';
 import { compileComparison } from './comparison.ts';
 import { fieldExists } from './fields.ts';
-import { walkSourceQuery, type WalkHooks } from './walk.ts';
+import { walkSourceQuery } from './walk.ts';
+import type { RowKind } from './fields.ts';
 
 /** Same default as the Elastic backend: observations under no START/STOP and no time range look 5 min back. */
 export const DEFAULT_WINDOW_MINUTES = 5;
@@ -21,10 +22,14 @@ export interface SqlCompileOptions {
   readonly timestampField?: string;
 }
 
-/** The compiled search: EXPLAIN prints it; the `local` connector runs it. */
+/**
+ * The compiled search: EXPLAIN prints it; the `local` connector runs it. Two boolean expressions over `ecs_docs`
+ * sharing one parameter list: `where` for regular rows (typed columns), `whereIrregular` for rows flagged
+ * `_irregular` (read from `_source` in every spelling Elastic accepts); see {@link selectSql}.
+ */
 export interface SqlPlan {
-  /** A boolean SQL expression over `ecs_docs` with `$n` placeholders. */
   readonly where: string;
+  readonly whereIrregular: string;
   readonly params: readonly SqlValue[];
   /** As in the Elastic plan: `none` = rows are the answer; `observation` / `set` = filter with the STIX matcher. */
   readonly local: 'none' | 'observation' | 'set';
@@ -43,19 +48,40 @@ function timeRange(b: SqlBuilder, ts: string, start: string, stop: string): stri
 export function compileSql(q: SourceQuery, options: SqlCompileOptions = {}): SqlPlan {
   const map = options.map ?? stixEcsMap();
   const b = new SqlBuilder();
-  const hooks: WalkHooks<string> = {
-    and,
-    or,
-    all: () => TRUE,
-    timeRange: (ts, start, stop) => timeRange(b, ts, start, stop),
-    exists: (field) => fieldExists(b, field),
-    comparison: (c, notes) => compileComparison(c, map, b, notes),
-  };
-  const r = walkSourceQuery(q, hooks, {
-    map,
-    defaultWindowMinutes: options.defaultWindowMinutes ?? DEFAULT_WINDOW_MINUTES,
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.timestampField ? { timestampField: options.timestampField } : {}),
-  });
-  return { where: r.query, params: b.params, local: r.local, notes: r.notes };
+  const now = new Date();
+  const walk = (rows: RowKind) =>
+    walkSourceQuery<string>(
+      q,
+      {
+        and,
+        or,
+        all: () => TRUE,
+        timeRange: (ts, start, stop) => timeRange(b, ts, start, stop),
+        exists: (field) => fieldExists(field, rows),
+        comparison: (c, notes) => compileComparison(c, map, b, notes, rows),
+      },
+      {
+        map,
+        defaultWindowMinutes: options.defaultWindowMinutes ?? DEFAULT_WINDOW_MINUTES,
+        // one "now" for both halves, so their default windows agree
+        now: options.now ?? now,
+        ...(options.timestampField ? { timestampField: options.timestampField } : {}),
+      },
+    );
+  const regular = walk('regular');
+  const irregular = walk('irregular');
+  return { where: regular.query, whereIrregular: irregular.query, params: b.params, local: regular.local, notes: regular.notes };
+}
+
+/**
+ * The statement of a plan: the regular and the irregular rows as the two halves of a UNION ALL, each restricted by
+ * `restrict` (e.g. the index list), in a stable order. `columns` are selected from `ecs_docs`.
+ */
+export function selectSql(plan: SqlPlan, columns: string, restrict = 'TRUE', orderBy?: string, limit?: number): string {
+  const half = (flag: string, where: string) => `SELECT ${columns} FROM ecs_docs WHERE ${restrict} AND ${flag} AND ${where}`;
+  return (
+    `${half('NOT _irregular', plan.where)} UNION ALL ${half('_irregular', plan.whereIrregular)}` +
+    (orderBy ? ` ORDER BY ${orderBy}` : '') +
+    (limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(limit))}` : '')
+  );
 }

@@ -59,34 +59,29 @@ function anyOf(b: SqlBuilder, list: string, pred: ValuePredicate, t: ValueType):
   return `coalesce(list_bool_or(list_transform(${list}, ${e} -> coalesce(${pred(e, t)}, false))), false)`;
 }
 
-function sourceValues(field: string): { regular: string; irregular: string } {
-  return { regular: jsonValues([jsonPath(field)]), irregular: jsonValues(pathVariants(field)) };
-}
+/**
+ * Which rows a predicate is compiled for. The compiler emits one WHERE clause per kind and the connector runs them
+ * as two halves of a UNION ALL, so a query over regular rows reads typed columns only (and `_source` solely for
+ * fields without one) — `_source` of every row is never decoded just to learn a row is regular.
+ */
+export type RowKind = 'regular' | 'irregular';
 
 /** SQL boolean: some value of `field` satisfies `pred`. */
-export function anyValue(b: SqlBuilder, field: string, pred: ValuePredicate): string {
+export function anyValue(b: SqlBuilder, field: string, pred: ValuePredicate, rows: RowKind): string {
   const col = typedColumn(field);
-  const src = sourceValues(field);
-  const fromSource = anyOf(b, src.irregular, pred, 'json');
-  if (!col) {
-    return `(${mayHold(field)} AND CASE WHEN _irregular THEN ${fromSource} ELSE ${anyOf(b, src.regular, pred, 'json')} END)`;
-  }
+  if (rows === 'irregular') return `(${mayHold(field)} AND ${anyOf(b, jsonValues(pathVariants(field)), pred, 'json')})`;
+  if (!col) return `(${mayHold(field)} AND ${anyOf(b, jsonValues([jsonPath(field)]), pred, 'json')})`;
   const c = quoteIdent(col.field);
-  const typed = isListKind(col.kind)
-    ? anyOf(b, c, pred, elementKind(col.kind))
-    : `coalesce(${pred(c, col.kind as ValueType)}, false)`;
-  return `(CASE WHEN _irregular THEN ${fromSource} ELSE ${typed} END)`;
+  return isListKind(col.kind) ? anyOf(b, c, pred, elementKind(col.kind)) : `coalesce(${pred(c, col.kind as ValueType)}, false)`;
 }
 
 /** SQL boolean: `field` has at least one non-null value (Elastic's `exists`). */
-export function fieldExists(b: SqlBuilder, field: string): string {
+export function fieldExists(field: string, rows: RowKind): string {
   const col = typedColumn(field);
-  const src = sourceValues(field);
-  const fromSource = `len(${src.irregular}) > 0`;
-  if (!col) return `(${mayHold(field)} AND CASE WHEN _irregular THEN ${fromSource} ELSE len(${src.regular}) > 0 END)`;
+  if (rows === 'irregular') return `(${mayHold(field)} AND len(${jsonValues(pathVariants(field))}) > 0)`;
+  if (!col) return `(${mayHold(field)} AND len(${jsonValues([jsonPath(field)])}) > 0)`;
   const c = quoteIdent(col.field);
-  const typed = isListKind(col.kind) ? `coalesce(len(${c}) > 0, false)` : `${c} IS NOT NULL`;
-  return `(CASE WHEN _irregular THEN ${fromSource} ELSE ${typed} END)`;
+  return isListKind(col.kind) ? `coalesce(len(${c}) > 0, false)` : `(${c} IS NOT NULL)`;
 }
 
 /** The value as text (for LIKE, regexps, CIDR tests). */

@@ -9,7 +9,7 @@ import '../profiles/index.ts';
 import { localSettings } from './settings.ts';
 import { LocalDataSource } from './source.ts';
 
-export { LocalDataSource, selectSql } from './source.ts';
+export { LocalDataSource, localSelect } from './source.ts';
 export { localSettings, type LocalSettings } from './settings.ts';
 
 export const localConnector: Connector = {

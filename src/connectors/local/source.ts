@@ -4,7 +4,7 @@
  * DuckDB chunk at a time. What SQL does not express is evaluated with the STIX matcher exactly as the Elastic
  * connector does, so both return the same observations for the same documents.
  */
-import { compileSql, type SqlPlan } from '../../backends/sql/index.ts';
+import { compileSql, selectSql, type SqlPlan } from '../../backends/sql/index.ts';
 import { CancelledError } from '../../errors/index.ts';
 import { ecsToStix } from '../../mapping/index.ts';
 import { compileObservationFilter, findPatternBinding } from '../../stix/index.ts';
@@ -13,14 +13,14 @@ import { observationId } from '../elastic/ids.ts';
 import type { DataSource, Observation, QueryContext, SourceQuery } from '../types.ts';
 import type { LocalSettings } from './settings.ts';
 
-/** The SELECT run for a plan over the given indices; `$n` of the plan are kept, index names follow as parameters. */
-export function selectSql(plan: SqlPlan, indices: readonly string[] | string, limit?: number): { sql: string; params: unknown[] } {
+/** The statement run for a plan over the given indices (names become parameters after the plan's own). */
+export function localSelect(plan: SqlPlan, indices: readonly string[] | string, limit?: number): { sql: string; params: unknown[] } {
   const params: unknown[] = [...plan.params];
-  const list = typeof indices === 'string' ? `/* indices matching "${indices.replace(/\*\//g, '* /')}" */` : indices.map((i) => `$${params.push(i)}`).join(', ');
-  const sql =
-    `SELECT _index, _id, _source FROM ecs_docs WHERE _index IN (${list}) AND ${plan.where} ` +
-    `ORDER BY ${quoteIdent('@timestamp')}, _index, _id` +
-    (limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(limit))}` : '');
+  const list =
+    typeof indices === 'string'
+      ? `/* indices matching "${indices.replace(/\*\//g, '* /')}" */`
+      : indices.map((i) => `$${params.push(i)}`).join(', ');
+  const sql = selectSql(plan, '_index, _id, _source, "@timestamp"', `_index IN (${list})`, `${quoteIdent('@timestamp')}, _index, _id`, limit);
   return { sql, params };
 }
 
@@ -47,7 +47,7 @@ export class LocalDataSource implements DataSource {
   explain(q: SourceQuery): unknown {
     const plan = this.plan(q);
     const limit = this.#limit(q);
-    const { sql, params } = selectSql(plan, this.settings.indices, plan.local === 'none' ? limit : undefined);
+    const { sql, params } = localSelect(plan, this.settings.indices, plan.local === 'none' ? limit : undefined);
     return {
       connector: this.connector,
       source: this.uri,
@@ -68,7 +68,7 @@ export class LocalDataSource implements DataSource {
     const store = await openStore(this.settings.path, { mode: 'read' });
     try {
       const indices = await store.resolve(this.settings.indices);
-      const { sql, params } = selectSql(plan, indices, plan.local === 'none' ? this.#limit(q) : undefined);
+      const { sql, params } = localSelect(plan, indices, plan.local === 'none' ? this.#limit(q) : undefined);
       let hits = 0;
       for await (const row of store.stream(sql, params as never)) {
         if (ctx.signal?.aborted) throw new CancelledError();
