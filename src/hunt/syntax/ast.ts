@@ -184,6 +184,11 @@ export interface Get {
   readonly kind: 'Get';
   readonly output: Var;
   readonly entityType: EntityType;
+  /**
+   * Absent = the last data source used in the session. A plain name (`FROM procs`, `FROM HOST2`) is a `Var`: in
+   * Kestrel it names a variable if one exists, else a data source of the default scheme (`stixshifter://HOST2`) —
+   * the runtime decides. Anything else (URIs, paths, comma lists, quoted text) is a `SourceRef`.
+   */
   readonly from?: SourceRef | Var;
   readonly where?: Where;
   readonly timeRange?: TimeRange;
