@@ -7,6 +7,8 @@
  * - the four fields sf-processor's own ECS encoder writes outside ECS and that existing SysFlow consumers (and the
  *   STIX↔ECS map) read: `event.sf_type`, `event.sf_ret`, `container.sf_privileged`, `sf_file_action.*`;
  * - everything SysFlow-specific under `sysflow.*` (opflags, open flags, fd, flow counters, k8s event, node, rules).
+ * Sub-objects for processes and users are cached per process record and shared between documents: treat documents
+ * as read-only (every exporter serialises them).
  * A rule match makes the document an alert: `event.kind: alert`, `event.severity` (1 low, 2 medium, 3 high),
  * `event.reason`, `rule.name`, `tags` (the rules' tags plus each `mitre:Txxxx` as a bare `Txxxx`), and
  * `threat.technique.id/name` + `threat.tactic.name` from the ATT&CK table.
@@ -46,31 +48,53 @@ function splitArgs(s: string): string[] {
   return t === '' ? [] : t.split(/\s+/);
 }
 
-function processFields(
-  p: Process | undefined,
-  node: string,
-  pid: number,
-  createTS: bigint,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { pid, entity_id: entityId(node, pid, createTS) };
-  if (createTS > 0n) out.start = nsToIso(createTS);
-  if (!p) return out;
+/** The per-process part of `process.*` (or `process.parent.*`), cached per process record and node. */
+const procCache = new WeakMap<Process, { node: string; fields: Readonly<Record<string, unknown>> }>();
+function processBlock(p: Process, node: string): Readonly<Record<string, unknown>> {
+  const hit = procCache.get(p);
+  if (hit && hit.node === node) return hit.fields;
   const args = [p.exe, ...splitArgs(p.exeArgs)];
+  const out: Record<string, unknown> = { pid: p.oid.hpid, entity_id: entityId(node, p.oid.hpid, p.oid.createTS) };
+  if (p.oid.createTS > 0n) out.start = nsToIso(p.oid.createTS);
   out.executable = p.exe;
   out.name = baseName(p.exe);
   out.args = args;
   out.args_count = args.length;
   out.command_line = p.exeArgs ? `${p.exe} ${p.exeArgs}` : p.exe;
   if (p.cwd) out.working_directory = p.cwd;
+  out.interactive = p.tty;
+  procCache.set(p, { node, fields: out });
   return out;
 }
 
-function userFields(p: Process): Record<string, unknown> {
+function processFields(p: Process | undefined, node: string, pid: number, createTS: bigint): Record<string, unknown> {
+  if (p) return { ...processBlock(p, node) };
+  const out: Record<string, unknown> = { pid, entity_id: entityId(node, pid, createTS) };
+  if (createTS > 0n) out.start = nsToIso(createTS);
+  return out;
+}
+
+const userCache = new WeakMap<Process, Readonly<Record<string, unknown>>>();
+function userFields(p: Process): Readonly<Record<string, unknown>> {
+  const hit = userCache.get(p);
+  if (hit) return hit;
   const group: Record<string, unknown> = { id: String(p.gid) };
   if (p.groupName && p.groupName !== NA) group.name = p.groupName;
   const user: Record<string, unknown> = { id: String(p.uid), group };
   if (p.userName && p.userName !== NA) user.name = p.userName;
+  userCache.set(p, user);
   return user;
+}
+
+/** `process.parent.*` of a parent record (cached: shared by every document of its children — never mutated). */
+const parentCache = new WeakMap<Process, { node: string; fields: Readonly<Record<string, unknown>> }>();
+function parentFields(par: Process | undefined, node: string, poid: { hpid: number; createTS: bigint }): Readonly<Record<string, unknown>> {
+  if (!par) return processFields(undefined, node, poid.hpid, poid.createTS);
+  const hit = parentCache.get(par);
+  if (hit && hit.node === node) return hit.fields;
+  const fields = { ...processBlock(par, node), user: userFields(par) };
+  parentCache.set(par, { node, fields });
+  return fields;
 }
 
 function has(flags: number, bit: number): boolean {
@@ -280,18 +304,9 @@ export function toEcs(p: ProcessedEvent): EcsDocument {
     const proc = processFields(ev.process, node, r.procOID.hpid, r.procOID.createTS);
     if ('tid' in r) proc.thread = { id: r.tid };
     if (ev.process) {
-      proc.interactive = ev.process.tty;
       doc.user = userFields(ev.process);
-      const par = ev.parent;
       const poid = ev.process.poid;
-      if (poid) {
-        const parent = processFields(par, node, poid.hpid, poid.createTS);
-        if (par) {
-          parent.interactive = par.tty;
-          parent.user = userFields(par);
-        }
-        proc.parent = parent;
-      }
+      if (poid) proc.parent = parentFields(ev.parent, node, poid);
       sysflow.proc = {
         entry: ev.process.entry,
         ...(ev.ancestors.length > 1 ? { anames: ev.ancestors.map((a) => baseName(a.exe)) } : {}),

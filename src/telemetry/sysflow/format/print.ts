@@ -39,12 +39,23 @@ export function itemToJsonLine(item: ReadItem): string {
   return JSON.stringify(itemToJson(item), bigintReplacer);
 }
 
-/** ISO-8601 time of a nanosecond timestamp, with the nanoseconds kept. */
+let lastSec = Number.NaN;
+let lastPrefix = '';
+
+/** ISO-8601 time of a nanosecond timestamp, with the nanoseconds kept. Consecutive calls in one second are cheap. */
 export function nsToIso(ns: bigint): string {
-  const ms = ns / 1_000_000n;
-  const iso = new Date(Number(ms)).toISOString();
-  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
-  return `${iso.slice(0, 19)}.${frac}Z`;
+  if (ns < 0n) {
+    const ms = ns / 1_000_000n;
+    return new Date(Number(ms)).toISOString();
+  }
+  const secBig = ns / 1_000_000_000n;
+  const frac = Number(ns - secBig * 1_000_000_000n);
+  const sec = Number(secBig);
+  if (sec !== lastSec) {
+    lastSec = sec;
+    lastPrefix = new Date(sec * 1000).toISOString().slice(0, 19);
+  }
+  return `${lastPrefix}.${String(frac).padStart(9, '0')}Z`;
 }
 
 function detail(r: EventRecord, ev: ResolvedEvent): string {
