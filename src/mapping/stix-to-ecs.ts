@@ -109,12 +109,18 @@ export function compileStixToEcs(map: FieldMapData): (obs: Observation) => StixT
     };
     const roots = Object.keys(objects).filter((k) => !referenced.has(k));
     // events first: their refs decide the roles of the objects they point at
-    roots.sort((a, b) => Number(objects[b]?.type === 'x-oca-event') - Number(objects[a]?.type === 'x-oca-event'));
+    roots.sort(
+      (a, b) => Number(objects[b]?.type === 'x-oca-event') - Number(objects[a]?.type === 'x-oca-event'),
+    );
     for (const key of roots) assign(key, specs.get(PRIMARY[objects[key]?.type ?? ''] ?? ''));
     for (const key of Object.keys(objects)) {
       if (role.has(key)) continue;
       const type = objects[key]?.type;
-      assign(key, specs.get(PRIMARY[type ?? ''] ?? '') ?? [...specs.values()].find((s) => !used.has(s.id) && specType(s).includes(type ?? '')));
+      assign(
+        key,
+        specs.get(PRIMARY[type ?? ''] ?? '') ??
+          [...specs.values()].find((s) => !used.has(s.id) && specType(s).includes(type ?? '')),
+      );
     }
     const dropped: string[] = [];
     for (const [key, o] of Object.entries(objects)) {
