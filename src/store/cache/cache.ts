@@ -42,6 +42,12 @@ function plain(v: unknown): unknown {
   return v;
 }
 
+/** Appends a record/observation id to a BIGINT column (int32 calls while they fit: no BigInt allocation). */
+function appendId(a: DuckDBAppender, id: number): void {
+  if (id <= 0x7fffffff) a.appendInteger(id);
+  else a.appendBigInt(BigInt(id));
+}
+
 function parseJson(v: unknown): unknown {
   if (typeof v !== 'string') return plain(v);
   try {
@@ -226,7 +232,7 @@ export class HuntCache {
         if (opts.maxObservations !== undefined && nObs >= opts.maxObservations) break;
         const oid = ++this.nextOid;
         nObs++;
-        obsA.appendBigInt(BigInt(oid));
+        appendId(obsA, oid);
         obsA.appendVarchar(String(ob.id ?? ''));
         if (ob.first_observed) obsA.appendVarchar(ob.first_observed);
         else obsA.appendNull();
@@ -238,41 +244,37 @@ export class HuntCache {
         const objects = (ob.objects ?? {}) as Record<string, StixObject>;
         ridOf.clear();
         for (const key of Object.keys(objects)) ridOf.set(key, ++this.nextRid);
-        for (const [key, obj] of Object.entries(objects)) {
+        for (const key in objects) {
+          const obj = objects[key];
           if (!obj || typeof obj.type !== 'string') continue;
           const rid = ridOf.get(key)!;
-          const attrs: Record<string, unknown> = {};
-          for (const [k, v] of Object.entries(obj)) {
-            if (k.endsWith('_ref')) {
-              const dst = typeof v === 'string' ? ridOf.get(v) : undefined;
-              if (dst !== undefined && v !== key) {
-                edgeA.appendBigInt(BigInt(rid));
-                edgeA.appendVarchar(k);
-                edgeA.appendBigInt(BigInt(dst));
-                edgeA.endRow();
-              }
-            } else if (k.endsWith('_refs')) {
-              if (Array.isArray(v)) {
-                for (const ref of v) {
-                  const dst = typeof ref === 'string' ? ridOf.get(ref) : undefined;
-                  if (dst === undefined || ref === key) continue;
-                  edgeA.appendBigInt(BigInt(rid));
-                  edgeA.appendVarchar(k);
-                  edgeA.appendBigInt(BigInt(dst));
-                  edgeA.endRow();
-                }
-              }
-            } else {
-              attrs[k] = v;
+          // Most objects (addresses, accounts) have no references: store them as they are, without a copy.
+          let attrs: Record<string, unknown> = obj;
+          let sig = obj.type;
+          for (const k in obj) {
+            sig += '\u0000' + k;
+            if (!k.endsWith('_ref') && !k.endsWith('_refs')) continue;
+            if (attrs === obj) {
+              attrs = {};
+              for (const k2 in obj) if (!k2.endsWith('_ref') && !k2.endsWith('_refs')) attrs[k2] = obj[k2];
+            }
+            const v = obj[k];
+            const targets = k.endsWith('_ref') ? [v] : Array.isArray(v) ? v : [];
+            for (const ref of targets) {
+              const dst = typeof ref === 'string' && ref !== key ? ridOf.get(ref) : undefined;
+              if (dst === undefined) continue;
+              appendId(edgeA, rid);
+              edgeA.appendVarchar(k);
+              appendId(edgeA, dst);
+              edgeA.endRow();
             }
           }
-          const sig = obj.type + '\u0000' + Object.keys(attrs).join('\u0000');
           if (!this.signatures.has(sig)) {
             this.signatures.add(sig);
             this.noteAttributes(obj.type, attrs);
           }
-          recA.appendBigInt(BigInt(rid));
-          recA.appendBigInt(BigInt(oid));
+          appendId(recA, rid);
+          appendId(recA, oid);
           recA.appendVarchar(obj.type);
           recA.appendVarchar(key);
           recA.appendVarchar(entityKey(obj, key, objects, ob));
