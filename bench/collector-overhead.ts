@@ -23,7 +23,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { captureCommand, captureTree, ebpfReadiness, type CaptureHandle } from '../src/telemetry/collector/index.ts';
+import {
+  captureCommand,
+  captureTree,
+  ebpfReadiness,
+  type CaptureHandle,
+} from '../src/telemetry/collector/index.ts';
 import { ipv4ToString, type SysFlowRecord } from '../src/telemetry/sysflow/records.ts';
 
 const WORKLOAD_C = `#define _GNU_SOURCE
@@ -241,7 +246,9 @@ async function main(): Promise<void> {
   if (!haveEbpf.ok) console.log(`eBPF not measured: ${haveEbpf.problems.join('; ')}`);
   console.log(
     `workload: ${CYCLES} × (open, ${OPS} × write 64 B, lseek, ${OPS} × read 64 B, close) + ${TRIPS} TCP echo round trips of 64 B; ` +
-      `${ROUNDS} rounds; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+      `${ROUNDS} rounds; load ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
   );
   const runs: RunResult[] = [];
   try {
@@ -264,14 +271,22 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const base = median(runs.filter((r) => r.mode === 'bare').map((r) => r.work.totalSec));
-  console.log(`\nload ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `\nload ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   console.log('mode    median s  ratio  file×  tcp×   raw events  raw ev/s lifted  records  lost  exact');
   for (const mode of ['bare', 'ebpf', 'strace'] as const) {
     const rs = runs.filter((r) => r.mode === mode);
     if (!rs.length) continue;
     const total = median(rs.map((r) => r.work.totalSec));
-    const file = median(rs.map((r) => r.work.fileSec)) / median(runs.filter((r) => r.mode === 'bare').map((r) => r.work.fileSec));
-    const tcp = median(rs.map((r) => r.work.tcpSec)) / median(runs.filter((r) => r.mode === 'bare').map((r) => r.work.tcpSec));
+    const file =
+      median(rs.map((r) => r.work.fileSec)) /
+      median(runs.filter((r) => r.mode === 'bare').map((r) => r.work.fileSec));
+    const tcp =
+      median(rs.map((r) => r.work.tcpSec)) /
+      median(runs.filter((r) => r.mode === 'bare').map((r) => r.work.tcpSec));
     const raw = rs[0]!.rawEvents;
     console.log(
       [

@@ -532,7 +532,7 @@ export class Lifter {
     }
     const fd = this.fd(p, ev.pid, ev.fd, out, ev.ts);
     if (!fd || fd.kind === 'other') return;
-    const flow = this.flowOf(fd, ev.tid, ev.ts);
+    const flow = this.flowOf(fd, ev.tid, ev.firstTs ?? ev.ts);
     if (ev.dir === 'read') {
       flow.opFlags |= OpFlag.READ_RECV;
       flow.rops += ev.ops;
@@ -542,7 +542,7 @@ export class Lifter {
       flow.wops += ev.ops;
       flow.wbytes += ev.bytes;
     }
-    flow.endTs = ev.ts;
+    if (ev.ts > flow.endTs) flow.endTs = ev.ts;
   }
 
   private onClose(pid: number, fdNum: number, ts: bigint, out: SysFlowRecord[]): void {

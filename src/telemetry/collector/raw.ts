@@ -57,6 +57,8 @@ type RawEventBody =
       dir: 'read' | 'write';
       ops: number;
       bytes: number;
+      /** When `ops` > 1 were aggregated by the driver: the time of the first (`ts` is the last). */
+      firstTs?: bigint;
       /** What the driver knows the descriptor names (sysdig's fd table): a path, `pipe:[n]`, …, and its type char. */
       target?: { name: string; type: string };
     }

@@ -8,6 +8,16 @@
  *
  * Filtering: with a root pid, only that process tree is traced (`@t` holds tracked tgids, inherited on fork);
  * without one, everything but the given excluded pids (the collector and bpftrace themselves).
+ *
+ * Read/write aggregation: printing every read and write costs a perf event, bpftrace's formatting and our parsing —
+ * and under load overruns the perf buffers. A thread of a single-threaded process (`signal->nr_threads == 1`)
+ * therefore sums its reads and writes on one descriptor in an in-kernel slot (`@gf` fd+1, `@gr`/`@gw` packed
+ * `ops << 40 | bytes`, `@g0`/`@g1` first/last time) and prints ONE `G` line when the slot is flushed: before a close
+ * or dup of that descriptor, when the thread turns to another descriptor, execs, clones, exits, is about to block
+ * (poll/select/epoll/sleep/wait), or after 1 s of aggregation; what is still pending at the end of capture is
+ * printed by END as maps. Since only the slot's own thread touches it and no other thread exists to close the
+ * descriptor, the counts stay exact and every `G` precedes the `K`/`X` it belongs to. Threads of multi-threaded
+ * processes print one `R`/`W` line per operation as before.
  */
 export interface ScriptOptions {
   /** Trace only this process and its descendants. */
@@ -20,6 +30,31 @@ export interface ScriptOptions {
    */
   canaryPid?: number;
 }
+
+/** One operation in a packed `@gr`/`@gw` counter: `ops << 40 | bytes` (a slot lives ≤ ~1 s, far below 2^40 bytes). */
+const ONE_OP = '1099511627776';
+/** Bits of the byte count in a packed counter. */
+export const PACKED_BYTES_BITS = 40n;
+
+/** Prints and empties the calling thread's read/write slot: `G|lastTs|pid|tid|fd|reads|writes|firstTs`. */
+const FLUSH = `
+  printf("G|%llu|%d|%d|%d|%llu|%llu|%llu\\n", @g1[tid], pid, tid, @gf[tid] - 1, @gr[tid], @gw[tid], @g0[tid]);
+  delete(@gf[tid]); delete(@gr[tid]); delete(@gw[tid]); delete(@g0[tid]); delete(@g1[tid]);`;
+const IF_FLUSH = `
+  if (@gf[tid] != 0) {${FLUSH}
+  }`;
+/** System calls a thread may block in: its pending slot is flushed first, so idle flows reach user space. */
+const BLOCKING = [
+  'epoll_wait',
+  'epoll_pwait',
+  'poll',
+  'ppoll',
+  'select',
+  'pselect6',
+  'nanosleep',
+  'clock_nanosleep',
+  'wait4',
+];
 
 export function bpftraceScript(opts: ScriptOptions): string {
   const tree = opts.rootPid !== undefined;
@@ -46,12 +81,25 @@ export function bpftraceScript(opts: ScriptOptions): string {
   const io = (sys: string, dir: 'R' | 'W') => `
 tracepoint:syscalls:sys_enter_${sys} /${W}/ { @fd[tid] = args->fd; }
 tracepoint:syscalls:sys_exit_${sys} /${W} && @fd[tid] >= 0/ {
-  if (args->ret >= 0) { printf("${dir}|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @fd[tid], args->ret); }
+  $fd = @fd[tid];
   delete(@fd[tid]);
+  if (args->ret >= 0) {
+    if (curtask->signal->nr_threads == 1) {
+      $s = @gf[tid];
+      if ($s != 0 && ($s != $fd + 1 || nsecs - @g0[tid] > 1000000000)) {${FLUSH}
+        $s = 0;
+      }
+      if ($s == 0) { @gf[tid] = $fd + 1; @g0[tid] = nsecs; }
+      @g${dir === 'R' ? 'r' : 'w'}[tid] += ${ONE_OP} + (uint64)args->ret;
+      @g1[tid] = nsecs;
+    } else {
+      printf("${dir}|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, $fd, args->ret);
+    }
+  }
 }`;
   const copy = (sys: string, inFd: string, outFd: string) => `
 tracepoint:syscalls:sys_enter_${sys} /${W}/ { @fd[tid] = args->${inFd}; @fd2[tid] = args->${outFd}; }
-tracepoint:syscalls:sys_exit_${sys} /${W}/ {
+tracepoint:syscalls:sys_exit_${sys} /${W}/ {${IF_FLUSH}
   if (args->ret > 0) {
     printf("R|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @fd[tid], args->ret);
     printf("W|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @fd2[tid], args->ret);
@@ -60,7 +108,7 @@ tracepoint:syscalls:sys_exit_${sys} /${W}/ {
 }`;
   const dup = (sys: string, oldFd: string) => `
 tracepoint:syscalls:sys_enter_${sys} /${W}/ { @fd[tid] = args->${oldFd}; }
-tracepoint:syscalls:sys_exit_${sys} /${W}/ {
+tracepoint:syscalls:sys_exit_${sys} /${W}/ {${IF_FLUSH}
   if (args->ret >= 0) { printf("D|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @fd[tid], args->ret); }
   delete(@fd[tid]);
 }`;
@@ -83,14 +131,16 @@ tracepoint:syscalls:sys_exit_${sys} /${W} && (uint64)@p1[tid] != 0/ {
   delete(@p1[tid]); delete(@of[tid]); delete(@od[tid]);
 }`;
   return `${begin}
-tracepoint:task:task_newtask /${W}/ {
+tracepoint:task:task_newtask /${W}/ {${IF_FLUSH}
   ${tree ? 'if ((args->clone_flags & 0x10000) == 0) { @t[args->pid] = 1; }' : ''}
   printf("N|%llu|%d|%d|%d|%llu\\n", nsecs, pid, tid, args->pid, args->clone_flags);
 }
-tracepoint:syscalls:sys_enter_execve /${W}/ { printf("A|%llu|%d|%d\\n", nsecs, pid, tid); join(args->argv, "\\x1f"); }
-tracepoint:syscalls:sys_enter_execveat /${W}/ { printf("A|%llu|%d|%d\\n", nsecs, pid, tid); join(args->argv, "\\x1f"); }
+tracepoint:syscalls:sys_enter_execve /${W}/ {${IF_FLUSH}
+  printf("A|%llu|%d|%d\\n", nsecs, pid, tid); join(args->argv, "\\x1f"); }
+tracepoint:syscalls:sys_enter_execveat /${W}/ {${IF_FLUSH}
+  printf("A|%llu|%d|%d\\n", nsecs, pid, tid); join(args->argv, "\\x1f"); }
 tracepoint:sched:sched_process_exec /${W}/ { printf("E|%llu|%d|%d|%d|%d|%d|%s\\n", nsecs, pid, tid, args->old_pid, uid, gid, str(args->filename)); }
-tracepoint:sched:sched_process_exit /${W}/ {
+tracepoint:sched:sched_process_exit /${W}/ {${IF_FLUSH}
   printf("X|%llu|%d|%d\\n", nsecs, pid, tid);
   ${tree ? 'if (pid == tid) { delete(@t[pid]); }' : ''}
 }
@@ -101,7 +151,13 @@ ${io('read', 'R')}${io('readv', 'R')}${io('pread64', 'R')}${io('recvfrom', 'R')}
 ${io('write', 'W')}${io('writev', 'W')}${io('pwrite64', 'W')}${io('sendto', 'W')}${io('sendmsg', 'W')}
 ${copy('copy_file_range', 'fd_in', 'fd_out')}${copy('sendfile64', 'in_fd', 'out_fd')}${copy('splice', 'fd_in', 'fd_out')}
 ${dup('dup', 'fildes')}${dup('dup2', 'oldfd')}${dup('dup3', 'oldfd')}
-tracepoint:syscalls:sys_enter_close /${W}/ { printf("K|%llu|%d|%d|%d\\n", nsecs, pid, tid, args->fd); }
+tracepoint:syscalls:sys_enter_close /${W}/ {
+  if (@gf[tid] == args->fd + 1) {${FLUSH}
+  }
+  printf("K|%llu|%d|%d|%d\\n", nsecs, pid, tid, args->fd);
+}
+${BLOCKING.map((b) => `tracepoint:syscalls:sys_enter_${b}`).join(',')} /${W} && @gf[tid] != 0/ {${FLUSH}
+}
 tracepoint:syscalls:sys_enter_shutdown /${W}/ { printf("H|%llu|%d|%d|%d\\n", nsecs, pid, tid, args->fd); }
 tracepoint:syscalls:sys_enter_mmap /${W} && (int64)args->fd >= 0/ { printf("M|%llu|%d|%d|%d\\n", nsecs, pid, tid, (int64)args->fd); }
 tracepoint:syscalls:sys_enter_connect /${W}/ { @cfd[tid] = args->fd; }
@@ -126,6 +182,7 @@ tracepoint:syscalls:sys_exit_setresuid /${W}/ { printf("U|%llu|%d|%d|%d|%d\\n", 
 tracepoint:syscalls:sys_enter_setns /${W}/ { @u[tid] = args->fd; }
 tracepoint:syscalls:sys_exit_setns /${W}/ { printf("S|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @u[tid], args->ret); delete(@u[tid]); }
 ${opts.canaryPid !== undefined ? `tracepoint:syscalls:sys_enter_faccessat,tracepoint:syscalls:sys_enter_faccessat2,tracepoint:syscalls:sys_enter_access /pid == ${opts.canaryPid}/ { printf("Y|%llu\\n", nsecs); }` : ''}
-END { clear(@t); clear(@fd); clear(@fd2); clear(@p1); clear(@p2); clear(@of); clear(@od); clear(@cfd); clear(@u); }
+END { print(@gf); print(@gr); print(@gw); print(@g0); print(@g1); clear(@gf); clear(@gr); clear(@gw); clear(@g0); clear(@g1);
+  clear(@t); clear(@fd); clear(@fd2); clear(@p1); clear(@p2); clear(@of); clear(@od); clear(@cfd); clear(@u); }
 `;
 }

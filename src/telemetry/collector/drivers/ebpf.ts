@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TelemetryError } from '../../../errors/index.ts';
 import type { RawEvent } from '../raw.ts';
-import { bpftraceScript, type ScriptOptions } from './bpftrace-script.ts';
+import { bpftraceScript, PACKED_BYTES_BITS, type ScriptOptions } from './bpftrace-script.ts';
 
 /** Why live eBPF capture is or is not possible here. */
 export interface EbpfReadiness {
@@ -56,10 +56,85 @@ export interface EbpfCapture {
 
 /** Measured here: most probes fire within ~100 ms after the canary, not all; 500 leaves margin. */
 const SETTLE_MS = 500;
+/** How long `stop()` waits for bpftrace to catch up with the events already in its buffers. */
+const DRAIN_LIMIT_MS = 30_000;
 
 /** Wall-clock ns of CLOCK_MONOTONIC 0 (bpftrace's `nsecs` is monotonic). */
 function monotonicToWallOffset(): bigint {
   return BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+}
+
+/** A flushed read/write slot (`G` line): packed `ops << 40 | bytes` counters. */
+interface Aggregate {
+  kind: 'aggregate';
+  ts: bigint;
+  pid: number;
+  tid: number;
+  fd: number;
+  reads: bigint;
+  writes: bigint;
+  firstTs: bigint;
+}
+
+const BYTES_MASK = (1n << PACKED_BYTES_BITS) - 1n;
+
+/** The io events of a flushed slot: one per direction that saw operations. */
+function unpackAggregate(a: Aggregate): RawEvent[] {
+  const out: RawEvent[] = [];
+  for (const [dir, packed] of [
+    ['read', a.reads],
+    ['write', a.writes],
+  ] as const) {
+    const ops = Number(packed >> PACKED_BYTES_BITS);
+    if (ops === 0) continue;
+    out.push({
+      kind: 'io',
+      ts: a.ts,
+      pid: a.pid,
+      tid: a.tid,
+      fd: a.fd,
+      dir,
+      ops,
+      bytes: Number(packed & BYTES_MASK),
+      ...(ops > 1 ? { firstTs: a.firstTs } : {}),
+    });
+  }
+  return out;
+}
+
+/**
+ * The slots END printed as maps (`@gf` … `@g1`, keyed by tid) → `G` aggregates. A slot only exists in a
+ * single-threaded process, whose one thread is (nearly always) its leader: pid = tid.
+ */
+function aggregatesFromMaps(maps: Map<string, Record<string, number | string>>, off: bigint): Aggregate[] {
+  const gf = maps.get('@gf') ?? {};
+  const get = (m: string, tid: string) => BigInt(maps.get(m)?.[tid] ?? 0);
+  return Object.entries(gf)
+    .filter(([, fd1]) => Number(fd1) > 0)
+    .map(([tid, fd1]) => ({
+      kind: 'aggregate',
+      ts: get('@g1', tid) + off,
+      pid: Number(tid),
+      tid: Number(tid),
+      fd: Number(fd1) - 1,
+      reads: get('@gr', tid),
+      writes: get('@gw', tid),
+      firstTs: get('@g0', tid) + off,
+    }));
+}
+
+/** The fixed head of a bpftrace `-f json` printf line. */
+const PRINTF_HEAD = '{"type": "printf", "data": "';
+
+/**
+ * The `data` of a printf line without JSON.parse when it holds no escapes but its final `\n` (nearly every line);
+ * `undefined` when the line needs the full parser.
+ */
+function fastPrintfData(line: string): string | undefined {
+  if (!line.startsWith(PRINTF_HEAD) || !line.endsWith('\\n"}')) return undefined;
+  const end = line.length - 4;
+  const esc = line.indexOf('\\', PRINTF_HEAD.length);
+  return esc === end ? line.slice(PRINTF_HEAD.length, end) : undefined;
 }
 
 /** Parses one `printf` line of the program into a raw event (or a partial one awaiting its `join`/`Q` line). */
@@ -70,6 +145,7 @@ function parseLine(
   | RawEvent
   | { kind: 'argv-head'; ts: bigint; pid: number; tid: number }
   | { kind: 'path2-tail'; path: string }
+  | Aggregate
   | null {
   const f = data.replace(/\n$/, '').split('|');
   const code = f[0];
@@ -123,6 +199,17 @@ function parseLine(
         ops: 1,
         bytes: n(5),
       };
+    case 'G':
+      return {
+        kind: 'aggregate',
+        ts: ts(),
+        pid: n(2),
+        tid: n(3),
+        fd: n(4),
+        reads: BigInt(f[5]!),
+        writes: BigInt(f[6]!),
+        firstTs: BigInt(f[7]!) + off,
+      };
     case 'D':
       return { kind: 'dup', ts: ts(), pid: n(2), tid: n(3), oldFd: n(4), newFd: n(5) };
     case 'K':
@@ -175,12 +262,16 @@ function parseLine(
 class ReorderBuffer {
   private buf: RawEvent[] = [];
   private maxTs = 0n;
+  /** Buffer length at which the next release is tried: twice what the last one kept, so sorting is amortised. */
+  private nextRelease = 64;
   constructor(private readonly windowNs: bigint) {}
   push(ev: RawEvent): RawEvent[] {
     this.buf.push(ev);
     if (ev.ts > this.maxTs) this.maxTs = ev.ts;
-    if (this.buf.length < 64) return [];
-    return this.release(this.maxTs - this.windowNs);
+    if (this.buf.length < this.nextRelease) return [];
+    const out = this.release(this.maxTs - this.windowNs);
+    this.nextRelease = Math.max(64, this.buf.length * 2);
+    return out;
   }
   release(upTo: bigint): RawEvent[] {
     this.buf.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
@@ -246,6 +337,8 @@ export function startEbpfCapture(
   // consumer, and the pipe is paused while the queue is long (back-pressure).
   const rl = createInterface({ input: child.stdout! });
   let canary: NodeJS.Timeout | undefined;
+  let attached = false;
+  const canaryWaiters: (() => void)[] = [];
   const queue: string[] = [];
   let ended = false;
   let wake: (() => void) | null = null;
@@ -264,8 +357,12 @@ export function startEbpfCapture(
     if (line.startsWith('{"type": "printf", "data": "Y|')) {
       if (canary) clearInterval(canary);
       canary = undefined;
-      // probes are not attached in program order: give the rest a moment after the canary fired
-      setTimeout(resolveReady, SETTLE_MS);
+      if (!attached) {
+        attached = true;
+        // probes are not attached in program order: give the rest a moment after the canary fired
+        setTimeout(resolveReady, SETTLE_MS);
+      }
+      for (const w of canaryWaiters.splice(0)) w();
       return;
     }
     queue.push(line);
@@ -295,13 +392,31 @@ export function startEbpfCapture(
     let pendingArgv: { ts: bigint; pid: number; tid: number } | null = null;
     const argvByTid = new Map<number, string[]>();
     let pendingPath2: Extract<RawEvent, { kind: 'fileop' }> | null = null;
+    const endMaps = new Map<string, Record<string, number | string>>();
     try {
       for await (const line of lines()) {
         if (!line) continue;
+        const fast = fastPrintfData(line);
+        if (fast !== undefined && fast[0] === 'G') {
+          const agg = parseLine(fast, off) as Aggregate;
+          for (const io of unpackAggregate(agg)) for (const r of reorder.push(io)) yield r;
+          continue;
+        }
         let msg: { type: string; data: unknown };
         try {
-          msg = JSON.parse(line) as { type: string; data: unknown };
+          msg =
+            fast !== undefined
+              ? { type: 'printf', data: fast }
+              : (JSON.parse(line) as { type: string; data: unknown });
         } catch {
+          continue;
+        }
+        if (msg.type === 'map') {
+          // END prints the read/write slots still pending
+          for (const [name, value] of Object.entries(
+            msg.data as Record<string, Record<string, number | string>>,
+          ))
+            endMaps.set(name, value);
           continue;
         }
         if (msg.type === 'attached_probes') {
@@ -327,6 +442,10 @@ export function startEbpfCapture(
         if (msg.type !== 'printf') continue;
         const ev = parseLine(String(msg.data), off);
         if (!ev) continue;
+        if (ev.kind === 'aggregate') {
+          for (const io of unpackAggregate(ev)) for (const r of reorder.push(io)) yield r;
+          continue;
+        }
         if (ev.kind === 'argv-head') {
           pendingArgv = ev;
           continue;
@@ -351,6 +470,8 @@ export function startEbpfCapture(
         }
         for (const r of reorder.push(ev)) yield r;
       }
+      for (const agg of aggregatesFromMaps(endMaps, off))
+        for (const io of unpackAggregate(agg)) for (const r of reorder.push(io)) yield r;
       for (const r of reorder.drain()) yield r;
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -364,6 +485,26 @@ export function startEbpfCapture(
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      if (attached) {
+        // bpftrace drops what is still in its perf buffers when interrupted: first let it catch up with the present,
+        // which it has once it printed a canary hit made now (probes of all CPUs are read in the same poll round)
+        const caughtUp = new Promise<boolean>((r) => {
+          canaryWaiters.push(() => r(true));
+          void exited.then(() => r(false));
+        });
+        const poke = setInterval(() => {
+          try {
+            accessSync('/.peregrine-canary');
+          } catch {
+            // it never exists: only the system call matters
+          }
+        }, 20);
+        const limit = setTimeout(() => canaryWaiters.splice(0).forEach((w) => w()), DRAIN_LIMIT_MS);
+        await caughtUp;
+        clearInterval(poke);
+        clearTimeout(limit);
+        await new Promise((r) => setTimeout(r, 100));
+      }
       child.kill('SIGINT');
       const t = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
