@@ -105,7 +105,9 @@ export async function runProcess(
 
 export function summary(s: PipelineStats): string {
   const lines = [
-    `sysflow process: ${s.events} events read, ${s.dropped} dropped by filters, ${s.filtered} without alerts (alert mode)`,
+    `sysflow process: ${s.records} records, ${s.events} events read` +
+      (s.dropped ? `, ${s.dropped} dropped by filters` : '') +
+      (s.filtered ? `, ${s.filtered} matched no rule (alert mode)` : ''),
   ];
   const p = loadPolicyStage.last;
   if (p)
