@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isPeregrineError } from '../../src/errors/index.ts';
-import { checkTimestamp, parseHuntflow, parseStatement } from '../../src/hunt/syntax/index.ts';
+import {
+  checkTimestamp,
+  parseHuntflow,
+  parseHuntflowAll,
+  parseStatement,
+} from '../../src/hunt/syntax/index.ts';
 
 test('parseStatement takes exactly one statement', () => {
   assert.equal(parseStatement('DISP x').kind, 'Disp');
@@ -40,4 +45,28 @@ test('the AST is deeply frozen and errors name their source', () => {
     () => parseHuntflow('x = GET process WHERE [ = 1]', { source: 'bad.hf' }),
     (e: unknown) => isPeregrineError(e) && e.span?.source === 'bad.hf' && e.span.col === 25,
   );
+});
+
+test('batch mode collects one error per failing statement and keeps the good ones', () => {
+  const text = [
+    "exploits = GET process FROM stixshifter://container1 WHERE [ = 'node']",
+    'exp_spawn = FIND process CREATED BY exploits',
+    'exp_act = GET process FROM exp_spawn',
+    '          WHERE name =',
+    'DISP exp_act ATTR created, pid,, name',
+    'INFO exp_act',
+    'GTE x',
+  ].join('\n');
+  const { huntflow, errors } = parseHuntflowAll(text, { source: 'batch.hf' });
+  assert.deepEqual(
+    errors.map((e) => `${e.span?.line}:${e.span?.col} ${e.code}`),
+    ['1:62 E_SYNTAX', '5:1 E_SYNTAX', '5:32 E_HUNT_EMPTY_ATTRIBUTE', '7:1 E_HUNT_UNEXPECTED'],
+  );
+  assert.deepEqual(
+    huntflow.statements.map((s) => s.kind),
+    ['Find', 'Info'],
+  );
+  const ok = parseHuntflowAll('DISP x\nINFO x');
+  assert.equal(ok.errors.length, 0);
+  assert.equal(ok.huntflow.statements.length, 2);
 });

@@ -13,6 +13,7 @@ import {
   completionAt,
   isComplete,
   parseHuntflow,
+  parseHuntflowAll,
   printHuntflow,
 } from '../../src/hunt/syntax/index.ts';
 import { parseCases } from '../support/fixtures.ts';
@@ -49,6 +50,15 @@ function check(text: string): void {
       e.span.col >= 1 && e.span.col <= lines[e.span.line - 1].length + 1,
       `bad col for ${JSON.stringify(text)}`,
     );
+  }
+  const batch = parseHuntflowAll(text, { source: 'fuzz.hf' });
+  for (const e of batch.errors) {
+    assert.notEqual(
+      e.code,
+      HUNT_ERROR_CODES.internal,
+      `internal fault in batch mode for ${JSON.stringify(text)}`,
+    );
+    assert.ok(e.span && e.span.offset >= 0 && e.span.offset <= text.length);
   }
   assert.ok(['complete', 'incomplete', 'invalid'].includes(isComplete(text)));
   const c = completionAt(text, text.length);

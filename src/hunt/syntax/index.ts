@@ -5,7 +5,7 @@
  * Contract: every function here either returns or throws a `PeregrineError` (a `SyntaxError` with a span inside the
  * text and a hint) — never another exception, whatever the input.
  */
-import { SyntaxError, isPeregrineError, spanAt } from '../../errors/index.ts';
+import { SyntaxError, isPeregrineError, spanAt, type PeregrineError } from '../../errors/index.ts';
 import type { Huntflow, Statement } from './ast.ts';
 import { HUNT_ERROR_CODES, isIncompleteError } from './diagnostics.ts';
 import type { Expectation } from './expect.ts';
@@ -86,6 +86,23 @@ function guard<T>(text: string, source: string, fn: () => T): T {
 export function parseHuntflow(text: string, options: ParseHuntflowOptions = {}): Huntflow {
   const source = options.source ?? '<huntflow>';
   return guard(text, source, () => deepFreeze(new HuntParser(text, { source, text }).huntflow()));
+}
+
+/**
+ * Batch mode: parses every statement it can and collects one error per failing statement instead of stopping at
+ * the first (after an error, parsing resumes at the next line that starts a statement). For editors and linting;
+ * running a huntflow should use {@link parseHuntflow}.
+ */
+export function parseHuntflowAll(
+  text: string,
+  options: ParseHuntflowOptions = {},
+): { huntflow: Huntflow; errors: PeregrineError[] } {
+  const source = options.source ?? '<huntflow>';
+  const errors: PeregrineError[] = [];
+  const huntflow = guard(text, source, () =>
+    deepFreeze(new HuntParser(text, { source, text }).huntflow(errors)),
+  );
+  return { huntflow, errors };
 }
 
 /** Parses text holding exactly one statement (e.g. a REPL line). */

@@ -24,8 +24,10 @@ import type {
   VarExpr,
   Where,
 } from './ast.ts';
+import { isPeregrineError, type PeregrineError } from '../../errors/index.ts';
 import { applyValue, newData } from './data.ts';
 import { HUNT_ERROR_CODES as C, closest, type ErrorContext } from './diagnostics.ts';
+import type { Token } from './lexer.ts';
 import { ParserBase } from './parser-base.ts';
 import { parseFind, parseGet } from './retrieval.ts';
 import { parseGroup, parseJoin, parseSort, sortKey } from './transform.ts';
@@ -52,17 +54,63 @@ export class HuntParser extends ParserBase {
     super(text, ctx);
   }
 
-  huntflow(): Huntflow {
+  /**
+   * Parses the whole text. With `errors`, a statement that fails is recorded there and parsing resumes at the next
+   * line that starts a statement (batch mode: every error of a huntflow in one pass); without, the first error throws.
+   */
+  huntflow(errors?: PeregrineError[]): Huntflow {
     const statements: Statement[] = [];
     for (;;) {
       if (this.atEnd()) this.log.add({ kind: 'statement' });
-      const t = this.lex.peek();
-      if (t.kind === 'eof') break;
-      const s = this.statement();
-      statements.push(s);
-      this.checkStatementEnd(s);
+      let t: Token | undefined;
+      try {
+        t = this.lex.peek();
+        if (t.kind === 'eof') break;
+        const s = this.statement();
+        statements.push(s);
+        this.checkStatementEnd(s);
+      } catch (e) {
+        if (!errors || !isPeregrineError(e)) throw e;
+        errors.push(e);
+        // resume after the failing statement's start and the error, whichever is later (always moves forward)
+        const stmtStart = t?.start ?? this.lex.skipTrivia(this.lex.pos);
+        if (!this.resync(Math.max(e.span?.offset ?? 0, stmtStart), stmtStart)) break;
+      }
     }
     return { kind: 'Huntflow', source: this.ctx.source, statements, span: this.span(0, this.text.length) };
+  }
+
+  /**
+   * Moves to the first line at or after the error at `offset` that starts a statement (a line whose first token is
+   * the error's own token counts, so `WHERE name =⏎DISP x` resumes at DISP); false if there is none.
+   */
+  private resync(offset: number, stmtStart: number): boolean {
+    const lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
+    const first = this.lex.skipTrivia(lineStart);
+    if (first > stmtStart && first <= offset && this.startsStatementAt(first)) {
+      this.lex.advanceTo(first);
+      return true;
+    }
+    let nl = this.text.indexOf('\n', offset);
+    while (nl >= 0) {
+      const at = this.lex.skipTrivia(nl + 1);
+      if (at >= this.text.length) return false;
+      if (this.startsStatementAt(at)) {
+        this.lex.advanceTo(at);
+        return true;
+      }
+      nl = this.text.indexOf('\n', at);
+    }
+    return false;
+  }
+
+  private startsStatementAt(at: number): boolean {
+    try {
+      const t = this.lex.tokenAt(at);
+      return t.start === at && this.startsStatement(t);
+    } catch {
+      return false; // not a token here
+    }
   }
 
   /** After a statement, only a new statement (or the end) may follow. */
