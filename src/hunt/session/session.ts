@@ -104,7 +104,8 @@ export class HuntSession {
       } catch (e) {
         if (opts.signal?.aborted && !(e instanceof CancelledError)) throw new CancelledError('cancelled', { cause: e });
         // Errors raised below the language (a missing bundle, a failed load) point at the statement that asked.
-        if (isPeregrineError(e) && !e.span) {
+        // (`<pattern>`: a STIX pattern the runtime built from the huntflow; point at the statement instead.)
+        if (isPeregrineError(e) && (!e.span || (e.span.source.startsWith('<') && e.span.source !== sourceName))) {
           throw e.withSpan(spanAt(sourceName, source, stmt.span.start, Math.max(1, stmt.span.end - stmt.span.start)));
         }
         throw e;

@@ -8,6 +8,7 @@ import { CancelledError, StoreError } from '../../errors/index.ts';
 import type { Observation, StixObject } from '../../connectors/types.ts';
 import { entityKey } from './identity.ts';
 import { SCHEMA_SQL, entityViewSql } from './schema.ts';
+import { registerCidrFunction } from './cidr.ts';
 
 export interface IngestResult {
   readonly batch: number;
@@ -78,6 +79,7 @@ export class HuntCache {
       const instance = await DuckDBInstance.create(path);
       const conn = await instance.connect();
       for (const s of SCHEMA_SQL) await conn.run(s);
+      registerCidrFunction(conn);
       const cache = new HuntCache(instance, conn, path);
       await cache.restoreCounters();
       return cache;

@@ -116,7 +116,10 @@ function compare(x: string, op: string, lit: Literal | undefined, params: unknow
     case 'ISSUPERSET': {
       const v = String(literalScalar(lit!));
       const range = ipv4Range(v);
-      if (!range) throw new StoreError('E_UNSUPPORTED_LOCAL', `${op} '${v}' can only be evaluated on the cache for IPv4 addresses`);
+      if (!range) {
+        // IPv6 (or anything not dotted-quad): the JS scalar registered by the cache (`cidr.ts`).
+        return op === 'ISSUBSET' ? `peregrine_in_cidr(${x}, ${p(v)})` : `peregrine_in_cidr(${p(v)}, ${x})`;
+      }
       if (op === 'ISSUBSET') return `(peregrine_ip4(${x}) BETWEEN ${p(range[0])} AND ${p(range[1])})`;
       // value (a CIDR) contains the literal's range
       return `(peregrine_ip4(${x}) <= ${p(range[0])} AND peregrine_ip4(${x}) + pow(2, 32 - TRY_CAST(coalesce(nullif(split_part(${x}, '/', 2), ''), '32') AS INTEGER)) - 1 >= ${p(range[1])})`;
