@@ -52,6 +52,7 @@ export function ipv4Range(cidr: string): [number, number] | undefined {
   if (!m) return undefined;
   const ip = ((+m[1]! << 24) >>> 0) + (+m[2]! << 16) + (+m[3]! << 8) + +m[4]!;
   const bits = m[5] === undefined ? 32 : +m[5];
+  if (bits > 32 || [m[1], m[2], m[3], m[4]].some((o) => +o! > 255)) return undefined;
   const size = 2 ** (32 - bits);
   const first = Math.floor(ip / size) * size;
   return [first, first + size - 1];
