@@ -15,7 +15,7 @@ import {
   relationsBetween,
 } from '../syntax/vocabulary.ts';
 import { closest, didYouMean } from './suggest.ts';
-import type { IrFileFormat, IrProgram, IrStatement, IrTime, IrView } from './types.ts';
+import type { IrFileFormat, IrProgram, IrSource, IrStatement, IrTime, IrView } from './types.ts';
 
 export interface LowerContext {
   /** Name of the input for error spans (file path, `<cell 3>`). */
@@ -231,7 +231,7 @@ class Lowerer {
     switch (s.kind) {
       case 'Get': {
         const entityType = this.entityType(s.entityType);
-        let source: IrStatement & { kind: 'Get' } extends { source: infer S } ? S : never;
+        let source: IrSource;
         if (!s.from) source = { kind: 'LastSource' };
         else if (s.from.kind === 'Var') {
           const t = this.use(s.from);
