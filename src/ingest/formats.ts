@@ -10,7 +10,8 @@
  * `auto` looks at the start of the file.
  */
 import { readFile } from 'node:fs/promises';
-import type { Observation } from '../connectors/types.ts';
+import { parseLocation, readBundle } from '../connectors/bundle/index.ts';
+import { isPeregrineError } from '../errors/index.ts';
 import { stixEcsMap } from '../mapping/index.ts';
 import { compileStixToEcs } from '../mapping/stix-to-ecs.ts';
 import { head, readLines, unreadable } from './lines.ts';
@@ -132,33 +133,27 @@ export async function* jsonRecords(path: string): AsyncGenerator<IngestRecord> {
   }
 }
 
+/**
+ * STIX bundles through the bundle connector's streamed reader (STIX 2.0 observed-data, 2.1 SCOs + observed-data,
+ * orphan SCOs), each observation turned into its ECS equivalent. `line` is the observation's ordinal in the
+ * bundle. A bundle that stops being valid JSON ends with one rejection saying where; what came before is kept.
+ */
 export async function* stixRecords(path: string): AsyncGenerator<IngestRecord> {
-  const v = await readJson(path);
-  if (v && typeof v === 'object' && '__malformed' in v) {
-    yield { line: 1, reject: `malformed JSON: ${String((v as { __malformed: string }).__malformed)}` };
-    return;
-  }
-  const objects: unknown[] = Array.isArray(v) ? v : ((v as { objects?: unknown[] })?.objects ?? []);
-  if (!Array.isArray(objects)) {
-    yield { line: 1, reject: 'not a STIX bundle: no "objects" array' };
-    return;
-  }
   const convert = compileStixToEcs(stixEcsMap());
   let i = 0;
-  for (const o of objects) {
-    i++;
-    const obs = o as Partial<Observation> & { type?: string; id?: string };
-    if (!obs || typeof obs !== 'object' || obs.type !== 'observed-data') continue;
-    if (!obs.objects || typeof obs.objects !== 'object') {
-      yield { line: i, reject: `observed-data ${obs.id ?? `#${i}`} has no "objects"`, ...(obs.id ? { id: obs.id } : {}) };
-      continue;
+  try {
+    for await (const obs of readBundle(parseLocation(path))) {
+      i++;
+      const { doc } = convert(obs);
+      if (Object.keys(doc).length <= 1) {
+        yield { line: i, id: obs.id, reject: `${obs.id} has nothing the field map can express in ECS` };
+        continue;
+      }
+      yield { source: JSON.stringify(doc), line: i, id: obs.id };
     }
-    const { doc } = convert(obs as Observation);
-    if (Object.keys(doc).length === 0) {
-      yield { line: i, reject: `observed-data ${obs.id ?? `#${i}`} has nothing the field map can express in ECS` };
-      continue;
-    }
-    yield { source: JSON.stringify(doc), line: i, ...(obs.id ? { id: obs.id } : {}) };
+  } catch (e) {
+    if (!isPeregrineError(e)) throw e;
+    yield { line: i + 1, reject: `${e.message}${e.span ? ` (at ${e.span.line}:${e.span.col})` : ''}` };
   }
 }
 

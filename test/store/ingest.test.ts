@@ -1,7 +1,7 @@
 // `peregrine ingest` end to end: the real CLI in a child process, real files, a real store.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { withStore } from '../../src/store/ecs/index.ts';
@@ -77,6 +77,29 @@ describe('peregrine ingest', () => {
       s.all(`SELECT "source.ip" AS s, "destination.port" AS p, "@timestamp"::VARCHAR AS t FROM ecs_docs WHERE _index = 'stix-nt' ORDER BY "@timestamp", _id LIMIT 1`),
     );
     assert.deepEqual(rows, [{ s: '192.168.212.97', p: '22', t: '2020-06-30 19:25:09.447726' }]);
+  });
+
+  test('STIX 2.1 bundles, and a bundle cut short: what came before is kept, the break is a rejection', async () => {
+    const ss = JSON.parse(readFileSync(join(SHARED, 'stix-shifter', 'elastic_ecs_results.json'), 'utf8')) as { stix_2_1_example_for_first_doc: unknown };
+    const b21 = join(dir, 'b21.json');
+    writeFileSync(b21, JSON.stringify(ss.stix_2_1_example_for_first_doc));
+    const cut = join(dir, 'cut.json');
+    writeFileSync(
+      cut,
+      '{"type":"bundle","objects":[{"type":"observed-data","id":"observed-data--1","first_observed":"2020-01-01T00:00:00Z",' +
+        '"last_observed":"2020-01-01T00:00:00Z","number_observed":1,"objects":{"0":{"type":"process","pid":4,"name":"x"}}}, {"type": ',
+    );
+    const r = peregrine(['ingest', b21, cut, '--index', 'stix-mixed', '--format', 'stix', '--store', store]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /2 accepted \(2 new, 0 replaced\), 1 rejected/);
+    assert.match(r.stderr, /cut\.json:2: malformed JSON in bundle/);
+    const rows = await withStore(store, 'read', (s) =>
+      s.all(`SELECT "source.ip" AS ip, "process.pid" AS pid FROM ecs_docs WHERE _index = 'stix-mixed' ORDER BY _id`),
+    );
+    assert.deepEqual(rows, [
+      { ip: null, pid: '4' },
+      { ip: '107.0.0.48', pid: '609' },
+    ]);
   });
 
   test('errors: no --index, unreadable file, unknown format, unreadable store', () => {
