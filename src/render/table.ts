@@ -66,5 +66,5 @@ export function summaryTable(summary: readonly VariableSummary[]): { columns: st
 export function renderSummaryText(summary: readonly VariableSummary[]): string {
   if (summary.length === 0) return 'no variable assigned';
   const t = summaryTable(summary);
-  return `${renderTextTable(t.columns, t.rows, { maxCell: 80 })}\n*related records cached: records of other types in the same observations`;
+  return `${renderTextTable(t.columns, t.rows, { maxCell: 0 })}\n*related records cached: records of other types in the same observations`;
 }
