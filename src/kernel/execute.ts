@@ -1,23 +1,15 @@
 /**
  * Executing cells: the kernel's one hunt session (created on first use, so kernel_info answers before DuckDB loads),
  * the execution counter, the cell's AbortController, and the translation of a session's results into Jupyter
- * messages — `display_data` (HTML + the same text `peregrine run` prints), a throttled stderr progress stream, the
+ * messages — `display_data` (HTML + the same text `peregrine run` prints), a stderr progress stream for long queries, the
  * execution summary, and `error` with the rendered, cell-relative error as traceback.
  */
 import { CancelledError, isPeregrineError } from '../errors/index.ts';
-import type {
-  Display,
-  ExecuteResult,
-  HuntSession,
-  Progress,
-  VariableSummary,
-} from '../hunt/session/index.ts';
+import type { Display, ExecuteResult, HuntSession, VariableSummary } from '../hunt/session/index.ts';
 import { renderErrorText } from '../render/error.ts';
-import { displayBundle, progressLine, summaryBundle, warningText } from './outputs.ts';
+import { displayBundle, summaryBundle, warningText } from './outputs.ts';
+import { ProgressReporter } from './progress.ts';
 import type { RequestContext } from './server.ts';
-
-/** At most one progress message per this many milliseconds. */
-const PROGRESS_INTERVAL_MS = 500;
 
 export class CellRunner {
   #session: Promise<HuntSession> | undefined;
@@ -90,13 +82,9 @@ export class CellRunner {
       shown.add(d);
       pending.push(publish('display_data', displayBundle(d)));
     };
-    let lastProgress = 0;
-    const onProgress = (p: Progress): void => {
-      const now = Date.now();
-      if (now - lastProgress < PROGRESS_INTERVAL_MS) return;
-      lastProgress = now;
-      pending.push(publish('stream', { name: 'stderr', text: progressLine(p) + '\n' }));
-    };
+    const progress = new ProgressReporter((line) =>
+      pending.push(publish('stream', { name: 'stderr', text: line + '\n' })),
+    );
 
     let result: ExecuteResult | undefined;
     let failure: unknown;
@@ -105,13 +93,14 @@ export class CellRunner {
       this.#inflight = session.execute(code, {
         sourceName: `cell ${count}`,
         signal: abort.signal,
-        onProgress,
+        onProgress: progress.update,
         onDisplay: show,
       });
       result = await this.#inflight;
     } catch (e) {
       failure = abort.signal.aborted && !isPeregrineError(e) ? abort.signal.reason : e;
     } finally {
+      progress.stop();
       if (this.#abort === abort) this.#abort = undefined;
       this.#inflight = undefined;
     }
@@ -143,8 +132,8 @@ export class CellRunner {
       evalue: failure instanceof Error ? failure.message : String(failure),
       traceback: renderErrorText(failure).split('\n'),
     };
-    await publish('error', error);
     if (content.stop_on_error !== false) ctx.abortQueuedExecutions();
+    await publish('error', error);
     await ctx.reply('execute_reply', { status: 'error', execution_count: count, ...error });
   }
 }

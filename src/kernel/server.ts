@@ -24,8 +24,9 @@ export interface RequestContext {
   /** Publishes on iopub with the request as parent header. */
   publish(msgType: string, content: Record<string, unknown>): Promise<void>;
   /**
-   * After a failed cell with `stop_on_error`: the execute_requests already queued on shell (a "Run All") are
-   * answered `aborted` instead of run, as ipykernel does; other queued requests are served normally.
+   * After a failed cell with `stop_on_error`, before its reply: execute_requests sent before now (a "Run All"
+   * queued behind the failed cell; by their header date) are answered `aborted` instead of run, as ipykernel does.
+   * A request the client sends after seeing the error is dated later and runs.
    */
   abortQueuedExecutions(): void;
 }
@@ -66,8 +67,8 @@ export class KernelServer {
   readonly #queues: Record<RequestChannel | 'iopub', SendQueue>;
   readonly #options: ServerOptions;
   #closed = false;
-  /** Set by a failed cell with stop_on_error: abort the execute_requests queued behind it. */
-  #abortQueued = false;
+  /** Epoch ms of the last failed cell with stop_on_error: execute_requests dated before it are aborted. */
+  #abortBefore = -Infinity;
   readonly #loops: Promise<void>[] = [];
 
   private constructor(
@@ -169,43 +170,25 @@ export class KernelServer {
           );
           continue;
         }
-        await this.#dispatch(r.message, channel);
-        if (this.#closed) break;
-        if (this.#abortQueued) await this.#drainAborting(socket, channel);
-      }
-    } catch (e) {
-      if (!this.#closed) this.#options.log(`${channel} loop stopped: ${(e as Error).message}`);
-    }
-  }
-
-  /** Serves what is already queued on `socket` without waiting, answering execute_requests `aborted`. */
-  async #drainAborting(socket: zmq.Router, channel: RequestChannel): Promise<void> {
-    this.#abortQueued = false;
-    socket.receiveTimeout = 0;
-    try {
-      for (;;) {
-        let frames: Buffer[];
-        try {
-          frames = await socket.receive();
-        } catch {
-          return; // EAGAIN: nothing more queued
-        }
-        const r = decode(frames, this.#signer);
-        if (!r.ok) {
-          this.#options.log(`rejected message on ${channel}: ${r.reason}`);
-        } else if (r.message.header.msg_type === 'execute_request') {
-          this.#options.log('aborting a queued execute_request after an error');
+        if (channel === 'shell' && this.#sentBeforeAbort(r.message)) {
+          this.#options.log('aborting an execute_request queued behind a failed cell');
           await this.#dispatch(r.message, channel, (ctx) =>
             ctx.reply('execute_reply', { status: 'aborted', user_expressions: {}, payload: [] }),
           );
         } else {
           await this.#dispatch(r.message, channel);
         }
-        if (this.#closed) return;
+        if (this.#closed) break;
       }
-    } finally {
-      if (!this.#closed) socket.receiveTimeout = -1;
+    } catch (e) {
+      if (!this.#closed) this.#options.log(`${channel} loop stopped: ${(e as Error).message}`);
     }
+  }
+
+  #sentBeforeAbort(message: JupyterMessage): boolean {
+    if (message.header.msg_type !== 'execute_request') return false;
+    const sent = Date.parse(String(message.header.date));
+    return Number.isFinite(sent) && sent < this.#abortBefore;
   }
 
   async #dispatch(message: JupyterMessage, channel: RequestChannel, override?: Handler): Promise<void> {
@@ -214,7 +197,7 @@ export class KernelServer {
       message,
       channel,
       abortQueuedExecutions: () => {
-        if (channel === 'shell') this.#abortQueued = true;
+        if (channel === 'shell') this.#abortBefore = Date.now();
       },
       reply: (msgType, content, metadata) =>
         this.#send(channel, message.identities, msgType, parent, content, metadata),

@@ -12,12 +12,11 @@ import type { HuntSession } from '../hunt/session/index.ts';
 import { isComplete } from '../hunt/syntax/index.ts';
 import { renderErrorText } from '../render/error.ts';
 import { renderSummaryText } from '../render/index.ts';
-import { displayText, progressLine, warningText } from '../kernel/outputs.ts';
+import { displayText, warningText } from '../kernel/outputs.ts';
+import { ProgressReporter } from '../kernel/progress.ts';
 import { historyPath, loadHistory, saveHistory, HISTORY_SIZE } from './history.ts';
 
 const PROMPT = 'peregrine> ';
-/** At most one progress line per this many milliseconds. */
-const PROGRESS_INTERVAL_MS = 1000;
 const CONTINUATION = '      ...> ';
 
 export interface ReplOptions {
@@ -103,18 +102,13 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     entry++;
     const abort = new AbortController();
     running = abort;
-    let lastProgress = 0;
+    const progress = new ProgressReporter((line) => errorOutput.write(line + '\n'), { intervalMs: 1000 });
     try {
       const result = await session.execute(source, {
         sourceName: `<repl ${entry}>`,
         signal: abort.signal,
         onDisplay: (d) => write(displayText(d)),
-        onProgress: (p) => {
-          const now = Date.now();
-          if (now - lastProgress < PROGRESS_INTERVAL_MS) return;
-          lastProgress = now;
-          errorOutput.write(progressLine(p) + '\n');
-        },
+        onProgress: progress.update,
       });
       for (const w of result.warnings) errorOutput.write(warningText(w) + '\n');
       if (result.summary.length > 0) write(renderSummaryText(result.summary));
@@ -125,6 +119,7 @@ export async function runRepl(options: ReplOptions): Promise<void> {
         }),
       );
     } finally {
+      progress.stop();
       running = undefined;
     }
   };

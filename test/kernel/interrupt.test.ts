@@ -18,6 +18,7 @@ interface Report {
   after_message: { reply: Record<string, any>; iopub: Msg[] };
   by_signal: Interrupted;
   after_signal: { reply: Record<string, any>; iopub: Msg[] };
+  before_shutdown: Msg[];
   kernel_stderr: string;
 }
 
@@ -91,7 +92,7 @@ test('interrupt_request cancels the GET in flight', () => {
 });
 
 test('the session is usable after an interrupt: earlier variables are still there', () => {
-  assert.equal(report.after_message.reply.status, 'ok');
+  assert.equal(report.after_message.reply.status, 'ok', JSON.stringify(report.after_message));
   assert.ok(report.after_message.iopub.some((m) => m.msg_type === 'display_data'));
 });
 
@@ -102,6 +103,7 @@ test('SIGINT cancels the GET in flight too, and the next GET works', () => {
 });
 
 test('shutdown during a GET cancels it and the kernel exits cleanly', () => {
+  assert.equal(report.before_shutdown.at(-1)?.msg_type, 'stream', JSON.stringify(report.before_shutdown));
   assert.match(report.kernel_stderr, /\[peregrine-kernel\] shut down\n/);
 });
 

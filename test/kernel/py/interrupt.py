@@ -43,9 +43,13 @@ try:
     report["after_signal"] = execute(kc, f"again = GET network-traffic FROM file://{bundle} WHERE dst_port = 22")
     # Shutdown while a GET is in flight: the kernel cancels it and exits by itself.
     msg_id = kc.execute(f"slow = GET network-traffic FROM {slow} WHERE dst_port > 0")
+    report["before_shutdown"] = []
     while True:
         msg = kc.get_iopub_msg(timeout=30)
-        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        report["before_shutdown"].append({"msg_type": msg["msg_type"], "content": msg["content"]})
+        if msg["msg_type"] in ("stream", "error") or msg["content"].get("execution_state") == "idle":
             break
 finally:
     stop_kernel(km, kc)

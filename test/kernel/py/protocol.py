@@ -83,8 +83,16 @@ try:
 
     # "Run All" with a failing cell: what was queued behind it is aborted (stop_on_error), unless the client opts out.
     def run_all(codes, stop_on_error=True):
-        ids = [kc.execute(c, stop_on_error=stop_on_error) for c in codes]
-        return [reply_for(kc, i)[0]["content"]["status"] for i in ids]
+        # Built (and so dated) first, then sent together, as a front end's "Run All" does.
+        msgs = [
+            kc.session.msg("execute_request", {"code": c, "silent": False, "store_history": True,
+                                               "user_expressions": {}, "allow_stdin": False,
+                                               "stop_on_error": stop_on_error})
+            for c in codes
+        ]
+        for m in msgs:
+            kc.shell_channel.send(m)
+        return [reply_for(kc, m["header"]["msg_id"])[0]["content"]["status"] for m in msgs]
 
     ok, bad = "DISP conns ATTR dst_port LIMIT 1", "DISP nosuch"
     report["run_all"] = run_all([ok, bad, ok, ok])
