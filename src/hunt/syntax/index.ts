@@ -45,17 +45,21 @@ export interface ParseHuntflowOptions {
   readonly source?: string;
 }
 
-/** Freezes a fresh tree; subtrees already frozen (the STIX parser's) are skipped. */
+/** Freezes a fresh tree (arrays walked by index: `for…in` over arrays is several times slower). */
 function deepFreeze<T>(v: T): T {
-  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
-    const o = v as Record<string, unknown>;
-    for (const k in o) {
-      const x = o[k];
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
       if (x !== null && typeof x === 'object') deepFreeze(x);
     }
-    Object.freeze(v);
+    return Object.freeze(v);
   }
-  return v;
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    const x = o[k];
+    if (x !== null && typeof x === 'object') deepFreeze(x);
+  }
+  return Object.freeze(v);
 }
 
 /** Wraps anything that is not a PeregrineError (a bug) into a positioned SyntaxError, so callers never see a raw throw. */
