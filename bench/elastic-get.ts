@@ -8,8 +8,8 @@
  * - `map`   — the connector: the same pull + every ECS document mapped to a STIX observation (ElasticDataSource.query);
  * - `get`   — the whole hunt path: `GET process FROM stixshifter://bench WHERE pid >= 0 START … STOP …` into a
  *             file-backed hunt cache (HuntSession; the cache ingest is the hunt runtime's);
- * - `cpu`   — ECS → STIX mapping alone, in memory, one core: documents/s (goal ≥ 100,000), against a baseline of
- *             `JSON.parse(JSON.stringify(doc))` of the same documents.
+ * - `cpu`   — ECS → STIX mapping alone, in memory, one core, per CPU second (the build machine is shared): documents/s
+ *             (goal ≥ 100,000), against a baseline of `JSON.parse(JSON.stringify(doc))` of the same documents.
  *
  *     node --import tsx bench/elastic-get.ts [N=200000] [--reload]
  */
@@ -100,13 +100,18 @@ async function child(mode: string, cacheDir: string): Promise<void> {
     const docs = generateDocs(20_000).map((d) => d.doc);
     const rounds = 10;
     const mapper = ecsToStix();
-    const tb = performance.now();
+    for (let i = 0; i < docs.length; i++) mapper.observation(docs[i], `observed-data--${i}`); // warm-up
+    const cpuMs = (): number => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
+    const tb = cpuMs();
     for (let r = 0; r < rounds; r++) for (const d of docs) JSON.parse(JSON.stringify(d));
-    const base = performance.now() - tb;
-    const tm = performance.now();
+    const base = cpuMs() - tb;
+    const tm = cpuMs();
     for (let r = 0; r < rounds; r++)
       for (let i = 0; i < docs.length; i++) mapper.observation(docs[i], `observed-data--${i}`);
-    const ms = performance.now() - tm;
+    const ms = cpuMs() - tm;
     n = docs.length * rounds;
     process.stdout.write(
       JSON.stringify({ n, ms, baseMs: base, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n',
@@ -147,7 +152,7 @@ async function main(): Promise<void> {
   try {
     const cpu = run('cpu', dir);
     console.log(
-      `ECS→STIX mapping, one core: ${Math.round((cpu.n * 1000) / cpu.ms).toLocaleString()} docs/s (baseline JSON round-trip ${Math.round((cpu.n * 1000) / cpu.baseMs).toLocaleString()} docs/s; ratio ${(cpu.ms / cpu.baseMs).toFixed(2)}× its time)`,
+      `ECS→STIX mapping, one core, per CPU second: ${Math.round((cpu.n * 1000) / cpu.ms).toLocaleString()} docs/s (baseline JSON round-trip ${Math.round((cpu.n * 1000) / cpu.baseMs).toLocaleString()} docs/s; ratio ${(cpu.ms / cpu.baseMs).toFixed(2)}× its time)`,
     );
     const raw = run('raw', dir);
     const map = run('map', dir);
