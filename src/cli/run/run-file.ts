@@ -1,7 +1,7 @@
 /** Implementation of `peregrine run` / `peregrine explain` / `peregrine demo` (loaded on demand). */
 import { readFileSync } from 'node:fs';
 import { InputError, type PeregrineError } from '../../errors/index.ts';
-import { HuntSession } from '../../hunt/session/index.ts';
+import { HuntSession, type Progress } from '../../hunt/session/index.ts';
 import { renderErrorText } from '../../render/error.ts';
 import { isOutputFormat, renderResult, type OutputFormat } from '../../render/index.ts';
 
@@ -40,7 +40,19 @@ export async function runHuntflow(text: string, sourceName: string, flags: RunFi
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
   try {
-    const result = await session.execute(text, { sourceName, signal: controller.signal });
+    // A progress line on an interactive terminal only (never in pipes or CI logs).
+    let shown = false;
+    const onProgress = process.stderr.isTTY
+      ? (p: Progress): void => {
+          shown = true;
+          process.stderr.write(`\r${p.source}: ${p.hits} observations, ${(p.elapsedMs / 1000).toFixed(1)} s`);
+        }
+      : undefined;
+    const result = await session
+      .execute(text, { sourceName, signal: controller.signal, ...(onProgress ? { onProgress } : {}) })
+      .finally(() => {
+        if (shown) process.stderr.write('\r\x1b[K');
+      });
     for (const w of result.warnings) process.stderr.write(renderWarning(w) + '\n');
     if (mode === 'explain') {
       const names = result.summary.map((v) => v.name);
