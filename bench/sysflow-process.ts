@@ -20,7 +20,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import avsc from 'avsc';
-import { readSysFlowFile, readSysFlowFileBatches, writeSysFlowFile } from '../src/telemetry/sysflow/format/index.ts';
+import {
+  readSysFlowFile,
+  readSysFlowFileBatches,
+  writeSysFlowFile,
+} from '../src/telemetry/sysflow/format/index.ts';
 import { sysflowLongType } from '../src/telemetry/sysflow/format/long-type.ts';
 import type { SysFlowRecord } from '../src/telemetry/sysflow/records.ts';
 import { Pipeline, pipelineFromFlags, loadPolicyStage } from '../src/telemetry/sysflow/processor/index.ts';
@@ -34,7 +38,8 @@ const TTPS = join(ROOT, 'data', 'policies', 'ttps.yaml');
 
 async function buildFile(path: string, target: number): Promise<number> {
   const base: SysFlowRecord[] = [];
-  for (const f of SOURCES) for await (const r of readSysFlowFile(f)) if (r.kind !== 'Header' || base.length === 0) base.push(r);
+  for (const f of SOURCES)
+    for await (const r of readSysFlowFile(f)) if (r.kind !== 'Header' || base.length === 0) base.push(r);
   async function* replicate(): AsyncGenerator<SysFlowRecord> {
     yield base[0];
     let n = 1;
@@ -71,7 +76,10 @@ async function runPhase(phase: string, file: string): Promise<PhaseResult> {
   if (phase === 'avsc') {
     await new Promise<void>((resolve, reject) => {
       avsc
-        .createFileDecoder(file, { parseHook: (s: unknown) => avsc.Type.forSchema(s as avsc.Schema, { registry: { long: sysflowLongType } }) })
+        .createFileDecoder(file, {
+          parseHook: (s: unknown) =>
+            avsc.Type.forSchema(s as avsc.Schema, { registry: { long: sysflowLongType } }),
+        })
         .on('data', () => records++)
         .on('end', resolve)
         .on('error', reject);
@@ -81,13 +89,24 @@ async function runPhase(phase: string, file: string): Promise<PhaseResult> {
     for await (const batch of readSysFlowFileBatches(file)) {
       records += batch.length;
       for (const r of batch) {
-        if (r.kind === 'Header' || r.kind === 'Container' || r.kind === 'Process' || r.kind === 'File' || r.kind === 'Pod') tables.add(r);
+        if (
+          r.kind === 'Header' ||
+          r.kind === 'Container' ||
+          r.kind === 'Process' ||
+          r.kind === 'File' ||
+          r.kind === 'Pod'
+        )
+          tables.add(r);
         else tables.resolve(r, file);
       }
     }
   } else {
     const exporterOptions: Record<string, string> =
-      phase === 'ecs' ? { 'file.path': '/dev/null' } : phase === 'store' ? { 'local.path': join(tmpdir(), `peregrine-bench-sf-${process.pid}.duckdb`) } : {};
+      phase === 'ecs'
+        ? { 'file.path': '/dev/null' }
+        : phase === 'store'
+          ? { 'local.path': join(tmpdir(), `peregrine-bench-sf-${process.pid}.duckdb`) }
+          : {};
     const cfg = pipelineFromFlags(
       {
         policy: [TTPS],
@@ -132,16 +151,22 @@ async function main(): Promise<void> {
   const phases = ['avsc', 'read', 'policy', 'ecs', ...(args.includes('--no-store') ? [] : ['store'])];
   const results: PhaseResult[] = [];
   for (const phase of phases) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--phase', phase, file], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--phase', phase, file],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      },
+    );
     if (r.status !== 0) throw new Error(`phase ${phase} failed: ${r.stderr}`);
     results.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as PhaseResult);
   }
   const base = results[0];
-  console.log('| phase | records | wall s | records/s (wall) | records/s (CPU) | vs avsc (CPU) | peak RSS MB | heap MB after warm-up (min–max) |');
+  console.log(
+    '| phase | records | wall s | records/s (wall) | records/s (CPU) | vs avsc (CPU) | peak RSS MB | heap MB after warm-up (min–max) |',
+  );
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const warm = r.heapMb.slice(Math.max(1, Math.floor(r.heapMb.length / 10)));

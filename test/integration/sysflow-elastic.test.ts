@@ -130,10 +130,15 @@ test('export: template installed, alerts and events in separate indices, re-expo
 
   const tpl = await os.indices.getIndexTemplate({ name: `${prefix}-peregrine-sysflow` } as never);
   assert.equal((tpl.body as { index_templates: unknown[] }).index_templates.length, 1);
-  const mapping = (await os.indices.getMapping({ index: `${prefix}-alerts` })).body as Record<string, { mappings: { properties: Record<string, { type?: string }> } }>;
+  const mapping = (await os.indices.getMapping({ index: `${prefix}-alerts` })).body as Record<
+    string,
+    { mappings: { properties: Record<string, { type?: string }> } }
+  >;
   assert.equal(Object.values(mapping)[0].mappings.properties['@timestamp'].type, 'date_nanos');
 
-  const alert = (await os.search({ index: `${prefix}-alerts`, body: { size: 1, query: { term: { tags: 'T1087' } } } })).body as {
+  const alert = (
+    await os.search({ index: `${prefix}-alerts`, body: { size: 1, query: { term: { tags: 'T1087' } } } })
+  ).body as {
     hits: { hits: { _source: { event: { kind: string }; threat: { technique: { id: string[] } } } }[] };
   };
   assert.equal(alert.hits.hits[0]._source.event.kind, 'alert');
@@ -142,11 +147,18 @@ test('export: template installed, alerts and events in separate indices, re-expo
   const second = await run();
   assert.equal(second.exporters[0].detail?.created, 0);
   assert.equal(second.exporters[0].detail?.duplicates, expected);
-  assert.equal(await count(`${prefix}-alerts`) + (await count(`${prefix}-events`)), expected, 'none doubled');
+  assert.equal(
+    (await count(`${prefix}-alerts`)) + (await count(`${prefix}-events`)),
+    expected,
+    'none doubled',
+  );
 });
 
 /** Records of a trace, calling `at(i)` before the i-th record — to cut and restore the proxy mid-stream. */
-async function* scripted(path: string, at: (i: number) => void | Promise<void>): AsyncGenerator<SysFlowRecord> {
+async function* scripted(
+  path: string,
+  at: (i: number) => void | Promise<void>,
+): AsyncGenerator<SysFlowRecord> {
   let i = 0;
   for await (const r of readSysFlowFile(path)) {
     await at(i++);
@@ -177,7 +189,11 @@ test('outage mid-stream: records spool to disk while the server is unreachable a
   assert.ok(Number(d.spooled) > 0, 'some records went through the spool');
   assert.equal(d.remaining, 0, 'the spool was emptied');
   assert.equal(Number(d.created) + Number(d.duplicates), expected);
-  assert.equal(await count(`${prefix}-alerts`) + (await count(`${prefix}-events`)), expected, 'none lost, none doubled');
+  assert.equal(
+    (await count(`${prefix}-alerts`)) + (await count(`${prefix}-events`)),
+    expected,
+    'none lost, none doubled',
+  );
   assert.equal(existsSync(join(dir, `${prefix}.spool`)), false, 'spool file removed once delivered');
 });
 
@@ -202,7 +218,11 @@ test('lost responses: bulks the server applied but never acknowledged are resent
   assert.ok(Number(d.duplicates) > 0, 'resent documents were recognised as already there');
   assert.ok(Number(d.created) < expected, 'some creations were never acknowledged');
   assert.equal(d.remaining, 0);
-  assert.equal(await count(`${prefix}-alerts`) + (await count(`${prefix}-events`)), expected, 'none lost, none doubled');
+  assert.equal(
+    (await count(`${prefix}-alerts`)) + (await count(`${prefix}-events`)),
+    expected,
+    'none lost, none doubled',
+  );
 });
 
 test('server down for the whole run: the spool survives on disk and the next run delivers it', async () => {
@@ -219,5 +239,5 @@ test('server down for the whole run: the spool survives on disk and the next run
   await p2.run([]);
   const s2 = await p2.close();
   assert.equal(s2.exporters[0].detail?.created, expected);
-  assert.equal(await count(`${prefix}-alerts`) + (await count(`${prefix}-events`)), expected);
+  assert.equal((await count(`${prefix}-alerts`)) + (await count(`${prefix}-events`)), expected);
 });

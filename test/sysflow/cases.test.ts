@@ -29,7 +29,11 @@ async function avscCounts(path: string): Promise<Record<string, number>> {
   await new Promise<void>((resolve, reject) => {
     avsc
       .createFileDecoder(path, {
-        parseHook: (s: unknown) => avsc.Type.forSchema(plainLongs(s) as avsc.Schema, { registry: { long: sysflowLongType }, wrapUnions: true }),
+        parseHook: (s: unknown) =>
+          avsc.Type.forSchema(plainLongs(s) as avsc.Schema, {
+            registry: { long: sysflowLongType },
+            wrapUnions: true,
+          }),
       })
       .on('data', (v: { rec: Record<string, unknown> }) => {
         const name = Object.keys(v.rec)[0].split('.').pop()!;
@@ -49,7 +53,10 @@ function opsLine(label: string, recs: SysFlowRecord[]): string | undefined {
     const k = opFlagNames((r as { opFlags: number }).opFlags).join('|');
     by.set(k, (by.get(k) ?? 0) + 1);
   }
-  return `${label} ${[...by].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${k}=${n}`).join(' ')}`;
+  return `${label} ${[...by]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([k, n]) => `${k}=${n}`)
+    .join(' ')}`;
 }
 
 async function recordCounts(input: string): Promise<string> {
@@ -66,7 +73,11 @@ async function recordCounts(input: string): Promise<string> {
   }
   assert.deepEqual(counts, await avscCounts(path), 'our reader and avsc agree');
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  const lines = [header, ...RECORD_KINDS.filter((k) => counts[k]).map((k) => `${k} ${counts[k]}`), `total ${total}`];
+  const lines = [
+    header,
+    ...RECORD_KINDS.filter((k) => counts[k]).map((k) => `${k} ${counts[k]}`),
+    `total ${total}`,
+  ];
   for (const l of [opsLine('ProcessEvent ops', pe), opsLine('FileEvent ops', fe)]) if (l) lines.push(l);
   return lines.join('\n');
 }

@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { readSysFlowFile } from '../../src/telemetry/sysflow/format/index.ts';
-import { Pipeline, parsePipelineConfig, pipelineFromFlags, loadPolicyStage } from '../../src/telemetry/sysflow/processor/index.ts';
+import {
+  Pipeline,
+  parsePipelineConfig,
+  pipelineFromFlags,
+  loadPolicyStage,
+} from '../../src/telemetry/sysflow/processor/index.ts';
 import { createExporter } from '../../src/telemetry/sysflow/export/registry.ts';
 import { openStore } from '../../src/store/ecs/index.ts';
 import { TelemetryError } from '../../src/errors/index.ts';
@@ -29,7 +34,13 @@ test('tee: one alert-mode engine feeding a json file and an ecs file; both get e
   const text = JSON.stringify({
     pipeline: [
       { processor: 'sysflowreader', in: 'sysflow sysflowchan', out: 'flat flattenerchan' },
-      { processor: 'policyengine', in: 'flat flattenerchan', out: ['a eventchan', 'b eventchan'], policies: TTPS, mode: 'alert' },
+      {
+        processor: 'policyengine',
+        in: 'flat flattenerchan',
+        out: ['a eventchan', 'b eventchan'],
+        policies: TTPS,
+        mode: 'alert',
+      },
       { processor: 'exporter', in: 'a eventchan', export: 'file', format: 'json', 'file.path': a },
       { processor: 'exporter', in: 'b eventchan', export: 'file', format: 'ecs', 'file.path': b },
     ],
@@ -45,12 +56,24 @@ test('tee: one alert-mode engine feeding a json file and an ecs file; both get e
   assert.equal(stats.filtered, stats.events - ja.length);
   assert.ok(ja.every((d) => d.policies.length > 0));
   assert.ok(jb.every((d) => d.event.kind === 'alert' && d.rule));
-  assert.deepEqual(stats.exporters.map((e) => e.written), [ja.length, jb.length]);
+  assert.deepEqual(
+    stats.exporters.map((e) => e.written),
+    [ja.length, jb.length],
+  );
 });
 
 test('enrich mode passes every record; alerts are the matched subset', async () => {
   const out = join(dir, 'enrich.jsonl');
-  const cfg = pipelineFromFlags({ policy: [TTPS], mode: 'enrich', export: ['file'], format: 'ecs', exporterOptions: { 'file.path': out } }, {});
+  const cfg = pipelineFromFlags(
+    {
+      policy: [TTPS],
+      mode: 'enrich',
+      export: ['file'],
+      format: 'ecs',
+      exporterOptions: { 'file.path': out },
+    },
+    {},
+  );
   const p = await Pipeline.build(cfg, deps);
   await p.run([{ kind: 'file', path: SHELLSHOCK }]);
   const stats = await p.close();
@@ -81,15 +104,26 @@ test('input: a live async stream of records (the collector) is processed like a 
 
 test('a policyengine stage without a policy engine is refused; a missing policy file is an InputError', async () => {
   const cfg = pipelineFromFlags({ policy: [TTPS], export: ['null'] }, {});
-  await assert.rejects(Pipeline.build(cfg, { createExporter }), (e) => e instanceof TelemetryError && e.code === 'E_POLICY_UNAVAILABLE');
+  await assert.rejects(
+    Pipeline.build(cfg, { createExporter }),
+    (e) => e instanceof TelemetryError && e.code === 'E_POLICY_UNAVAILABLE',
+  );
   const missing = pipelineFromFlags({ policy: [join(dir, 'nope.yaml')], export: ['null'] }, {});
-  await assert.rejects(Pipeline.build(missing, deps), (e) => (e as { code?: string }).code === 'E_POLICY_FILE');
+  await assert.rejects(
+    Pipeline.build(missing, deps),
+    (e) => (e as { code?: string }).code === 'E_POLICY_FILE',
+  );
 });
 
 test('local exporter: alerts and events land in the embedded store, re-export replaces instead of doubling', async () => {
   const store = join(dir, 'store.duckdb');
   const cfg = pipelineFromFlags(
-    { policy: [TTPS], mode: 'enrich', export: ['local'], exporterOptions: { 'local.path': store, 'local.index': 'container1-sysflow' } },
+    {
+      policy: [TTPS],
+      mode: 'enrich',
+      export: ['local'],
+      exporterOptions: { 'local.path': store, 'local.index': 'container1-sysflow' },
+    },
     {},
   );
   let stats;
@@ -113,7 +147,22 @@ test('CLI: sysflow process with short flags writes ECS alerts; sysflow read take
   const out = join(dir, 'cli.jsonl');
   const r = spawnSync(
     process.execPath,
-    ['bin/peregrine.js', 'sysflow', 'process', '-p', TTPS, '-m', 'alert', '-e', 'file', '-o', out, '-f', 'ecs', SHELLSHOCK],
+    [
+      'bin/peregrine.js',
+      'sysflow',
+      'process',
+      '-p',
+      TTPS,
+      '-m',
+      'alert',
+      '-e',
+      'file',
+      '-o',
+      out,
+      '-f',
+      'ecs',
+      SHELLSHOCK,
+    ],
     { cwd: ROOT, encoding: 'utf8' },
   );
   assert.equal(r.status, 0, r.stderr);
@@ -127,11 +176,19 @@ test('CLI: sysflow process with short flags writes ECS alerts; sysflow read take
     encoding: 'utf8',
   });
   assert.equal(rd.status, 0, rd.stderr);
-  assert.equal(rd.stdout.split('\n').filter(Boolean).length, 90, 'shellshock has 90 records (see record-counts.txt)');
+  assert.equal(
+    rd.stdout.split('\n').filter(Boolean).length,
+    90,
+    'shellshock has 90 records (see record-counts.txt)',
+  );
 
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, '{"pipeline": [{"processor": "sysflowreader", "in": "a b", "out": "c d"}]}');
-  const e = spawnSync(process.execPath, ['bin/peregrine.js', 'sysflow', 'process', '--config', bad, SHELLSHOCK], { cwd: ROOT, encoding: 'utf8' });
+  const e = spawnSync(
+    process.execPath,
+    ['bin/peregrine.js', 'sysflow', 'process', '--config', bad, SHELLSHOCK],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   assert.equal(e.status, 1);
   assert.match(e.stderr, /nothing consumes channel "c"/);
   assert.doesNotMatch(e.stderr, /at .*\.ts:\d+/, 'no stack trace');

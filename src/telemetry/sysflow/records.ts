@@ -259,7 +259,8 @@ export interface K8sEvent {
 }
 
 export type EntityRecord = Header | Container | Process | File | Pod;
-export type EventRecord = ProcessEvent | NetworkFlow | FileFlow | FileEvent | NetworkEvent | ProcessFlow | K8sEvent;
+export type EventRecord =
+  ProcessEvent | NetworkFlow | FileFlow | FileEvent | NetworkEvent | ProcessFlow | K8sEvent;
 /** Every SysFlow record, discriminated by `kind`. */
 export type SysFlowRecord = EntityRecord | EventRecord;
 export type RecordKind = SysFlowRecord['kind'];
@@ -412,7 +413,7 @@ export function ipv4ToString(ip: number): string {
 /** Inverse of {@link ipv4ToString}: a signed 32-bit int as the Avro schema stores it. */
 export function ipv4FromString(s: string): number {
   const p = s.split('.').map(Number);
-  return (p[0] | (p[1] << 8) | (p[2] << 16) | (p[3] << 24)) | 0;
+  return p[0] | (p[1] << 8) | (p[2] << 16) | (p[3] << 24) | 0;
 }
 
 /** Stable text key of a process identity, `hpid:createTS`. */

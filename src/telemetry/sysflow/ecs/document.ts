@@ -54,7 +54,10 @@ function processBlock(p: Process, node: string): Readonly<Record<string, unknown
   const hit = procCache.get(p);
   if (hit && hit.node === node) return hit.fields;
   const args = [p.exe, ...splitArgs(p.exeArgs)];
-  const out: Record<string, unknown> = { pid: p.oid.hpid, entity_id: entityId(node, p.oid.hpid, p.oid.createTS) };
+  const out: Record<string, unknown> = {
+    pid: p.oid.hpid,
+    entity_id: entityId(node, p.oid.hpid, p.oid.createTS),
+  };
   if (p.oid.createTS > 0n) out.start = nsToIso(p.oid.createTS);
   out.executable = p.exe;
   out.name = baseName(p.exe);
@@ -67,7 +70,12 @@ function processBlock(p: Process, node: string): Readonly<Record<string, unknown
   return out;
 }
 
-function processFields(p: Process | undefined, node: string, pid: number, createTS: bigint): Record<string, unknown> {
+function processFields(
+  p: Process | undefined,
+  node: string,
+  pid: number,
+  createTS: bigint,
+): Record<string, unknown> {
   if (p) return { ...processBlock(p, node) };
   const out: Record<string, unknown> = { pid, entity_id: entityId(node, pid, createTS) };
   if (createTS > 0n) out.start = nsToIso(createTS);
@@ -88,7 +96,11 @@ function userFields(p: Process): Readonly<Record<string, unknown>> {
 
 /** `process.parent.*` of a parent record (cached: shared by every document of its children — never mutated). */
 const parentCache = new WeakMap<Process, { node: string; fields: Readonly<Record<string, unknown>> }>();
-function parentFields(par: Process | undefined, node: string, poid: { hpid: number; createTS: bigint }): Readonly<Record<string, unknown>> {
+function parentFields(
+  par: Process | undefined,
+  node: string,
+  poid: { hpid: number; createTS: bigint },
+): Readonly<Record<string, unknown>> {
   if (!par) return processFields(undefined, node, poid.hpid, poid.createTS);
   const hit = parentCache.get(par);
   if (hit && hit.node === node) return hit.fields;

@@ -49,9 +49,13 @@ export function writeSmallLong(n: number): Buffer {
 function parseHeader(buf: Buffer, source: string): { header: ContainerHeader; end: number } | undefined {
   if (buf.length < 4) return undefined;
   if (!buf.subarray(0, 4).equals(MAGIC)) {
-    throw new TelemetryError('E_SYSFLOW_FORMAT', `${source} is not an Avro object container file (no Obj\\x01 magic)`, {
-      hint: 'SysFlow traces are Avro object-container files as written by sf-collector (.sf)',
-    });
+    throw new TelemetryError(
+      'E_SYSFLOW_FORMAT',
+      `${source} is not an Avro object container file (no Obj\\x01 magic)`,
+      {
+        hint: 'SysFlow traces are Avro object-container files as written by sf-collector (.sf)',
+      },
+    );
   }
   let pos = 4;
   const meta = new Map<string, Buffer>();
@@ -81,12 +85,15 @@ function parseHeader(buf: Buffer, source: string): { header: ContainerHeader; en
   if (pos + 16 > buf.length) return undefined;
   const sync = Buffer.from(buf.subarray(pos, pos + 16));
   const schemaText = meta.get('avro.schema');
-  if (!schemaText) throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: the Avro header has no avro.schema`);
+  if (!schemaText)
+    throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: the Avro header has no avro.schema`);
   let schema: unknown;
   try {
     schema = JSON.parse(schemaText.toString('utf8'));
   } catch (cause) {
-    throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: the embedded Avro schema is not valid JSON`, { cause });
+    throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: the embedded Avro schema is not valid JSON`, {
+      cause,
+    });
   }
   const codec = meta.get('avro.codec')?.toString('utf8') ?? 'null';
   if (codec !== 'null' && codec !== 'deflate') {
@@ -127,18 +134,28 @@ export async function* readContainer(
       const [count] = n;
       const [size, dataStart] = s;
       if (count < 0 || size < 0) {
-        throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: corrupt block header at byte ${consumed + pos}`);
+        throw new TelemetryError(
+          'E_SYSFLOW_FORMAT',
+          `${source}: corrupt block header at byte ${consumed + pos}`,
+        );
       }
       if (dataStart + size + 16 > buf.length) break;
       const raw = buf.subarray(dataStart, dataStart + size);
       if (!buf.subarray(dataStart + size, dataStart + size + 16).equals(header.sync)) {
-        throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: sync marker mismatch after the block at byte ${consumed + pos}`);
+        throw new TelemetryError(
+          'E_SYSFLOW_FORMAT',
+          `${source}: sync marker mismatch after the block at byte ${consumed + pos}`,
+        );
       }
       let data: Buffer;
       try {
         data = header.codec === 'deflate' ? inflateRawSync(raw) : Buffer.from(raw);
       } catch (cause) {
-        throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: cannot inflate the block at byte ${consumed + pos}`, { cause });
+        throw new TelemetryError(
+          'E_SYSFLOW_FORMAT',
+          `${source}: cannot inflate the block at byte ${consumed + pos}`,
+          { cause },
+        );
       }
       pos = dataStart + size + 16;
       yield { count, data };
@@ -151,9 +168,13 @@ export async function* readContainer(
     throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: truncated Avro header`);
   }
   if (buf.length > 0) {
-    throw new TelemetryError('E_SYSFLOW_TRUNCATED', `${source}: ${buf.length} trailing bytes at byte ${consumed} are not a whole block`, {
-      hint: 'the file may still be being written or was cut short',
-    });
+    throw new TelemetryError(
+      'E_SYSFLOW_TRUNCATED',
+      `${source}: ${buf.length} trailing bytes at byte ${consumed} are not a whole block`,
+      {
+        hint: 'the file may still be being written or was cut short',
+      },
+    );
   }
 }
 

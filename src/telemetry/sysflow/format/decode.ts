@@ -195,20 +195,18 @@ export const decoders: { readonly [K in RecordKind]: (r: Raw) => Extract<SysFlow
     restartCount: num(r.restartCount),
     labels: { ...(r.labels ?? {}) },
     selectors: { ...(r.selectors ?? {}) },
-    services: (r.services ?? []).map(
-      (s: Raw): Service => ({
-        name: s.name,
-        id: s.id,
-        namespace: s.namespace,
-        portList: (s.portList ?? []).map((p: Raw) => ({
-          port: p.port,
-          targetPort: p.targetPort,
-          nodePort: p.nodePort,
-          proto: p.proto,
-        })),
-        clusterIP: longs(s.clusterIP),
-      }),
-    ),
+    services: (r.services ?? []).map((s: Raw): Service => ({
+      name: s.name,
+      id: s.id,
+      namespace: s.namespace,
+      portList: (s.portList ?? []).map((p: Raw) => ({
+        port: p.port,
+        targetPort: p.targetPort,
+        nodePort: p.nodePort,
+        proto: p.proto,
+      })),
+      clusterIP: longs(s.clusterIP),
+    })),
   }),
   K8sEvent: (r): K8sEvent => ({
     kind: 'K8sEvent',

@@ -39,7 +39,9 @@ export async function expandInputs(args: readonly string[]): Promise<SysFlowInpu
     try {
       st = await stat(a);
     } catch {
-      throw new InputError('E_INPUT_MISSING', `no such file or directory: ${a}`, { hint: 'give .sf files, directories of them, or - for stdin' });
+      throw new InputError('E_INPUT_MISSING', `no such file or directory: ${a}`, {
+        hint: 'give .sf files, directories of them, or - for stdin',
+      });
     }
     if (st.isDirectory()) {
       const files = await sfFilesUnder(a);

@@ -120,7 +120,9 @@ function readLong(this: unknown, tap: Tap): AvroLong {
 }
 
 /** The avsc type to register as `long` when parsing a SysFlow schema (`registry: { long: sysflowLongType }`). */
-export const sysflowLongType: typeof baseLongType = Object.create(baseLongType, { _read: { value: readLong } });
+export const sysflowLongType: typeof baseLongType = Object.create(baseLongType, {
+  _read: { value: readLong },
+});
 
 /** A long field as `bigint` (timestamps). */
 export function big(v: AvroLong | undefined): bigint {

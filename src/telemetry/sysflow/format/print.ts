@@ -17,7 +17,17 @@ import {
 import type { ReadItem } from './resolver.ts';
 
 function procSummary(p: Process | undefined): Record<string, unknown> | undefined {
-  return p && { pid: p.oid.hpid, createTS: p.oid.createTS, exe: p.exe, args: p.exeArgs, user: p.userName, uid: p.uid, containerId: p.containerId };
+  return (
+    p && {
+      pid: p.oid.hpid,
+      createTS: p.oid.createTS,
+      exe: p.exe,
+      args: p.exeArgs,
+      user: p.userName,
+      uid: p.uid,
+      containerId: p.containerId,
+    }
+  );
 }
 
 /** The JSON object `sysflow read --format jsonl` prints for one record. */
@@ -62,8 +72,10 @@ function detail(r: EventRecord, ev: ResolvedEvent): string {
   switch (r.kind) {
     case 'NetworkFlow':
     case 'NetworkEvent':
-      return `${transportName(r.proto)} ${ipv4ToString(r.sip)}:${r.sport} -> ${ipv4ToString(r.dip)}:${r.dport}` +
-        (r.kind === 'NetworkFlow' ? ` r=${r.numRRecvBytes}B w=${r.numWSendBytes}B` : ` ret=${r.ret}`);
+      return (
+        `${transportName(r.proto)} ${ipv4ToString(r.sip)}:${r.sport} -> ${ipv4ToString(r.dip)}:${r.dport}` +
+        (r.kind === 'NetworkFlow' ? ` r=${r.numRRecvBytes}B w=${r.numWSendBytes}B` : ` ret=${r.ret}`)
+      );
     case 'FileFlow':
       return `${ev.file?.path ?? r.fileOID} fd=${r.fd} r=${r.numRRecvBytes}B w=${r.numWSendBytes}B`;
     case 'FileEvent':

@@ -31,12 +31,19 @@ export function drained(out: Writable): Promise<void> {
   });
 }
 
-export async function runRead(args: readonly string[], opts: ReadCommandOptions, out: Writable = process.stdout): Promise<number> {
+export async function runRead(
+  args: readonly string[],
+  opts: ReadCommandOptions,
+  out: Writable = process.stdout,
+): Promise<number> {
   const format = opts.format ?? 'table';
   if (format !== 'table' && format !== 'jsonl') {
     throw new InputError('E_INPUT_FLAG', `unknown --format ${format}`, { hint: 'use table or jsonl' });
   }
-  if (args.length === 0) throw new InputError('E_INPUT_MISSING', 'no input given', { hint: 'peregrine sysflow read FILE.sf… (or - for stdin)' });
+  if (args.length === 0)
+    throw new InputError('E_INPUT_MISSING', 'no input given', {
+      hint: 'peregrine sysflow read FILE.sf… (or - for stdin)',
+    });
   const inputs = await expandInputs(args);
   const tables = new EntityTables();
   // A reader that goes away (`| head`) ends the command quietly.

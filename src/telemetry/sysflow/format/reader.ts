@@ -25,20 +25,33 @@ export function branchesOf(schema: unknown, source: string): Branch[] {
   if (hit) return hit;
   let type: avsc.Type;
   try {
-    type = avsc.Type.forSchema(normalizeLongs(schema) as avsc.Schema, { registry: { long: sysflowLongType } });
-  } catch (cause) {
-    throw new TelemetryError('E_SYSFLOW_SCHEMA', `${source}: the embedded Avro schema does not parse: ${(cause as Error).message}`, {
-      cause,
+    type = avsc.Type.forSchema(normalizeLongs(schema) as avsc.Schema, {
+      registry: { long: sysflowLongType },
     });
+  } catch (cause) {
+    throw new TelemetryError(
+      'E_SYSFLOW_SCHEMA',
+      `${source}: the embedded Avro schema does not parse: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
   }
   const rec = type as avsc.types.RecordType;
   const union = rec.fields?.[0]?.type as avsc.types.WrappedUnionType | undefined;
   if (!rec.fields || rec.fields.length !== 1 || !union || !Array.isArray(union.types)) {
-    throw new TelemetryError('E_SYSFLOW_SCHEMA', `${source}: the embedded schema is not a SysFlow schema (record with one union field)`, {
-      hint: `found ${String((type as { name?: string }).name ?? type.typeName)}`,
-    });
+    throw new TelemetryError(
+      'E_SYSFLOW_SCHEMA',
+      `${source}: the embedded schema is not a SysFlow schema (record with one union field)`,
+      {
+        hint: `found ${String((type as { name?: string }).name ?? type.typeName)}`,
+      },
+    );
   }
-  const branches = union.types.map((t: avsc.Type) => ({ type: t, kind: kindOfAvroName((t as { name?: string }).name) }));
+  const branches = union.types.map((t: avsc.Type) => ({
+    type: t,
+    kind: kindOfAvroName((t as { name?: string }).name),
+  }));
   branchCache.set(key, branches);
   return branches;
 }
@@ -60,16 +73,24 @@ function normalizeLongs(s: unknown): unknown {
 }
 
 /** Decodes the records of one inflated block. */
-export function decodeBlock(data: Buffer, count: number, branches: Branch[], source: string): SysFlowRecord[] {
+export function decodeBlock(
+  data: Buffer,
+  count: number,
+  branches: Branch[],
+  source: string,
+): SysFlowRecord[] {
   const out: SysFlowRecord[] = [];
   let pos = 0;
   for (let i = 0; i < count; i++) {
     const idx = readSmallLong(data, pos);
-    if (!idx) throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: block ends inside record ${i} of ${count}`);
+    if (!idx)
+      throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: block ends inside record ${i} of ${count}`);
     const branch = branches[idx[0]];
-    if (!branch) throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: union index ${idx[0]} is not in the schema`);
+    if (!branch)
+      throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: union index ${idx[0]} is not in the schema`);
     const { value, offset } = branch.type.decode(data, idx[1]);
-    if (offset < 0) throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: block ends inside record ${i} of ${count}`);
+    if (offset < 0)
+      throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: block ends inside record ${i} of ${count}`);
     pos = offset;
     if (branch.kind) out.push(decoders[branch.kind](value) as SysFlowRecord);
   }
@@ -80,7 +101,10 @@ export function decodeBlock(data: Buffer, count: number, branches: Branch[], sou
  * Records of one `.sf` byte stream (a file, stdin, a socket), one array per Avro block — the fast path: consumers
  * iterate each batch synchronously, so the per-record cost has no promise in it.
  */
-export async function* readSysFlowBatches(chunks: AsyncIterable<Buffer | string>, source: string): AsyncGenerator<SysFlowRecord[]> {
+export async function* readSysFlowBatches(
+  chunks: AsyncIterable<Buffer | string>,
+  source: string,
+): AsyncGenerator<SysFlowRecord[]> {
   let branches: Branch[] | undefined;
   for await (const item of readContainer(chunks, source)) {
     if ('schema' in item) {
@@ -92,7 +116,10 @@ export async function* readSysFlowBatches(chunks: AsyncIterable<Buffer | string>
 }
 
 /** Records of one `.sf` byte stream, one at a time. */
-export async function* readSysFlowStream(chunks: AsyncIterable<Buffer | string>, source: string): AsyncGenerator<SysFlowRecord> {
+export async function* readSysFlowStream(
+  chunks: AsyncIterable<Buffer | string>,
+  source: string,
+): AsyncGenerator<SysFlowRecord> {
   for await (const batch of readSysFlowBatches(chunks, source)) yield* batch;
 }
 

@@ -82,7 +82,8 @@ export class EntityTables {
     let newFile: File | undefined;
     if (record.kind !== 'K8sEvent') process = this.process(record.procOID);
     if (record.kind === 'FileFlow' || record.kind === 'FileEvent') file = this.files.get(record.fileOID);
-    if (record.kind === 'FileEvent' && record.newFileOID !== null) newFile = this.files.get(record.newFileOID);
+    if (record.kind === 'FileEvent' && record.newFileOID !== null)
+      newFile = this.files.get(record.newFileOID);
     const ancestors = this.ancestors(process);
     const containerId = process ? process.containerId : file?.containerId;
     const container = containerId ? this.containers.get(containerId) : undefined;
@@ -124,7 +125,9 @@ export async function* resolveEvents(
 }
 
 /** A record of a stream with, for events, its resolution — what `sysflow read` prints. */
-export type ReadItem = { readonly record: EntityRecord; readonly event?: undefined } | { readonly record: EventRecord; readonly event: ResolvedEvent };
+export type ReadItem =
+  | { readonly record: EntityRecord; readonly event?: undefined }
+  | { readonly record: EventRecord; readonly event: ResolvedEvent };
 
 /** Every record of a stream (entities too), events resolved. */
 export async function* readItems(

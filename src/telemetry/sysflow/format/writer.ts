@@ -19,7 +19,9 @@ export const SYSFLOW_SCHEMA: unknown = schemaJson;
 let branchTypes: Map<RecordKind, { index: number; type: avsc.Type }> | undefined;
 function branches(): Map<RecordKind, { index: number; type: avsc.Type }> {
   if (branchTypes) return branchTypes;
-  const t = avsc.Type.forSchema(SYSFLOW_SCHEMA as avsc.Schema, { registry: { long: sysflowLongType } }) as avsc.types.RecordType;
+  const t = avsc.Type.forSchema(SYSFLOW_SCHEMA as avsc.Schema, {
+    registry: { long: sysflowLongType },
+  }) as avsc.types.RecordType;
   const union = t.fields[0].type as avsc.types.WrappedUnionType;
   branchTypes = new Map(RECORD_KINDS.map((k, index) => [k, { index, type: union.types[index] }]));
   return branchTypes;
@@ -32,7 +34,11 @@ export function encodeRecord(r: SysFlowRecord): Buffer {
   try {
     return Buffer.concat([writeSmallLong(b.index), b.type.toBuffer(raw)]);
   } catch (cause) {
-    throw new TelemetryError('E_SYSFLOW_ENCODE', `cannot encode a ${r.kind} record: ${(cause as Error).message}`, { cause });
+    throw new TelemetryError(
+      'E_SYSFLOW_ENCODE',
+      `cannot encode a ${r.kind} record: ${(cause as Error).message}`,
+      { cause },
+    );
   }
 }
 
@@ -43,7 +49,10 @@ export interface WriterOptions {
 }
 
 /** Streams records into `.sf` bytes: a header, then blocks. */
-export async function* encodeSysFlow(records: AsyncIterable<SysFlowRecord> | Iterable<SysFlowRecord>, opts: WriterOptions = {}): AsyncGenerator<Buffer> {
+export async function* encodeSysFlow(
+  records: AsyncIterable<SysFlowRecord> | Iterable<SysFlowRecord>,
+  opts: WriterOptions = {},
+): AsyncGenerator<Buffer> {
   const codec = opts.codec ?? 'deflate';
   const blockSize = opts.blockSize ?? 1000;
   const sync = randomBytes(16);
