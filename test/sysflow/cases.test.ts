@@ -4,6 +4,13 @@
  * down in test/cases/sysflow/record-counts.txt. Each count is also checked against a second, independent decode:
  * avsc's own object-container decoder with the writer schema (its block framing, inflate and union resolution,
  * none of ours), so a fixture cannot silently record a reader bug.
+ *   Reasoned out for two traces: shellshock.sf (CGI → `bash -c cat /etc/passwd`) has 13 Process records — the 7
+ *   processes alive when the file started, re-emitted as REUP (systemd → containerd → containerd-shim → bash
+ *   /main.sh → dash apache2ctl → two apache2), 3 CREATED (the apache2 worker 12705, the CGI child 16680, its child
+ *   16681) and 3 MODIFIED by the execs (vulnerable, bash, cat) — and 9 ProcessEvents: CLONE 4 (each clone is seen
+ *   from the parent and from the child: 12705→16680 and 16680→16681), EXEC 3, EXIT 2 (cat, vulnerable).
+ *   files/files.sf replays sf-collector's tests/files/files.c: mkdir ×2, rmdir ×2, link, symlink as in the source
+ *   (MKDIR=2 RMDIR=2 LINK=1 SYMLINK=1); the capture's version of the program also renames once and unlinks six times.
  * - pipeline-config.txt — sf-processor pipeline JSON (optionally preceded by `ENV NAME=value` lines) → the stages
  *   it configures, or the error with its line:col.
  * - ecs.txt — `trace-path #n [rule priority tags…]` → the ECS document of the n-th event of the trace.
