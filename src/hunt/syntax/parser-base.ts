@@ -27,7 +27,7 @@ export const TIMESTAMP_HINT =
 export class ParserBase {
   readonly lex: Lexer;
   readonly log = new ExpectationLog();
-  /** Set while completing: expectations are recorded only for a token at the end of the input. */
+  /** What the grammar would accept at the end of the input (read by completion); see {@link atEnd}. */
   constructor(
     readonly text: string,
     readonly ctx: ErrorContext,

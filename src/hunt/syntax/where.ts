@@ -79,7 +79,7 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
         pos = t.end;
         state = 'op'; // a path follows; treat the path as the operand below
         const m = scanPathAt(p, pos);
-        if (!m) return unfinished(p, t, lex.tokenAt(pos), bracket);
+        if (!m) return unfinished(p, lex.tokenAt(pos), bracket);
         pos = lastEnd = m;
         state = 'connect';
         continue;
@@ -90,7 +90,7 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
         state = 'op';
         continue;
       }
-      return unfinished(p, t, t, bracket);
+      return unfinished(p, t, bracket);
     }
     if (state === 'op') {
       if (upper(t) === 'NOT') {
@@ -102,7 +102,7 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
         state = 'value';
         continue;
       }
-      return unfinished(p, t, t, bracket);
+      return unfinished(p, t, bracket);
     }
     if (state === 'value') {
       if (t.kind === 'string' || t.kind === 'typed' || t.kind === 'number') {
@@ -128,7 +128,7 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
         state = 'connect';
         continue;
       }
-      return unfinished(p, t, t, bracket);
+      return unfinished(p, t, bracket);
     }
     // connect
     if (t.kind === 'punct' && t.value === ')' && parens.length > 0) {
@@ -157,7 +157,7 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
           p.err(C.unclosedBracket, "unclosed '(' in the condition", open, "close it with ')'"),
         );
       }
-      return unfinished(p, t, t, bracket);
+      return unfinished(p, t, bracket);
     }
     return lastEnd;
   }
@@ -187,7 +187,7 @@ function scanPathAt(p: ParserBase, from: number): number | undefined {
 }
 
 /** The condition cannot continue at `t`: end the range after it so the STIX parser reports the problem there. */
-function unfinished(p: ParserBase, _at: Token, t: Token, bracket: boolean): number {
+function unfinished(p: ParserBase, t: Token, bracket: boolean): number {
   if (t.kind === 'eof') return p.text.length;
   if (bracket && t.kind === 'punct' && t.value === ']') return t.start;
   return t.end;
@@ -251,7 +251,7 @@ function stixWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
     }
     const after = lex.tokenAt(close.end);
     const continues =
-      (['AND', 'OR', 'FOLLOWEDBY'].includes(upper(after)) && startsObservation(p, lex.tokenAt(after.end))) ||
+      (['AND', 'OR', 'FOLLOWEDBY'].includes(upper(after)) && startsObservation(lex.tokenAt(after.end))) ||
       ['WITHIN', 'REPEATS'].includes(upper(after));
     if (!continues) {
       if (innerStart >= end) {
@@ -277,7 +277,7 @@ function stixWhere(p: ParserBase, wc: WhereContext, first: Token): Where {
   return { kind: 'StixWhere', pattern: { ...pattern, source: slice }, span: p.span(first.start, end) };
 }
 
-function startsObservation(_p: ParserBase, t: Token): boolean {
+function startsObservation(t: Token): boolean {
   return t.kind === 'punct' && (t.value === '[' || t.value === '(');
 }
 
@@ -314,7 +314,7 @@ function scanPatternExtent(p: ParserBase, first: Token): number {
       } else break;
     }
     t = lex.tokenAt(pos);
-    if (['AND', 'OR', 'FOLLOWEDBY'].includes(upper(t)) && startsObservation(p, lex.tokenAt(t.end))) {
+    if (['AND', 'OR', 'FOLLOWEDBY'].includes(upper(t)) && startsObservation(lex.tokenAt(t.end))) {
       if (++connectives > LIMITS.connectives) {
         throw p.err(
           C.tooComplex,
