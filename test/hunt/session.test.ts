@@ -184,3 +184,22 @@ EXPLAIN more`;
     delete process.env.PEREGRINE_TIME_WINDOW;
   }
 });
+
+test('a file-backed cache survives the session: reopened, it keeps observations and fetches nothing twice', async () => {
+  const cachePath = join(tmp, 'cache.duckdb');
+  const flow = `conns = GET network-traffic FROM file://${TD}/test_bundle.json WHERE dst_port = 22`;
+  const s1 = await HuntSession.create({ cachePath });
+  await s1.execute(flow);
+  await s1.close();
+  const s2 = await HuntSession.create({ cachePath });
+  try {
+    const r = await s2.execute(`${flow}\nall = GET network-traffic FROM file://${TD}/test_bundle.json WHERE dst_port < 10000\nDISP conns ATTR dst_port LIMIT 1`);
+    assert.deepEqual(r.summary.map((v) => [v.name, v.entities, v.records]), [
+      ['conns', 29, 29],
+      ['all', 100, 100],
+    ]);
+    assert.deepEqual(r.summary[0]?.related, { 'ipv4-addr': 58, 'network-traffic': 0, 'user-account': 29 });
+  } finally {
+    await s2.close();
+  }
+});

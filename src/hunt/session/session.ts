@@ -8,7 +8,7 @@
 import '../../connectors/index.ts';
 import type { DataSource } from '../../connectors/types.ts';
 import { CancelledError, isPeregrineError, type PeregrineError, StoreError, spanAt } from '../../errors/index.ts';
-import { HuntCache, recordCounts, relatedCounts, tableColumns, tableCounts } from '../../store/cache/index.ts';
+import { HuntCache, recordCounts, relatedCounts, tableColumns, tableCounts, tableName } from '../../store/cache/index.ts';
 import { runStatement, type CommandContext, type SourceManager } from '../commands/index.ts';
 import { lower } from '../ir/index.ts';
 import { parseHuntflow } from '../syntax/index.ts';
@@ -113,7 +113,9 @@ export class HuntSession {
       if (result.variable) {
         const columns = result.variable.storage === 'table' ? await tableColumns(this.cache, result.variable.vid) : undefined;
         const entry: VariableEntry = { ...result.variable, ...(columns ? { columns } : {}), timeMs: Math.round(performance.now() - started) };
+        const previous = this.symbols.get(entry.name);
         this.symbols.set(entry);
+        if (previous) await this.release(previous);
         this.summaries.delete(entry.name);
         this.summaries.set(entry.name, await this.summarise(entry));
         const i = assigned.indexOf(entry.name);
@@ -127,6 +129,12 @@ export class HuntSession {
     }
     const summary = assigned.map((n) => this.summaries.get(n)).filter((x): x is VariableSummary => x !== undefined);
     return { displays, summary, warnings };
+  }
+
+  /** Frees the cache rows of a variable that was reassigned (its data stays cached; only its membership goes). */
+  private async release(v: VariableEntry): Promise<void> {
+    if (v.storage === 'records') await this.cache.run(`DELETE FROM member WHERE vid = ?`, [v.vid]);
+    else await this.cache.run(`DROP TABLE IF EXISTS ${tableName(v.vid)}`);
   }
 
   private async summarise(v: VariableEntry): Promise<VariableSummary> {
