@@ -18,8 +18,12 @@ export class CellRunner {
   #inflight: Promise<ExecuteResult> | undefined;
   readonly #log: (line: string) => void;
 
-  constructor(log: (line: string) => void) {
+  readonly #debug: boolean;
+
+  /** `debug` adds stack traces to error tracebacks (`peregrine --debug kernel start`). */
+  constructor(log: (line: string) => void, options: { debug?: boolean } = {}) {
     this.#log = log;
+    this.#debug = options.debug ?? false;
   }
 
   /** The kernel's hunt session, created on first call. */
@@ -130,7 +134,7 @@ export class CellRunner {
     const error = {
       ename: isPeregrineError(failure) ? failure.name : 'InternalError',
       evalue: failure instanceof Error ? failure.message : String(failure),
-      traceback: renderErrorText(failure).split('\n'),
+      traceback: renderErrorText(failure, { debug: this.#debug }).split('\n'),
     };
     if (content.stop_on_error !== false) ctx.abortQueuedExecutions();
     await publish('error', error);

@@ -14,9 +14,9 @@ function log(line: string): void {
 }
 
 /** Runs the kernel for a connection file; resolves after shutdown once every socket is closed. */
-export async function runKernel(connectionFile: string): Promise<void> {
+export async function runKernel(connectionFile: string, options: { debug?: boolean } = {}): Promise<void> {
   const info = await readConnectionFile(connectionFile);
-  const runner = new CellRunner(log);
+  const runner = new CellRunner(log, options);
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
 

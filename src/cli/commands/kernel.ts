@@ -39,9 +39,9 @@ export function register(program: Command): void {
     .command('start')
     .description('run the kernel (Jupyter starts it with the connection file it wrote)')
     .requiredOption('-f, --connection-file <file>', 'the connection file')
-    .action(async (opts: { connectionFile: string }) => {
+    .action(async (opts: { connectionFile: string }, cmd: Command) => {
       const { runKernel } = await import('../../kernel/index.ts');
-      await runKernel(opts.connectionFile);
+      await runKernel(opts.connectionFile, { debug: cmd.optsWithGlobals().debug === true });
       // zeromq's context keeps the event loop alive a moment after the sockets close; the kernel is done.
       process.exit(0);
     });
