@@ -1,7 +1,8 @@
 /**
  * The protocol half of the kernel: binds the five ZeroMQ sockets of a connection file, decodes and verifies every
  * incoming message, wraps each request in `status: busy` / `status: idle` on iopub (with the request as parent), and
- * dispatches it through a handler table. Knows nothing of huntflows — the handlers (see `handlers.ts`) do.
+ * dispatches it through a handler table. Knows nothing of huntflows — the handlers do (`protocol-handlers.ts`,
+ * `assist-handlers.ts`, `execute.ts`).
  *
  * Shell requests are handled one at a time, in order; control requests run on their own loop so an
  * `interrupt_request` or `shutdown_request` is served while a cell is still executing.
