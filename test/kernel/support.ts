@@ -46,6 +46,7 @@ export function installKernel(): JupyterEnv {
     JUPYTER_CONFIG_DIR: join(prefix, 'config'),
     JUPYTER_PLATFORM_DIRS: '1',
     PYTHONUNBUFFERED: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
   };
   return { prefix, env, cleanup: () => rmSync(prefix, { recursive: true, force: true }) };
 }
