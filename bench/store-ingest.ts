@@ -18,7 +18,12 @@ export function benchDoc(i: number): string {
   const t0 = Date.parse('2024-01-01T00:00:00Z');
   return JSON.stringify({
     '@timestamp': new Date(t0 + i * 10).toISOString(),
-    event: { kind: 'event', category: [i % 2 ? 'process' : 'network'], action: i % 2 ? 'exec' : 'connect', type: ['start'] },
+    event: {
+      kind: 'event',
+      category: [i % 2 ? 'process' : 'network'],
+      action: i % 2 ? 'exec' : 'connect',
+      type: ['start'],
+    },
     host: { name: `host-${i % 16}`, ip: [`10.0.0.${i % 250}`] },
     container: { id: `c${(i % 64).toString(16).padStart(12, '0')}`, name: `ctr-${i % 64}` },
     process: {
@@ -39,7 +44,8 @@ export function benchDoc(i: number): string {
 
 export async function generate(path: string, n: number): Promise<void> {
   const out = createWriteStream(path);
-  const write = (s: string): Promise<void> => new Promise((res) => (out.write(s) ? res() : out.once('drain', () => res())));
+  const write = (s: string): Promise<void> =>
+    new Promise((res) => (out.write(s) ? res() : out.once('drain', () => res())));
   let buf = '';
   for (let i = 0; i < n; i++) {
     buf += benchDoc(i) + '\n';
@@ -63,7 +69,9 @@ async function main(): Promise<void> {
     const base = await DuckDBInstance.create(join(dir, 'baseline.duckdb'));
     const c = await base.connect();
     let t = performance.now();
-    await c.run(`CREATE TABLE raw AS SELECT json AS doc FROM read_ndjson_objects('${file.replace(/'/g, "''")}')`);
+    await c.run(
+      `CREATE TABLE raw AS SELECT json AS doc FROM read_ndjson_objects('${file.replace(/'/g, "''")}')`,
+    );
     await c.run('CHECKPOINT');
     const baseMs = performance.now() - t;
     c.closeSync();
@@ -79,9 +87,15 @@ async function main(): Promise<void> {
 
     const rate = (ms: number) => Math.round((n / ms) * 1000);
     console.log(`documents: ${n} (${mb.toFixed(0)} MB NDJSON)`);
-    console.log(`baseline  DuckDB read_ndjson_objects → table: ${rate(baseMs)} docs/s (${(baseMs / 1000).toFixed(2)} s)`);
-    console.log(`ingest    new documents:      ${rate(firstMs)} docs/s (${(firstMs / 1000).toFixed(2)} s) — ${(baseMs / firstMs).toFixed(2)}× baseline; created ${first.created}`);
-    console.log(`re-ingest same documents:     ${rate(secondMs)} docs/s (${(secondMs / 1000).toFixed(2)} s) — ${(baseMs / secondMs).toFixed(2)}× baseline; replaced ${second.updated}, created ${second.created}`);
+    console.log(
+      `baseline  DuckDB read_ndjson_objects → table: ${rate(baseMs)} docs/s (${(baseMs / 1000).toFixed(2)} s)`,
+    );
+    console.log(
+      `ingest    new documents:      ${rate(firstMs)} docs/s (${(firstMs / 1000).toFixed(2)} s) — ${(baseMs / firstMs).toFixed(2)}× baseline; created ${first.created}`,
+    );
+    console.log(
+      `re-ingest same documents:     ${rate(secondMs)} docs/s (${(secondMs / 1000).toFixed(2)} s) — ${(baseMs / secondMs).toFixed(2)}× baseline; replaced ${second.updated}, created ${second.created}`,
+    );
     console.log(`store file: ${(statSync(store).size / 1e6).toFixed(0)} MB`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -53,7 +53,8 @@ async function main(): Promise<void> {
       );
       const [obs, getMs] = await timed(async () => {
         let k = 0;
-        for await (const o of src.query({ entityType: 'process', pattern: parsePattern(pattern) })) if (o.id) k++;
+        for await (const o of src.query({ entityType: 'process', pattern: parsePattern(pattern) }))
+          if (o.id) k++;
         return k;
       });
       console.log(
@@ -62,14 +63,24 @@ async function main(): Promise<void> {
     }
 
     if (huntN > 0) {
-      process.env.STIXSHIFTER_BENCHLOC_CONNECTION = JSON.stringify({ path: store, indices: 'bench-*', options: { result_limit: huntN } });
+      process.env.STIXSHIFTER_BENCHLOC_CONNECTION = JSON.stringify({
+        path: store,
+        indices: 'bench-*',
+        options: { result_limit: huntN },
+      });
       const session = await HuntSession.create({ cachePath: join(dir, 'cache.duckdb') });
       try {
-        const [, getMs] = await timed(() => session.execute(`procs = GET process FROM stixshifter://benchloc WHERE pid >= 0 ${W}`));
-        const [g, groupMs] = await timed(() => session.execute('g = GROUP procs BY name WITH COUNT(pid) AS n'));
+        const [, getMs] = await timed(() =>
+          session.execute(`procs = GET process FROM stixshifter://benchloc WHERE pid >= 0 ${W}`),
+        );
+        const [g, groupMs] = await timed(() =>
+          session.execute('g = GROUP procs BY name WITH COUNT(pid) AS n'),
+        );
         const [, sortMs] = await timed(() => session.execute('s = SORT procs BY pid'));
         const ent = g.summary[0];
-        console.log(`hunt cache: GET of ${huntN} records ${(getMs / 1000).toFixed(1)} s; GROUP BY name → ${ent?.entities} groups ${(groupMs / 1000).toFixed(2)} s; SORT BY pid ${(sortMs / 1000).toFixed(2)} s`);
+        console.log(
+          `hunt cache: GET of ${huntN} records ${(getMs / 1000).toFixed(1)} s; GROUP BY name → ${ent?.entities} groups ${(groupMs / 1000).toFixed(2)} s; SORT BY pid ${(sortMs / 1000).toFixed(2)} s`,
+        );
       } finally {
         await session.close();
       }

@@ -33,7 +33,9 @@ export function ecsIndexMapping(): Record<string, unknown> {
   }
   return {
     mappings: {
-      dynamic_templates: [{ strings_as_keyword: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }],
+      dynamic_templates: [
+        { strings_as_keyword: { match_mapping_type: 'string', mapping: { type: 'keyword' } } },
+      ],
       properties,
     },
   };

@@ -72,7 +72,10 @@ export async function bulkToElastic(
   const ensureIndex = async (index: string): Promise<void> => {
     if (ensured.has(index)) return;
     ensured.add(index);
-    const head = await target.client.request({ method: 'HEAD', path: `/${encodeURIComponent(index)}` }, { ignore: [404] });
+    const head = await target.client.request(
+      { method: 'HEAD', path: `/${encodeURIComponent(index)}` },
+      { ignore: [404] },
+    );
     if (head.statusCode !== 404) return;
     // a new index gets ECS-like types, so term/range/CIDR queries mean what they mean in the embedded store
     const r = await target.client.request(
@@ -81,7 +84,10 @@ export async function bulkToElastic(
     );
     // 400 is fine only when another writer created the index meanwhile
     if (r.statusCode === 400 && !JSON.stringify(r.body).includes('resource_already_exists_exception')) {
-      throw new ConnectorError('E_ELASTIC_CREATE_INDEX', `cannot create index ${index} on ${target.label}: ${errorReason(r.body) ?? 'HTTP 400'}`);
+      throw new ConnectorError(
+        'E_ELASTIC_CREATE_INDEX',
+        `cannot create index ${index} on ${target.label}: ${errorReason(r.body) ?? 'HTTP 400'}`,
+      );
     }
   };
 
@@ -89,19 +95,34 @@ export async function bulkToElastic(
     for (const it of batch) await ensureIndex(it.index);
     let todo = batch;
     for (let attempt = 0; todo.length > 0; attempt++) {
-      const body = todo.map((it) => JSON.stringify({ index: { _index: it.index, _id: it.id } }) + '\n' + it.rec.source + '\n').join('');
+      const body = todo
+        .map(
+          (it) => JSON.stringify({ index: { _index: it.index, _id: it.id } }) + '\n' + it.rec.source + '\n',
+        )
+        .join('');
       // the client retries whole-request 429/5xx with backoff; item-level 429s are retried below
       const res = await target.client.request(
-        { method: 'POST', path: '/_bulk', body, ...(options.refresh ? { querystring: { refresh: 'wait_for' } } : {}) },
+        {
+          method: 'POST',
+          path: '/_bulk',
+          body,
+          ...(options.refresh ? { querystring: { refresh: 'wait_for' } } : {}),
+        },
         { what: `bulk indexing into ${target.label}` },
       );
-      const out = res.body as { items: Record<string, { status: number; result?: string; error?: { type?: string; reason?: string } }>[] };
+      const out = res.body as {
+        items: Record<
+          string,
+          { status: number; result?: string; error?: { type?: string; reason?: string } }
+        >[];
+      };
       const retry: Item[] = [];
       out.items.forEach((entry, i) => {
         const r = Object.values(entry)[0];
         const it = todo[i];
         if (r.status === 429 && attempt < 8) retry.push(it);
-        else if (r.status >= 300) reject(it.rec, `${r.error?.type ?? `HTTP ${r.status}`}: ${r.error?.reason ?? ''}`.trim());
+        else if (r.status >= 300)
+          reject(it.rec, `${r.error?.type ?? `HTTP ${r.status}`}: ${r.error?.reason ?? ''}`.trim());
         else {
           accepted++;
           indices.add(it.index);
@@ -127,7 +148,11 @@ export async function bulkToElastic(
     try {
       const v = JSON.parse(rec.source) as unknown;
       ok = v !== null && typeof v === 'object' && !Array.isArray(v);
-      if (!ok) reject(rec, `the document is ${Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}`}, not a JSON object`);
+      if (!ok)
+        reject(
+          rec,
+          `the document is ${Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}`}, not a JSON object`,
+        );
     } catch (e) {
       reject(rec, `malformed JSON: ${(e as Error).message}`);
     }
@@ -141,5 +166,13 @@ export async function bulkToElastic(
     }
   }
   if (batch.length) await send(batch);
-  return { accepted, created, updated, rejected, rejections, elapsedMs: performance.now() - started, indices: [...indices].sort() };
+  return {
+    accepted,
+    created,
+    updated,
+    rejected,
+    rejections,
+    elapsedMs: performance.now() - started,
+    indices: [...indices].sort(),
+  };
 }

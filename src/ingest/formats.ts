@@ -62,7 +62,11 @@ export async function detectFormat(path: string): Promise<Exclude<Format, 'auto'
     first = JSON.parse(firstLine);
   } catch {
     // a pretty-printed document or bundle: one JSON value over many lines
-    return /"type"\s*:\s*"bundle"/.test(trimmed.slice(0, 4096)) ? 'stix' : trimmed.startsWith('{') && !trimmed.includes('}\n{') ? 'json' : 'ndjson';
+    return /"type"\s*:\s*"bundle"/.test(trimmed.slice(0, 4096))
+      ? 'stix'
+      : trimmed.startsWith('{') && !trimmed.includes('}\n{')
+        ? 'json'
+        : 'ndjson';
   }
   if (first && typeof first === 'object' && (first as { type?: unknown }).type === 'bundle') return 'stix';
   return 'ndjson';
@@ -82,10 +86,15 @@ export async function* bulkRecords(path: string): AsyncGenerator<IngestRecord> {
     if (pending) {
       const p = pending;
       pending = undefined;
-      const id = typeof p.meta._id === 'string' || typeof p.meta._id === 'number' ? String(p.meta._id) : undefined;
+      const id =
+        typeof p.meta._id === 'string' || typeof p.meta._id === 'number' ? String(p.meta._id) : undefined;
       const index = typeof p.meta._index === 'string' ? p.meta._index : undefined;
       if (p.action === 'update') {
-        yield { line: n, reject: `"update" actions are not supported (action on line ${p.line})`, ...(id ? { id } : {}) };
+        yield {
+          line: n,
+          reject: `"update" actions are not supported (action on line ${p.line})`,
+          ...(id ? { id } : {}),
+        };
         continue;
       }
       yield { source: text, line: n, ...(id !== undefined ? { id } : {}), ...(index ? { index } : {}) };

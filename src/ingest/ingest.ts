@@ -4,7 +4,14 @@
  */
 import { InputError } from '../errors/index.ts';
 import { resolveProfile } from '../connectors/registry.ts';
-import { openStore, resolveStorePath, type AppendProgress, type AppendResult, type Rejection, type StoreRecord } from '../store/ecs/index.ts';
+import {
+  openStore,
+  resolveStorePath,
+  type AppendProgress,
+  type AppendResult,
+  type Rejection,
+  type StoreRecord,
+} from '../store/ecs/index.ts';
 import { bulkToElastic, elasticTarget } from './elastic-target.ts';
 import { detectFormat, recordsOf, type Format } from './formats.ts';
 
@@ -29,13 +36,21 @@ export interface IngestSummary extends AppendResult {
 }
 
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
-  if (options.files.length === 0) throw new InputError('E_INGEST_NO_FILES', 'no input files', { hint: 'peregrine ingest FILE… --index NAME' });
-  const formats: Record<string, string> = {};
-  for (const f of options.files) formats[f] = !options.format || options.format === 'auto' ? await detectFormat(f) : options.format;
-  if (!options.index && Object.values(formats).some((f) => f !== 'bulk')) {
-    throw new InputError('E_INGEST_NO_INDEX', 'which index? --index NAME is required (only bulk files may name their own)', {
-      hint: 'e.g. --index container1-sysflow-events',
+  if (options.files.length === 0)
+    throw new InputError('E_INGEST_NO_FILES', 'no input files', {
+      hint: 'peregrine ingest FILE… --index NAME',
     });
+  const formats: Record<string, string> = {};
+  for (const f of options.files)
+    formats[f] = !options.format || options.format === 'auto' ? await detectFormat(f) : options.format;
+  if (!options.index && Object.values(formats).some((f) => f !== 'bulk')) {
+    throw new InputError(
+      'E_INGEST_NO_INDEX',
+      'which index? --index NAME is required (only bulk files may name their own)',
+      {
+        hint: 'e.g. --index container1-sysflow-events',
+      },
+    );
   }
   const early: Rejection[] = [];
   let earlyCount = 0;
@@ -47,15 +62,31 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         if (r.source === undefined) {
           earlyCount++;
           if (early.length < maxRejections) {
-            early.push({ file, ...(r.line !== undefined ? { line: r.line } : {}), ...(r.id ? { id: r.id } : {}), reason: r.reject ?? 'rejected' });
+            early.push({
+              file,
+              ...(r.line !== undefined ? { line: r.line } : {}),
+              ...(r.id ? { id: r.id } : {}),
+              reason: r.reject ?? 'rejected',
+            });
           }
           continue;
         }
-        yield { source: r.source, file: fi, ...(r.line !== undefined ? { line: r.line } : {}), ...(r.id !== undefined ? { id: r.id } : {}), ...(r.index ? { index: r.index } : {}) };
+        yield {
+          source: r.source,
+          file: fi,
+          ...(r.line !== undefined ? { line: r.line } : {}),
+          ...(r.id !== undefined ? { id: r.id } : {}),
+          ...(r.index ? { index: r.index } : {}),
+        };
       }
     }
   }
-  const common = { files: options.files, onProgress: options.onProgress, maxRejections, ...(options.index ? { index: options.index } : {}) };
+  const common = {
+    files: options.files,
+    onProgress: options.onProgress,
+    maxRejections,
+    ...(options.index ? { index: options.index } : {}),
+  };
   let result: AppendResult;
   let target: string;
   const profile = options.to ? resolveProfile(options.to) : undefined;
@@ -68,7 +99,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       await t.client.close();
     }
   } else {
-    const path = resolveStorePath(profile ? String(profile.connection.path ?? '') || undefined : options.store);
+    const path = resolveStorePath(
+      profile ? String(profile.connection.path ?? '') || undefined : options.store,
+    );
     target = `store ${path}`;
     const store = await openStore(path, { mode: 'write' });
     try {
@@ -78,7 +111,11 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     }
   }
   const rejections = [...early, ...result.rejections]
-    .sort((a, b) => options.files.indexOf(a.file ?? '') - options.files.indexOf(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0))
+    .sort(
+      (a, b) =>
+        options.files.indexOf(a.file ?? '') - options.files.indexOf(b.file ?? '') ||
+        (a.line ?? 0) - (b.line ?? 0),
+    )
     .slice(0, maxRejections);
   return { ...result, rejected: result.rejected + earlyCount, rejections, target, formats };
 }
@@ -94,6 +131,7 @@ export function formatSummary(s: IngestSummary): string {
     const where = [r.file, r.line].filter((x) => x !== undefined).join(':');
     lines.push(`  rejected ${where || '(input)'}${r.id ? ` (id ${r.id})` : ''}: ${r.reason}`);
   }
-  if (s.rejected > s.rejections.length) lines.push(`  … and ${s.rejected - s.rejections.length} more rejections`);
+  if (s.rejected > s.rejections.length)
+    lines.push(`  … and ${s.rejected - s.rejections.length} more rejections`);
   return lines.join('\n');
 }

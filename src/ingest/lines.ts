@@ -35,7 +35,14 @@ export async function* readLines(path: string): AsyncGenerator<Line> {
 
 export function unreadable(path: string, e: unknown): InputError {
   const code = (e as NodeJS.ErrnoException)?.code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String((e as Error)?.message ?? e);
+  const why =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : String((e as Error)?.message ?? e);
   return new InputError('E_INPUT_UNREADABLE', `cannot read ${path}: ${why}`, { cause: e });
 }
 

@@ -32,7 +32,11 @@ function profiles(name: string, index: string, store: string): void {
     options: { time_range: 0 },
   });
   process.env[`STIXSHIFTER_${name}LOC_CONNECTOR`] = 'local';
-  process.env[`STIXSHIFTER_${name}LOC_CONNECTION`] = JSON.stringify({ path: store, indices: index, options: { time_range: 0 } });
+  process.env[`STIXSHIFTER_${name}LOC_CONNECTION`] = JSON.stringify({
+    path: store,
+    indices: index,
+    options: { time_range: 0 },
+  });
 }
 
 async function collect(src: DataSource, pattern: string): Promise<string[]> {
@@ -66,14 +70,19 @@ describe('embedded store ↔ OpenSearch parity', { timeout: 600_000 }, () => {
   test('every conformance pattern selects the same observations', async () => {
     const os = await openSource('stixshifter://PECSOS');
     const loc = await openSource('stixshifter://PECSLOC');
-    const cases = parseCases(readFileSync(join(import.meta.dirname, '..', 'cases', 'sql', 'patterns.txt'), 'utf8'));
+    const cases = parseCases(
+      readFileSync(join(import.meta.dirname, '..', 'cases', 'sql', 'patterns.txt'), 'utf8'),
+    );
     const mismatches: string[] = [];
     let nonEmpty = 0;
     for (const c of cases) {
       const run = (src: DataSource) => collect(src, c.input).catch((e: Error) => [`error: ${e.message}`]);
       const [a, b] = [await run(os), await run(loc)];
       if (a.length) nonEmpty++;
-      if (JSON.stringify(a) !== JSON.stringify(b)) mismatches.push(`${c.name}: opensearch ${a.length} ${a[0]?.slice(0, 300)}, local ${b.length} ${b[0]?.slice(0, 300)}`);
+      if (JSON.stringify(a) !== JSON.stringify(b))
+        mismatches.push(
+          `${c.name}: opensearch ${a.length} ${a[0]?.slice(0, 300)}, local ${b.length} ${b[0]?.slice(0, 300)}`,
+        );
     }
     await os.close?.();
     await loc.close?.();

@@ -18,7 +18,9 @@ function referenceDocs(): Doc[] {
     entries: { input_ecs_doc: Doc }[];
     observed_bug_vectors: { input_ecs_docs: Doc[] }[];
   };
-  const sf = JSON.parse(readFileSync(join(SHARED, 'sysflow', 'ecs_examples.json'), 'utf8')) as { documents: { _source: Doc }[] };
+  const sf = JSON.parse(readFileSync(join(SHARED, 'sysflow', 'ecs_examples.json'), 'utf8')) as {
+    documents: { _source: Doc }[];
+  };
   return [
     ...ss.entries.map((e) => e.input_ecs_doc).filter((d) => typeof d['@timestamp'] === 'string'),
     ...ss.observed_bug_vectors.flatMap((v) => v.input_ecs_docs),
@@ -39,7 +41,11 @@ function syntheticDocs(): Doc[] {
     const ts = new Date(t0 + i * 61_000 + (i % 7) * 137).toISOString();
     const d: Doc = {
       '@timestamp': ts,
-      event: { kind: 'event', category: i % 3 === 0 ? ['process'] : i % 3 === 1 ? ['network'] : 'file', action: ['exec', 'connect', 'open'][i % 3] },
+      event: {
+        kind: 'event',
+        category: i % 3 === 0 ? ['process'] : i % 3 === 1 ? ['network'] : 'file',
+        action: ['exec', 'connect', 'open'][i % 3],
+      },
       host: { name: `host-${i % 4}`, ip: i % 5 === 0 ? ['10.1.0.5', 'fe80::1'] : `10.1.0.${i % 4}` },
       process: {
         pid: 1000 + i,
@@ -47,25 +53,61 @@ function syntheticDocs(): Doc[] {
         executable: `${dir}${sep}${name}`,
         command_line: `${name} --run ${i % 2 ? "'x y'" : '50%_done'} #${i}`,
         args: [name, '--run', String(i)],
-        parent: { pid: 1 + (i % 3), name: i % 2 ? 'bash' : 'systemd', executable: i % 2 ? '/bin/bash' : '/usr/lib/systemd/systemd' },
+        parent: {
+          pid: 1 + (i % 3),
+          name: i % 2 ? 'bash' : 'systemd',
+          executable: i % 2 ? '/bin/bash' : '/usr/lib/systemd/systemd',
+        },
       },
-      user: { name: ['root', 'alice', 'Bob', 'svc_web'][i % 4], id: String(i % 4 === 0 ? 0 : 1000 + (i % 4)) },
+      user: {
+        name: ['root', 'alice', 'Bob', 'svc_web'][i % 4],
+        id: String(i % 4 === 0 ? 0 : 1000 + (i % 4)),
+      },
     };
     if (i % 3 === 1) {
-      d.source = { ip: i % 6 === 1 ? `192.168.${i % 3}.${10 + i}` : `2001:db8::${i.toString(16)}`, port: 40000 + i };
+      d.source = {
+        ip: i % 6 === 1 ? `192.168.${i % 3}.${10 + i}` : `2001:db8::${i.toString(16)}`,
+        port: 40000 + i,
+      };
       d.destination = { ip: `10.0.${i % 2}.${i}`, port: [22, 80, 443, 8080][i % 4] };
       d.network = { transport: i % 2 ? 'tcp' : 'udp', type: i % 6 === 1 ? 'ipv4' : 'ipv6' };
     }
-    if (i % 3 === 2) d.file = { path: `${dir}${sep}data${i}.log`, name: `data${i}.log`, size: i * 100, hash: { sha256: `${i.toString(16).padStart(64, 'a')}` } };
+    if (i % 3 === 2)
+      d.file = {
+        path: `${dir}${sep}data${i}.log`,
+        name: `data${i}.log`,
+        size: i * 100,
+        hash: { sha256: `${i.toString(16).padStart(64, 'a')}` },
+      };
     if (i % 8 === 5) d.tags = ['mitre:T1059', 'suspicious'];
     out.push(d);
   }
   // shapes: dotted keys, numbers as strings, scalars where arrays are usual, a string that looks like an array
-  out.push({ '@timestamp': '2021-03-02T00:00:00Z', 'process.name': 'dotted', 'process.pid': 7001, 'user.name': 'dot' });
-  out.push({ '@timestamp': '2021-03-02T00:00:01Z', process: { 'parent.name': 'halfdotted', pid: '7002', name: 'strpid' } });
-  out.push({ '@timestamp': '2021-03-02T00:00:02Z', process: { name: ['multi-a', 'multi-b'], pid: 7003 }, tags: 'single-tag' });
-  out.push({ '@timestamp': '2021-03-02T00:00:03Z', process: { name: '[bracketed]', pid: 7004, command_line: 'C:\\Temp\\a.exe /q' } });
-  out.push({ '@timestamp': '2021-03-02T00:00:04Z', destination: { ip: '172.16.5.4', port: '8443' }, source: { ip: '172.16.9.9', port: 5353 }, network: { transport: 'udp' } });
+  out.push({
+    '@timestamp': '2021-03-02T00:00:00Z',
+    'process.name': 'dotted',
+    'process.pid': 7001,
+    'user.name': 'dot',
+  });
+  out.push({
+    '@timestamp': '2021-03-02T00:00:01Z',
+    process: { 'parent.name': 'halfdotted', pid: '7002', name: 'strpid' },
+  });
+  out.push({
+    '@timestamp': '2021-03-02T00:00:02Z',
+    process: { name: ['multi-a', 'multi-b'], pid: 7003 },
+    tags: 'single-tag',
+  });
+  out.push({
+    '@timestamp': '2021-03-02T00:00:03Z',
+    process: { name: '[bracketed]', pid: 7004, command_line: 'C:\\Temp\\a.exe /q' },
+  });
+  out.push({
+    '@timestamp': '2021-03-02T00:00:04Z',
+    destination: { ip: '172.16.5.4', port: '8443' },
+    source: { ip: '172.16.9.9', port: 5353 },
+    network: { transport: 'udp' },
+  });
   return out;
 }
 
@@ -76,5 +118,9 @@ export function corpus(): Doc[] {
 
 /** The corpus as NDJSON text. */
 export function corpusNdjson(): string {
-  return corpus().map((d) => JSON.stringify(d)).join('\n') + '\n';
+  return (
+    corpus()
+      .map((d) => JSON.stringify(d))
+      .join('\n') + '\n'
+  );
 }

@@ -20,8 +20,12 @@ export async function corpusStore(dir = tempDir()): Promise<string> {
   const half = Math.ceil(docs.length / 2);
   const store = await openStore(path, { mode: 'write' });
   try {
-    await store.append('corpus-a', docs.slice(0, half), { idOf: (d) => `doc-${docs.indexOf(d as Record<string, unknown>)}` });
-    await store.append('corpus-b', docs.slice(half), { idOf: (d) => `doc-${docs.indexOf(d as Record<string, unknown>)}` });
+    await store.append('corpus-a', docs.slice(0, half), {
+      idOf: (d) => `doc-${docs.indexOf(d as Record<string, unknown>)}`,
+    });
+    await store.append('corpus-b', docs.slice(half), {
+      idOf: (d) => `doc-${docs.indexOf(d as Record<string, unknown>)}`,
+    });
   } finally {
     await store.close();
   }

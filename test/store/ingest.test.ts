@@ -19,7 +19,9 @@ function peregrine(args: string[], env: Record<string, string> = {}) {
 }
 
 async function counts(store: string): Promise<Record<string, number>> {
-  return withStore(store, 'read', async (s) => Object.fromEntries((await s.indices()).map((i) => [i.name, i.docs])));
+  return withStore(store, 'read', async (s) =>
+    Object.fromEntries((await s.indices()).map((i) => [i.name, i.docs])),
+  );
 }
 
 describe('peregrine ingest', () => {
@@ -33,7 +35,10 @@ describe('peregrine ingest', () => {
     const r = peregrine(['ingest', file, '--index', 'corpus', '--store', store]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`${n + 1} accepted \\(${n + 1} new, 0 replaced\\), 2 rejected`));
-    assert.match(r.stderr, new RegExp(`rejected ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${n + 1}: malformed JSON`));
+    assert.match(
+      r.stderr,
+      new RegExp(`rejected ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${n + 1}: malformed JSON`),
+    );
     assert.match(r.stderr, new RegExp(`:${n + 2}: the document is an array, not a JSON object`));
     const again = peregrine(['ingest', file, '--index', 'corpus', '--store', store]);
     assert.match(again.stderr, new RegExp(`${n + 1} accepted \\(0 new, ${n + 1} replaced\\)`));
@@ -64,7 +69,9 @@ describe('peregrine ingest', () => {
     const c = await counts(store);
     assert.equal(c['bulk-a'], 1);
     assert.equal(c['bulk-default'], 1);
-    const src = await withStore(store, 'read', (s) => s.all(`SELECT _source FROM ecs_docs WHERE _index = 'bulk-a' AND _id = '1'`));
+    const src = await withStore(store, 'read', (s) =>
+      s.all(`SELECT _source FROM ecs_docs WHERE _index = 'bulk-a' AND _id = '1'`),
+    );
     assert.deepEqual(src, [{ _source: '{"process":{"name":"one again"}}' }]);
   });
 
@@ -74,13 +81,17 @@ describe('peregrine ingest', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /100 accepted \(100 new, 0 replaced\), 0 rejected/);
     const rows = await withStore(store, 'read', (s) =>
-      s.all(`SELECT "source.ip" AS s, "destination.port" AS p, "@timestamp"::VARCHAR AS t FROM ecs_docs WHERE _index = 'stix-nt' ORDER BY "@timestamp", _id LIMIT 1`),
+      s.all(
+        `SELECT "source.ip" AS s, "destination.port" AS p, "@timestamp"::VARCHAR AS t FROM ecs_docs WHERE _index = 'stix-nt' ORDER BY "@timestamp", _id LIMIT 1`,
+      ),
     );
     assert.deepEqual(rows, [{ s: '192.168.212.97', p: '22', t: '2020-06-30 19:25:09.447726' }]);
   });
 
   test('STIX 2.1 bundles, and a bundle cut short: what came before is kept, the break is a rejection', async () => {
-    const ss = JSON.parse(readFileSync(join(SHARED, 'stix-shifter', 'elastic_ecs_results.json'), 'utf8')) as { stix_2_1_example_for_first_doc: unknown };
+    const ss = JSON.parse(readFileSync(join(SHARED, 'stix-shifter', 'elastic_ecs_results.json'), 'utf8')) as {
+      stix_2_1_example_for_first_doc: unknown;
+    };
     const b21 = join(dir, 'b21.json');
     writeFileSync(b21, JSON.stringify(ss.stix_2_1_example_for_first_doc));
     const cut = join(dir, 'cut.json');
@@ -94,7 +105,9 @@ describe('peregrine ingest', () => {
     assert.match(r.stderr, /2 accepted \(2 new, 0 replaced\), 1 rejected/);
     assert.match(r.stderr, /cut\.json:2: malformed JSON in bundle/);
     const rows = await withStore(store, 'read', (s) =>
-      s.all(`SELECT "source.ip" AS ip, "process.pid" AS pid FROM ecs_docs WHERE _index = 'stix-mixed' ORDER BY _id`),
+      s.all(
+        `SELECT "source.ip" AS ip, "process.pid" AS pid FROM ecs_docs WHERE _index = 'stix-mixed' ORDER BY _id`,
+      ),
     );
     assert.deepEqual(rows, [
       { ip: null, pid: '4' },
@@ -122,7 +135,9 @@ describe('peregrine ingest', () => {
 
   test('PEREGRINE_STORE chooses the store when --store is absent', async () => {
     const other = join(dir, 'env.duckdb');
-    const r = peregrine(['ingest', join(dir, 'bulk.ndjson'), '--index', 'env-idx'], { PEREGRINE_STORE: other });
+    const r = peregrine(['ingest', join(dir, 'bulk.ndjson'), '--index', 'env-idx'], {
+      PEREGRINE_STORE: other,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`store ${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     assert.ok((await counts(other))['env-idx'] > 0);

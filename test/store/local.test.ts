@@ -25,10 +25,17 @@ describe('local connector', () => {
   before(async () => {
     store = await corpusStore(dir);
     const yaml = join(dir, 'stixshifter.yaml');
-    writeFileSync(yaml, `profiles:\n  yamlloc:\n    connector: local\n    connection:\n      path: ${JSON.stringify(store)}\n      indices: corpus-*\n`);
+    writeFileSync(
+      yaml,
+      `profiles:\n  yamlloc:\n    connector: local\n    connection:\n      path: ${JSON.stringify(store)}\n      indices: corpus-*\n`,
+    );
     process.env.KESTREL_STIXSHIFTER_CONFIG = yaml;
     process.env.STIXSHIFTER_ENVLOC_CONNECTOR = 'local';
-    process.env.STIXSHIFTER_ENVLOC_CONNECTION = JSON.stringify({ path: store, indices: 'corpus-b', options: { result_limit: 5 } });
+    process.env.STIXSHIFTER_ENVLOC_CONNECTION = JSON.stringify({
+      path: store,
+      indices: 'corpus-b',
+      options: { result_limit: 5 },
+    });
     process.env.STIXSHIFTER_NOIDX_CONNECTOR = 'local';
     process.env.STIXSHIFTER_NOIDX_CONNECTION = JSON.stringify({ path: store, indices: 'nope-*' });
   });
@@ -36,7 +43,9 @@ describe('local connector', () => {
   test('a YAML profile queries the store; observations carry the Elastic connector ids', async () => {
     const src = await openSource('stixshifter://yamlloc');
     assert.equal(src.connector, 'local');
-    const obs = await all(src.query({ entityType: 'process', pattern: parsePattern(`[process:name = 'dotted'] ${W}`) }));
+    const obs = await all(
+      src.query({ entityType: 'process', pattern: parsePattern(`[process:name = 'dotted'] ${W}`) }),
+    );
     assert.equal(obs.length, 1);
     assert.equal(obs[0].id, observationId('corpus-b', 'doc-56'));
     assert.ok(Object.values(obs[0].objects).some((o) => o.type === 'process' && o.name === 'dotted'));
@@ -44,16 +53,26 @@ describe('local connector', () => {
 
   test('env profiles: index lists and result_limit', async () => {
     const src = await openSource('stixshifter://envloc');
-    const obs = await all(src.query({ entityType: 'process', pattern: parsePattern(`[process:pid > 0] ${W}`) }));
+    const obs = await all(
+      src.query({ entityType: 'process', pattern: parsePattern(`[process:pid > 0] ${W}`) }),
+    );
     assert.equal(obs.length, 5, 'result_limit');
-    const few = await all(src.query({ entityType: 'process', pattern: parsePattern(`[process:pid > 0] ${W}`), limit: 2 }));
+    const few = await all(
+      src.query({ entityType: 'process', pattern: parsePattern(`[process:pid > 0] ${W}`), limit: 2 }),
+    );
     assert.equal(few.length, 2);
   });
 
   test('EXPLAIN shows the SQL with the values as parameters', async () => {
     const src = await openSource('stixshifter://yamlloc');
-    const e = src.explain({ entityType: 'process', pattern: parsePattern(`[process:command_line = 'x y z'] ${W}`) }) as { sql: string; params: unknown[]; local: string };
-    assert.match(e.sql, /^SELECT _index, _id, _source, "@timestamp" FROM ecs_docs WHERE _index IN .* AND NOT _irregular AND .* UNION ALL SELECT .* AND _irregular AND /);
+    const e = src.explain({
+      entityType: 'process',
+      pattern: parsePattern(`[process:command_line = 'x y z'] ${W}`),
+    }) as { sql: string; params: unknown[]; local: string };
+    assert.match(
+      e.sql,
+      /^SELECT _index, _id, _source, "@timestamp" FROM ecs_docs WHERE _index IN .* AND NOT _irregular AND .* UNION ALL SELECT .* AND _irregular AND /,
+    );
     assert.ok(!e.sql.includes('x y z'));
     assert.ok(e.params.includes('x y z'));
     assert.equal(e.local, 'none');
@@ -63,7 +82,8 @@ describe('local connector', () => {
     const src = await openSource('stixshifter://noidx');
     await assert.rejects(
       all(src.query({ entityType: 'process', pattern: parsePattern(`[process:pid > 0] ${W}`) })),
-      (e: unknown) => e instanceof StoreError && e.code === 'E_STORE_NO_INDEX' && /corpus-a, corpus-b/.test(e.hint ?? ''),
+      (e: unknown) =>
+        e instanceof StoreError && e.code === 'E_STORE_NO_INDEX' && /corpus-a, corpus-b/.test(e.hint ?? ''),
     );
   });
 

@@ -29,7 +29,8 @@ runCases(join(import.meta.dirname, '..', 'cases', 'sql'), async (input) => {
   const sql = compileSql(q, { now: NOW });
   // values are parameters, never spliced into the text
   for (const s of strings(pattern)) {
-    if (/[^a-z0-9_.]/.test(s)) assert.ok(!(sql.where + sql.whereIrregular).includes(s), `value ${s} appears in the SQL text`);
+    if (/[^a-z0-9_.]/.test(s))
+      assert.ok(!(sql.where + sql.whereIrregular).includes(s), `value ${s} appears in the SQL text`);
   }
   const rows = await withStore(await storePath, 'read', (s) =>
     s.all(`SELECT _id FROM (${selectSql(sql, '_id')}) ORDER BY CAST(substr(_id, 5) AS INTEGER)`, sql.params),
@@ -49,7 +50,17 @@ runCases(join(import.meta.dirname, '..', 'cases', 'sql'), async (input) => {
 });
 
 test('a query without pattern selects the entity type in the time range', async () => {
-  const sql = compileSql({ entityType: 'network-traffic', pattern: null, timeRange: { start: '2021-03-01T10:00:00Z', stop: '2021-03-01T10:10:00Z' } });
-  const rows = await withStore(await storePath, 'read', (s) => s.all(`SELECT count(*) AS n FROM (${selectSql(sql, '_id')})`, sql.params));
-  assert.equal(Number(rows[0].n), 3, 'documents 1, 4, 7 of the synthetic run have ports in the first ten minutes');
+  const sql = compileSql({
+    entityType: 'network-traffic',
+    pattern: null,
+    timeRange: { start: '2021-03-01T10:00:00Z', stop: '2021-03-01T10:10:00Z' },
+  });
+  const rows = await withStore(await storePath, 'read', (s) =>
+    s.all(`SELECT count(*) AS n FROM (${selectSql(sql, '_id')})`, sql.params),
+  );
+  assert.equal(
+    Number(rows[0].n),
+    3,
+    'documents 1, 4, 7 of the synthetic run have ports in the first ten minutes',
+  );
 });

@@ -34,9 +34,16 @@ function scalar(lit: Literal, c: Comparison): Scalar {
       return lit.value;
     case 'List':
     case 'VarRef':
-      throw new MappingError('E_SQL_VALUE', `${c.op} does not take a ${lit.kind === 'List' ? 'list' : 'variable reference'} here`, {
-        hint: lit.kind === 'VarRef' ? 'variable references are resolved by the hunt runtime before a query reaches a data source' : undefined,
-      });
+      throw new MappingError(
+        'E_SQL_VALUE',
+        `${c.op} does not take a ${lit.kind === 'List' ? 'list' : 'variable reference'} here`,
+        {
+          hint:
+            lit.kind === 'VarRef'
+              ? 'variable references are resolved by the hunt runtime before a query reaches a data source'
+              : undefined,
+        },
+      );
   }
 }
 
@@ -58,7 +65,8 @@ type CmpOp = '=' | '<' | '<=' | '>' | '>=';
 function compare(b: SqlBuilder, x: string, t: ValueType, op: CmpOp, v: Scalar): string {
   // placeholders are made only when used: DuckDB refuses parameters the statement does not mention
   const text = () => b.param(String(v));
-  const num = () => (typeof v === 'number' ? `CAST(${b.param(v)} AS DOUBLE)` : `TRY_CAST(${text()} AS DOUBLE)`);
+  const num = () =>
+    typeof v === 'number' ? `CAST(${b.param(v)} AS DOUBLE)` : `TRY_CAST(${text()} AS DOUBLE)`;
   switch (t) {
     case 'long':
     case 'double':
@@ -128,7 +136,8 @@ const OPS: Record<ComparisonOp, OpFn> = {
   IN: (field, f, ctx) => {
     const vs = listValues(ctx);
     if (vs.length === 0) return FALSE;
-    if (f.transform) return fullMatch(ctx, field, wrapTransform(f, vs.map((v) => re2Escape(String(v))).join('|')));
+    if (f.transform)
+      return fullMatch(ctx, field, wrapTransform(f, vs.map((v) => re2Escape(String(v))).join('|')));
     return anyValue(ctx.b, field, (x, t) => or(vs.map((v) => compare(ctx.b, x, t, '=', v))), ctx.rows);
   },
   LIKE: (field, f, ctx) => {
@@ -153,7 +162,9 @@ const OPS: Record<ComparisonOp, OpFn> = {
     const v = String(value(ctx));
     const cidr = parseCidr(v);
     if (!cidr) {
-      throw new MappingError('E_SQL_CIDR', `ISSUBSET needs an address or CIDR, not '${v}'`, { hint: "e.g. '10.0.0.0/8'" });
+      throw new MappingError('E_SQL_CIDR', `ISSUBSET needs an address or CIDR, not '${v}'`, {
+        hint: "e.g. '10.0.0.0/8'",
+      });
     }
     if (cidr.v6) return overFetch(field, ctx, `ISSUBSET '${v}' (IPv6)`);
     const size = 2n ** BigInt(32 - cidr.bits);
@@ -167,7 +178,9 @@ const OPS: Record<ComparisonOp, OpFn> = {
     const m = /^(.*)\/(\d+)$/.exec(v);
     const single = !m || (m[1].includes(':') ? m[2] === '128' : m[2] === '32');
     if (!single) {
-      ctx.notes.notes.push(`ISSUPERSET '${v}' on ${field}: an address field holds single addresses, none is a superset of a wider network`);
+      ctx.notes.notes.push(
+        `ISSUPERSET '${v}' on ${field}: an address field holds single addresses, none is a superset of a wider network`,
+      );
       return FALSE;
     }
     const addr = m ? m[1] : v;
@@ -178,7 +191,13 @@ const OPS: Record<ComparisonOp, OpFn> = {
 };
 
 /** Compiles one comparison against every ECS field its object path maps to. */
-export function compileComparison(c: Comparison, map: FieldMapData, b: SqlBuilder, notes: WalkNotes, rows: RowKind): string {
+export function compileComparison(
+  c: Comparison,
+  map: FieldMapData,
+  b: SqlBuilder,
+  notes: WalkNotes,
+  rows: RowKind,
+): string {
   const fields = requireFields(map, c.path, 'local');
   const ctx: Ctx = { b, notes, c, rows };
   const fn = OPS[c.op];

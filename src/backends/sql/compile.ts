@@ -41,7 +41,10 @@ function timeRange(b: SqlBuilder, ts: string, start: string, stop: string): stri
   const lo = b.param(start);
   const hi = b.param(stop);
   const col = typedColumn(ts);
-  const x = col?.kind === 'timestamp' ? quoteIdent(ts) : `TRY_CAST(TRY_CAST(json_extract_string(_source, ${constString(jsonPath(ts))}) AS TIMESTAMPTZ) AS TIMESTAMP)`;
+  const x =
+    col?.kind === 'timestamp'
+      ? quoteIdent(ts)
+      : `TRY_CAST(TRY_CAST(json_extract_string(_source, ${constString(jsonPath(ts))}) AS TIMESTAMPTZ) AS TIMESTAMP)`;
   return `(${x} >= CAST(CAST(${lo} AS TIMESTAMPTZ) AS TIMESTAMP) AND ${x} < CAST(CAST(${hi} AS TIMESTAMPTZ) AS TIMESTAMP))`;
 }
 
@@ -70,15 +73,28 @@ export function compileSql(q: SourceQuery, options: SqlCompileOptions = {}): Sql
     );
   const regular = walk('regular');
   const irregular = walk('irregular');
-  return { where: regular.query, whereIrregular: irregular.query, params: b.params, local: regular.local, notes: regular.notes };
+  return {
+    where: regular.query,
+    whereIrregular: irregular.query,
+    params: b.params,
+    local: regular.local,
+    notes: regular.notes,
+  };
 }
 
 /**
  * The statement of a plan: the regular and the irregular rows as the two halves of a UNION ALL, each restricted by
  * `restrict` (e.g. the index list), in a stable order. `columns` are selected from `ecs_docs`.
  */
-export function selectSql(plan: SqlPlan, columns: string, restrict = 'TRUE', orderBy?: string, limit?: number): string {
-  const half = (flag: string, where: string) => `SELECT ${columns} FROM ecs_docs WHERE ${restrict} AND ${flag} AND ${where}`;
+export function selectSql(
+  plan: SqlPlan,
+  columns: string,
+  restrict = 'TRUE',
+  orderBy?: string,
+  limit?: number,
+): string {
+  const half = (flag: string, where: string) =>
+    `SELECT ${columns} FROM ecs_docs WHERE ${restrict} AND ${flag} AND ${where}`;
   return (
     `${half('NOT _irregular', plan.where)} UNION ALL ${half('_irregular', plan.whereIrregular)}` +
     (orderBy ? ` ORDER BY ${orderBy}` : '') +

@@ -45,11 +45,16 @@ function jsonValues(paths: readonly string[]): string {
 function mayHold(field: string): string {
   const parts = field.split('.');
   if (parts.some((p) => /["\\/]/.test(p) || !/^[ -~]*$/.test(p))) return 'TRUE';
-  const anyOf = (needles: string[]) => '(' + needles.map((n) => `contains(_source, ${constString(n)})`).join(' OR ') + ')';
+  const anyOf = (needles: string[]) =>
+    '(' + needles.map((n) => `contains(_source, ${constString(n)})`).join(' OR ') + ')';
   const n = parts.length;
   if (n === 1) return `contains(_source, ${constString(`"${parts[0]}"`)})`;
   const tests = parts.map((p, i) =>
-    i === 0 ? anyOf([`"${p}"`, `"${p}.`]) : i === n - 1 ? anyOf([`"${p}"`, `.${p}"`]) : anyOf([`"${p}"`, `"${p}.`, `.${p}"`, `.${p}.`]),
+    i === 0
+      ? anyOf([`"${p}"`, `"${p}.`])
+      : i === n - 1
+        ? anyOf([`"${p}"`, `.${p}"`])
+        : anyOf([`"${p}"`, `"${p}.`, `.${p}"`, `.${p}.`]),
   );
   return '(' + tests.join(' AND ') + ')';
 }
@@ -69,10 +74,13 @@ export type RowKind = 'regular' | 'irregular';
 /** SQL boolean: some value of `field` satisfies `pred`. */
 export function anyValue(b: SqlBuilder, field: string, pred: ValuePredicate, rows: RowKind): string {
   const col = typedColumn(field);
-  if (rows === 'irregular') return `(${mayHold(field)} AND ${anyOf(b, jsonValues(pathVariants(field)), pred, 'json')})`;
+  if (rows === 'irregular')
+    return `(${mayHold(field)} AND ${anyOf(b, jsonValues(pathVariants(field)), pred, 'json')})`;
   if (!col) return `(${mayHold(field)} AND ${anyOf(b, jsonValues([jsonPath(field)]), pred, 'json')})`;
   const c = quoteIdent(col.field);
-  return isListKind(col.kind) ? anyOf(b, c, pred, elementKind(col.kind)) : `coalesce(${pred(c, col.kind as ValueType)}, false)`;
+  return isListKind(col.kind)
+    ? anyOf(b, c, pred, elementKind(col.kind))
+    : `coalesce(${pred(c, col.kind as ValueType)}, false)`;
 }
 
 /** SQL boolean: `field` has at least one non-null value (Elastic's `exists`). */

@@ -12,7 +12,13 @@
 import type { SourceQuery } from '../../connectors/types.ts';
 import type { FieldMapData } from '../../mapping/index.ts';
 import type { Comparison, ComparisonExpr, ObservationExpr, Qualifier } from '../../stix/ast.ts';
-import { dispatch, printQualifier, type ComparisonVisitor, type ObservationVisitor, type QualifierVisitor } from '../../stix/index.ts';
+import {
+  dispatch,
+  printQualifier,
+  type ComparisonVisitor,
+  type ObservationVisitor,
+  type QualifierVisitor,
+} from '../../stix/index.ts';
 
 /** What a comparison compiler may report: notes for EXPLAIN, and that hits need the local STIX matcher. */
 export interface WalkNotes {
@@ -85,11 +91,17 @@ function observations<Q>(s: State<Q>, timed: boolean): ObservationVisitor<Q> {
     Qualified: (q) => {
       const locally = (x: Qualifier): Q => {
         s.set = true;
-        s.notes.notes.push(`${printQualifier(x)}: not expressible in one search; evaluated on the fetched set with the STIX matcher`);
+        s.notes.notes.push(
+          `${printQualifier(x)}: not expressible in one search; evaluated on the fetched set with the STIX matcher`,
+        );
         return dispatch<ObservationExpr, Q>(observations(s, timed), q.expr);
       };
       const table: QualifierVisitor<Q> = {
-        StartStop: (x) => s.h.and([dispatch<ObservationExpr, Q>(observations(s, true), q.expr), s.h.timeRange(s.ts, x.start, x.stop)]),
+        StartStop: (x) =>
+          s.h.and([
+            dispatch<ObservationExpr, Q>(observations(s, true), q.expr),
+            s.h.timeRange(s.ts, x.start, x.stop),
+          ]),
         Within: () => locally(q.qualifier),
         Repeats: () => locally(q.qualifier),
       };
@@ -118,8 +130,13 @@ export function walkSourceQuery<Q>(q: SourceQuery, hooks: WalkHooks<Q>, options:
   if (q.timeRange) window = q.timeRange;
   else if (options.defaultWindowMinutes > 0) {
     const now = options.now ?? new Date();
-    window = { start: new Date(now.getTime() - options.defaultWindowMinutes * 60_000).toISOString(), stop: now.toISOString() };
-    notes.notes.push(`observations without START/STOP are limited to the default window of ${options.defaultWindowMinutes} min before now`);
+    window = {
+      start: new Date(now.getTime() - options.defaultWindowMinutes * 60_000).toISOString(),
+      stop: now.toISOString(),
+    };
+    notes.notes.push(
+      `observations without START/STOP are limited to the default window of ${options.defaultWindowMinutes} min before now`,
+    );
   }
   const s: State<Q> = { h: hooks, notes, ts, window, set: false };
   let query: Q;
@@ -129,7 +146,8 @@ export function walkSourceQuery<Q>(q: SourceQuery, hooks: WalkHooks<Q>, options:
     const witness = fields.length ? hooks.or(fields.map((f) => hooks.exists(f))) : hooks.all();
     query = hooks.and([witness, ...(window ? [hooks.timeRange(ts, window.start, window.stop)] : [])]);
   }
-  if (q.timeRange && q.pattern) query = hooks.and([query, hooks.timeRange(ts, q.timeRange.start, q.timeRange.stop)]);
+  if (q.timeRange && q.pattern)
+    query = hooks.and([query, hooks.timeRange(ts, q.timeRange.start, q.timeRange.stop)]);
   const local = s.set ? 'set' : notes.localFilter ? 'observation' : 'none';
   return { query, local, notes: [...new Set(notes.notes)] };
 }

@@ -39,11 +39,23 @@ export function localSettings(profile: SourceProfile): LocalSettings {
   const c = ConnectionSchema.safeParse(profile.connection ?? {});
   if (!c.success) {
     const issue = c.error.issues[0];
-    throw profileError(profile, 'connection', issue.path, issue.message, 'a local profile takes {"path": "…/store.duckdb", "indices": "name-*"}');
+    throw profileError(
+      profile,
+      'connection',
+      issue.path,
+      issue.message,
+      'a local profile takes {"path": "…/store.duckdb", "indices": "name-*"}',
+    );
   }
   const d = c.data;
   const raw = d.indices ?? d.index;
-  const indices = raw === undefined ? '_all' : (Array.isArray(raw) ? raw : raw.split(',')).map((s) => s.trim()).filter(Boolean).join(',');
+  const indices =
+    raw === undefined
+      ? '_all'
+      : (Array.isArray(raw) ? raw : raw.split(','))
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .join(',');
   return {
     profile: profile.name,
     path: resolveStorePath(d.path),

@@ -14,13 +14,23 @@ import type { DataSource, Observation, QueryContext, SourceQuery } from '../type
 import type { LocalSettings } from './settings.ts';
 
 /** The statement run for a plan over the given indices (names become parameters after the plan's own). */
-export function localSelect(plan: SqlPlan, indices: readonly string[] | string, limit?: number): { sql: string; params: unknown[] } {
+export function localSelect(
+  plan: SqlPlan,
+  indices: readonly string[] | string,
+  limit?: number,
+): { sql: string; params: unknown[] } {
   const params: unknown[] = [...plan.params];
   const list =
     typeof indices === 'string'
       ? `/* indices matching "${indices.replace(/\*\//g, '* /')}" */`
       : indices.map((i) => `$${params.push(i)}`).join(', ');
-  const sql = selectSql(plan, '_index, _id, _source, "@timestamp"', `_index IN (${list})`, `${quoteIdent('@timestamp')}, _index, _id`, limit);
+  const sql = selectSql(
+    plan,
+    '_index, _id, _source, "@timestamp"',
+    `_index IN (${list})`,
+    `${quoteIdent('@timestamp')}, _index, _id`,
+    limit,
+  );
   return { sql, params };
 }
 
@@ -47,7 +57,11 @@ export class LocalDataSource implements DataSource {
   explain(q: SourceQuery): unknown {
     const plan = this.plan(q);
     const limit = this.#limit(q);
-    const { sql, params } = localSelect(plan, this.settings.indices, plan.local === 'none' ? limit : undefined);
+    const { sql, params } = localSelect(
+      plan,
+      this.settings.indices,
+      plan.local === 'none' ? limit : undefined,
+    );
     return {
       connector: this.connector,
       source: this.uri,
@@ -62,7 +76,11 @@ export class LocalDataSource implements DataSource {
   }
 
   /** The stored documents the plan selects, as observations (no local filtering). */
-  async *observations(q: SourceQuery, ctx: QueryContext = {}, plan = this.plan(q)): AsyncGenerator<Observation> {
+  async *observations(
+    q: SourceQuery,
+    ctx: QueryContext = {},
+    plan = this.plan(q),
+  ): AsyncGenerator<Observation> {
     const mapper = ecsToStix();
     const started = Date.now();
     const store = await openStore(this.settings.path, { mode: 'read' });
@@ -73,7 +91,8 @@ export class LocalDataSource implements DataSource {
       for await (const row of store.stream(sql, params as never)) {
         if (ctx.signal?.aborted) throw new CancelledError();
         hits++;
-        if (hits % 10_000 === 0) ctx.onProgress?.({ source: this.uri, hits, elapsedMs: Date.now() - started });
+        if (hits % 10_000 === 0)
+          ctx.onProgress?.({ source: this.uri, hits, elapsedMs: Date.now() - started });
         const doc = JSON.parse(String(row._source)) as Record<string, unknown>;
         yield mapper.observation(doc, observationId(String(row._index), String(row._id)));
       }

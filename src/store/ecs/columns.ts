@@ -10,7 +10,8 @@
  */
 
 /** How a field is stored. `ip` is text (IPv4 dotted quad or IPv6) — CIDR tests are compiled by the SQL backend. */
-export type ColumnKind = 'timestamp' | 'keyword' | 'long' | 'double' | 'boolean' | 'ip' | 'keyword[]' | 'ip[]';
+export type ColumnKind =
+  'timestamp' | 'keyword' | 'long' | 'double' | 'boolean' | 'ip' | 'keyword[]' | 'ip[]';
 
 export interface TypedColumn {
   /** The ECS field name; also the column name (quoted). */
@@ -108,7 +109,13 @@ export function quoteIdent(name: string): string {
 
 /** JSONPath of a nested field: `$."process"."pid"`. */
 export function jsonPath(field: string): string {
-  return '$' + field.split('.').map((p) => '."' + p.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"').join('');
+  return (
+    '$' +
+    field
+      .split('.')
+      .map((p) => '."' + p.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"')
+      .join('')
+  );
 }
 
 /** A SQL string literal — only for constants of the program (column paths), never for user values. */
@@ -137,7 +144,13 @@ export function extractionStructure(): string {
 
 /** `v."process"."pid"` — the extracted text of a typed column inside the struct `v`. */
 export function structRef(v: string, field: string): string {
-  return v + field.split('.').map((p) => '.' + quoteIdent(p)).join('');
+  return (
+    v +
+    field
+      .split('.')
+      .map((p) => '.' + quoteIdent(p))
+      .join('')
+  );
 }
 
 /**

@@ -28,7 +28,14 @@ export function assertIndexName(name: string): void {
 }
 
 function wildcardRegExp(part: string): RegExp {
-  return new RegExp('^' + part.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  return new RegExp(
+    '^' +
+      part
+        .split('*')
+        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+  );
 }
 
 /**

@@ -14,22 +14,25 @@
  * `append(index, docs, { idOf })` gives documents stable ids (default: MD5 of the JSON text), so re-appending the same
  * documents replaces rather than duplicates. `appendRecords` takes JSON text with file:line origins.
  */
+export { EcsStore, openStore, withStore, type IndexInfo, type OpenStoreOptions } from './store.ts';
 export {
-  EcsStore,
-  openStore,
-  withStore,
   rejectionReason,
-  STORE_SCHEMA_VERSION,
   type AppendOptions,
   type AppendProgress,
   type AppendResult,
-  type IndexInfo,
-  type OpenStoreOptions,
   type Rejection,
-  type StoreMode,
   type StoreRecord,
-} from './store.ts';
+} from './append.ts';
+export { STORE_SCHEMA_VERSION, type StoreMode } from './instances.ts';
 export { defaultStorePath, resolveStorePath } from './location.ts';
 export { resolveIndexPattern, indexNameProblem, assertIndexName } from './index-names.ts';
-export { TYPED_COLUMNS, typedColumn, isListKind, quoteIdent, jsonPath, type ColumnKind, type TypedColumn } from './columns.ts';
+export {
+  TYPED_COLUMNS,
+  typedColumn,
+  isListKind,
+  quoteIdent,
+  jsonPath,
+  type ColumnKind,
+  type TypedColumn,
+} from './columns.ts';
 export { lockTimeoutMs, readWriterInfo, type WriterInfo } from './lock.ts';

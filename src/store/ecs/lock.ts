@@ -78,7 +78,10 @@ export function lockedError(storePath: string, err: unknown, waitedMs: number): 
     return new StoreError(
       'E_STORE_LOCKED',
       `store ${storePath} is locked by pid ${info.pid} (${info.command}), writing since ${info.since} — gave up ${waited}`,
-      { hint: 'wait for that writer to finish, or raise PEREGRINE_STORE_LOCK_TIMEOUT (milliseconds)', cause: err },
+      {
+        hint: 'wait for that writer to finish, or raise PEREGRINE_STORE_LOCK_TIMEOUT (milliseconds)',
+        cause: err,
+      },
     );
   }
   return new StoreError(
