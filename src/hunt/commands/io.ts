@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { randomUUID } from 'node:crypto';
 import { InputError } from '../../errors/index.ts';
 import type { Observation, StixObject } from '../../connectors/types.ts';
 import { HuntCache } from '../../store/cache/index.ts';
@@ -71,7 +72,11 @@ function normalise(v: unknown): unknown {
   return v;
 }
 
-async function* rowsAsObservations(type: string, rows: Record<string, unknown>[], file: string): AsyncIterable<Observation> {
+/**
+ * Rows as observations. `origin` names them: the same file loaded again gives the same observation ids (so the cache
+ * keeps one copy); NEW passes a fresh id per statement, since two NEW lists are different data.
+ */
+async function* rowsAsObservations(type: string, rows: Record<string, unknown>[], origin: string): AsyncIterable<Observation> {
   const now = new Date().toISOString();
   let i = 0;
   for (const row of rows) {
@@ -83,7 +88,7 @@ async function* rowsAsObservations(type: string, rows: Record<string, unknown>[]
     delete clean.first_observed;
     delete clean.last_observed;
     delete clean.number_observed;
-    yield { id: `observed-data--${file}#${i++}`, first_observed: fo, last_observed: lo, number_observed: n, objects: rowToObjects(type, clean) };
+    yield { id: `observed-data--${origin}#${i++}`, first_observed: fo, last_observed: lo, number_observed: n, objects: rowToObjects(type, clean) };
   }
 }
 
@@ -172,7 +177,7 @@ export async function runSave(s: IrSave, ctx: CommandContext): Promise<CommandRe
 }
 
 export async function runNew(s: IrNew, ctx: CommandContext): Promise<CommandResult> {
-  const batch = await ctx.cache.ingest(rowsAsObservations(s.entityType, s.objects.map((o) => ({ ...o })), 'new'), ctx.signal ? { signal: ctx.signal } : {});
+  const batch = await ctx.cache.ingest(rowsAsObservations(s.entityType, s.objects.map((o) => ({ ...o })), `new-${randomUUID()}`), ctx.signal ? { signal: ctx.signal } : {});
   const vid = ctx.cache.newVariableId();
   await selectInto(ctx, vid, {
     from: `${HuntCache.batchFrom()} AND r.lkey = '0'`,

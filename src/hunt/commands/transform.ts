@@ -137,7 +137,15 @@ export async function runJoin(s: IrJoin, ctx: CommandContext): Promise<CommandRe
   const L = await side(l, 'l', s.by?.[0]);
   const R = await side(r, 'r', s.by?.[1]);
   const rightExtra = R.cols.map((c, i) => [c, i] as const).filter(([c]) => !L.cols.includes(c));
-  const select = [...L.cols.map((c, i) => `L.c${i} AS ${q(c)}`), ...rightExtra.map(([c, i]) => `R.c${i} AS ${q(c)}`)];
+  // A column both sides have takes the left value, else the right one (attribute lists are per type, so one side
+  // may lack a value the other has).
+  const select = [
+    ...L.cols.map((c, i) => {
+      const j = R.cols.indexOf(c);
+      return j >= 0 ? `coalesce(L.c${i}, R.c${j}) AS ${q(c)}` : `L.c${i} AS ${q(c)}`;
+    }),
+    ...rightExtra.map(([c, i]) => `R.c${i} AS ${q(c)}`),
+  ];
   await ctx.cache.run(
     `CREATE OR REPLACE TABLE ${tableName(vid)} AS SELECT DISTINCT ${select.join(', ')} FROM (${L.sql}) L JOIN (${R.sql}) R ON L.k = R.k`,
     [...L.params, ...R.params],
