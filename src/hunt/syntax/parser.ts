@@ -48,6 +48,18 @@ const CLAUSES: Partial<Record<Statement['kind'], readonly string[]>> = {
   Disp: ['WHERE', 'ATTR', 'SORT', 'LIMIT', 'OFFSET'],
   Assign: ['WHERE', 'ATTR', 'SORT', 'LIMIT', 'OFFSET'],
 };
+/** The shape of each statement, for "out of place" hints. */
+const SHAPES: Partial<Record<Statement['kind'], string>> = {
+  Get: 'x = GET type [FROM source] [WHERE …] [START t STOP t | LAST n unit] [LIMIT n]',
+  Find: 'x = FIND type RELATION [BY] var [WHERE …] [START t STOP t | LAST n unit] [LIMIT n]',
+  Group: 'x = GROUP var BY attr, … [WITH FUNC(attr) [AS name], …]',
+  Join: 'x = JOIN a, b [BY attr_of_a, attr_of_b]',
+  Sort: 'x = SORT var BY attr [ASC|DESC]',
+  Load: 'x = LOAD path [AS type]',
+  Apply: 'APPLY uri ON var, … [WITH name=value, …]',
+  Disp: 'DISP var [WHERE …] [ATTR a, …] [SORT BY a [ASC|DESC]] [LIMIT n] [OFFSET n]',
+  Assign: 'x = var [WHERE …] [ATTR a, …] [SORT BY a [ASC|DESC]] [LIMIT n] [OFFSET n]',
+};
 
 export class HuntParser extends ParserBase {
   constructor(text: string, ctx: ErrorContext) {
@@ -120,6 +132,15 @@ export class HuntParser extends ParserBase {
     const clauses = CLAUSES[s.kind] ?? [];
     const guess = t.kind === 'word' ? closest(t.value, [...clauses, ...COMMANDS]) : undefined;
     const name = s.kind === 'Assign' ? 'assignment' : s.kind.toUpperCase();
+    if (t.kind === 'word' && clauses.includes(t.value.toUpperCase())) {
+      // a clause keyword of this statement, but repeated or out of order
+      throw this.err(
+        C.unexpected,
+        `${t.value.toUpperCase()} is out of place in the ${name} statement`,
+        t,
+        SHAPES[s.kind] ? `the order is: ${SHAPES[s.kind]}` : undefined,
+      );
+    }
     throw this.err(
       C.unexpected,
       `unexpected ${this.describe(t)} after the ${name} statement`,
