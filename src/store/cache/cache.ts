@@ -183,14 +183,15 @@ export class HuntCache {
   }
 
   /**
-   * Observations of `batch` whose observed-data id was cached before are dropped in favour of the first copy
-   * (as firepit keys observations by id), so fetching the same data twice never doubles records. `batch_obs`
-   * then lists the batch's observations by their kept copies.
+   * Observations of `batch` whose observed-data id was cached by an earlier fetch are dropped in favour of the first
+   * copy (as firepit keys observations by id), so fetching the same data twice never doubles records. Within one
+   * fetch nothing is dropped, nor are placeholder ids (`…--unknown`, given to observed-data without an id).
+   * `batch_obs` then lists the batch's observations by their kept copies.
    */
   private async dedupBatch(batch: number): Promise<void> {
     await this.run(
-      `CREATE OR REPLACE TEMP TABLE dup AS SELECT n.oid AS new_oid, min(p.oid) AS old_oid FROM obs n JOIN obs p ON p.id = n.id AND p.oid < n.oid
-       WHERE n.batch = ? AND n.id <> '' GROUP BY n.oid`,
+      `CREATE OR REPLACE TEMP TABLE dup AS SELECT n.oid AS new_oid, min(p.oid) AS old_oid FROM obs n JOIN obs p ON p.id = n.id AND p.batch < n.batch
+       WHERE n.batch = ? AND n.id <> '' AND NOT ends_with(n.id, '--unknown') GROUP BY n.oid`,
       [batch],
     );
     await this.run(`INSERT INTO batch_obs SELECT DISTINCT ?, coalesce(d.old_oid, n.oid) FROM obs n LEFT JOIN dup d ON d.new_oid = n.oid WHERE n.batch = ?`, [batch, batch]);
