@@ -81,8 +81,8 @@ interface Tap {
 }
 
 /**
- * Reads a long straight from avsc's tap: numbers up to 49 bits of varint payload without any allocation (pids,
- * counters, fds), a bigint beyond (nanosecond timestamps). avsc's generated record readers call `_read` of the
+ * Reads a long straight from avsc's tap without allocating: safe integers as numbers (pids, counters, fds), larger
+ * values (nanosecond timestamps) as one bigint built from two numbers. avsc's generated record readers call `_read` of the
  * field type; everything else (writing, skipping, resolution) is inherited from the `__with` type.
  */
 function readLong(this: unknown, tap: Tap): AvroLong {
@@ -102,21 +102,28 @@ function readLong(this: unknown, tap: Tap): AvroLong {
     tap.pos = pos;
     return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
   }
-  // Longer than 7 bytes: finish with bigints.
-  let big = BigInt(v);
-  let shift = 49n;
+  // Longer than 7 bytes: the high bits (49…63) go into a second number `h`; zig-zag value = h·2^49 + v.
+  let h = 0;
+  let hmul = 1;
   while (b & 0x80) {
     if (pos >= buf.length) {
       tap.pos = buf.length + 1; // invalid: avsc reports a truncated buffer
       return 0;
     }
     b = buf[pos++];
-    big |= BigInt(b & 0x7f) << shift;
-    shift += 7n;
+    h += (b & 0x7f) * hmul;
+    hmul *= 128;
   }
   tap.pos = pos;
-  const r = (big >> 1n) ^ -(big & 1n);
-  return Number.isSafeInteger(Number(r)) && BigInt(Number(r)) === r ? Number(r) : BigInt.asIntN(64, r);
+  // value = zz/2 (even) or -(zz+1)/2 (odd), i.e. ±(h·2^48 + half) with half < 2^48.
+  const odd = v % 2 === 1;
+  const half = odd ? (v + 1) / 2 : v / 2;
+  if (h < 31) {
+    const n = h * 2 ** 48 + half; // ≤ 31·2^48 < 2^53: a safe integer
+    return odd ? -n : n;
+  }
+  const big = (BigInt(h) << 48n) + BigInt(half);
+  return odd ? -big : big;
 }
 
 /** The avsc type to register as `long` when parsing a SysFlow schema (`registry: { long: sysflowLongType }`). */
