@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { openSource } from '../../src/connectors/index.ts';
-import { observationId, type ElasticDataSource } from '../../src/connectors/elastic/index.ts';
+import {
+  observationId,
+  ElasticDataSource as ElasticDataSourceClass,
+  type ElasticDataSource,
+} from '../../src/connectors/elastic/index.ts';
 import type { Observation, SourceQuery } from '../../src/connectors/types.ts';
 import { CancelledError } from '../../src/errors/index.ts';
 import { toObservation } from '../../src/mapping/index.ts';
@@ -88,6 +92,23 @@ test('more hits than index.max_result_window, over many pages: no cap, no duplic
   assert.equal(got.length, all.length);
   assert.equal(new Set(got).size, got.length);
   assert.deepEqual(got, expected(p));
+});
+
+test('sliced parallel pull: every hit once, progress summed over slices', async () => {
+  const src = (await openSource('itest')) as ElasticDataSource;
+  const sliced = new ElasticDataSource('stixshifter://itest', { ...src.settings, slices: 3 });
+  const seen: Array<{ hits: number; total?: number }> = [];
+  const got: string[] = [];
+  for await (const o of sliced.query(
+    { entityType: 'process', pattern: parsePattern(`[process:pid >= 0] ${WINDOW}`) },
+    { onProgress: (p) => seen.push(p) },
+  ))
+    got.push(o.id);
+  assert.deepEqual(got.sort(), expected(`[process:pid >= 0] ${WINDOW}`));
+  assert.equal(seen.at(-1)!.hits, all.length);
+  assert.equal(seen.at(-1)!.total, all.length);
+  await src.close();
+  await sliced.close();
 });
 
 test('a null pattern fetches every document with the entity type in the time range', async () => {

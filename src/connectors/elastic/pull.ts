@@ -31,6 +31,10 @@ export interface PullOptions {
   readonly onPage?: (hits: number, total: number | undefined) => void;
   /** Force a strategy (tests, benchmarks). */
   readonly strategy?: PullStrategy;
+  /** Pull in this many slices in parallel (sliced PIT / sliced scroll); ignored with a limit (time order). */
+  readonly slices?: number;
+  /** This pull's slice (set by the parallel pull). */
+  readonly slice?: { readonly id: number; readonly max: number };
 }
 
 export type PullStrategy = 'pit-es' | 'pit-os' | 'scroll';
@@ -108,6 +112,82 @@ export async function* pullHits(
   indices: readonly string[],
   o: PullOptions,
 ): AsyncGenerator<Hit[]> {
+  const n = o.slices ?? 1;
+  if (n <= 1 || o.limit !== undefined || o.slice) {
+    yield* pullOne(c, indices, o);
+    return;
+  }
+  // sliced parallel pull: one snapshot per slice, pages merged as they arrive; progress summed over slices
+  const strategy = o.strategy ?? (await detect(c, o.signal));
+  const hits = new Array<number>(n).fill(0);
+  const totals = new Array<number | undefined>(n).fill(undefined);
+  const gens = Array.from({ length: n }, (_, id) =>
+    pullOne(c, indices, {
+      ...o,
+      strategy,
+      slice: { id, max: n },
+      onPage: (h, t) => {
+        hits[id] = h;
+        totals[id] = t;
+        const total = totals.every((x) => x !== undefined) ? totals.reduce((a, b) => a! + b!, 0) : undefined;
+        o.onPage?.(
+          hits.reduce((a, b) => a + b, 0),
+          total,
+        );
+      },
+    }),
+  );
+  let got = 0;
+  try {
+    for await (const page of merge(gens)) {
+      got += page.length;
+      yield page;
+    }
+  } catch (e) {
+    throw interrupted(e, got);
+  }
+}
+
+/** A failure after some hits were delivered: the answer is incomplete and must say so. */
+function interrupted(e: unknown, got: number): unknown {
+  if (
+    got > 0 &&
+    e instanceof PeregrineError &&
+    e.code !== 'E_CANCELLED' &&
+    e.code !== 'E_ELASTIC_INTERRUPTED'
+  ) {
+    return new ConnectorError(
+      'E_ELASTIC_INTERRUPTED',
+      `${e.message} — the pull stopped after ${got} hits; the results are incomplete and must not be used`,
+      { hint: e.hint ? `${e.hint}; then run the query again` : 'run the query again', cause: e },
+    );
+  }
+  return e;
+}
+
+/** Pages of several generators, in arrival order; all are closed when the consumer stops or one fails. */
+async function* merge<T>(gens: AsyncGenerator<T>[]): AsyncGenerator<T> {
+  const step = (i: number): Promise<{ r: IteratorResult<T>; i: number }> =>
+    gens[i].next().then((r) => ({ r, i }));
+  const pending = new Map<number, Promise<{ r: IteratorResult<T>; i: number }>>();
+  gens.forEach((_, i) => pending.set(i, step(i)));
+  try {
+    while (pending.size > 0) {
+      const { r, i } = await Promise.race(pending.values());
+      if (r.done) {
+        pending.delete(i);
+        continue;
+      }
+      pending.set(i, step(i));
+      yield r.value;
+    }
+  } finally {
+    for (const p of pending.values()) p.catch(() => undefined);
+    await Promise.allSettled(gens.map((g) => g.return(undefined)));
+  }
+}
+
+async function* pullOne(c: ElasticClient, indices: readonly string[], o: PullOptions): AsyncGenerator<Hit[]> {
   const strategy = o.strategy ?? (await detect(c, o.signal));
   let got = 0;
   try {
@@ -133,17 +213,7 @@ export async function* pullHits(
     }
     strategies.set(c, strategy);
   } catch (e) {
-    if (got > 0 && e instanceof PeregrineError && e.code !== 'E_CANCELLED') {
-      throw new ConnectorError(
-        'E_ELASTIC_INTERRUPTED',
-        `${e.message} — the pull stopped after ${got} hits; the results are incomplete and must not be used`,
-        {
-          hint: e.hint ? `${e.hint}; then run the query again` : 'run the query again',
-          cause: e,
-        },
-      );
-    }
-    throw e;
+    throw interrupted(e, got);
   }
 }
 
@@ -214,6 +284,7 @@ async function* pit(
         pit: { id, keep_alive: KEEP_ALIVE },
         sort: sortFor(o, '_shard_doc'),
         track_total_hits: first,
+        ...(o.slice ? { slice: o.slice } : {}),
         ...(after ? { search_after: after } : {}),
       };
       const what2 = `searching ${indices.join(',')}`;
@@ -264,7 +335,13 @@ async function* scroll(c: ElasticClient, indices: readonly string[], o: PullOpti
         method: 'POST',
         path: `/${indexPath(indices)}/_search`,
         querystring: { scroll: KEEP_ALIVE },
-        body: { size, query: o.query, sort: sortFor(o, '_doc'), track_total_hits: true },
+        body: {
+          size,
+          query: o.query,
+          sort: sortFor(o, '_doc'),
+          track_total_hits: true,
+          ...(o.slice ? { slice: o.slice } : {}),
+        },
       },
       { signal: o.signal, what, ignore: [400] },
     );

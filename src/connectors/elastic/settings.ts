@@ -29,6 +29,8 @@ export interface ElasticSettings {
   readonly timeoutMs: number;
   readonly defaultWindowMinutes: number;
   readonly retries: number;
+  /** Parallel slices of a pull (options.slices, default 1). */
+  readonly slices: number;
 }
 
 const num = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
@@ -53,6 +55,7 @@ const ConnectionSchema = z
         page_size: num.pipe(z.number().int().positive().max(10000)).optional(),
         verify_cert: bool.optional(),
         retries: num.pipe(z.number().int().min(0).max(10)).optional(),
+        slices: num.pipe(z.number().int().min(1).max(64)).optional(),
       })
       .passthrough()
       .optional(),
@@ -174,5 +177,6 @@ export function elasticSettings(profile: SourceProfile): ElasticSettings {
     timeoutMs: 1000 * (o.single_batch_timeout ?? o.timeout ?? 60),
     defaultWindowMinutes: o.time_range ?? 5,
     retries: o.retries ?? 4,
+    slices: o.slices ?? 1,
   };
 }

@@ -95,6 +95,7 @@ export class ElasticDataSource implements DataSource {
       limit: plan.local === 'none' ? q.limit : undefined,
       signal: ctx.signal,
       strategy: this.strategy,
+      slices: this.settings.slices,
       onPage: (hits, total) =>
         ctx.onProgress?.({ source: this.uri, hits, total, elapsedMs: Date.now() - start }),
     });
