@@ -2,7 +2,7 @@
 // Notebook runs it (an AMD module whose onload defines a CodeMirror simple mode), its rules applied to huntflow lines.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -131,4 +131,21 @@ test('kernel.js defines the "kestrel" CodeMirror mode for the classic Notebook a
     ['LIMIT', 'keyword'],
     ['10', 'number'],
   ]);
+});
+
+test('kernel start with a malformed connection file: an error naming the file and the key, no stack trace', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peregrine-conn-'));
+  try {
+    const file = join(dir, 'kernel-1.json');
+    writeFileSync(file, JSON.stringify({ ip: '127.0.0.1', transport: 'tcp' }));
+    const r = spawnSync(process.execPath, [BIN, 'kernel', 'start', '-f', file], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(
+      r.stderr,
+      new RegExp(`error\\[E_KERNEL_CONNECTION\\]: connection file ${file}: shell_port: Required`),
+    );
+    assert.ok(!/\n\s+at /.test(r.stderr), r.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
