@@ -20,7 +20,9 @@ export async function runStackUp(flags: StackUpFlags): Promise<void> {
     throw new InputError('E_INPUT_FLAG', `unknown --driver ${flags.driver}`, { hint: drivers.join(', ') });
   }
   const elasticUrl =
-    flags.elastic === true ? (process.env.PEREGRINE_OPENSEARCH_URL ?? 'http://127.0.0.1:9200') : flags.elastic || undefined;
+    flags.elastic === true
+      ? (process.env.PEREGRINE_OPENSEARCH_URL ?? 'http://127.0.0.1:9200')
+      : flags.elastic || undefined;
   const out = (s: string) => process.stdout.write(s + '\n');
   out('# Peregrine mini-stack: attack workload → capture → SysFlow → ttps.yaml → store → hunt\n');
   const r = await stackUp({
@@ -29,8 +31,12 @@ export async function runStackUp(flags: StackUpFlags): Promise<void> {
     elasticUrl,
     saveCapture: flags.saveCapture,
   });
-  out(`capture: ${r.mode}${r.mode === 'replay' ? ' (recorded capture, timestamps rebased)' : ' (live)'}; ${r.records} SysFlow records, ${r.alerts} tagged by ttps.yaml`);
-  out(`data source: stixshifter://container1 → ${r.store ?? elasticUrl} (indices ${JSON.parse(r.profileEnv.STIXSHIFTER_CONTAINER1_CONNECTION!).indices})\n`);
+  out(
+    `capture: ${r.mode}${r.mode === 'replay' ? ' (recorded capture, timestamps rebased)' : ' (live)'}; ${r.records} SysFlow records, ${r.alerts} tagged by ttps.yaml`,
+  );
+  out(
+    `data source: stixshifter://container1 → ${r.store ?? elasticUrl} (indices ${JSON.parse(r.profileEnv.STIXSHIFTER_CONTAINER1_CONNECTION!).indices})\n`,
+  );
   if (flags.hunt === false) return;
 
   const { HuntSession } = await import('../hunt/session/index.ts');
@@ -52,10 +58,14 @@ export async function runStackUp(flags: StackUpFlags): Promise<void> {
   } finally {
     await session.close();
   }
-  out(`\ndone in ${((Date.now() - t0) / 1000).toFixed(1)} s — \`peregrine stack down\` removes the stack's store`);
+  out(
+    `\ndone in ${((Date.now() - t0) / 1000).toFixed(1)} s — \`peregrine stack down\` removes the stack's store`,
+  );
 }
 
 export function runStackDown(): void {
   const removed = stackDown();
-  process.stdout.write(removed.length ? `removed ${removed.join(', ')}\n` : 'nothing to remove: no stack is up\n');
+  process.stdout.write(
+    removed.length ? `removed ${removed.join(', ')}\n` : 'nothing to remove: no stack is up\n',
+  );
 }

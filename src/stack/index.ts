@@ -13,7 +13,15 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TelemetryError } from '../errors/index.ts';
-import { captureTree, chooseDriver, lift, Lifter, straceArgv, straceFifo, type DriverName } from '../telemetry/collector/index.ts';
+import {
+  captureTree,
+  chooseDriver,
+  lift,
+  Lifter,
+  straceArgv,
+  straceFifo,
+  type DriverName,
+} from '../telemetry/collector/index.ts';
 import type { LifterStats } from '../telemetry/collector/lifter.ts';
 import { readSysFlowFile, writeSysFlowFile } from '../telemetry/sysflow/format/index.ts';
 import type { SysFlowRecord } from '../telemetry/sysflow/records.ts';
@@ -74,14 +82,20 @@ async function collectArray(it: AsyncIterable<SysFlowRecord>): Promise<SysFlowRe
 /** Runs the scenario against the workload: a benign request, then the trigger. */
 async function playScenario(w: Workload, log: (l: string) => void): Promise<void> {
   await w.browse();
-  log(`workload: container1 on 127.0.0.1:${w.appPort}${w.isolated ? ' (own pid/uts/mount namespaces)' : ''}; sending the trigger request`);
+  log(
+    `workload: container1 on 127.0.0.1:${w.appPort}${w.isolated ? ' (own pid/uts/mount namespaces)' : ''}; sending the trigger request`,
+  );
   const r = await w.attack();
-  if (r.status !== 200) throw new TelemetryError('E_WORKLOAD', `the attack request failed with HTTP ${r.status}`);
+  if (r.status !== 200)
+    throw new TelemetryError('E_WORKLOAD', `the attack request failed with HTTP ${r.status}`);
   // let the last exits and flows reach the capture
   await new Promise((res) => setTimeout(res, 400));
 }
 
-async function captureLive(mode: DriverName, log: (l: string) => void): Promise<{ records: SysFlowRecord[]; stats: LifterStats }> {
+async function captureLive(
+  mode: DriverName,
+  log: (l: string) => void,
+): Promise<{ records: SysFlowRecord[]; stats: LifterStats }> {
   if (mode === 'ebpf') {
     const dir = mkdtempSync(join(tmpdir(), 'peregrine-stack-'));
     const gate = join(dir, 'gate');
@@ -94,7 +108,12 @@ async function captureLive(mode: DriverName, log: (l: string) => void): Promise<
         wrap: (argv) => ['sh', '-c', 'read -r _ < "$0"; exec "$@"', gate, ...argv],
         onSpawn: async (pid) => {
           log('capture: attaching eBPF probes (bpftrace)…');
-          cap = await captureTree({ driver: 'ebpf', rootPid: pid, container: CONTAINER, onStderr: (l) => log(`bpftrace: ${l}`) });
+          cap = await captureTree({
+            driver: 'ebpf',
+            rootPid: pid,
+            container: CONTAINER,
+            onStderr: (l) => log(`bpftrace: ${l}`),
+          });
           recordsP = collectArray(cap.records);
           writeFileSync(gate, 'go\n');
         },
@@ -126,7 +145,9 @@ async function captureLive(mode: DriverName, log: (l: string) => void): Promise<
 /** Reads the recorded capture and shifts every timestamp so that it ends now. */
 export async function replayRecorded(path = RECORDED_CAPTURE): Promise<SysFlowRecord[]> {
   if (!existsSync(path)) {
-    throw new TelemetryError('E_NO_CAPTURE', `the recorded capture ${path} is missing`, { hint: 'reinstall Peregrine, or run with a live driver' });
+    throw new TelemetryError('E_NO_CAPTURE', `the recorded capture ${path} is missing`, {
+      hint: 'reinstall Peregrine, or run with a live driver',
+    });
   }
   const records = await collectArray(readSysFlowFile(path));
   let max = 0n;
@@ -141,7 +162,8 @@ export async function replayRecorded(path = RECORDED_CAPTURE): Promise<SysFlowRe
     for (const k of ['ts', 'endTs']) if (k in o) o[k] = shift(o[k]);
     for (const k of ['oid', 'poid', 'procOID']) {
       const oid = o[k] as { createTS: bigint; hpid: number } | null | undefined;
-      if (oid && typeof oid === 'object' && 'createTS' in oid) o[k] = { ...oid, createTS: shift(oid.createTS) };
+      if (oid && typeof oid === 'object' && 'createTS' in oid)
+        o[k] = { ...oid, createTS: shift(oid.createTS) };
     }
     return o as unknown as SysFlowRecord;
   });
@@ -214,7 +236,15 @@ export async function stackUp(options: StackOptions = {}): Promise<StackResult> 
   let profileEnv: Record<string, string>;
   const processOpts = { policy: [TTP_POLICY], mode: 'enrich', index: INDEX_PREFIX, quiet: true };
   let pstats;
-  const input = [{ kind: 'records' as const, name: `container1 (${mode})`, records: (async function* () { yield* records; })() }];
+  const input = [
+    {
+      kind: 'records' as const,
+      name: `container1 (${mode})`,
+      records: (async function* () {
+        yield* records;
+      })(),
+    },
+  ];
   if (options.elasticUrl) {
     pstats = await runProcess(input, { ...processOpts, export: ['elastic'], esUrl: options.elasticUrl });
     const u = new URL(options.elasticUrl);
@@ -238,11 +268,30 @@ export async function stackUp(options: StackOptions = {}): Promise<StackResult> 
     };
   }
   const alerts = pstats.exporters.reduce((n, e) => n + e.alerts, 0);
-  log(`processor: ${pstats.events} events, ${alerts} tagged by ttps.yaml → ${options.elasticUrl ?? store} (${INDEX_PREFIX}-events / -alerts)`);
+  log(
+    `processor: ${pstats.events} events, ${alerts} tagged by ttps.yaml → ${options.elasticUrl ?? store} (${INDEX_PREFIX}-events / -alerts)`,
+  );
   Object.assign(process.env, profileEnv);
   mkdirSync(stackDir(), { recursive: true });
-  writeFileSync(stateFile(), JSON.stringify({ store, elasticUrl: options.elasticUrl, profileEnv, at: new Date().toISOString() }, null, 2));
-  return { mode, fallbackReasons, records: records.length, lifter: stats, window: timeWindow(records), store, alerts, events: pstats.events, profileEnv };
+  writeFileSync(
+    stateFile(),
+    JSON.stringify(
+      { store, elasticUrl: options.elasticUrl, profileEnv, at: new Date().toISOString() },
+      null,
+      2,
+    ),
+  );
+  return {
+    mode,
+    fallbackReasons,
+    records: records.length,
+    lifter: stats,
+    window: timeWindow(records),
+    store,
+    alerts,
+    events: pstats.events,
+    profileEnv,
+  };
 }
 
 /** The seed's huntflows over `stixshifter://container1`, with the capture's time window. */

@@ -44,13 +44,21 @@ export interface Workload {
   stop(): Promise<void>;
 }
 
-function readJsonLine(child: ChildProcess, what: string, timeoutMs = 15_000): Promise<Record<string, number>> {
+function readJsonLine(
+  child: ChildProcess,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
-      reject(new TelemetryError('E_WORKLOAD', `${what} did not start within ${timeoutMs / 1000}s`, { hint: stderr.trim() || undefined }));
+      reject(
+        new TelemetryError('E_WORKLOAD', `${what} did not start within ${timeoutMs / 1000}s`, {
+          hint: stderr.trim() || undefined,
+        }),
+      );
     }, timeoutMs);
     rl.once('line', (line) => {
       clearTimeout(timer);
@@ -62,7 +70,11 @@ function readJsonLine(child: ChildProcess, what: string, timeoutMs = 15_000): Pr
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new TelemetryError('E_WORKLOAD', `${what} exited with code ${code} before it was ready`, { hint: stderr.trim() || undefined }));
+      reject(
+        new TelemetryError('E_WORKLOAD', `${what} exited with code ${code} before it was ready`, {
+          hint: stderr.trim() || undefined,
+        }),
+      );
     });
   });
 }
@@ -84,10 +96,14 @@ export async function startWorkload(options: WorkloadOptions = {}): Promise<Work
   const isRoot = process.getuid?.() === 0;
   const isolated = options.isolate ?? isRoot;
   if (isolated && !isRoot) {
-    throw new TelemetryError('E_WORKLOAD', 'an isolated container needs root', { hint: 'run as root, or without isolation' });
+    throw new TelemetryError('E_WORKLOAD', 'an isolated container needs root', {
+      hint: 'run as root, or without isolation',
+    });
   }
   const workDir = mkdtempSync(join(tmpdir(), 'peregrine-container1-'));
-  const cnc = spawn(process.execPath, [join(workloadDir, 'cnc-server.mjs')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const cnc = spawn(process.execPath, [join(workloadDir, 'cnc-server.mjs')], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let cncInfo: Record<string, number>;
   try {
     cncInfo = await readJsonLine(cnc, 'the C&C server');
@@ -98,7 +114,20 @@ export async function startWorkload(options: WorkloadOptions = {}): Promise<Work
 
   const appArgs = [process.execPath, join(workloadDir, 'app', 'server.mjs')];
   let argv = isolated
-    ? ['unshare', '--fork', '--pid', '--uts', '--mount', '--mount-proc', '--', 'sh', '-c', 'hostname container1 && exec "$@"', 'sh', ...appArgs]
+    ? [
+        'unshare',
+        '--fork',
+        '--pid',
+        '--uts',
+        '--mount',
+        '--mount-proc',
+        '--',
+        'sh',
+        '-c',
+        'hostname container1 && exec "$@"',
+        'sh',
+        ...appArgs,
+      ]
     : appArgs;
   if (options.wrap) argv = options.wrap(argv);
   const app = spawn(argv[0]!, argv.slice(1), {
@@ -116,7 +145,9 @@ export async function startWorkload(options: WorkloadOptions = {}): Promise<Work
   }
 
   const exited = (c: ChildProcess) =>
-    c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => c.once('exit', () => r()));
+    c.exitCode !== null || c.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((r) => c.once('exit', () => r()));
   return {
     rootPid: app.pid!,
     appPort: appInfo.port!,
