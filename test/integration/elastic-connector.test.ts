@@ -8,11 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { openSource } from '../../src/connectors/index.ts';
-import {
-  observationId,
-  ElasticDataSource as ElasticDataSourceClass,
-  type ElasticDataSource,
-} from '../../src/connectors/elastic/index.ts';
+import { ElasticDataSource, observationId } from '../../src/connectors/elastic/index.ts';
 import type { Observation, SourceQuery } from '../../src/connectors/types.ts';
 import { CancelledError } from '../../src/errors/index.ts';
 import { toObservation } from '../../src/mapping/index.ts';
