@@ -122,6 +122,8 @@ interface RunResult {
   /** Workload start to the last record lifted. */
   captureSec?: number;
   collectorCpuSec?: number;
+  /** Read/write operations the flows account for (an aggregated raw event covers many). */
+  ioOps?: number;
   exact?: string;
 }
 
@@ -143,6 +145,13 @@ async function bare(): Promise<RunResult> {
 }
 
 /** Checks the flows of the run against what the workload did. */
+function ioOps(records: SysFlowRecord[]): number {
+  let n = 0;
+  for (const r of records)
+    if (r.kind === 'FileFlow' || r.kind === 'NetworkFlow') n += r.numRRecvOps + r.numWSendOps;
+  return n;
+}
+
 function check(records: SysFlowRecord[], file: string, work: WorkloadResult): string {
   const files = new Map<string, string>();
   let fr = 0;
@@ -208,6 +217,7 @@ async function ebpf(): Promise<RunResult> {
     lost: s.lostEvents,
     captureSec,
     collectorCpuSec: (cpu.user + cpu.system) / 1e6,
+    ioOps: ioOps(records),
     exact: check(records, w.file, work),
   };
 }
@@ -231,6 +241,7 @@ async function strace(): Promise<RunResult> {
     lost: s.lostEvents,
     captureSec,
     collectorCpuSec: (cpu.user + cpu.system) / 1e6,
+    ioOps: ioOps(records),
     exact: check(records, w.file, work),
   };
 }
@@ -260,7 +271,7 @@ async function main(): Promise<void> {
         console.log(
           `round ${i + 1} ${r.mode.padEnd(6)} ${f(r.work.totalSec)} s (file ${f(r.work.fileSec)} s, tcp ${f(r.work.tcpSec)} s)` +
             (r.rawEvents !== undefined
-              ? `; ${r.rawEvents} raw events, ${r.records} records, ${r.lost} lost, exact ${r.exact}` +
+              ? `; ${r.rawEvents} raw events for ${r.ioOps} read/write ops, ${r.records} records, ${r.lost} lost, exact ${r.exact}` +
                 (r.attachMs !== undefined ? `, attach ${f(r.attachMs / 1000, 1)} s` : '') +
                 `, collector CPU ${f(r.collectorCpuSec!)} s`
               : ''),
@@ -276,7 +287,9 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
-  console.log('mode    median s  ratio  file×  tcp×   raw events  raw ev/s lifted  records  lost  exact');
+  console.log(
+    'mode    median s  ratio  file×  tcp×   raw events  raw ev/s lifted  rw ops/s lifted  records  lost  exact',
+  );
   for (const mode of ['bare', 'ebpf', 'strace'] as const) {
     const rs = runs.filter((r) => r.mode === mode);
     if (!rs.length) continue;
@@ -297,6 +310,7 @@ async function main(): Promise<void> {
         f(tcp).padStart(5),
         String(raw !== undefined ? median(rs.map((r) => r.rawEvents!)) : '-').padStart(12),
         (raw !== undefined ? f(median(rs.map((r) => r.rawEvents! / r.captureSec!)), 0) : '-').padStart(16),
+        (raw !== undefined ? f(median(rs.map((r) => r.ioOps! / r.captureSec!)), 0) : '-').padStart(16),
         String(raw !== undefined ? median(rs.map((r) => r.records!)) : '-').padStart(8),
         String(raw !== undefined ? rs.reduce((a, r) => a + r.lost!, 0) : '-').padStart(5),
         raw !== undefined ? (rs.every((r) => r.exact === 'yes') ? 'yes' : 'NO') : '-',

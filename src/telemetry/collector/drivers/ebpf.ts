@@ -58,6 +58,8 @@ export interface EbpfCapture {
 const SETTLE_MS = 500;
 /** How long `stop()` waits for bpftrace to catch up with the events already in its buffers. */
 const DRAIN_LIMIT_MS = 30_000;
+/** How long bpftrace may take to detach its probes and run END after SIGINT. */
+const STOP_LIMIT_MS = 15_000;
 
 /** Wall-clock ns of CLOCK_MONOTONIC 0 (bpftrace's `nsecs` is monotonic). */
 function monotonicToWallOffset(): bigint {
@@ -506,7 +508,9 @@ export function startEbpfCapture(
         await new Promise((r) => setTimeout(r, 100));
       }
       child.kill('SIGINT');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      // detaching ~90 probes takes seconds on a loaded host, and END (which prints the pending read/write slots)
+      // runs after it: only a bpftrace that hangs is killed
+      const t = setTimeout(() => child.kill('SIGKILL'), STOP_LIMIT_MS);
       await exited;
       clearTimeout(t);
     },
