@@ -32,6 +32,7 @@ test('IR survives a JSON round trip', () => {
     ['Get', 'Find', 'Get', 'Group', 'Join', 'Sort', 'Load', 'Save', 'New', 'Merge', 'Assign', 'Disp', 'Info', 'Describe', 'Explain', 'Apply'],
   );
   assert.deepEqual(JSON.parse(JSON.stringify(program)), program);
+  assert.ok(Object.isFrozen(program) && Object.isFrozen(program.statements[0]));
 });
 
 test('lowering resolves FIND edges from the relation table and fills the bare WHERE type', () => {

@@ -59,7 +59,7 @@ class Lowerer {
       const ir = this.statement(s);
       statements.push(ir);
     }
-    const program: IrProgram = { kind: 'Program', statements, outputs: this.outputs };
+    const program: IrProgram = deepFreeze({ kind: 'Program', statements, outputs: this.outputs });
     return { program, warnings: this.warnings };
   }
 
@@ -412,6 +412,15 @@ class Lowerer {
     if (v.endsWith('.parquet')) return 'parquet';
     throw this.error('E_FILE_FORMAT', `cannot tell the format of "${p.value}"`, p.span, 'use a .csv, .json or .parquet file (optionally .gz)');
   }
+}
+
+/** IR is immutable data (house rule 2): frozen all the way down once lowered. */
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+    Object.freeze(v);
+  }
+  return v;
 }
 
 function rootOf(attr: string): string {
