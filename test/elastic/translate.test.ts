@@ -3,6 +3,9 @@
  * `entityType`, `timeRange`, `defaultWindowMinutes`) ==> the compiled plan: local evaluation mode, notes, DSL.
  * "Now" is pinned to 2024-01-01T00:00:00Z.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- DSL JSON */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { runCases } from '../support/fixtures.ts';
 import { compileElastic } from '../../src/backends/elastic/index.ts';
 import { parsePattern } from '../../src/stix/index.ts';
@@ -42,4 +45,21 @@ runCases('test/cases/elastic', (input) => {
   } catch (e) {
     return `error: ${renderErrorText(e).split('\n')[0]}`;
   }
+});
+
+test('IN with many values (a batched FIND) splits into terms clauses of at most 10,000 values', () => {
+  const values = Array.from(
+    { length: 25_000 },
+    (_, i) => `'10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}'`,
+  ).join(', ');
+  const plan = compileElastic(
+    { entityType: 'ipv4-addr', pattern: parsePattern(`[network-traffic:dst_ref.value IN (${values})]`) },
+    { defaultWindowMinutes: 0 },
+  );
+  const clauses = JSON.stringify(plan.query).match(/"terms":\{"[^"]+":\[/g) ?? [];
+  assert.equal(clauses.length, 2 * 3); // destination.ip and server.ip, 3 chunks each
+  const sizes = (plan.query as any).bool.should.map(
+    (q: any) => (Object.values(q.terms)[0] as unknown[]).length,
+  );
+  assert.deepEqual(sizes, [10_000, 10_000, 5_000, 10_000, 10_000, 5_000]);
 });

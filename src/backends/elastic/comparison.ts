@@ -90,6 +90,9 @@ const endsWithSep = (v: unknown): boolean => typeof v === 'string' && /[/\\]$/.t
 
 type OpFn = (field: string, f: EcsFieldRef, ctx: Ctx) => DslQuery;
 
+/** Values per `terms` clause (FIND's batched relation queries can carry tens of thousands of identifiers). */
+export const TERMS_CHUNK = 10_000;
+
 function value(ctx: Ctx): Scalar {
   if (!ctx.c.value) throw new MappingError('E_ELASTIC_VALUE', `${ctx.c.op} needs a value`);
   return scalar(ctx.c.value, ctx.c);
@@ -119,11 +122,34 @@ const OPS: Record<ComparisonOp, OpFn> = {
   IN: (field, f, ctx) => {
     const vs = listValues(ctx.c);
     if (vs.length === 0) return matchNone();
-    if (!f.transform) return vs.length === 1 ? term(field, vs[0]) : terms(field, vs);
+    if (!f.transform) {
+      if (vs.length === 1) return term(field, vs[0]);
+      if (vs.length <= TERMS_CHUNK) return terms(field, vs);
+      // a `terms` query takes at most index.max_terms_count (65,536 by default) values: OR of chunks
+      const chunks: DslQuery[] = [];
+      for (let i = 0; i < vs.length; i += TERMS_CHUNK)
+        chunks.push(terms(field, vs.slice(i, i + TERMS_CHUNK)));
+      return or(chunks);
+    }
     if (f.transform === 'dirname' && vs.some(endsWithSep)) {
       return or(vs.map((v) => regexp(field, wrapTransform(f, escapeRegexp(String(v)), endsWithSep(v)))));
     }
-    return regexp(field, wrapTransform(f, vs.map((v) => escapeRegexp(String(v))).join('|')));
+    const out: DslQuery[] = [];
+    for (let i = 0; i < vs.length; i += 1000) {
+      out.push(
+        regexp(
+          field,
+          wrapTransform(
+            f,
+            vs
+              .slice(i, i + 1000)
+              .map((v) => escapeRegexp(String(v)))
+              .join('|'),
+          ),
+        ),
+      );
+    }
+    return or(out);
   },
   LIKE: (field, f, ctx) => {
     const v = String(value(ctx));
