@@ -91,8 +91,12 @@ fetch_and_unpack() {
   tmp="$(mktemp -d "$CACHE/unpack.XXXXXX")"
   if command -v unzip >/dev/null 2>&1; then
     unzip -q "$M2_ZIP" -d "$tmp"
-  else
+  elif command -v python3 >/dev/null 2>&1; then
+    python3 -m zipfile -e "$M2_ZIP" "$tmp"
+  elif command -v jar >/dev/null 2>&1; then
     (cd "$tmp" && jar xf "$M2_ZIP")
+  else
+    die "need unzip, python3 or jar to unpack $M2_ZIP"
   fi
   chmod +x "$tmp/opensearch-${VERSION}/bin/"*
   rm -rf "$HOME_DIR"
