@@ -46,12 +46,29 @@ export async function complete(
   };
 
   let expected: readonly Expectation[] = ctx.expected;
-  // `x.` where x is a session variable (defined in an earlier cell): its attributes.
-  const varDot = /([A-Za-z_][A-Za-z0-9_]*)\.$/.exec(head);
-  if (varDot && types.has(varDot[1]!)) expected = [{ kind: 'attribute', variable: varDot[1]! }];
-  // `process:` inside a bracketed STIX pattern: the attributes of that type.
-  const typeColon = /(?:^|[^A-Za-z0-9_-])([a-z][a-z0-9-]*):$/.exec(head);
-  if (typeColon && ENTITY_TYPES[typeColon[1]!]) expected = [{ kind: 'attribute', entityType: typeColon[1]! }];
+  // The part of an attribute path typed before the word (the parser's word starts after the last `.` or `:`):
+  // `src_ref.` of `src_ref.va`, `procs.parent_ref.` of `procs.parent_ref.na`, `process:` of `[process:na`.
+  let attrHead = '';
+  const path = /(?:^|[^\w:'*\]-])(?:([a-z][a-z0-9-]*):)?((?:[\w'*[\]-]+\.)*)$/.exec(head);
+  const typePrefix = path?.[1];
+  const dotted = (path?.[2] ?? '').replace(/\.$/, '');
+  if (typePrefix && ENTITY_TYPES[typePrefix]) {
+    // `process:…` inside a bracketed STIX pattern: the attributes of that type.
+    expected = [{ kind: 'attribute', entityType: typePrefix }];
+    attrHead = dotted;
+  } else if (dotted !== '') {
+    const [first, ...rest] = dotted.split('.');
+    if (types.has(first!)) {
+      // `x.…` where x is a variable (of this cell or an earlier one): its attributes.
+      expected = [{ kind: 'attribute', variable: first! }];
+      attrHead = rest.join('.');
+    } else {
+      // Ask the grammar what was expected where the whole path starts (`src_ref` after ATTR: an attribute).
+      const pathStart = start - dotted.length - 1;
+      expected = completionAt(text, pathStart).expected.filter((e) => e.kind === 'attribute');
+      attrHead = dotted;
+    }
+  }
   // `stixshifter://`: the configured profiles.
   const profileOnly = /stixshifter:\/\/$/i.test(head);
   if (profileOnly) expected = [{ kind: 'source' }];
@@ -87,10 +104,18 @@ export async function complete(
       case 'analytics':
         for (const a of sources.analytics ?? (await defaultAnalytics())) candidates.add(a);
         break;
-      case 'attribute':
-        if (e.variable) for (const a of await attributesOfVariable(e.variable)) candidates.add(a);
-        else if (e.entityType) for (const a of attributesOfType(e.entityType)) candidates.add(a);
+      case 'attribute': {
+        const all = e.variable
+          ? await attributesOfVariable(e.variable)
+          : e.entityType
+            ? attributesOfType(e.entityType)
+            : [];
+        for (const a of all.map(quotePath)) {
+          if (attrHead === '') candidates.add(a);
+          else if (a.startsWith(attrHead + '.')) candidates.add(a.slice(attrHead.length + 1));
+        }
         break;
+      }
       case 'value':
         for (const name of types.keys()) candidates.add(name);
         break;
@@ -111,6 +136,14 @@ export async function complete(
   const lower = prefix.toLowerCase();
   const matches = [...candidates].filter((c) => c.toLowerCase().startsWith(lower)).sort(byKind);
   return { matches, start, end };
+}
+
+/** An attribute path as written in a huntflow: components that are not identifiers quoted (`hashes.'SHA-256'`). */
+export function quotePath(path: string): string {
+  return path
+    .split('.')
+    .map((c) => (/^[A-Za-z_][\w]*(?:\[(?:\*|\d+)\])?$/.test(c) || /^'.*'$/.test(c) ? c : `'${c}'`))
+    .join('.');
 }
 
 /** Lower-case names (variables, types, attributes) before upper-case keywords, each alphabetical. */
