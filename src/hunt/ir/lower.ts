@@ -35,6 +35,9 @@ export interface LowerResult {
   readonly warnings: readonly PeregrineError[];
 }
 
+/** Type of a variable known only once its statement ran (LOAD without AS reads it from the data). */
+export const UNKNOWN_TYPE = '';
+
 /** Attributes every record has, whatever its type. */
 const RECORD_ATTRIBUTES = ['type', 'id', 'first_observed', 'last_observed', 'number_observed'];
 
@@ -235,7 +238,7 @@ class Lowerer {
         if (!s.from) source = { kind: 'LastSource' };
         else if (s.from.kind === 'Var') {
           const t = this.use(s.from);
-          if (t !== entityType) {
+          if (t !== entityType && t !== UNKNOWN_TYPE) {
             throw this.error('E_TYPE_MISMATCH', `variable "${s.from.name}" holds ${t}, not ${entityType}`, s.from.span, `write GET ${t} FROM ${s.from.name}`);
           }
           source = { kind: 'Variable', name: s.from.name };
@@ -261,7 +264,8 @@ class Lowerer {
         const inputType = this.use(s.input);
         const edges = edgesFor(entityType, s.relation.name, s.reversed, inputType);
         // LINKED is Kestrel 1.x's generic relation: co-occurrence in an observation, defined for any two types.
-        if (edges.length === 0 && s.relation.name !== 'LINKED') {
+        // (An input of a type known only when it runs — LOAD without AS — is checked when the statement runs.)
+        if (edges.length === 0 && s.relation.name !== 'LINKED' && inputType !== UNKNOWN_TYPE) {
           const ok = relationsBetween(entityType, inputType);
           throw this.error(
             'E_RELATION_NOT_APPLICABLE',
@@ -337,7 +341,7 @@ class Lowerer {
       case 'Load': {
         const entityType = s.entityType ? this.entityType(s.entityType) : undefined;
         const format = this.format(s.path);
-        this.define(s.output.name, entityType ?? '');
+        this.define(s.output.name, entityType ?? UNKNOWN_TYPE);
         return { kind: 'Load', output: s.output.name, path: s.path.value, format, ...(entityType ? { entityType } : {}), span: s.span };
       }
       case 'Save': {
@@ -391,7 +395,7 @@ class Lowerer {
         const types = s.inputs.map((v) => [v, this.use(v)] as const);
         const first = types[0]![1];
         for (const [v, t] of types) {
-          if (t !== first) throw this.error('E_MERGE_TYPES', `cannot merge ${t} variable "${v.name}" with ${first} variables`, v.span, 'all variables of a merge must hold the same entity type');
+          if (t !== first && t !== UNKNOWN_TYPE && first !== UNKNOWN_TYPE) throw this.error('E_MERGE_TYPES', `cannot merge ${t} variable "${v.name}" with ${first} variables`, v.span, 'all variables of a merge must hold the same entity type');
         }
         this.define(s.output.name, first);
         return { kind: 'Merge', output: s.output.name, inputs: s.inputs.map((v) => v.name), span: s.span };

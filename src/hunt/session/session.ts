@@ -10,7 +10,7 @@ import type { DataSource } from '../../connectors/types.ts';
 import { CancelledError, isPeregrineError, type PeregrineError, StoreError, spanAt } from '../../errors/index.ts';
 import { HuntCache, recordCounts, relatedCounts, tableColumns, tableCounts, tableName } from '../../store/cache/index.ts';
 import { runStatement, type CommandContext, type SourceManager } from '../commands/index.ts';
-import { lower } from '../ir/index.ts';
+import { lower, UNKNOWN_TYPE } from '../ir/index.ts';
 import { parseHuntflow } from '../syntax/index.ts';
 import { openSources } from './sources.ts';
 import { SymbolTable, type VariableEntry } from './symbols.ts';
@@ -95,8 +95,13 @@ export class HuntSession {
       text: source,
       warnings,
     };
-    for (const stmt of program.statements) {
+    for (const [i, lowered] of program.statements.entries()) {
       if (opts.signal?.aborted) throw new CancelledError();
+      // Lower each statement again against the variables as they are now: a type known only after an earlier
+      // statement ran (LOAD without AS) gets its checks and FIND edges here. Warnings came from the first pass.
+      const stmt = program.outputs.some((o) => o.type === UNKNOWN_TYPE)
+        ? (lower({ ...flow, statements: [flow.statements[i]!] }, { sourceName, text: source, variables: this.symbols.types() }).program.statements[0] ?? lowered)
+        : lowered;
       const started = performance.now();
       let result;
       try {
