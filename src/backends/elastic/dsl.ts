@@ -55,15 +55,23 @@ function isMatchNone(q: DslQuery): boolean {
   return 'match_none' in q;
 }
 
-/** Conjunction, flattened and simplified (match_all dropped, match_none absorbs). */
+/** Conjunction, flattened and simplified (match_all dropped, match_none absorbs, repeated clauses once). */
 export function and(qs: readonly DslQuery[]): DslQuery {
   const out: DslQuery[] = [];
+  const seen = new Set<string>();
+  const push = (q: DslQuery): void => {
+    const k = JSON.stringify(q);
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(q);
+    }
+  };
   for (const q of qs) {
     if (isMatchAll(q)) continue;
     if (isMatchNone(q)) return matchNone();
     const b = 'bool' in q ? q.bool : undefined;
-    if (b && b.filter && !b.should && !b.must_not) out.push(...b.filter);
-    else out.push(q);
+    if (b && b.filter && !b.should && !b.must_not) b.filter.forEach(push);
+    else push(q);
   }
   if (out.length === 0) return matchAll();
   if (out.length === 1) return out[0];
