@@ -203,3 +203,25 @@ test('a file-backed cache survives the session: reopened, it keeps observations 
     await s2.close();
   }
 });
+
+test('DISP row counts and columns follow Kestrel (test_timestamped_disp)', async () => {
+  const s = await HuntSession.create();
+  try {
+    const r = await s.execute(
+      [
+        `conns = GET network-traffic FROM file://${TD}/test_bundle.json WHERE [network-traffic:dst_port = 22]`,
+        'DISP conns',
+        'DISP TIMESTAMPED(conns)',
+        'DISP TIMESTAMPED(conns) LIMIT 5',
+        'DISP TIMESTAMPED(conns) ATTR src_ref.value, src_port',
+      ].join('\n'),
+    );
+    const tables = r.displays.map((d) => (d.kind === 'table' ? d : undefined));
+    assert.deepEqual(tables.map((t) => t?.rows.length), [29, 29, 5, 29]);
+    assert.ok(!tables[0]?.columns.includes('first_observed'));
+    assert.equal(tables[1]?.columns[0], 'first_observed');
+    assert.deepEqual(tables[3]?.columns, ['first_observed', 'src_ref.value', 'src_port']);
+  } finally {
+    await s.close();
+  }
+});
