@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { ElasticDataSource, elasticSettings } from '../../src/connectors/elastic/index.ts';
+import { elasticProfilesCheck } from '../../src/connectors/elastic/doctor.ts';
 import type { SourceProfile, SourceQuery } from '../../src/connectors/types.ts';
 import { ConnectorError } from '../../src/errors/index.ts';
 import { renderErrorText } from '../../src/render/error.ts';
@@ -151,9 +152,14 @@ test('429 and 503 are retried with backoff, then the pull completes', async () =
   await fails(source({ options: { retries: 1 } }), 'E_ELASTIC_UNAVAILABLE', /HTTP 503.*after retries/);
 });
 
+/**
+ * `peregrine doctor --profile doc`: as a command when `cli` (exit status and output), else the same check group
+ * in process (the command prints exactly these findings), which keeps the test fast.
+ */
 async function doctor(
   conn: Record<string, unknown>,
   config: Record<string, unknown> = {},
+  cli = false,
 ): Promise<{ code: number; out: string }> {
   const env = {
     ...process.env,
@@ -167,6 +173,19 @@ async function doctor(
     }),
     STIXSHIFTER_DOC_CONFIG: JSON.stringify(config),
   };
+  if (!cli) {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const findings = await elasticProfilesCheck.run({ profile: 'doc' });
+      const label = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', skip: 'skip' } as const;
+      const out = findings.map((f) => `${label[f.status]}  ${f.check}: ${f.detail}\n`).join('');
+      return { code: findings.some((f) => f.status === 'fail') ? 1 : 0, out };
+    } finally {
+      for (const k of Object.keys(env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  }
   try {
     const r = await run(process.execPath, ['bin/peregrine.js', 'doctor', '--profile', 'doc'], { env });
     return { code: 0, out: r.stdout };
@@ -181,7 +200,7 @@ test('peregrine doctor names wrong password, wrong port and missing index apart'
   const good = await doctor({}, { auth: { username: 'hunter', password: SECRET } });
   assert.equal(good.code, 0, good.out);
   assert.match(good.out, /ok {4}stixshifter:\/\/doc fields: \d+ of \d+ mapped ECS fields present/);
-  const pw = await doctor({}, { auth: { username: 'hunter', password: 'nope' } });
+  const pw = await doctor({}, { auth: { username: 'hunter', password: 'nope' } }, true);
   assert.equal(pw.code, 1);
   assert.match(pw.out, /ok {4}stixshifter:\/\/doc reachable/);
   assert.match(pw.out, /FAIL {2}stixshifter:\/\/doc auth: .*authentication failed \(HTTP 401\)/);
