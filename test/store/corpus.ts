@@ -108,6 +108,18 @@ function syntheticDocs(): Doc[] {
     source: { ip: '172.16.9.9', port: 5353 },
     network: { transport: 'udp' },
   });
+  // arrays of objects, which Elastic flattens into multi-valued fields
+  out.push({
+    '@timestamp': '2021-03-02T00:00:05Z',
+    dns: {
+      question: { name: 'example.org' },
+      answers: [
+        { data: '93.184.216.34', type: 'A' },
+        { data: 'edge.example.net', type: 'CNAME' },
+      ],
+    },
+    email: { attachments: [{ file: { name: 'invoice.pdf.exe' } }, { file: { name: 'notes.txt' } }] },
+  });
   return out;
 }
 

@@ -37,6 +37,33 @@ function jsonValues(paths: readonly string[]): string {
 }
 
 /**
+ * ECS fields that hold arrays of objects: a field below one (`dns.answers.data`) has a value in every element, which
+ * Elastic flattens into one multi-valued field. DuckDB takes no wildcard in a multi-path extraction, so these get
+ * one extra single-path read with `[*]`.
+ */
+const OBJECT_ARRAYS = [
+  'dns.answers',
+  'email.attachments',
+  'threat.enrichments',
+  'email.to',
+  'email.from',
+  'email.cc',
+];
+
+/** The values of `field` in `_source` (nested spellings, or every spelling for irregular rows). */
+function fieldValues(field: string, rows: RowKind): string {
+  const base = jsonValues(rows === 'irregular' ? pathVariants(field) : [jsonPath(field)]);
+  const arr = OBJECT_ARRAYS.find((a) => field.startsWith(a + '.'));
+  if (!arr) return base;
+  const wild = jsonPath(arr) + '[*]' + jsonPath(field.slice(arr.length + 1)).slice(1);
+  const v = 'w';
+  return (
+    `list_concat(${base}, list_filter(coalesce(json_extract(_source, ${constString(wild)}), []::JSON[]), ` +
+    `${v} -> ${v} IS NOT NULL AND json_type(${v}) <> 'NULL'))`
+  );
+}
+
+/**
  * A necessary condition for `_source` to hold `field` in any spelling, tested on the raw text before any JSON is
  * parsed: each key of the path appears as a whole token — `"first"` or `"first.`, `.middle.` `"middle"` `"middle.`
  * `.middle"`, `"last"` or `.last"` (nested, dotted and mixed spellings alike). Keys with characters JSON escapes are
@@ -75,8 +102,8 @@ export type RowKind = 'regular' | 'irregular';
 export function anyValue(b: SqlBuilder, field: string, pred: ValuePredicate, rows: RowKind): string {
   const col = typedColumn(field);
   if (rows === 'irregular')
-    return `(${mayHold(field)} AND ${anyOf(b, jsonValues(pathVariants(field)), pred, 'json')})`;
-  if (!col) return `(${mayHold(field)} AND ${anyOf(b, jsonValues([jsonPath(field)]), pred, 'json')})`;
+    return `(${mayHold(field)} AND ${anyOf(b, fieldValues(field, rows), pred, 'json')})`;
+  if (!col) return `(${mayHold(field)} AND ${anyOf(b, fieldValues(field, rows), pred, 'json')})`;
   const c = quoteIdent(col.field);
   return isListKind(col.kind)
     ? anyOf(b, c, pred, elementKind(col.kind))
@@ -86,8 +113,8 @@ export function anyValue(b: SqlBuilder, field: string, pred: ValuePredicate, row
 /** SQL boolean: `field` has at least one non-null value (Elastic's `exists`). */
 export function fieldExists(field: string, rows: RowKind): string {
   const col = typedColumn(field);
-  if (rows === 'irregular') return `(${mayHold(field)} AND len(${jsonValues(pathVariants(field))}) > 0)`;
-  if (!col) return `(${mayHold(field)} AND len(${jsonValues([jsonPath(field)])}) > 0)`;
+  if (rows === 'irregular') return `(${mayHold(field)} AND len(${fieldValues(field, rows)}) > 0)`;
+  if (!col) return `(${mayHold(field)} AND len(${fieldValues(field, rows)}) > 0)`;
   const c = quoteIdent(col.field);
   return isListKind(col.kind) ? `coalesce(len(${c}) > 0, false)` : `(${c} IS NOT NULL)`;
 }
