@@ -18,7 +18,8 @@ const self = fileURLToPath(import.meta.url);
 
 async function generate(path: string, n: number): Promise<void> {
   const out = createWriteStream(path);
-  const write = (s: string): Promise<void> => new Promise((res) => (out.write(s) ? res() : out.once('drain', () => res())));
+  const write = (s: string): Promise<void> =>
+    new Promise((res) => (out.write(s) ? res() : out.once('drain', () => res())));
   await write('{"type":"bundle","id":"bundle--0","spec_version":"2.0","objects":[');
   const t0 = Date.parse('2020-06-30T19:25:00Z');
   for (let i = 0; i < n; i++) {
@@ -52,7 +53,10 @@ async function child(mode: string, file: string, cacheDir: string): Promise<void
 }
 
 function run(mode: string, file: string, cacheDir: string): { n: number; ms: number; maxRssMB: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', mode, file, cacheDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', mode, file, cacheDir], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as { n: number; ms: number; maxRssMB: number };
 }

@@ -34,19 +34,32 @@ export function displayToJson(d: Display): Record<string, unknown> {
 }
 
 function variableJson(v: VariableSummary): Record<string, unknown> {
-  return { name: v.name, type: v.type, entities: v.entities, records: v.records, related: v.related, timeMs: v.timeMs };
+  return {
+    name: v.name,
+    type: v.type,
+    entities: v.entities,
+    records: v.records,
+    related: v.related,
+    timeMs: v.timeMs,
+  };
 }
 
 /** Renders a whole execution result in `format`. */
 export function renderResult(r: Pick<ExecuteResult, 'displays' | 'summary'>, format: OutputFormat): string {
   switch (format) {
     case 'json':
-      return JSON.stringify({ variables: r.summary.map(variableJson), displays: r.displays.map(displayToJson) }, null, 2);
+      return JSON.stringify(
+        { variables: r.summary.map(variableJson), displays: r.displays.map(displayToJson) },
+        null,
+        2,
+      );
     case 'jsonl': {
       const lines: string[] = [];
       r.displays.forEach((d, i) => {
         if (d.kind === 'text') lines.push(JSON.stringify({ display: i, text: d.text }));
-        else for (const row of rowObjects(d)) lines.push(JSON.stringify({ display: i, ...(d.title ? { title: d.title } : {}), row }));
+        else
+          for (const row of rowObjects(d))
+            lines.push(JSON.stringify({ display: i, ...(d.title ? { title: d.title } : {}), row }));
       });
       for (const v of r.summary) lines.push(JSON.stringify({ variable: variableJson(v) }));
       return lines.join('\n');

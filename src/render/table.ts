@@ -23,12 +23,19 @@ function clip(s: string, max: number): string {
 }
 
 /** An aligned text table; numbers are right-aligned. */
-export function renderTextTable(columns: readonly string[], rows: readonly (readonly unknown[])[], opts: TableOptions = {}): string {
+export function renderTextTable(
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  opts: TableOptions = {},
+): string {
   const max = opts.maxCell ?? 60;
   if (columns.length === 0) return '(no rows)';
   const head = columns.map((c) => clip(c, max));
   const body = rows.map((r) => columns.map((_, i) => clip(cellText(r[i]), max)));
-  const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => r[i] === null || r[i] === undefined || typeof r[i] === 'number'));
+  const numeric = columns.map(
+    (_, i) =>
+      rows.length > 0 && rows.every((r) => r[i] === null || r[i] === undefined || typeof r[i] === 'number'),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: string[]): string =>
     cells

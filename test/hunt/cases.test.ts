@@ -18,11 +18,17 @@ runCases(join(process.cwd(), 'test', 'cases', 'hunt'), async (input) => {
     const r = await session.execute(text, { sourceName: 'case.hf' });
     const out = r.summary.map((v) => `${v.name} ${v.type} ${v.entities} ${v.records}`);
     for (const d of r.displays) out.push(renderDisplayText(d, { maxCell: 0 }));
-    for (const w of r.warnings) out.push(`warning ${w.span?.line}:${w.span?.col} ${w.code} ${w.message}${w.hint ? ` (hint: ${w.hint})` : ''}`);
+    for (const w of r.warnings)
+      out.push(
+        `warning ${w.span?.line}:${w.span?.col} ${w.code} ${w.message}${w.hint ? ` (hint: ${w.hint})` : ''}`,
+      );
     return out.join('\n').replaceAll(TD, '$TD');
   } catch (e) {
     if (!isPeregrineError(e)) throw e;
-    return `${e.span?.line}:${e.span?.col} ${e.code} ${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}`.replaceAll(TD, '$TD');
+    return `${e.span?.line}:${e.span?.col} ${e.code} ${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}`.replaceAll(
+      TD,
+      '$TD',
+    );
   } finally {
     await session.close();
   }

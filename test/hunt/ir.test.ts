@@ -29,7 +29,24 @@ test('IR survives a JSON round trip', () => {
   assert.equal(warnings.length, 0);
   assert.deepEqual(
     program.statements.map((s) => s.kind),
-    ['Get', 'Find', 'Get', 'Group', 'Join', 'Sort', 'Load', 'Save', 'New', 'Merge', 'Assign', 'Disp', 'Info', 'Describe', 'Explain', 'Apply'],
+    [
+      'Get',
+      'Find',
+      'Get',
+      'Group',
+      'Join',
+      'Sort',
+      'Load',
+      'Save',
+      'New',
+      'Merge',
+      'Assign',
+      'Disp',
+      'Info',
+      'Describe',
+      'Explain',
+      'Apply',
+    ],
   );
   assert.deepEqual(JSON.parse(JSON.stringify(program)), program);
   assert.ok(Object.isFrozen(program) && Object.isFrozen(program.statements[0]));
@@ -40,14 +57,19 @@ test('lowering resolves FIND edges from the relation table and fills the bare WH
   const { program } = lower(flow, { sourceName: 'ir.hf', text: FLOW, variables: new Map() });
   const find = program.statements[1];
   assert.equal(find?.kind, 'Find');
-  if (find?.kind === 'Find') assert.deepEqual(find.edges, [{ returnIsSubject: true, subjectRefs: [], objectRefs: ['src_ref'] }]);
+  if (find?.kind === 'Find')
+    assert.deepEqual(find.edges, [{ returnIsSubject: true, subjectRefs: [], objectRefs: ['src_ref'] }]);
   const get = program.statements[2];
   if (get?.kind === 'Get') {
     assert.deepEqual(get.refs, ['srcs']);
     assert.deepEqual(get.source, { kind: 'LastSource' });
     assert.deepEqual(get.time, { kind: 'Relative', seconds: 300 });
   }
-  assert.deepEqual(program.outputs.map((o) => `${o.name}:${o.type}`).slice(0, 3), ['conns:network-traffic', 'srcs:ipv4-addr', 'more:network-traffic']);
+  assert.deepEqual(program.outputs.map((o) => `${o.name}:${o.type}`).slice(0, 3), [
+    'conns:network-traffic',
+    'srcs:ipv4-addr',
+    'more:network-traffic',
+  ]);
 });
 
 test('unknown attributes are warnings naming close matches', () => {

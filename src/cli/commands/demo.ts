@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('run the demo huntflow (demo/hello.hf) over the bundle shipped in data/demo/ and print its tables')
+    .description(
+      'run the demo huntflow (demo/hello.hf) over the bundle shipped in data/demo/ and print its tables',
+    )
     .option('--format <format>', 'table | json | jsonl | csv', 'table')
     .action(async (flags: { format?: string }) => {
       const { runDemo } = await import('../run/demo.ts');

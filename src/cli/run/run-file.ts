@@ -20,22 +20,39 @@ function readHuntflow(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError('E_READ_FILE', `cannot read huntflow ${file}: ${(e as Error).message}`, { cause: e, hint: 'check the path' });
+    throw new InputError('E_READ_FILE', `cannot read huntflow ${file}: ${(e as Error).message}`, {
+      cause: e,
+      hint: 'check the path',
+    });
   }
 }
 
 /** Runs `text` in a fresh session, writes the result to stdout and warnings to stderr. */
-export async function runHuntflow(text: string, sourceName: string, flags: RunFileFlags, mode: 'run' | 'explain'): Promise<void> {
+export async function runHuntflow(
+  text: string,
+  sourceName: string,
+  flags: RunFileFlags,
+  mode: 'run' | 'explain',
+): Promise<void> {
   const format = flags.json ? 'json' : (flags.format ?? 'table');
   if (!isOutputFormat(format)) {
-    throw new InputError('E_BAD_FLAG', `unknown format "${format}"`, { hint: 'use --format table, json, jsonl or csv' });
+    throw new InputError('E_BAD_FLAG', `unknown format "${format}"`, {
+      hint: 'use --format table, json, jsonl or csv',
+    });
   }
   let window: number | undefined;
   if (flags.timeWindow !== undefined) {
     window = Number(flags.timeWindow);
-    if (!Number.isFinite(window) || window < 0) throw new InputError('E_BAD_FLAG', `--time-window must be a number of minutes, not "${flags.timeWindow}"`);
+    if (!Number.isFinite(window) || window < 0)
+      throw new InputError(
+        'E_BAD_FLAG',
+        `--time-window must be a number of minutes, not "${flags.timeWindow}"`,
+      );
   }
-  const session = await HuntSession.create({ ...(flags.cache ? { cachePath: flags.cache } : {}), ...(window !== undefined ? { timeWindowMinutes: window } : {}) });
+  const session = await HuntSession.create({
+    ...(flags.cache ? { cachePath: flags.cache } : {}),
+    ...(window !== undefined ? { timeWindowMinutes: window } : {}),
+  });
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
@@ -56,7 +73,9 @@ export async function runHuntflow(text: string, sourceName: string, flags: RunFi
     for (const w of result.warnings) process.stderr.write(renderWarning(w) + '\n');
     if (mode === 'explain') {
       const names = result.summary.map((v) => v.name);
-      const ex = names.length ? await session.execute(names.map((n) => `EXPLAIN ${n}`).join('\n'), { sourceName: '<explain>' }) : { displays: [], summary: [] };
+      const ex = names.length
+        ? await session.execute(names.map((n) => `EXPLAIN ${n}`).join('\n'), { sourceName: '<explain>' })
+        : { displays: [], summary: [] };
       process.stdout.write(ex.displays.map((d) => (d.kind === 'text' ? d.text : '')).join('\n\n') + '\n');
       return;
     }

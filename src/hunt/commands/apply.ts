@@ -18,7 +18,11 @@ export interface Analytic {
   /** Name as written after `analytics://` (or the whole URI for other schemes). */
   readonly name: string;
   readonly description: string;
-  run(inputs: readonly AnalyticInput[], args: Readonly<Record<string, unknown>>, signal?: AbortSignal): Promise<{ display?: Display }>;
+  run(
+    inputs: readonly AnalyticInput[],
+    args: Readonly<Record<string, unknown>>,
+    signal?: AbortSignal,
+  ): Promise<{ display?: Display }>;
 }
 
 const analytics = new Map<string, Analytic>();
@@ -36,7 +40,15 @@ export async function runApply(s: IrApply, ctx: CommandContext): Promise<Command
   const a = analytics.get(name) ?? analytics.get(s.analytics);
   if (!a) {
     const known = listAnalytics().map((x) => x.name);
-    throw semanticError(ctx, 'E_UNKNOWN_ANALYTICS', `unknown analytics "${s.analytics}"`, s.span, known.length ? `registered analytics: ${known.join(', ')}` : 'no analytics are registered in this build');
+    throw semanticError(
+      ctx,
+      'E_UNKNOWN_ANALYTICS',
+      `unknown analytics "${s.analytics}"`,
+      s.span,
+      known.length
+        ? `registered analytics: ${known.join(', ')}`
+        : 'no analytics are registered in this build',
+    );
   }
   const inputs: AnalyticInput[] = [];
   for (const n of s.inputs) {

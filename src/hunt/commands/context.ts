@@ -34,8 +34,17 @@ export interface CommandResult {
   readonly display?: Display;
 }
 
-export function semanticError(ctx: CommandContext, code: string, message: string, span: Span, hint?: string): SemanticError {
-  return new SemanticError(code, message, { span: spanAt(ctx.sourceName, ctx.text, span.start, Math.max(1, span.end - span.start)), hint });
+export function semanticError(
+  ctx: CommandContext,
+  code: string,
+  message: string,
+  span: Span,
+  hint?: string,
+): SemanticError {
+  return new SemanticError(code, message, {
+    span: spanAt(ctx.sourceName, ctx.text, span.start, Math.max(1, span.end - span.start)),
+    hint,
+  });
 }
 
 /** The entry of a variable the IR says exists (lowering checked it). */
@@ -47,6 +56,12 @@ export function variable(ctx: CommandContext, name: string, span: Span): Variabl
 
 export function requireRecords(ctx: CommandContext, v: VariableEntry, what: string, span: Span): void {
   if (v.storage !== 'records') {
-    throw semanticError(ctx, 'E_NOT_ENTITIES', `variable "${v.name}" holds ${v.birth.kind === 'Group' ? 'grouped rows' : 'joined rows'}, not entities: ${what} needs entities`, span, 'use the variable it was computed from');
+    throw semanticError(
+      ctx,
+      'E_NOT_ENTITIES',
+      `variable "${v.name}" holds ${v.birth.kind === 'Group' ? 'grouped rows' : 'joined rows'}, not entities: ${what} needs entities`,
+      span,
+      'use the variable it was computed from',
+    );
   }
 }

@@ -34,19 +34,25 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
     const onResult = e.returnIsSubject ? e.subjectRefs : e.objectRefs;
     const onInput = e.returnIsSubject ? e.objectRefs : e.subjectRefs;
     if (onResult.length) {
-      parts.push(`SELECT e.src AS rid FROM edge e JOIN rec t ON t.rid = e.dst WHERE e.ref IN (${inList(onResult.length)}) AND t.eid IN (SELECT eid FROM inp)`);
+      parts.push(
+        `SELECT e.src AS rid FROM edge e JOIN rec t ON t.rid = e.dst WHERE e.ref IN (${inList(onResult.length)}) AND t.eid IN (SELECT eid FROM inp)`,
+      );
       params.push(...onResult);
       refsUsed.push(...onResult.map((r) => `${s.entityType}.${r}`));
     }
     if (onInput.length) {
-      parts.push(`SELECT e.dst AS rid FROM edge e JOIN rec t ON t.rid = e.src WHERE e.ref IN (${inList(onInput.length)}) AND t.eid IN (SELECT eid FROM inp)`);
+      parts.push(
+        `SELECT e.dst AS rid FROM edge e JOIN rec t ON t.rid = e.src WHERE e.ref IN (${inList(onInput.length)}) AND t.eid IN (SELECT eid FROM inp)`,
+      );
       params.push(...onInput);
       refsUsed.push(...onInput.map((r) => `${input.type}.${r}`));
     }
   }
   if (s.relation === 'LINKED') {
     // Kestrel 1.x's generic relation: entities seen in the same observation as an input entity.
-    parts.push(`SELECT x.rid FROM rec x WHERE x.oid IN (SELECT t.oid FROM rec t WHERE t.eid IN (SELECT eid FROM inp))`);
+    parts.push(
+      `SELECT x.rid FROM rec x WHERE x.oid IN (SELECT t.oid FROM rec t WHERE t.eid IN (SELECT eid FROM inp))`,
+    );
     refsUsed.push(`same observation as ${s.input}`);
   }
   if (parts.length) {
@@ -60,11 +66,22 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
   }
 
   // 2. Prefetch every record of the found entities from the input's source.
-  if (input.source) explain.push(...(await prefetchInto(ctx, tmp, s.entityType, input.source, await timeWindow(ctx, s.time, [s.input]))));
+  if (input.source)
+    explain.push(
+      ...(await prefetchInto(ctx, tmp, s.entityType, input.source, await timeWindow(ctx, s.time, [s.input]))),
+    );
 
   // 3. WHERE and LIMIT on the cache.
   const local = planLocal(s.entityType, pattern, undefined, s.limit);
-  await selectInto(ctx, vid, { from: VAR_FROM, fromParams: [tmp], hasMember: true, entityType: s.entityType, pattern, mode: 'full', limit: s.limit });
+  await selectInto(ctx, vid, {
+    from: VAR_FROM,
+    fromParams: [tmp],
+    hasMember: true,
+    entityType: s.entityType,
+    pattern,
+    mode: 'full',
+    limit: s.limit,
+  });
   await ctx.cache.run(`DELETE FROM member WHERE vid = ?`, [tmp]);
   return {
     variable: {
@@ -74,7 +91,11 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
       storage: 'records',
       ...(input.source ? { source: input.source } : {}),
       birth: s,
-      explain: [`on the cache: follow ${refsUsed.join(', ') || '(no reference)'} from the entities of ${s.input}`, ...explain, ...explainLines(local)],
+      explain: [
+        `on the cache: follow ${refsUsed.join(', ') || '(no reference)'} from the entities of ${s.input}`,
+        ...explain,
+        ...explainLines(local),
+      ],
     },
   };
 }

@@ -6,7 +6,13 @@ import type { ComparisonExpr, ObservationExpr, PathStep, Pattern } from '../../s
 import { prefetchAttribute, prefetchInto } from './prefetch.ts';
 import type { IrGet } from '../ir/types.ts';
 import { explainLines, planGetFromSource, planLocal } from '../plan/index.ts';
-import { requireRecords, semanticError, variable, type CommandContext, type CommandResult } from './context.ts';
+import {
+  requireRecords,
+  semanticError,
+  variable,
+  type CommandContext,
+  type CommandResult,
+} from './context.ts';
 import { resolvePattern, timeWindow } from './resolve.ts';
 import { selectInto } from './select.ts';
 
@@ -19,15 +25,41 @@ export async function runGet(s: IrGet, ctx: CommandContext): Promise<CommandResu
     const input = variable(ctx, s.source.name, s.span);
     requireRecords(ctx, input, 'GET FROM a variable', s.span);
     const plan = planLocal(s.entityType, pattern, time, s.limit);
-    await selectInto(ctx, vid, { from: VAR_FROM, fromParams: [input.vid], hasMember: true, entityType: s.entityType, pattern, mode: 'full', time, limit: s.limit });
-    return { variable: { name: s.output, type: s.entityType, vid, storage: 'records', source: input.source, birth: s, explain: explainLines(plan) } };
+    await selectInto(ctx, vid, {
+      from: VAR_FROM,
+      fromParams: [input.vid],
+      hasMember: true,
+      entityType: s.entityType,
+      pattern,
+      mode: 'full',
+      time,
+      limit: s.limit,
+    });
+    return {
+      variable: {
+        name: s.output,
+        type: s.entityType,
+        vid,
+        storage: 'records',
+        source: input.source,
+        birth: s,
+        explain: explainLines(plan),
+      },
+    };
   }
 
   let uri: string;
   if (s.source.kind === 'Uris') uri = s.source.uris.join(',');
   else {
     const last = ctx.sources.last();
-    if (!last) throw semanticError(ctx, 'E_NO_SOURCE', 'GET without FROM needs an earlier GET from a data source', s.span, 'add FROM file://path/to/bundle.json or FROM stixshifter://name');
+    if (!last)
+      throw semanticError(
+        ctx,
+        'E_NO_SOURCE',
+        'GET without FROM needs an earlier GET from a data source',
+        s.span,
+        'add FROM file://path/to/bundle.json or FROM stixshifter://name',
+      );
     uri = last;
   }
   const source = await ctx.sources.open(uri);
@@ -42,7 +74,9 @@ export async function runGet(s: IrGet, ctx: CommandContext): Promise<CommandResu
     });
   } catch (e) {
     if (isPeregrineError(e)) throw e;
-    throw new ConnectorError('E_SOURCE_QUERY', `data source ${uri} failed: ${(e as Error).message}`, { cause: e });
+    throw new ConnectorError('E_SOURCE_QUERY', `data source ${uri} failed: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   const batch = await ctx.cache.ingest(stream, {
     ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -63,10 +97,19 @@ export async function runGet(s: IrGet, ctx: CommandContext): Promise<CommandResu
     const own = await timeSpan(ctx.cache, vid);
     const w = ctx.timeWindowMinutes * 60_000;
     const window =
-      time ?? (own ? { start: new Date(Date.parse(own.start) - w).toISOString(), stop: new Date(Date.parse(own.stop) + w + 1).toISOString(), origin: `around the results ±${ctx.timeWindowMinutes} min` } : undefined);
+      time ??
+      (own
+        ? {
+            start: new Date(Date.parse(own.start) - w).toISOString(),
+            stop: new Date(Date.parse(own.stop) + w + 1).toISOString(),
+            origin: `around the results ±${ctx.timeWindowMinutes} min`,
+          }
+        : undefined);
     explain.push(...(await prefetchInto(ctx, vid, s.entityType, uri, window)));
   }
-  return { variable: { name: s.output, type: s.entityType, vid, storage: 'records', source: uri, birth: s, explain } };
+  return {
+    variable: { name: s.output, type: s.entityType, vid, storage: 'records', source: uri, birth: s, explain },
+  };
 }
 
 /** Comparisons of a pattern as (object type, path steps). */
@@ -98,6 +141,8 @@ function shouldPrefetch(type: string, pattern: Pattern | null): boolean {
   if (!attr || !pattern) return false;
   const cs = comparisons(pattern);
   if (cs.some((x) => x.type !== type)) return false;
-  const direct = cs.every((x) => x.steps.length === 1 && x.steps[0]?.kind === 'Key' && x.steps[0].name === attr);
+  const direct = cs.every(
+    (x) => x.steps.length === 1 && x.steps[0]?.kind === 'Key' && x.steps[0].name === attr,
+  );
   return !direct;
 }

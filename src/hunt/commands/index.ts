@@ -12,7 +12,9 @@ import { runLoad, runNew, runSave } from './io.ts';
 import { runGroup, runJoin, runMerge, runSort } from './transform.ts';
 import { runAssign, runDisp } from './view.ts';
 
-type Handlers = { [K in IrKind]: (s: Extract<IrStatement, { kind: K }>, ctx: CommandContext) => Promise<CommandResult> };
+type Handlers = {
+  [K in IrKind]: (s: Extract<IrStatement, { kind: K }>, ctx: CommandContext) => Promise<CommandResult>;
+};
 
 const HANDLERS: Handlers = {
   Get: runGet,

@@ -1,11 +1,21 @@
 /** INFO, DESCRIBE and EXPLAIN: what a variable is, statistics of one attribute, how it was computed. */
-import { VAR_FROM, attrSql, recordCounts, tableColumns, tableCounts, tableName } from '../../store/cache/index.ts';
+import {
+  VAR_FROM,
+  attrSql,
+  recordCounts,
+  tableColumns,
+  tableCounts,
+  tableName,
+} from '../../store/cache/index.ts';
 import type { IrDescribe, IrExplain, IrInfo } from '../ir/types.ts';
 import { variable, type CommandContext, type CommandResult } from './context.ts';
 
 export async function runInfo(s: IrInfo, ctx: CommandContext): Promise<CommandResult> {
   const v = variable(ctx, s.input, s.span);
-  const counts = v.storage === 'records' ? await recordCounts(ctx.cache, v.vid, v.perRecord) : await tableCounts(ctx.cache, v.vid);
+  const counts =
+    v.storage === 'records'
+      ? await recordCounts(ctx.cache, v.vid, v.perRecord)
+      : await tableCounts(ctx.cache, v.vid);
   const attrs = v.storage === 'records' ? ctx.cache.attributes(v.type) : await tableColumns(ctx.cache, v.vid);
   const direct = attrs.filter((a) => !a.startsWith('x_') && !a.includes('.'));
   const nested = attrs.filter((a) => !a.startsWith('x_') && a.includes('.'));
@@ -51,9 +61,12 @@ export async function runDescribe(s: IrDescribe, ctx: CommandContext): Promise<C
     ['count', st.count],
     ['unique', st.unique],
   ];
-  if (Number(st.nums) > 0 && st.nums === st.count) rows.push(['mean', st.mean], ['min', st.min], ['max', st.max]);
+  if (Number(st.nums) > 0 && st.nums === st.count)
+    rows.push(['mean', st.mean], ['min', st.min], ['max', st.max]);
   if (top[0]) rows.push(['top', top[0].v], ['freq', top[0].n]);
-  return { display: { kind: 'table', title: `DESCRIBE ${v.name}.${s.attr}`, columns: ['statistic', 'value'], rows } };
+  return {
+    display: { kind: 'table', title: `DESCRIBE ${v.name}.${s.attr}`, columns: ['statistic', 'value'], rows },
+  };
 }
 
 export async function runExplain(s: IrExplain, ctx: CommandContext): Promise<CommandResult> {

@@ -27,7 +27,8 @@ function refTargetType(owner: string, ref: string, sub: Record<string, unknown>)
   if (ref === 'src_ref' || ref === 'dst_ref' || ref === 'from_ref' || ref === 'sender_ref') {
     const v = String(sub.value ?? '');
     if (/^\d{1,3}(\.\d{1,3}){3}(\/\d+)?$/.test(v)) return 'ipv4-addr';
-    if (v.includes(':') && /^[0-9a-f:./]+$/i.test(v)) return /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(v) ? 'mac-addr' : 'ipv6-addr';
+    if (v.includes(':') && /^[0-9a-f:./]+$/i.test(v))
+      return /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(v) ? 'mac-addr' : 'ipv6-addr';
     return ref === 'from_ref' || ref === 'sender_ref' ? 'email-addr' : 'domain-name';
   }
   return ref.replace(/_ref$/, '');
@@ -76,7 +77,11 @@ function normalise(v: unknown): unknown {
  * Rows as observations. `origin` names them: the same file loaded again gives the same observation ids (so the cache
  * keeps one copy); NEW passes a fresh id per statement, since two NEW lists are different data.
  */
-async function* rowsAsObservations(type: string, rows: Record<string, unknown>[], origin: string): AsyncIterable<Observation> {
+async function* rowsAsObservations(
+  type: string,
+  rows: Record<string, unknown>[],
+  origin: string,
+): AsyncIterable<Observation> {
   const now = new Date().toISOString();
   let i = 0;
   for (const row of rows) {
@@ -88,7 +93,13 @@ async function* rowsAsObservations(type: string, rows: Record<string, unknown>[]
     delete clean.first_observed;
     delete clean.last_observed;
     delete clean.number_observed;
-    yield { id: `observed-data--${origin}#${i++}`, first_observed: fo, last_observed: lo, number_observed: n, objects: rowToObjects(type, clean) };
+    yield {
+      id: `observed-data--${origin}#${i++}`,
+      first_observed: fo,
+      last_observed: lo,
+      number_observed: n,
+      objects: rowToObjects(type, clean),
+    };
   }
 }
 
@@ -105,10 +116,14 @@ export async function runLoad(s: IrLoad, ctx: CommandContext): Promise<CommandRe
       writeFileSync(file, raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw);
     } else readFileSync(path, { flag: 'r' }).subarray(0, 0);
   } catch (e) {
-    throw new InputError('E_LOAD_FILE', `cannot read ${s.path}: ${(e as Error).message}`, { cause: e, hint: 'check the path (relative paths are relative to the working directory)' });
+    throw new InputError('E_LOAD_FILE', `cannot read ${s.path}: ${(e as Error).message}`, {
+      cause: e,
+      hint: 'check the path (relative paths are relative to the working directory)',
+    });
   }
   try {
-    const reader = s.format === 'csv' ? 'read_csv' : s.format === 'parquet' ? 'read_parquet' : 'read_json_auto';
+    const reader =
+      s.format === 'csv' ? 'read_csv' : s.format === 'parquet' ? 'read_parquet' : 'read_json_auto';
     let rows = await ctx.cache.all(`SELECT * FROM ${reader}(?)`, [file], ctx.signal);
     // A JSON list of strings loads as one column; Kestrel reads it as values of the type's main attribute.
     if (rows.length && Object.keys(rows[0]!).length === 1 && s.format === 'json') {
@@ -119,8 +134,18 @@ export async function runLoad(s: IrLoad, ctx: CommandContext): Promise<CommandRe
       }
     }
     const type = s.entityType ?? (typeof rows[0]?.type === 'string' ? (rows[0].type as string) : undefined);
-    if (!type) throw semanticError(ctx, 'E_LOAD_TYPE', `${s.path} has no "type" column; say which entity type it holds`, s.span, `write LOAD ${s.path} AS process`);
-    const batch = await ctx.cache.ingest(rowsAsObservations(type, rows, s.path), ctx.signal ? { signal: ctx.signal } : {});
+    if (!type)
+      throw semanticError(
+        ctx,
+        'E_LOAD_TYPE',
+        `${s.path} has no "type" column; say which entity type it holds`,
+        s.span,
+        `write LOAD ${s.path} AS process`,
+      );
+    const batch = await ctx.cache.ingest(
+      rowsAsObservations(type, rows, s.path),
+      ctx.signal ? { signal: ctx.signal } : {},
+    );
     const vid = ctx.cache.newVariableId();
     await selectInto(ctx, vid, {
       from: `${HuntCache.batchFrom()} AND r.lkey = '0'`,
@@ -130,7 +155,16 @@ export async function runLoad(s: IrLoad, ctx: CommandContext): Promise<CommandRe
       pattern: null,
       mode: 'full',
     });
-    return { variable: { name: s.output, type, vid, storage: 'records', birth: s, explain: [`load ${s.path} (${s.format})`] } };
+    return {
+      variable: {
+        name: s.output,
+        type,
+        vid,
+        storage: 'records',
+        birth: s,
+        explain: [`load ${s.path} (${s.format})`],
+      },
+    };
   } catch (e) {
     if ((e as { stage?: string }).stage) throw e;
     throw new InputError('E_LOAD_FILE', `cannot load ${s.path}: ${(e as Error).message}`, { cause: e });
@@ -155,18 +189,35 @@ export async function runSave(s: IrSave, ctx: CommandContext): Promise<CommandRe
       const tmp = mkdtempSync(join(tmpdir(), 'peregrine-save-'));
       try {
         const jsonl = join(tmp, 'rows.json');
-        writeFileSync(jsonl, t.rows.map((r) => JSON.stringify(Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? null])))).join('\n'));
+        writeFileSync(
+          jsonl,
+          t.rows
+            .map((r) => JSON.stringify(Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? null]))))
+            .join('\n'),
+        );
         const out = gz ? join(tmp, 'out.parquet') : path;
         // COPY takes no parameters: the path is quoted as an SQL string literal.
-        await ctx.cache.run(`COPY (SELECT * FROM read_json_auto(?)) TO '${out.replace(/'/g, "''")}' (FORMAT parquet)`, [jsonl], ctx.signal);
+        await ctx.cache.run(
+          `COPY (SELECT * FROM read_json_auto(?)) TO '${out.replace(/'/g, "''")}' (FORMAT parquet)`,
+          [jsonl],
+          ctx.signal,
+        );
         if (gz) writeFileSync(path, gzipSync(readFileSync(out)));
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }
     } else {
       let text: string;
-      if (s.format === 'csv') text = [t.columns.map(csvCell).join(','), ...t.rows.map((r) => r.map(csvCell).join(','))].join('\n') + '\n';
-      else text = JSON.stringify(t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? null]))), null, 1);
+      if (s.format === 'csv')
+        text =
+          [t.columns.map(csvCell).join(','), ...t.rows.map((r) => r.map(csvCell).join(','))].join('\n') +
+          '\n';
+      else
+        text = JSON.stringify(
+          t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? null]))),
+          null,
+          1,
+        );
       writeFileSync(path, gz ? gzipSync(text) : text);
     }
   } catch (e) {
@@ -177,7 +228,14 @@ export async function runSave(s: IrSave, ctx: CommandContext): Promise<CommandRe
 }
 
 export async function runNew(s: IrNew, ctx: CommandContext): Promise<CommandResult> {
-  const batch = await ctx.cache.ingest(rowsAsObservations(s.entityType, s.objects.map((o) => ({ ...o })), `new-${randomUUID()}`), ctx.signal ? { signal: ctx.signal } : {});
+  const batch = await ctx.cache.ingest(
+    rowsAsObservations(
+      s.entityType,
+      s.objects.map((o) => ({ ...o })),
+      `new-${randomUUID()}`,
+    ),
+    ctx.signal ? { signal: ctx.signal } : {},
+  );
   const vid = ctx.cache.newVariableId();
   await selectInto(ctx, vid, {
     from: `${HuntCache.batchFrom()} AND r.lkey = '0'`,
@@ -187,5 +245,14 @@ export async function runNew(s: IrNew, ctx: CommandContext): Promise<CommandResu
     pattern: null,
     mode: 'full',
   });
-  return { variable: { name: s.output, type: s.entityType, vid, storage: 'records', birth: s, explain: ['new entities from the huntflow'] } };
+  return {
+    variable: {
+      name: s.output,
+      type: s.entityType,
+      vid,
+      storage: 'records',
+      birth: s,
+      explain: ['new entities from the huntflow'],
+    },
+  };
 }

@@ -45,14 +45,23 @@ export function prefetchAttribute(type: string): string | undefined {
  * Adds to variable `vid` (ordered after its current records) every record of its entities that `sourceUri` returns
  * for `[type:attr IN (values)]` in `window`. Returns EXPLAIN lines (empty when nothing was asked).
  */
-export async function prefetchInto(ctx: CommandContext, vid: number, type: string, sourceUri: string, window: TimeWindow | undefined): Promise<string[]> {
+export async function prefetchInto(
+  ctx: CommandContext,
+  vid: number,
+  type: string,
+  sourceUri: string,
+  window: TimeWindow | undefined,
+): Promise<string[]> {
   const attr = IDENTITY_ATTRIBUTE[type];
   if (!attr) return [];
   const values = await attributeValues(ctx.cache, vid, attr);
   if (values.length === 0) return [];
   const source = await ctx.sources.open(sourceUri);
   const plan = planGetFromSource(sourceUri, type, identityPattern(type, attr, values), window, undefined);
-  const batch = await ctx.cache.ingest(source.query(plan.query, ctx.signal ? { signal: ctx.signal } : {}), ctx.signal ? { signal: ctx.signal } : {});
+  const batch = await ctx.cache.ingest(
+    source.query(plan.query, ctx.signal ? { signal: ctx.signal } : {}),
+    ctx.signal ? { signal: ctx.signal } : {},
+  );
   await ctx.cache.run(
     `INSERT INTO member SELECT ${Math.trunc(vid)}, r.rid, 1000000000 + row_number() OVER (ORDER BY r.rid) FROM ${HuntCache.batchFrom()}
      AND r.type = ? AND json_extract_string(r.attrs, ?) IN (SELECT json_extract_string(r2.attrs, ?) FROM member m2 JOIN rec r2 ON r2.rid = m2.rid WHERE m2.vid = ?)
@@ -69,5 +78,8 @@ export async function prefetchInto(ctx: CommandContext, vid: number, type: strin
   await ctx.cache.run(`DELETE FROM member WHERE vid = ?`, [vid], ctx.signal);
   await ctx.cache.run(`INSERT INTO member SELECT ?, rid, ord FROM renum`, [vid], ctx.signal);
   await ctx.cache.run(`DROP TABLE renum`);
-  return ['prefetch (all records of the found entities):', ...explainLines(plan, source).map((l) => '  ' + l)];
+  return [
+    'prefetch (all records of the found entities):',
+    ...explainLines(plan, source).map((l) => '  ' + l),
+  ];
 }

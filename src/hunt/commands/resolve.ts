@@ -9,25 +9,32 @@ import type { TimeWindow } from '../plan/index.ts';
 import type { CommandContext } from './context.ts';
 
 function toLiteral(v: unknown, span: Literal['span']): Literal {
-  if (typeof v === 'number') return Number.isInteger(v) ? { kind: 'Int', value: v, span } : { kind: 'Float', value: v, span };
+  if (typeof v === 'number')
+    return Number.isInteger(v) ? { kind: 'Int', value: v, span } : { kind: 'Float', value: v, span };
   if (typeof v === 'boolean') return { kind: 'Bool', value: v, span };
   return { kind: 'String', value: typeof v === 'string' ? v : JSON.stringify(v), span };
 }
 
 async function resolveLiteral(ctx: CommandContext, l: Literal | undefined): Promise<Literal | undefined> {
   if (!l) return l;
-  if (l.kind === 'List') return { ...l, values: (await Promise.all(l.values.map((x) => resolveLiteral(ctx, x)))) as Literal[] };
+  if (l.kind === 'List')
+    return { ...l, values: (await Promise.all(l.values.map((x) => resolveLiteral(ctx, x)))) as Literal[] };
   if (l.kind !== 'VarRef') return l;
   const v = ctx.symbols.get(l.variable);
   if (!v) return { kind: 'List', values: [], span: l.span };
-  const values = v.storage === 'records' ? await attributeValues(ctx.cache, v.vid, l.attribute) : await tableColumnValues(ctx.cache, v.vid, l.attribute);
+  const values =
+    v.storage === 'records'
+      ? await attributeValues(ctx.cache, v.vid, l.attribute)
+      : await tableColumnValues(ctx.cache, v.vid, l.attribute);
   const flat = values.flatMap((x) => (Array.isArray(x) ? x : [x]));
   return { kind: 'List', values: flat.map((x) => toLiteral(x, l.span)), span: l.span };
 }
 
 async function resolveComparison(ctx: CommandContext, e: ComparisonExpr): Promise<ComparisonExpr> {
-  if (e.kind === 'ComparisonBinary') return { ...e, left: await resolveComparison(ctx, e.left), right: await resolveComparison(ctx, e.right) };
-  if (e.value?.kind !== 'VarRef') return e.value?.kind === 'List' ? { ...e, value: await resolveLiteral(ctx, e.value) } : e;
+  if (e.kind === 'ComparisonBinary')
+    return { ...e, left: await resolveComparison(ctx, e.left), right: await resolveComparison(ctx, e.right) };
+  if (e.value?.kind !== 'VarRef')
+    return e.value?.kind === 'List' ? { ...e, value: await resolveLiteral(ctx, e.value) } : e;
   const value = await resolveLiteral(ctx, e.value);
   // `x = v.attr` means "x is one of v's values"; `!=` means none of them.
   const op = e.op === '=' ? 'IN' : e.op === '!=' ? 'IN' : e.op;
@@ -40,7 +47,11 @@ async function resolveObservation(ctx: CommandContext, e: ObservationExpr): Prom
     case 'Observation':
       return { ...e, expr: await resolveComparison(ctx, e.expr) };
     case 'ObservationBinary':
-      return { ...e, left: await resolveObservation(ctx, e.left), right: await resolveObservation(ctx, e.right) };
+      return {
+        ...e,
+        left: await resolveObservation(ctx, e.left),
+        right: await resolveObservation(ctx, e.right),
+      };
     case 'Qualified':
       return { ...e, expr: await resolveObservation(ctx, e.expr) };
   }
@@ -57,7 +68,11 @@ function iso(ms: number): string {
 }
 
 /** The statement's time window: explicit, relative, or inferred from referenced variables (± the session window). */
-export async function timeWindow(ctx: CommandContext, time: IrTime | undefined, refs: readonly string[]): Promise<TimeWindow | undefined> {
+export async function timeWindow(
+  ctx: CommandContext,
+  time: IrTime | undefined,
+  refs: readonly string[],
+): Promise<TimeWindow | undefined> {
   if (time?.kind === 'Absolute') return { start: time.start, stop: time.stop, origin: 'START/STOP' };
   if (time?.kind === 'Relative') {
     const now = Date.now();
@@ -77,5 +92,9 @@ export async function timeWindow(ctx: CommandContext, time: IrTime | undefined, 
   }
   if (!used.length || !Number.isFinite(lo)) return undefined;
   const w = ctx.timeWindowMinutes * 60_000;
-  return { start: iso(lo - w), stop: iso(hi + w + 1), origin: `inferred from ${used.join(', ')} ±${ctx.timeWindowMinutes} min` };
+  return {
+    start: iso(lo - w),
+    stop: iso(hi + w + 1),
+    origin: `inferred from ${used.join(', ')} ±${ctx.timeWindowMinutes} min`,
+  };
 }

@@ -16,7 +16,8 @@ function colExpr(storage: 'records' | 'table', attr: string): string {
 export async function runGroup(s: IrGroup, ctx: CommandContext): Promise<CommandResult> {
   const input = variable(ctx, s.input, s.span);
   const vid = ctx.cache.newVariableId();
-  const from = input.storage === 'records' ? `${VAR_FROM} AND r.type = ?` : `${tableName(input.vid)} WHERE TRUE`;
+  const from =
+    input.storage === 'records' ? `${VAR_FROM} AND r.type = ?` : `${tableName(input.vid)} WHERE TRUE`;
   const params: unknown[] = input.storage === 'records' ? [input.vid, input.type] : [];
   const keys = s.keys.map((k) => {
     const x = colExpr(input.storage, k.attr);
@@ -47,18 +48,35 @@ export async function runGroup(s: IrGroup, ctx: CommandContext): Promise<Command
       }
     }
   });
-  if (aggs.length === 0) aggs.push(input.storage === 'records' ? `sum(o.number_observed) AS "number_observed"` : `count(*) AS "number_observed"`);
+  if (aggs.length === 0)
+    aggs.push(
+      input.storage === 'records'
+        ? `sum(o.number_observed) AS "number_observed"`
+        : `count(*) AS "number_observed"`,
+    );
   const n = keys.length;
   const groupBy = Array.from({ length: n }, (_, i) => i + 1).join(', ');
   const orderBy = s.keys
-    .map((k) => `TRY_CAST(json_extract_string(${q(k.alias)}, '$') AS DOUBLE) NULLS LAST, json_extract_string(${q(k.alias)}, '$') NULLS LAST`)
+    .map(
+      (k) =>
+        `TRY_CAST(json_extract_string(${q(k.alias)}, '$') AS DOUBLE) NULLS LAST, json_extract_string(${q(k.alias)}, '$') NULLS LAST`,
+    )
     .join(', ');
   await ctx.cache.run(
     `CREATE OR REPLACE TABLE ${tableName(vid)} AS SELECT * FROM (SELECT ${[...keys, ...aggs].join(', ')} FROM ${from} GROUP BY ${groupBy}) ORDER BY ${orderBy || '1'}`,
     params,
     ctx.signal,
   );
-  return { variable: { name: s.output, type: input.type, vid, storage: 'table', birth: s, explain: [`on the cache: group ${s.input} by ${s.keys.map((k) => k.alias).join(', ')}`] } };
+  return {
+    variable: {
+      name: s.output,
+      type: input.type,
+      vid,
+      storage: 'table',
+      birth: s,
+      explain: [`on the cache: group ${s.input} by ${s.keys.map((k) => k.alias).join(', ')}`],
+    },
+  };
 }
 
 export async function runSort(s: IrSort, ctx: CommandContext): Promise<CommandResult> {
@@ -70,9 +88,26 @@ export async function runSort(s: IrSort, ctx: CommandContext): Promise<CommandRe
       [],
       ctx.signal,
     );
-    return { variable: { name: s.output, type: input.type, vid, storage: 'table', birth: s, explain: [`sort ${s.input}`] } };
+    return {
+      variable: {
+        name: s.output,
+        type: input.type,
+        vid,
+        storage: 'table',
+        birth: s,
+        explain: [`sort ${s.input}`],
+      },
+    };
   }
-  await selectInto(ctx, vid, { from: VAR_FROM, fromParams: [input.vid], hasMember: true, entityType: input.type, pattern: null, mode: 'full', order: { attr: s.attr, asc: s.asc } });
+  await selectInto(ctx, vid, {
+    from: VAR_FROM,
+    fromParams: [input.vid],
+    hasMember: true,
+    entityType: input.type,
+    pattern: null,
+    mode: 'full',
+    order: { attr: s.attr, asc: s.asc },
+  });
   return {
     variable: {
       name: s.output,
@@ -119,7 +154,11 @@ export async function runJoin(s: IrJoin, ctx: CommandContext): Promise<CommandRe
   const l = variable(ctx, s.left, s.span);
   const r = variable(ctx, s.right, s.span);
   const vid = ctx.cache.newVariableId();
-  const side = async (v: typeof l, alias: string, key: string | undefined): Promise<{ sql: string; params: unknown[]; cols: string[] }> => {
+  const side = async (
+    v: typeof l,
+    alias: string,
+    key: string | undefined,
+  ): Promise<{ sql: string; params: unknown[]; cols: string[] }> => {
     if (v.storage === 'table') {
       const cols = await tableColumns(ctx.cache, v.vid);
       return {
@@ -131,7 +170,11 @@ export async function runJoin(s: IrJoin, ctx: CommandContext): Promise<CommandRe
     const cols = v.displayAttrs ? [...v.displayAttrs] : ctx.cache.attributes(v.type);
     const exprs = cols.map((c, i) => `${attrSql(c)} AS c${i}`);
     const k = key ? `json_extract_string(${attrSql(key)}, '$')` : 'r.eid';
-    return { sql: `SELECT ${[...exprs, `${k} AS k`].join(', ')} FROM ${VAR_FROM} AND r.type = ?`, params: [v.vid, v.type], cols };
+    return {
+      sql: `SELECT ${[...exprs, `${k} AS k`].join(', ')} FROM ${VAR_FROM} AND r.type = ?`,
+      params: [v.vid, v.type],
+      cols,
+    };
     void alias;
   };
   const L = await side(l, 'l', s.by?.[0]);
@@ -151,5 +194,16 @@ export async function runJoin(s: IrJoin, ctx: CommandContext): Promise<CommandRe
     [...L.params, ...R.params],
     ctx.signal,
   );
-  return { variable: { name: s.output, type: l.type, vid, storage: 'table', birth: s, explain: [`on the cache: join ${s.left} and ${s.right}${s.by ? ` on ${s.by[0]} = ${s.by[1]}` : ' on entity identity'}`] } };
+  return {
+    variable: {
+      name: s.output,
+      type: l.type,
+      vid,
+      storage: 'table',
+      birth: s,
+      explain: [
+        `on the cache: join ${s.left} and ${s.right}${s.by ? ` on ${s.by[0]} = ${s.by[1]}` : ' on entity identity'}`,
+      ],
+    },
+  };
 }

@@ -18,14 +18,25 @@ function sortSql(x: string, asc: boolean): string {
 }
 
 /** Rows of a variable as DISP shows them. */
-export async function viewRows(ctx: CommandContext, v: VariableEntry, view: IrView): Promise<{ columns: string[]; rows: unknown[][] }> {
+export async function viewRows(
+  ctx: CommandContext,
+  v: VariableEntry,
+  view: IrView,
+): Promise<{ columns: string[]; rows: unknown[][] }> {
   const params: unknown[] = [];
   if (v.storage === 'table') {
-    if (view.pattern) throw semanticError(ctx, 'E_FILTER_TABLE', `cannot filter "${v.name}" with WHERE: it holds ${v.birth.kind === 'Group' ? 'grouped' : 'joined'} rows`, v.birth.span);
+    if (view.pattern)
+      throw semanticError(
+        ctx,
+        'E_FILTER_TABLE',
+        `cannot filter "${v.name}" with WHERE: it holds ${v.birth.kind === 'Group' ? 'grouped' : 'joined'} rows`,
+        v.birth.span,
+      );
     const all = await tableColumns(ctx.cache, v.vid);
     const cols = view.attrs?.length ? view.attrs.filter((a) => all.includes(a)) : all;
     let sql = `SELECT ${cols.map(quoteIdent).join(', ') || '*'} FROM ${tableName(v.vid)}`;
-    if (view.sort) sql += ` ORDER BY ${quoteIdent(view.sort.attr)} ${view.sort.asc ? 'ASC' : 'DESC'} NULLS LAST`;
+    if (view.sort)
+      sql += ` ORDER BY ${quoteIdent(view.sort.attr)} ${view.sort.asc ? 'ASC' : 'DESC'} NULLS LAST`;
     if (view.limit !== undefined) {
       sql += ' LIMIT ?';
       params.push(view.limit);
@@ -38,8 +49,13 @@ export async function viewRows(ctx: CommandContext, v: VariableEntry, view: IrVi
   }
   const explicit = view.attrs ?? v.displayAttrs;
   let cols = explicit ? [...explicit] : ctx.cache.attributes(v.type);
-  const perRecord = v.perRecord || view.transform === 'TIMESTAMPED' || view.transform === 'RECORDS' || view.transform === 'ADDOBSID';
-  if ((view.transform === 'TIMESTAMPED' || v.perRecord) && !cols.includes('first_observed')) cols = ['first_observed', ...cols];
+  const perRecord =
+    v.perRecord ||
+    view.transform === 'TIMESTAMPED' ||
+    view.transform === 'RECORDS' ||
+    view.transform === 'ADDOBSID';
+  if ((view.transform === 'TIMESTAMPED' || v.perRecord) && !cols.includes('first_observed'))
+    cols = ['first_observed', ...cols];
   const exprs = cols.map((c, i) => `${attrSql(c)} AS c${i}`);
   if (view.transform === 'ADDOBSID') {
     exprs.push(`to_json(o.id) AS c${cols.length}`);
@@ -51,16 +67,19 @@ export async function viewRows(ctx: CommandContext, v: VariableEntry, view: IrVi
   const sortExpr = view.sort ? attrSql(view.sort.attr) : 'NULL';
   const names = cols.map((_, i) => `c${i}`);
   const inner = `SELECT ${exprs.join(', ') || 'NULL AS c0'}, m.ord AS __ord, ${sortExpr} AS __sort FROM ${VAR_FROM} AND r.type = ? AND ${where.sql}`;
-  const dedup = perRecord || names.length === 0 ? inner : `SELECT * FROM (${inner}) QUALIFY row_number() OVER (PARTITION BY ${names.join(', ')} ORDER BY __ord) = 1`;
+  const dedup =
+    perRecord || names.length === 0
+      ? inner
+      : `SELECT * FROM (${inner}) QUALIFY row_number() OVER (PARTITION BY ${names.join(', ')} ORDER BY __ord) = 1`;
   let sql = `SELECT ${names.join(', ') || 'c0'} FROM (${dedup}) ORDER BY ${view.sort ? sortSql('__sort', view.sort.asc) + ', ' : ''}__ord`;
   if (view.limit !== undefined) {
-      sql += ' LIMIT ?';
-      params.push(view.limit);
-    }
+    sql += ' LIMIT ?';
+    params.push(view.limit);
+  }
   if (view.offset !== undefined) {
-      sql += ' OFFSET ?';
-      params.push(view.offset);
-    }
+    sql += ' OFFSET ?';
+    params.push(view.offset);
+  }
   const t = await ctx.cache.table(sql, params, ctx.signal);
   if (explicit) return { columns: cols, rows: t.rows };
   // Without ATTR, drop columns empty in every row (as Kestrel does).
@@ -81,8 +100,15 @@ export async function runAssign(s: IrAssign, ctx: CommandContext): Promise<Comma
   if (input.storage === 'table') {
     const params: unknown[] = [];
     let sql = `CREATE OR REPLACE TABLE ${tableName(vid)} AS SELECT * FROM ${tableName(input.vid)}`;
-    if (s.view.pattern) throw semanticError(ctx, 'E_FILTER_TABLE', `cannot filter "${input.name}" with WHERE: it holds grouped or joined rows`, s.span);
-    if (s.view.sort) sql += ` ORDER BY ${quoteIdent(s.view.sort.attr)} ${s.view.sort.asc ? 'ASC' : 'DESC'} NULLS LAST`;
+    if (s.view.pattern)
+      throw semanticError(
+        ctx,
+        'E_FILTER_TABLE',
+        `cannot filter "${input.name}" with WHERE: it holds grouped or joined rows`,
+        s.span,
+      );
+    if (s.view.sort)
+      sql += ` ORDER BY ${quoteIdent(s.view.sort.attr)} ${s.view.sort.asc ? 'ASC' : 'DESC'} NULLS LAST`;
     if (s.view.limit !== undefined) {
       sql += ' LIMIT ?';
       params.push(s.view.limit);
@@ -92,7 +118,16 @@ export async function runAssign(s: IrAssign, ctx: CommandContext): Promise<Comma
       params.push(s.view.offset);
     }
     await ctx.cache.run(sql, params, ctx.signal);
-    return { variable: { name: s.output, type: input.type, vid, storage: 'table', birth: s, explain: [`copy of ${input.name}`] } };
+    return {
+      variable: {
+        name: s.output,
+        type: input.type,
+        vid,
+        storage: 'table',
+        birth: s,
+        explain: [`copy of ${input.name}`],
+      },
+    };
   }
   const pattern = await resolvePattern(ctx, s.view.pattern ?? null);
   await selectInto(ctx, vid, {
@@ -106,7 +141,11 @@ export async function runAssign(s: IrAssign, ctx: CommandContext): Promise<Comma
     ...(s.view.offset !== undefined ? { offset: s.view.offset } : {}),
     ...(s.view.sort ? { order: s.view.sort } : {}),
   });
-  const perRecord = input.perRecord || s.view.transform === 'TIMESTAMPED' || s.view.transform === 'RECORDS' || s.view.transform === 'ADDOBSID';
+  const perRecord =
+    input.perRecord ||
+    s.view.transform === 'TIMESTAMPED' ||
+    s.view.transform === 'RECORDS' ||
+    s.view.transform === 'ADDOBSID';
   return {
     variable: {
       name: s.output,
@@ -114,7 +153,11 @@ export async function runAssign(s: IrAssign, ctx: CommandContext): Promise<Comma
       vid,
       storage: 'records',
       ...(perRecord ? { perRecord } : {}),
-      ...(s.view.attrs ? { displayAttrs: s.view.attrs } : input.displayAttrs ? { displayAttrs: input.displayAttrs } : {}),
+      ...(s.view.attrs
+        ? { displayAttrs: s.view.attrs }
+        : input.displayAttrs
+          ? { displayAttrs: input.displayAttrs }
+          : {}),
       ...(input.source ? { source: input.source } : {}),
       birth: s,
       explain: explainLines(planLocal(input.type, pattern, undefined, s.view.limit)),

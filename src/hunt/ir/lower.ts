@@ -91,7 +91,10 @@ class Lowerer {
         'E_UNKNOWN_VARIABLE',
         `unknown variable "${v.name}"`,
         v.span,
-        didYouMean(v.name, known) ?? (known.length ? `defined variables: ${known.join(', ')}` : 'no variable is defined yet; create one with GET'),
+        didYouMean(v.name, known) ??
+          (known.length
+            ? `defined variables: ${known.join(', ')}`
+            : 'no variable is defined yet; create one with GET'),
       );
     }
     return t;
@@ -141,10 +144,14 @@ class Lowerer {
     if (!cols || cols.has(attr)) return;
     const near = closest(attr, cols);
     this.warnings.push(
-      new SemanticError('W_UNKNOWN_ATTRIBUTE', `"${attr}" is not a column of "${name}" (${[...cols].join(', ')})`, {
-        span: this.span(s),
-        hint: near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : undefined,
-      }),
+      new SemanticError(
+        'W_UNKNOWN_ATTRIBUTE',
+        `"${attr}" is not a column of "${name}" (${[...cols].join(', ')})`,
+        {
+          span: this.span(s),
+          hint: near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : undefined,
+        },
+      ),
     );
   }
 
@@ -153,10 +160,27 @@ class Lowerer {
     if (t.kind === 'Last') return { kind: 'Relative', seconds: t.n * TIME_UNIT_SECONDS[t.unit] };
     const start = Date.parse(t.start.value);
     const stop = Date.parse(t.stop.value);
-    if (Number.isNaN(start)) throw this.error('E_BAD_TIMESTAMP', `"${t.start.value}" is not a valid timestamp`, t.start.span, "write t'2020-06-30T19:25:00.000Z'");
-    if (Number.isNaN(stop)) throw this.error('E_BAD_TIMESTAMP', `"${t.stop.value}" is not a valid timestamp`, t.stop.span, "write t'2020-06-30T19:25:00.000Z'");
+    if (Number.isNaN(start))
+      throw this.error(
+        'E_BAD_TIMESTAMP',
+        `"${t.start.value}" is not a valid timestamp`,
+        t.start.span,
+        "write t'2020-06-30T19:25:00.000Z'",
+      );
+    if (Number.isNaN(stop))
+      throw this.error(
+        'E_BAD_TIMESTAMP',
+        `"${t.stop.value}" is not a valid timestamp`,
+        t.stop.span,
+        "write t'2020-06-30T19:25:00.000Z'",
+      );
     if (start >= stop) {
-      throw this.error('E_START_AFTER_STOP', `START ${t.start.value} is not before STOP ${t.stop.value}`, t.span, 'STOP is exclusive and must come after START');
+      throw this.error(
+        'E_START_AFTER_STOP',
+        `START ${t.start.value} is not before STOP ${t.stop.value}`,
+        t.span,
+        'STOP is exclusive and must come after START',
+      );
     }
     return { kind: 'Absolute', start: t.start.value, stop: t.stop.value };
   }
@@ -182,10 +206,21 @@ class Lowerer {
       case 'Observation':
         return { ...e, expr: this.comparison(e.expr, type, refs) };
       case 'ObservationBinary':
-        return { ...e, left: this.observation(e.left, type, refs), right: this.observation(e.right, type, refs) };
+        return {
+          ...e,
+          left: this.observation(e.left, type, refs),
+          right: this.observation(e.right, type, refs),
+        };
       case 'Qualified':
-        if (e.qualifier.kind === 'StartStop' && Date.parse(e.qualifier.start) >= Date.parse(e.qualifier.stop)) {
-          throw this.error('E_START_AFTER_STOP', `START ${e.qualifier.start} is not before STOP ${e.qualifier.stop}`, e.qualifier.span);
+        if (
+          e.qualifier.kind === 'StartStop' &&
+          Date.parse(e.qualifier.start) >= Date.parse(e.qualifier.stop)
+        ) {
+          throw this.error(
+            'E_START_AFTER_STOP',
+            `START ${e.qualifier.start} is not before STOP ${e.qualifier.stop}`,
+            e.qualifier.span,
+          );
         }
         return { ...e, expr: this.observation(e.expr, type, refs) };
     }
@@ -197,7 +232,12 @@ class Lowerer {
     }
     const objectType = e.path.objectType || type;
     if (e.op === '=' && e.value?.kind === 'List') {
-      throw this.error('E_LIST_WITH_EQUALS', 'a list cannot be compared with =', e.span, `use IN: ${printSteps(e.path.steps)} IN (…)`);
+      throw this.error(
+        'E_LIST_WITH_EQUALS',
+        'a list cannot be compared with =',
+        e.span,
+        `use IN: ${printSteps(e.path.steps)} IN (…)`,
+      );
     }
     this.checkValue(e.value, refs);
     const attr = printSteps(e.path.steps);
@@ -239,7 +279,12 @@ class Lowerer {
         else if (s.from.kind === 'Var') {
           const t = this.use(s.from);
           if (t !== entityType && t !== UNKNOWN_TYPE) {
-            throw this.error('E_TYPE_MISMATCH', `variable "${s.from.name}" holds ${t}, not ${entityType}`, s.from.span, `write GET ${t} FROM ${s.from.name}`);
+            throw this.error(
+              'E_TYPE_MISMATCH',
+              `variable "${s.from.name}" holds ${t}, not ${entityType}`,
+              s.from.span,
+              `write GET ${t} FROM ${s.from.name}`,
+            );
           }
           source = { kind: 'Variable', name: s.from.name };
         } else source = { kind: 'Uris', uris: s.from.uris };
@@ -287,7 +332,11 @@ class Lowerer {
           relation: s.relation.name,
           reversed: s.reversed,
           input: s.input.name,
-          edges: edges.map((e) => ({ returnIsSubject: e.returnIsSubject, subjectRefs: e.edge.subjectRefs, objectRefs: e.edge.objectRefs })),
+          edges: edges.map((e) => ({
+            returnIsSubject: e.returnIsSubject,
+            subjectRefs: e.edge.subjectRefs,
+            objectRefs: e.edge.objectRefs,
+          })),
           pattern,
           ...(time ? { time } : {}),
           ...(s.limit !== undefined ? { limit: s.limit } : {}),
@@ -308,12 +357,23 @@ class Lowerer {
         });
         const aggregations = s.aggregations.map((a) => {
           this.checkVarAttr(s.input.name, t, a.attr.path, a.attr.span);
-          return { func: a.func, attr: a.attr.path, alias: a.alias ?? `${a.func.toLowerCase()}_${a.attr.path}` };
+          return {
+            func: a.func,
+            attr: a.attr.path,
+            alias: a.alias ?? `${a.func.toLowerCase()}_${a.attr.path}`,
+          };
         });
         const cols = new Set([...keys.map((k) => k.alias), ...aggregations.map((a) => a.alias)]);
         if (aggregations.length === 0) cols.add('number_observed');
         this.define(s.output.name, t, cols);
-        return { kind: 'Group', output: s.output.name, input: s.input.name, keys, aggregations, span: s.span };
+        return {
+          kind: 'Group',
+          output: s.output.name,
+          input: s.input.name,
+          keys,
+          aggregations,
+          span: s.span,
+        };
       }
       case 'Join': {
         const lt = this.use(s.left);
@@ -336,30 +396,61 @@ class Lowerer {
         const t = this.use(s.input);
         this.checkVarAttr(s.input.name, t, s.key.attr.path, s.key.attr.span);
         this.define(s.output.name, t, this.columns.get(s.input.name));
-        return { kind: 'Sort', output: s.output.name, input: s.input.name, attr: s.key.attr.path, asc: s.key.direction === 'ASC', span: s.span };
+        return {
+          kind: 'Sort',
+          output: s.output.name,
+          input: s.input.name,
+          attr: s.key.attr.path,
+          asc: s.key.direction === 'ASC',
+          span: s.span,
+        };
       }
       case 'Load': {
         const entityType = s.entityType ? this.entityType(s.entityType) : undefined;
         const format = this.format(s.path);
         this.define(s.output.name, entityType ?? UNKNOWN_TYPE);
-        return { kind: 'Load', output: s.output.name, path: s.path.value, format, ...(entityType ? { entityType } : {}), span: s.span };
+        return {
+          kind: 'Load',
+          output: s.output.name,
+          path: s.path.value,
+          format,
+          ...(entityType ? { entityType } : {}),
+          span: s.span,
+        };
       }
       case 'Save': {
         this.use(s.input);
-        return { kind: 'Save', input: s.input.name, path: s.path.value, format: this.format(s.path), span: s.span };
+        return {
+          kind: 'Save',
+          input: s.input.name,
+          path: s.path.value,
+          format: this.format(s.path),
+          span: s.span,
+        };
       }
       case 'New': {
         let entityType = s.entityType ? this.entityType(s.entityType) : undefined;
         let objects: Record<string, string | number | boolean | null>[];
         if (s.data.kind === 'NewStrings') {
-          if (!entityType) throw this.error('E_NEW_WITHOUT_TYPE', 'NEW with a list of strings needs an entity type', s.span, "write NEW process ['cmd.exe']");
+          if (!entityType)
+            throw this.error(
+              'E_NEW_WITHOUT_TYPE',
+              'NEW with a list of strings needs an entity type',
+              s.span,
+              "write NEW process ['cmd.exe']",
+            );
           const attr = NEW_INITIAL_ATTRIBUTE[entityType] ?? 'name';
           objects = s.data.values.map((v) => ({ [attr]: v }));
         } else {
           objects = s.data.objects.map((o) => ({ ...o }));
           if (!entityType) {
             const t = objects[0]?.type;
-            if (typeof t !== 'string') throw this.error('E_NEW_WITHOUT_TYPE', 'NEW needs an entity type: write one or give each object a "type"', s.data.span);
+            if (typeof t !== 'string')
+              throw this.error(
+                'E_NEW_WITHOUT_TYPE',
+                'NEW needs an entity type: write one or give each object a "type"',
+                s.data.span,
+              );
             entityType = t;
           }
           objects = objects.map((o) => {
@@ -374,7 +465,13 @@ class Lowerer {
         for (const v of s.inputs) this.use(v);
         const args: Record<string, unknown> = {};
         for (const a of s.args) args[a.name] = literalValue(a.value);
-        return { kind: 'Apply', analytics: s.analytics.uri, inputs: s.inputs.map((v) => v.name), args, span: s.span };
+        return {
+          kind: 'Apply',
+          analytics: s.analytics.uri,
+          inputs: s.inputs.map((v) => v.name),
+          args,
+          span: s.span,
+        };
       }
       case 'Disp': {
         const t = this.use(s.expr.input);
@@ -395,7 +492,13 @@ class Lowerer {
         const types = s.inputs.map((v) => [v, this.use(v)] as const);
         const first = types[0]![1];
         for (const [v, t] of types) {
-          if (t !== first && t !== UNKNOWN_TYPE && first !== UNKNOWN_TYPE) throw this.error('E_MERGE_TYPES', `cannot merge ${t} variable "${v.name}" with ${first} variables`, v.span, 'all variables of a merge must hold the same entity type');
+          if (t !== first && t !== UNKNOWN_TYPE && first !== UNKNOWN_TYPE)
+            throw this.error(
+              'E_MERGE_TYPES',
+              `cannot merge ${t} variable "${v.name}" with ${first} variables`,
+              v.span,
+              'all variables of a merge must hold the same entity type',
+            );
         }
         this.define(s.output.name, first);
         return { kind: 'Merge', output: s.output.name, inputs: s.inputs.map((v) => v.name), span: s.span };
@@ -414,7 +517,12 @@ class Lowerer {
     if (v.endsWith('.csv')) return 'csv';
     if (v.endsWith('.json') || v.endsWith('.jsonl') || v.endsWith('.ndjson')) return 'json';
     if (v.endsWith('.parquet')) return 'parquet';
-    throw this.error('E_FILE_FORMAT', `cannot tell the format of "${p.value}"`, p.span, 'use a .csv, .json or .parquet file (optionally .gz)');
+    throw this.error(
+      'E_FILE_FORMAT',
+      `cannot tell the format of "${p.value}"`,
+      p.span,
+      'use a .csv, .json or .parquet file (optionally .gz)',
+    );
   }
 }
 
@@ -434,7 +542,11 @@ function rootOf(attr: string): string {
 
 function printSteps(steps: readonly { kind: string; name?: string; index?: number | '*' }[]): string {
   return steps
-    .map((s, i) => (s.kind === 'Key' ? `${i ? '.' : ''}${/[^A-Za-z0-9_]/.test(s.name!) ? `'${s.name}'` : s.name}` : `[${s.index}]`))
+    .map((s, i) =>
+      s.kind === 'Key'
+        ? `${i ? '.' : ''}${/[^A-Za-z0-9_]/.test(s.name!) ? `'${s.name}'` : s.name}`
+        : `[${s.index}]`,
+    )
     .join('');
 }
 

@@ -21,7 +21,8 @@ export function closest(word: string, candidates: Iterable<string>, max = 3): st
   const scored: [number, string][] = [];
   for (const c of new Set(candidates)) {
     const d = distance(word, c);
-    const prefix = c.toLowerCase().startsWith(word.toLowerCase()) || word.toLowerCase().startsWith(c.toLowerCase());
+    const prefix =
+      c.toLowerCase().startsWith(word.toLowerCase()) || word.toLowerCase().startsWith(c.toLowerCase());
     if (d <= limit || (prefix && word.length >= 3)) scored.push([prefix ? Math.min(d, 1) : d, c]);
   }
   scored.sort((x, y) => x[0] - y[0] || x[1].localeCompare(y[1]));

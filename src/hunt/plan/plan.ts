@@ -48,7 +48,8 @@ function localNotes(pattern: Pattern | null): string[] {
   if (!pattern) return [];
   const notes: string[] = [];
   const text = printPattern(pattern);
-  if (/\b(WITHIN|REPEATS)\b/.test(text)) notes.push('WITHIN/REPEATS qualifiers are evaluated by data sources only; ignored on the cache');
+  if (/\b(WITHIN|REPEATS)\b/.test(text))
+    notes.push('WITHIN/REPEATS qualifiers are evaluated by data sources only; ignored on the cache');
   if (/\bFOLLOWEDBY\b/.test(text)) notes.push('FOLLOWEDBY is evaluated as AND on the cache');
   return notes;
 }
@@ -70,11 +71,24 @@ export function planGetFromSource(
     kind: 'SourcePlan',
     uri,
     query,
-    local: { kind: 'LocalPlan', entityType, pattern, mode: 'centered', ...(time ? { time } : {}), ...(limit !== undefined ? { limit } : {}), notes: [] },
+    local: {
+      kind: 'LocalPlan',
+      entityType,
+      pattern,
+      mode: 'centered',
+      ...(time ? { time } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+      notes: [],
+    },
   };
 }
 
-export function planLocal(entityType: string, pattern: Pattern | null, time: TimeWindow | undefined, limit: number | undefined): LocalPlan {
+export function planLocal(
+  entityType: string,
+  pattern: Pattern | null,
+  time: TimeWindow | undefined,
+  limit: number | undefined,
+): LocalPlan {
   return {
     kind: 'LocalPlan',
     entityType,
@@ -87,10 +101,13 @@ export function planLocal(entityType: string, pattern: Pattern | null, time: Tim
 }
 
 function localLines(p: LocalPlan, indent: string): string[] {
-  const out = [`${indent}on the cache (${p.mode === 'centered' ? 'select matched ' + p.entityType + ' objects' : 'evaluate locally'}):`];
+  const out = [
+    `${indent}on the cache (${p.mode === 'centered' ? 'select matched ' + p.entityType + ' objects' : 'evaluate locally'}):`,
+  ];
   out.push(`${indent}  type: ${p.entityType}`);
   if (p.pattern) out.push(`${indent}  where: ${printPattern(p.pattern)}`);
-  if (p.time) out.push(`${indent}  time: first_observed in [${p.time.start}, ${p.time.stop}) (${p.time.origin})`);
+  if (p.time)
+    out.push(`${indent}  time: first_observed in [${p.time.start}, ${p.time.stop}) (${p.time.origin})`);
   if (p.limit !== undefined) out.push(`${indent}  limit: ${p.limit} records`);
   for (const n of p.notes) out.push(`${indent}  note: ${n}`);
   return out;
@@ -101,8 +118,11 @@ export function explainLines(plan: Plan, source?: DataSource): string[] {
   switch (plan.kind) {
     case 'SourcePlan': {
       const out = [`pushed to ${plan.uri}${source ? ` (connector ${source.connector})` : ''}:`];
-      out.push(`  pattern: ${plan.query.pattern ? printPattern(plan.query.pattern) : `(every ${plan.query.entityType})`}`);
-      if (plan.query.timeRange) out.push(`  time range: [${plan.query.timeRange.start}, ${plan.query.timeRange.stop})`);
+      out.push(
+        `  pattern: ${plan.query.pattern ? printPattern(plan.query.pattern) : `(every ${plan.query.entityType})`}`,
+      );
+      if (plan.query.timeRange)
+        out.push(`  time range: [${plan.query.timeRange.start}, ${plan.query.timeRange.stop})`);
       if (plan.query.limit !== undefined) out.push(`  limit: ${plan.query.limit} records`);
       if (source) {
         let native: unknown;
@@ -121,6 +141,9 @@ export function explainLines(plan: Plan, source?: DataSource): string[] {
     case 'LocalPlan':
       return localLines(plan, '');
     case 'FindPlan':
-      return [`on the cache: follow ${plan.refs.join(', ') || '(no references)'} from the input's entities`, ...localLines(plan.local, '')];
+      return [
+        `on the cache: follow ${plan.refs.join(', ') || '(no references)'} from the input's entities`,
+        ...localLines(plan.local, ''),
+      ];
   }
 }

@@ -8,4 +8,11 @@
  * ```
  */
 export { HuntSession } from './session.ts';
-export type { Display, ExecuteOptions, ExecuteResult, Progress, SessionOptions, VariableSummary } from './types.ts';
+export type {
+  Display,
+  ExecuteOptions,
+  ExecuteResult,
+  Progress,
+  SessionOptions,
+  VariableSummary,
+} from './types.ts';

@@ -7,8 +7,21 @@
  */
 import '../../connectors/index.ts';
 import type { DataSource } from '../../connectors/types.ts';
-import { CancelledError, isPeregrineError, type PeregrineError, StoreError, spanAt } from '../../errors/index.ts';
-import { HuntCache, recordCounts, relatedCounts, tableColumns, tableCounts, tableName } from '../../store/cache/index.ts';
+import {
+  CancelledError,
+  isPeregrineError,
+  type PeregrineError,
+  StoreError,
+  spanAt,
+} from '../../errors/index.ts';
+import {
+  HuntCache,
+  recordCounts,
+  relatedCounts,
+  tableColumns,
+  tableCounts,
+  tableName,
+} from '../../store/cache/index.ts';
 import { runStatement, type CommandContext, type SourceManager } from '../commands/index.ts';
 import { lower, UNKNOWN_TYPE } from '../ir/index.ts';
 import { parseHuntflow } from '../syntax/index.ts';
@@ -62,7 +75,10 @@ export class HuntSession {
   /** Runs a huntflow (one or more statements). */
   async execute(source: string, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
     if (this.closed) throw new StoreError('E_SESSION_CLOSED', 'the hunt session is closed');
-    if (this.running) throw new StoreError('E_SESSION_BUSY', 'the hunt session is already executing a huntflow', { hint: 'wait for it or cancel it first' });
+    if (this.running)
+      throw new StoreError('E_SESSION_BUSY', 'the hunt session is already executing a huntflow', {
+        hint: 'wait for it or cancel it first',
+      });
     this.running = true;
     try {
       return await this.executeInner(source, opts);
@@ -100,24 +116,40 @@ export class HuntSession {
       // Lower each statement again against the variables as they are now: a type known only after an earlier
       // statement ran (LOAD without AS) gets its checks and FIND edges here. Warnings came from the first pass.
       const stmt = program.outputs.some((o) => o.type === UNKNOWN_TYPE)
-        ? (lower({ ...flow, statements: [flow.statements[i]!] }, { sourceName, text: source, variables: this.symbols.types() }).program.statements[0] ?? lowered)
+        ? (lower(
+            { ...flow, statements: [flow.statements[i]!] },
+            { sourceName, text: source, variables: this.symbols.types() },
+          ).program.statements[0] ?? lowered)
         : lowered;
       const started = performance.now();
       let result;
       try {
         result = await runStatement(stmt, ctx);
       } catch (e) {
-        if (opts.signal?.aborted && !(e instanceof CancelledError)) throw new CancelledError('cancelled', { cause: e });
+        if (opts.signal?.aborted && !(e instanceof CancelledError))
+          throw new CancelledError('cancelled', { cause: e });
         // Errors raised below the language (a missing bundle, a failed load) point at the statement that asked.
         // (`<pattern>`: a STIX pattern the runtime built from the huntflow; point at the statement instead.)
-        if (isPeregrineError(e) && (!e.span || (e.span.source.startsWith('<') && e.span.source !== sourceName))) {
-          throw e.withSpan(spanAt(sourceName, source, stmt.span.start, Math.max(1, stmt.span.end - stmt.span.start)));
+        if (
+          isPeregrineError(e) &&
+          (!e.span || (e.span.source.startsWith('<') && e.span.source !== sourceName))
+        ) {
+          throw e.withSpan(
+            spanAt(sourceName, source, stmt.span.start, Math.max(1, stmt.span.end - stmt.span.start)),
+          );
         }
         throw e;
       }
       if (result.variable) {
-        const columns = result.variable.storage === 'table' ? await tableColumns(this.cache, result.variable.vid) : undefined;
-        const entry: VariableEntry = { ...result.variable, ...(columns ? { columns } : {}), timeMs: Math.round(performance.now() - started) };
+        const columns =
+          result.variable.storage === 'table'
+            ? await tableColumns(this.cache, result.variable.vid)
+            : undefined;
+        const entry: VariableEntry = {
+          ...result.variable,
+          ...(columns ? { columns } : {}),
+          timeMs: Math.round(performance.now() - started),
+        };
         const previous = this.symbols.get(entry.name);
         this.symbols.set(entry);
         if (previous) await this.release(previous);
@@ -132,7 +164,9 @@ export class HuntSession {
         opts.onDisplay?.(result.display);
       }
     }
-    const summary = assigned.map((n) => this.summaries.get(n)).filter((x): x is VariableSummary => x !== undefined);
+    const summary = assigned
+      .map((n) => this.summaries.get(n))
+      .filter((x): x is VariableSummary => x !== undefined);
     return { displays, summary, warnings };
   }
 
@@ -143,9 +177,19 @@ export class HuntSession {
   }
 
   private async summarise(v: VariableEntry): Promise<VariableSummary> {
-    const counts = v.storage === 'records' ? await recordCounts(this.cache, v.vid, v.perRecord) : await tableCounts(this.cache, v.vid);
+    const counts =
+      v.storage === 'records'
+        ? await recordCounts(this.cache, v.vid, v.perRecord)
+        : await tableCounts(this.cache, v.vid);
     const related = v.storage === 'records' ? await relatedCounts(this.cache, v.vid, v.type) : {};
-    return { name: v.name, type: v.type, entities: counts.entities, records: counts.records, related, timeMs: v.timeMs };
+    return {
+      name: v.name,
+      type: v.type,
+      entities: counts.entities,
+      records: counts.records,
+      related,
+      timeMs: v.timeMs,
+    };
   }
 
   /** Summaries of every variable defined in the session, in order of (re)definition. */

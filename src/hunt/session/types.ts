@@ -9,7 +9,12 @@ export type { Progress };
 
 /** What a command shows: a table (DISP, GROUP results, INFO, DESCRIBE) or text (EXPLAIN). */
 export type Display =
-  | { readonly kind: 'table'; readonly title?: string; readonly columns: readonly string[]; readonly rows: readonly (readonly unknown[])[] }
+  | {
+      readonly kind: 'table';
+      readonly title?: string;
+      readonly columns: readonly string[];
+      readonly rows: readonly (readonly unknown[])[];
+    }
   | { readonly kind: 'text'; readonly title?: string; readonly text: string };
 
 /** One variable as the execution summary shows it. */

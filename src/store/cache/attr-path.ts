@@ -51,7 +51,9 @@ function lit(s: string): string {
  */
 export function attrSql(attr: string, alias = 'r', obsAlias = 'o'): string {
   if (OBSERVATION_ATTRIBUTES.has(attr)) {
-    return attr === 'number_observed' ? `to_json(${obsAlias}.${attr})` : `to_json(strftime(${obsAlias}.${attr} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ'))`;
+    return attr === 'number_observed'
+      ? `to_json(${obsAlias}.${attr})`
+      : `to_json(strftime(${obsAlias}.${attr} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ'))`;
   }
   if (attr === 'type') return `to_json(${alias}.type)`;
   return stepsSql(parseAttrPath(attr), alias);

@@ -3,7 +3,12 @@
  * (object occurrences) inside them, the references between records, and which records each variable holds.
  * Owned by one {@link HuntSession} (house rule 12); commands get it as a handle.
  */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  type DuckDBConnection,
+  type DuckDBAppender,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { CancelledError, StoreError } from '../../errors/index.ts';
 import type { Observation, StixObject } from '../../connectors/types.ts';
 import { entityKey } from './identity.ts';
@@ -84,12 +89,15 @@ export class HuntCache {
       await cache.restoreCounters();
       return cache;
     } catch (e) {
-      throw new StoreError('E_CACHE_OPEN', `cannot open the hunt cache at ${path}: ${(e as Error).message}`, { cause: e });
+      throw new StoreError('E_CACHE_OPEN', `cannot open the hunt cache at ${path}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
 
   private async restoreCounters(): Promise<void> {
-    const r = await this.all(`SELECT (SELECT coalesce(max(oid), 0) FROM obs) AS o, (SELECT coalesce(max(rid), 0) FROM rec) AS r,
+    const r = await this
+      .all(`SELECT (SELECT coalesce(max(oid), 0) FROM obs) AS o, (SELECT coalesce(max(rid), 0) FROM rec) AS r,
       (SELECT coalesce(max(batch), 0) FROM obs) AS b, (SELECT coalesce(max(vid), 0) FROM member) AS v`);
     const row = r[0] ?? {};
     this.nextOid = Number(row.o ?? 0);
@@ -135,12 +143,19 @@ export class HuntCache {
   }
 
   /** Like {@link all} but returns column names and row arrays (for displays). */
-  async table(sql: string, params: readonly unknown[] = [], signal?: AbortSignal): Promise<{ columns: string[]; rows: unknown[][] }> {
+  async table(
+    sql: string,
+    params: readonly unknown[] = [],
+    signal?: AbortSignal,
+  ): Promise<{ columns: string[]; rows: unknown[][] }> {
     const reader = await this.guard(signal, () =>
       this.conn.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined),
     );
     const json = reader.columnTypes().map((t) => (t as { alias?: string }).alias === 'JSON');
-    return { columns: reader.columnNames(), rows: reader.getRows().map((r) => r.map((v, i) => (json[i] ? parseJson(v) : plain(v)))) };
+    return {
+      columns: reader.columnNames(),
+      rows: reader.getRows().map((r) => r.map((v, i) => (json[i] ? parseJson(v) : plain(v)))),
+    };
   }
 
   private async guard<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
@@ -194,10 +209,15 @@ export class HuntCache {
        WHERE n.batch = ? AND n.id <> '' AND NOT ends_with(n.id, '--unknown') GROUP BY n.oid`,
       [batch],
     );
-    await this.run(`INSERT INTO batch_obs SELECT DISTINCT ?, coalesce(d.old_oid, n.oid) FROM obs n LEFT JOIN dup d ON d.new_oid = n.oid WHERE n.batch = ?`, [batch, batch]);
+    await this.run(
+      `INSERT INTO batch_obs SELECT DISTINCT ?, coalesce(d.old_oid, n.oid) FROM obs n LEFT JOIN dup d ON d.new_oid = n.oid WHERE n.batch = ?`,
+      [batch, batch],
+    );
     const n = await this.all(`SELECT count(*) AS n FROM dup`);
     if (Number(n[0]?.n ?? 0) > 0) {
-      await this.run(`DELETE FROM edge WHERE src IN (SELECT rid FROM rec WHERE oid IN (SELECT new_oid FROM dup))`);
+      await this.run(
+        `DELETE FROM edge WHERE src IN (SELECT rid FROM rec WHERE oid IN (SELECT new_oid FROM dup))`,
+      );
       await this.run(`DELETE FROM rec WHERE oid IN (SELECT new_oid FROM dup)`);
       await this.run(`DELETE FROM obs WHERE oid IN (SELECT new_oid FROM dup)`);
     }
@@ -239,7 +259,8 @@ export class HuntCache {
         obsA.appendVarchar(String(ob.id ?? ''));
         if (ob.first_observed) obsA.appendVarchar(ob.first_observed);
         else obsA.appendNull();
-        if (ob.last_observed ?? ob.first_observed) obsA.appendVarchar((ob.last_observed ?? ob.first_observed)!);
+        if (ob.last_observed ?? ob.first_observed)
+          obsA.appendVarchar((ob.last_observed ?? ob.first_observed)!);
         else obsA.appendNull();
         obsA.appendInteger(Number(ob.number_observed ?? 1) | 0);
         obsA.appendInteger(batch);
@@ -288,8 +309,16 @@ export class HuntCache {
         if (opts.onProgress && nObs % 5000 === 0) opts.onProgress(nObs);
       }
     } catch (e) {
-      if (e instanceof CancelledError || (e as Error)?.name?.endsWith('Error') && (e as { stage?: string }).stage) throw e;
-      throw new StoreError('E_CACHE_INGEST', `could not store observations in the hunt cache: ${(e as Error).message}`, { cause: e });
+      if (
+        e instanceof CancelledError ||
+        ((e as Error)?.name?.endsWith('Error') && (e as { stage?: string }).stage)
+      )
+        throw e;
+      throw new StoreError(
+        'E_CACHE_INGEST',
+        `could not store observations in the hunt cache: ${(e as Error).message}`,
+        { cause: e },
+      );
     } finally {
       for (const a of [obsA, recA, edgeA]) {
         try {

@@ -19,7 +19,9 @@ export function parseIp(text: string): [bigint, number] | undefined {
   const tail = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(addr);
   if (tail) {
     const p = tail.slice(1).map(Number);
-    addr = addr.slice(0, tail.index) + `${((p[0]! << 8) | p[1]!).toString(16)}:${((p[2]! << 8) | p[3]!).toString(16)}`;
+    addr =
+      addr.slice(0, tail.index) +
+      `${((p[0]! << 8) | p[1]!).toString(16)}:${((p[2]! << 8) | p[3]!).toString(16)}`;
   }
   const halves = addr.split('::');
   if (halves.length > 2) return undefined;
@@ -59,7 +61,10 @@ export function registerCidrFunction(conn: DuckDBConnection): void {
         for (let i = 0; i < input.rowCount; i++) {
           const ip = ips.getItem(i);
           const net = nets.getItem(i);
-          (output as { setItem(i: number, v: boolean | null): void }).setItem(i, typeof ip === 'string' && typeof net === 'string' ? inCidr(ip, net) : null);
+          (output as { setItem(i: number, v: boolean | null): void }).setItem(
+            i,
+            typeof ip === 'string' && typeof net === 'string' ? inCidr(ip, net) : null,
+          );
         }
         (output as { flush(): void }).flush();
       },

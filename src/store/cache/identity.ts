@@ -65,7 +65,8 @@ function firstHash(hashes: unknown): string | undefined {
   if (!hashes || typeof hashes !== 'object') return undefined;
   const h = hashes as Record<string, unknown>;
   const norm = new Map<string, string>();
-  for (const [k, v] of Object.entries(h)) if (typeof v === 'string' && v) norm.set(k.replace(/'/g, '').toUpperCase(), v);
+  for (const [k, v] of Object.entries(h))
+    if (typeof v === 'string' && v) norm.set(k.replace(/'/g, '').toUpperCase(), v);
   for (const name of HASH_PREFERENCE) {
     const v = norm.get(name);
     if (v) return `${name}:${v.toLowerCase()}`;
@@ -75,7 +76,12 @@ function firstHash(hashes: unknown): string | undefined {
 }
 
 /** Identity key of `obj`, the object under `key` of observation `ob`'s `objects`. */
-export function entityKey(obj: StixObject, key: string, objects: Record<string, StixObject>, ob: Pick<Observation, 'id' | 'first_observed' | 'last_observed'>): string {
+export function entityKey(
+  obj: StixObject,
+  key: string,
+  objects: Record<string, StixObject>,
+  ob: Pick<Observation, 'id' | 'first_observed' | 'last_observed'>,
+): string {
   const t = obj.type;
   if (VALUE_TYPES.has(t) && obj.value !== undefined) return `${t}|${String(obj.value)}`;
   switch (t) {
@@ -93,7 +99,8 @@ export function entityKey(obj: StixObject, key: string, objects: Record<string, 
       if (obj.pid !== undefined) {
         for (const o of Object.values(objects)) {
           const host = o?.type === 'x-oca-asset' ? (o.host_id ?? o.hostname) : undefined;
-          if (host !== undefined) return `${t}|a|${String(obj.pid)}|${String(host)}|${ob.last_observed ?? ob.first_observed}`;
+          if (host !== undefined)
+            return `${t}|a|${String(obj.pid)}|${String(host)}|${ob.last_observed ?? ob.first_observed}`;
         }
       }
       // firepit gives such a process a random id: every record is its own entity (stable across re-fetches).
@@ -103,7 +110,8 @@ export function entityKey(obj: StixObject, key: string, objects: Record<string, 
       const h = firstHash(obj.hashes);
       if (h) return `${t}|h|${h}`;
       if (obj.name !== undefined) {
-        const dir = typeof obj.parent_directory_ref === 'string' ? objects[obj.parent_directory_ref]?.path : undefined;
+        const dir =
+          typeof obj.parent_directory_ref === 'string' ? objects[obj.parent_directory_ref]?.path : undefined;
         return `${t}|n|${String(obj.name)}|${dir === undefined ? '' : String(dir)}`;
       }
       break;
@@ -119,7 +127,8 @@ export function entityKey(obj: StixObject, key: string, objects: Record<string, 
         for (const p of props) {
           if (obj[p] === undefined) continue;
           if (p === 'hashes') contrib[p] = firstHash(obj[p]);
-          else if (p.endsWith('_ref') && typeof obj[p] === 'string') contrib[p] = objects[obj[p] as string]?.value ?? null;
+          else if (p.endsWith('_ref') && typeof obj[p] === 'string')
+            contrib[p] = objects[obj[p] as string]?.value ?? null;
           else contrib[p] = obj[p];
         }
         if (Object.keys(contrib).length > 0) return `${t}|${stable(contrib)}`;

@@ -30,7 +30,11 @@ export async function tableCounts(cache: HuntCache, vid: number): Promise<VarCou
 }
 
 /** Records of other types in the observations of the variable's records, by type (own type included, own records not). */
-export async function relatedCounts(cache: HuntCache, vid: number, ownType: string): Promise<Record<string, number>> {
+export async function relatedCounts(
+  cache: HuntCache,
+  vid: number,
+  ownType: string,
+): Promise<Record<string, number>> {
   const rows = await cache.all(
     `WITH mine AS (SELECT m.rid, r.oid FROM member m JOIN rec r ON r.rid = m.rid WHERE m.vid = ?),
           obs_ AS (SELECT DISTINCT oid FROM mine)
@@ -45,7 +49,10 @@ export async function relatedCounts(cache: HuntCache, vid: number, ownType: stri
 }
 
 /** [earliest first_observed, latest last_observed] of the variable's records as ISO strings; undefined if empty. */
-export async function timeSpan(cache: HuntCache, vid: number): Promise<{ start: string; stop: string } | undefined> {
+export async function timeSpan(
+  cache: HuntCache,
+  vid: number,
+): Promise<{ start: string; stop: string } | undefined> {
   const rows = await cache.all(
     `SELECT strftime(min(o.first_observed) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ') AS s,
             strftime(max(coalesce(o.last_observed, o.first_observed)) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ') AS e FROM ${VAR_FROM}`,
@@ -71,6 +78,9 @@ export async function tableColumnValues(cache: HuntCache, vid: number, column: s
 
 /** Columns of a derived table. */
 export async function tableColumns(cache: HuntCache, vid: number): Promise<string[]> {
-  const rows = await cache.all(`SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position`, [tableName(vid)]);
+  const rows = await cache.all(
+    `SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position`,
+    [tableName(vid)],
+  );
   return rows.map((r) => String(r.column_name));
 }

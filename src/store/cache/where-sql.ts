@@ -73,7 +73,10 @@ function literalScalar(l: Literal): unknown {
     case 'List':
       return l.values.map(literalScalar);
     case 'VarRef':
-      throw new StoreError('E_UNRESOLVED_REFERENCE', `reference ${l.variable}.${l.attribute} was not resolved before evaluation`);
+      throw new StoreError(
+        'E_UNRESOLVED_REFERENCE',
+        `reference ${l.variable}.${l.attribute} was not resolved before evaluation`,
+      );
   }
 }
 
@@ -85,7 +88,8 @@ function valueExpr(alias: string, steps: readonly PathStep[], lit: Literal | und
     const t = `(SELECT o_${alias}.${only} FROM obs o_${alias} WHERE o_${alias}.oid = ${alias}.oid)`;
     return lit?.kind === 'Timestamp' || lit?.kind === 'String' ? `${t}` : `epoch_ms(${t})`;
   }
-  if (only === 'number_observed') return `CAST((SELECT o_${alias}.number_observed FROM obs o_${alias} WHERE o_${alias}.oid = ${alias}.oid) AS DOUBLE)`;
+  if (only === 'number_observed')
+    return `CAST((SELECT o_${alias}.number_observed FROM obs o_${alias} WHERE o_${alias}.oid = ${alias}.oid) AS DOUBLE)`;
   const path = `'${jsonPath(steps).replace(/'/g, "''")}'`;
   const str = `json_extract_string(${alias}.attrs, ${path})`;
   const kind = lit?.kind === 'List' ? lit.values[0]?.kind : lit?.kind;
@@ -100,7 +104,10 @@ function compare(x: string, op: string, lit: Literal | undefined, params: unknow
     params.push(v);
     return '?';
   };
-  const cast = lit?.kind === 'Timestamp' || (lit?.kind === 'String' && x.startsWith('(SELECT o_')) ? '::TIMESTAMPTZ' : '';
+  const cast =
+    lit?.kind === 'Timestamp' || (lit?.kind === 'String' && x.startsWith('(SELECT o_'))
+      ? '::TIMESTAMPTZ'
+      : '';
   switch (op) {
     case 'EXISTS':
       return `(${x} IS NOT NULL)`;
@@ -133,7 +140,13 @@ function compare(x: string, op: string, lit: Literal | undefined, params: unknow
 }
 
 /** Predicate: the record at `alias` has `steps` comparing `op` to `lit` (following references through `edge`). */
-function pathPredicate(alias: string, steps: readonly PathStep[], op: string, lit: Literal | undefined, params: unknown[]): string {
+function pathPredicate(
+  alias: string,
+  steps: readonly PathStep[],
+  op: string,
+  lit: Literal | undefined,
+  params: unknown[],
+): string {
   const refAt = steps.findIndex((s, i) => isRefStep(s) && i < steps.length - 1);
   if (refAt >= 0) {
     const ref = (steps[refAt] as { name: string }).name;
@@ -149,7 +162,10 @@ function pathPredicate(alias: string, steps: readonly PathStep[], op: string, li
     const listPath = `'${jsonPath(steps.slice(0, star)).replace(/'/g, "''")}'`;
     const u = nextAlias();
     const elemRest = steps.slice(star + 1);
-    const elem = elemRest.length === 0 ? `json_extract_string(${u}.v, '$')` : `json_extract_string(${u}.v, '${jsonPath(elemRest).replace(/'/g, "''")}')`;
+    const elem =
+      elemRest.length === 0
+        ? `json_extract_string(${u}.v, '$')`
+        : `json_extract_string(${u}.v, '${jsonPath(elemRest).replace(/'/g, "''")}')`;
     const kind = lit?.kind === 'List' ? lit.values[0]?.kind : lit?.kind;
     const x = kind === 'Int' || kind === 'Float' ? `TRY_CAST(${elem} AS DOUBLE)` : elem;
     return `EXISTS (SELECT 1 FROM (SELECT unnest(CAST(json_extract(${alias}.attrs, ${listPath}) AS JSON[])) AS v) ${u} WHERE ${compare(x, op, lit, params)})`;
@@ -213,6 +229,10 @@ export function mentionsType(pattern: Pattern | null | undefined, type: string):
   const walkC = (e: ComparisonExpr): boolean =>
     e.kind === 'ComparisonBinary' ? walkC(e.left) || walkC(e.right) : e.path.objectType === type;
   const walkO = (e: ObservationExpr): boolean =>
-    e.kind === 'Observation' ? walkC(e.expr) : e.kind === 'ObservationBinary' ? walkO(e.left) || walkO(e.right) : walkO(e.expr);
+    e.kind === 'Observation'
+      ? walkC(e.expr)
+      : e.kind === 'ObservationBinary'
+        ? walkO(e.left) || walkO(e.right)
+        : walkO(e.expr);
   return walkO(pattern.expr);
 }
