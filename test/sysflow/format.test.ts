@@ -170,3 +170,33 @@ test('writer: encodes a hand-built record stream with the null codec too', async
   }
   assert.deepEqual(await collect(readSysFlowStream(src(), 'mem')), recs);
 });
+
+test('snappy: literals and both copy forms decompress; a snappy-coded trace round-trips', async () => {
+  const { unsnappy, unsnappyBlock, snappyBlock } =
+    await import('../../src/telemetry/sysflow/format/snappy.ts');
+  // "abcabcabcX" + "abc": literal abc, copy(len 6, offset 3, 1-byte offset), literal X, copy(len 3, offset 4, 2-byte offset)
+  const raw = Buffer.from([
+    13,
+    2 << 2,
+    0x61,
+    0x62,
+    0x63,
+    ((6 - 4) << 2) | 1,
+    3,
+    0 << 2,
+    0x58,
+    ((3 - 1) << 2) | 2,
+    4,
+    0,
+  ]);
+  assert.equal(unsnappy(raw).toString(), 'abcabcabcXabc');
+  assert.throws(() => unsnappyBlock(Buffer.concat([raw, Buffer.from([0, 0, 0, 0])])), /checksum/);
+  const big = Buffer.from('x'.repeat(70000) + 'y'.repeat(300));
+  assert.deepEqual(unsnappyBlock(snappyBlock(big)), big);
+  const records = await collect(readSysFlowFile(join(TRACES, 'shellshock.sf')));
+  const chunks = await collect(encodeSysFlow(records, { codec: 'snappy', blockSize: 7 }));
+  async function* src(): AsyncGenerator<Buffer> {
+    yield* chunks;
+  }
+  assert.deepEqual(await collect(readSysFlowStream(src(), 'snappy')), records);
+});

@@ -5,8 +5,12 @@
  */
 import { inflateRawSync, deflateRawSync } from 'node:zlib';
 import { TelemetryError } from '../../../errors/index.ts';
+import { snappyBlock, unsnappyBlock } from './snappy.ts';
 
 const MAGIC = Buffer.from([0x4f, 0x62, 0x6a, 0x01]);
+
+/** Block codecs read and written. */
+export type AvroCodec = 'null' | 'deflate' | 'snappy';
 
 export interface ContainerHeader {
   readonly schema: unknown;
@@ -96,9 +100,9 @@ function parseHeader(buf: Buffer, source: string): { header: ContainerHeader; en
     });
   }
   const codec = meta.get('avro.codec')?.toString('utf8') ?? 'null';
-  if (codec !== 'null' && codec !== 'deflate') {
+  if (codec !== 'null' && codec !== 'deflate' && codec !== 'snappy') {
     throw new TelemetryError('E_SYSFLOW_CODEC', `${source}: unsupported Avro codec "${codec}"`, {
-      hint: 'sf-collector writes deflate; re-encode the file with the null or deflate codec',
+      hint: 'supported: null, deflate (what sf-collector writes), snappy',
     });
   }
   return { header: { schema, codec, sync, meta }, end: pos + 16 };
@@ -149,11 +153,16 @@ export async function* readContainer(
       }
       let data: Buffer;
       try {
-        data = header.codec === 'deflate' ? inflateRawSync(raw) : Buffer.from(raw);
+        data =
+          header.codec === 'deflate'
+            ? inflateRawSync(raw)
+            : header.codec === 'snappy'
+              ? unsnappyBlock(raw)
+              : Buffer.from(raw);
       } catch (cause) {
         throw new TelemetryError(
           'E_SYSFLOW_FORMAT',
-          `${source}: cannot inflate the block at byte ${consumed + pos}`,
+          `${source}: cannot decompress the block at byte ${consumed + pos}`,
           { cause },
         );
       }
@@ -179,7 +188,7 @@ export async function* readContainer(
 }
 
 /** Encodes a container header. */
-export function encodeHeader(schema: unknown, codec: 'null' | 'deflate', sync: Buffer): Buffer {
+export function encodeHeader(schema: unknown, codec: AvroCodec, sync: Buffer): Buffer {
   const parts: Buffer[] = [MAGIC, writeSmallLong(2)];
   for (const [k, v] of [
     ['avro.schema', Buffer.from(JSON.stringify(schema))],
@@ -193,7 +202,8 @@ export function encodeHeader(schema: unknown, codec: 'null' | 'deflate', sync: B
 }
 
 /** Encodes one block of `count` already-encoded records. */
-export function encodeBlock(count: number, records: Buffer, codec: 'null' | 'deflate', sync: Buffer): Buffer {
-  const payload = codec === 'deflate' ? deflateRawSync(records) : records;
+export function encodeBlock(count: number, records: Buffer, codec: AvroCodec, sync: Buffer): Buffer {
+  const payload =
+    codec === 'deflate' ? deflateRawSync(records) : codec === 'snappy' ? snappyBlock(records) : records;
   return Buffer.concat([writeSmallLong(count), writeSmallLong(payload.length), payload, sync]);
 }

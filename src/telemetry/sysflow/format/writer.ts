@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import avsc from 'avsc';
 import { TelemetryError } from '../../../errors/index.ts';
 import { RECORD_KINDS, type RecordKind, type SysFlowRecord } from '../records.ts';
-import { encodeBlock, encodeHeader, writeSmallLong } from './container.ts';
+import { encodeBlock, encodeHeader, writeSmallLong, type AvroCodec } from './container.ts';
 import { encoders } from './encode.ts';
 import { sysflowLongType } from './long-type.ts';
 import schemaJson from './sysflow-schema.json' with { type: 'json' };
@@ -43,7 +43,7 @@ export function encodeRecord(r: SysFlowRecord): Buffer {
 }
 
 export interface WriterOptions {
-  codec?: 'null' | 'deflate';
+  codec?: AvroCodec;
   /** Records per block (default 1000). */
   blockSize?: number;
 }
