@@ -192,3 +192,15 @@ test('cancellation through AbortSignal stops the pull with CancelledError', asyn
 after(async () => {
   delete process.env.STIXSHIFTER_ITEST_CONNECTION;
 });
+
+test('LIKE and MATCHES on an ip field are searched as "exists" and filtered locally (the cluster rejects wildcards there)', async () => {
+  const p = `[ipv4-addr:value LIKE '192.168.1.1_'] ${WINDOW}`;
+  const src = (await openSource('itest')) as ElasticDataSource;
+  await src.loadFieldTypes();
+  const plan = src.plan({ entityType: 'ipv4-addr', pattern: parsePattern(p) });
+  assert.equal(plan.local, 'observation');
+  const want = expected(p);
+  assert.ok(want.length > 0);
+  assert.deepEqual(await ids({ entityType: 'ipv4-addr', pattern: parsePattern(p) }, src), want);
+  await src.close();
+});

@@ -26,7 +26,15 @@ import { escapeRegexp, likeToRegexp, likeToWildcard, pcreToLucene } from './luce
 export interface ElasticHooks {
   /** Rename an ECS field for a given index layout (default: identity). */
   readonly fieldName?: (field: string) => string;
+  /**
+   * The mapped type of a field (from the indices' mappings), when known. LIKE and MATCHES on a field that is not a
+   * string type (an `ip`, a number, a date) cannot be a wildcard/regexp query — the cluster rejects it — so such a
+   * comparison is searched as "field exists" and filtered locally.
+   */
+  readonly fieldType?: (field: string) => string | undefined;
 }
+
+const STRING_TYPES = new Set(['keyword', 'text', 'wildcard', 'constant_keyword', 'match_only_text']);
 
 /** What the compiler could not push down exactly; EXPLAIN lists it and the connector evaluates it locally. */
 export interface CompileNotes {
@@ -153,11 +161,17 @@ const OPS: Record<ComparisonOp, OpFn> = {
   },
   LIKE: (field, f, ctx) => {
     const v = String(value(ctx));
+    const type = ctx.hooks.fieldType?.(field);
+    if (type !== undefined && !STRING_TYPES.has(type))
+      return overFetch(field, ctx, `LIKE on ${field} (mapped as ${type})`);
     if (!f.transform) return wildcard(field, likeToWildcard(v));
     return regexp(field, wrapTransform(f, likeToRegexp(v)));
   },
   MATCHES: (field, f, ctx) => {
     const v = String(value(ctx));
+    const type = ctx.hooks.fieldType?.(field);
+    if (type !== undefined && !STRING_TYPES.has(type))
+      return overFetch(field, ctx, `MATCHES on ${field} (mapped as ${type})`);
     const re = pcreToLucene(v);
     if (re === undefined)
       return overFetch(field, ctx, `MATCHES '${v}' uses PCRE features Lucene regexps lack`);

@@ -59,7 +59,13 @@ export class ElasticDataSource implements DataSource {
         if (ts.includes('text') && types.get(`${name}.keyword`)?.includes('keyword'))
           renames.set(name, `${name}.keyword`);
       }
-      this.hooks = renames.size ? { fieldName: (f) => renames.get(f) ?? f } : {};
+      // a field mapped with one type in every index: LIKE/MATCHES on non-string types are filtered locally
+      const single = new Map<string, string>();
+      for (const [name, ts] of types) if (ts.length === 1) single.set(name, ts[0]);
+      this.hooks = {
+        ...(renames.size ? { fieldName: (f: string) => renames.get(f) ?? f } : {}),
+        fieldType: (f: string) => single.get(f),
+      };
       this.hooksLoaded = true;
     }
     return types;
