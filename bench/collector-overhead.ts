@@ -15,9 +15,14 @@
  * the echo connection (client and server side) must equal what the workload reports it read and wrote. Lost events
  * (`lostEvents`, bpftrace perf-buffer overruns) are counted and printed.
  *
- *     node --import tsx bench/collector-overhead.ts [ROUNDS=3] [CYCLES=400] [OPS=100] [TRIPS=20000]
+ *     node --import tsx bench/collector-overhead.ts [ROUNDS=3] [CYCLES=400] [OPS=100] [TRIPS=20000] [--per-op]
  *
- * Medians of ROUNDS interleaved rounds (bare, ebpf, strace, bare, …); the machine is shared, so compare ratios.
+ * `--per-op` adds `ebpf-op`: the eBPF driver with in-kernel read/write aggregation off (one perf event per
+ * operation), to show what the aggregation saves.
+ *
+ * Medians of ROUNDS interleaved rounds (bare, ebpf, strace, bare, …); the machine is shared, so compare ratios:
+ * `ratio` (of the medians), `round ratio` (median of each round's ratio to its own bare run) and `CPU ratio` (the
+ * workload's user + system CPU time, where the probes' in-kernel cost lands; less disturbed by load than wall time).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,8 +32,12 @@ import {
   captureCommand,
   captureTree,
   ebpfReadiness,
+  lift,
+  Lifter,
+  startEbpfCapture,
   type CaptureHandle,
 } from '../src/telemetry/collector/index.ts';
+import { snapshotTree } from '../src/telemetry/collector/proc.ts';
 import { ipv4ToString, type SysFlowRecord } from '../src/telemetry/sysflow/records.ts';
 
 const WORKLOAD_C = `#define _GNU_SOURCE
@@ -38,6 +47,7 @@ const WORKLOAD_C = `#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -87,16 +97,24 @@ int main(int argc, char **argv) {
   close(s);
   waitpid(child, NULL, 0);
   double t2 = now();
+  struct rusage self, kids;
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &kids);
+  double cpu = self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec + kids.ru_stime.tv_sec +
+               (self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
   FILE *out = fopen(argv[5], "w");
   if (!out) die("result");
-  fprintf(out, "{\\"fileSec\\":%.6f,\\"tcpSec\\":%.6f,\\"totalSec\\":%.6f,\\"fileRead\\":%ld,\\"fileWritten\\":%ld,\\"port\\":%d}\\n",
-         t1 - t0, t2 - t1, t2 - t0, fr, fw, ntohs(a.sin_port));
+  fprintf(out, "{\\"fileSec\\":%.6f,\\"tcpSec\\":%.6f,\\"totalSec\\":%.6f,\\"cpuSec\\":%.6f,\\"fileRead\\":%ld,\\"fileWritten\\":%ld,\\"port\\":%d}\\n",
+         t1 - t0, t2 - t1, t2 - t0, cpu, fr, fw, ntohs(a.sin_port));
   fclose(out);
   return 0;
 }
 `;
 
-const [ROUNDS, CYCLES, OPS, TRIPS] = [3, 400, 100, 20000].map((d, i) => Number(process.argv[2 + i] ?? d));
+const PER_OP = process.argv.includes('--per-op');
+const [ROUNDS, CYCLES, OPS, TRIPS] = [3, 400, 100, 20000].map((d, i) =>
+  Number(process.argv.filter((a) => !a.startsWith('--'))[2 + i] ?? d),
+);
 const dir = mkdtempSync(join(tmpdir(), 'peregrine-bench-collector-'));
 const exe = join(dir, 'workload');
 writeFileSync(join(dir, 'workload.c'), WORKLOAD_C);
@@ -107,13 +125,18 @@ interface WorkloadResult {
   fileSec: number;
   tcpSec: number;
   totalSec: number;
+  /** CPU time of the workload and its child (user + system): probe costs land in its system time. */
+  cpuSec: number;
   fileRead: number;
   fileWritten: number;
   port: number;
 }
 
+type Mode = 'bare' | 'ebpf' | 'ebpf-op' | 'strace';
+
 interface RunResult {
-  mode: 'bare' | 'ebpf' | 'strace';
+  mode: Mode;
+  round?: number;
   work: WorkloadResult;
   attachMs?: number;
   rawEvents?: number;
@@ -184,14 +207,33 @@ async function drain(cap: CaptureHandle, records: SysFlowRecord[]): Promise<void
   for await (const r of cap.records) records.push(r);
 }
 
-async function ebpf(): Promise<RunResult> {
+/** `captureTree` with the per-operation program (`aggregateIo: false`): what the in-kernel aggregation saves. */
+async function captureTreePerOp(rootPid: number): Promise<CaptureHandle> {
+  const snapshot = snapshotTree(rootPid);
+  const cap = startEbpfCapture({ rootPid, aggregateIo: false });
+  await cap.ready;
+  const lifter = new Lifter({ snapshot });
+  return { records: lift(cap.events, lifter), stats: () => lifter.stats, stop: () => cap.stop() };
+}
+
+const ebpf = () => ebpfRun('ebpf');
+const ebpfPerOp = () => ebpfRun('ebpf-op');
+
+async function ebpfRun(mode: 'ebpf' | 'ebpf-op'): Promise<RunResult> {
   const w = workloadArgv();
   const gate = join(dir, `gate-${runNo}`);
   spawnSync('mkfifo', [gate]);
-  const child = spawn('sh', ['-c', 'read -r _ < "$0"; exec "$@"', gate, ...w.argv], { stdio: 'inherit' });
+  // as `collect` launches a command, but the gate is opened read-write (`0<>`), which does not block: the shell then
+  // waits in read() with the FIFO open before the probes attach, so the /proc snapshot names its descriptors. With
+  // `<` the shell sits in open(), the open is never seen, and the lifter resolves the gate's descriptor from /proc
+  // only later — by then it may name the workload's data file, and the gate's 3 bytes are counted there.
+  const child = spawn('sh', ['-c', 'read -r _ 0<> "$0"; exec "$@"', gate, ...w.argv], { stdio: 'inherit' });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const a0 = performance.now();
-  const cap = await captureTree({ driver: 'ebpf', rootPid: child.pid! });
+  const cap =
+    mode === 'ebpf'
+      ? await captureTree({ driver: 'ebpf', rootPid: child.pid! })
+      : await captureTreePerOp(child.pid!);
   const attachMs = performance.now() - a0;
   const records: SysFlowRecord[] = [];
   const c0 = process.cpuUsage();
@@ -209,7 +251,7 @@ async function ebpf(): Promise<RunResult> {
   const work = readResult(w.result);
   const s = cap.stats();
   return {
-    mode: 'ebpf',
+    mode,
     work,
     attachMs,
     rawEvents: s.rawEvents,
@@ -264,12 +306,12 @@ async function main(): Promise<void> {
   const runs: RunResult[] = [];
   try {
     for (let i = 0; i < ROUNDS; i++) {
-      const modes = [bare, ...(haveEbpf.ok ? [ebpf] : []), strace];
+      const modes = [bare, ...(haveEbpf.ok ? [ebpf, ...(PER_OP ? [ebpfPerOp] : [])] : []), strace];
       for (const m of modes) {
-        const r = await m();
+        const r = { ...(await m()), round: i };
         runs.push(r);
         console.log(
-          `round ${i + 1} ${r.mode.padEnd(6)} ${f(r.work.totalSec)} s (file ${f(r.work.fileSec)} s, tcp ${f(r.work.tcpSec)} s)` +
+          `round ${i + 1} ${r.mode.padEnd(7)} ${f(r.work.totalSec)} s (file ${f(r.work.fileSec)} s, tcp ${f(r.work.tcpSec)} s, CPU ${f(r.work.cpuSec)} s)` +
             (r.rawEvents !== undefined
               ? `; ${r.rawEvents} raw events for ${r.ioOps} read/write ops, ${r.records} records, ${r.lost} lost, exact ${r.exact}` +
                 (r.attachMs !== undefined ? `, attach ${f(r.attachMs / 1000, 1)} s` : '') +
@@ -288,9 +330,9 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   console.log(
-    'mode    median s  ratio  file×  tcp×   raw events  raw ev/s lifted  rw ops/s lifted  records  lost  exact',
+    'mode    median s  ratio  round ratio  CPU ratio  file×  tcp×   raw events  raw ev/s lifted  rw ops/s lifted  records  lost  exact',
   );
-  for (const mode of ['bare', 'ebpf', 'strace'] as const) {
+  for (const mode of ['bare', 'ebpf', 'ebpf-op', 'strace'] as const) {
     const rs = runs.filter((r) => r.mode === mode);
     if (!rs.length) continue;
     const total = median(rs.map((r) => r.work.totalSec));
@@ -301,11 +343,17 @@ async function main(): Promise<void> {
       median(rs.map((r) => r.work.tcpSec)) /
       median(runs.filter((r) => r.mode === 'bare').map((r) => r.work.tcpSec));
     const raw = rs[0]!.rawEvents;
+    // ratios to the bare run of the same round, then their median: the load drifts between rounds
+    const bareOf = (r: RunResult) => runs.find((b) => b.mode === 'bare' && b.round === r.round)!.work;
+    const roundRatio = median(rs.map((r) => r.work.totalSec / bareOf(r).totalSec));
+    const cpuRatio = median(rs.map((r) => r.work.cpuSec / bareOf(r).cpuSec));
     console.log(
       [
-        mode.padEnd(6),
+        mode.padEnd(7),
         f(total).padStart(9),
         f(total / base).padStart(6),
+        f(roundRatio).padStart(12),
+        f(cpuRatio).padStart(10),
         f(file).padStart(5),
         f(tcp).padStart(5),
         String(raw !== undefined ? median(rs.map((r) => r.rawEvents!)) : '-').padStart(12),

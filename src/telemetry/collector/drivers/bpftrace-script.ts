@@ -29,6 +29,11 @@ export interface ScriptOptions {
    * tells the collector the probes are live (bpftrace reports them attached, and runs BEGIN, before they all fire).
    */
   canaryPid?: number;
+  /**
+   * Sum reads/writes of single-threaded processes in kernel slots (default). `false` prints one line per operation,
+   * as multi-threaded processes always do — for comparison (bench/collector-overhead.ts) and debugging.
+   */
+  aggregateIo?: boolean;
 }
 
 /** One operation in a packed `@gr`/`@gw` counter: `ops << 40 | bytes` (a slot lives ≤ ~1 s, far below 2^40 bytes). */
@@ -58,6 +63,7 @@ const BLOCKING = [
 
 export function bpftraceScript(opts: ScriptOptions): string {
   const tree = opts.rootPid !== undefined;
+  const aggregate = opts.aggregateIo !== false;
   const exclude = (opts.excludePids ?? []).map((p) => `pid != ${p}`).join(' && ') || '1';
   const W = tree ? '@t[pid]' : `(${exclude})`;
   const begin = tree
@@ -84,7 +90,7 @@ tracepoint:syscalls:sys_exit_${sys} /${W} && @fd[tid] >= 0/ {
   $fd = @fd[tid];
   delete(@fd[tid]);
   if (args->ret >= 0) {
-    if (curtask->signal->nr_threads == 1) {
+    if (${aggregate ? 'curtask->signal->nr_threads == 1' : '0'}) {
       $s = @gf[tid];
       if ($s != 0 && ($s != $fd + 1 || nsecs - @g0[tid] > 1000000000)) {${FLUSH}
         $s = 0;
