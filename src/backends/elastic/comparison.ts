@@ -41,6 +41,8 @@ export interface CompileNotes {
   readonly notes: string[];
   /** True when the DSL is a superset of the answer and results must be filtered with the STIX matcher. */
   localFilter: boolean;
+  /** How many leaves were over-fetched (a negation of an over-fetch is not a superset: it is widened). */
+  overFetches: number;
   /** Comparisons on paths the map does not know: they match nothing (an error if the whole query then can't match). */
   readonly unmapped: MappingError[];
 }
@@ -108,6 +110,7 @@ function value(ctx: Ctx): Scalar {
 
 function overFetch(field: string, ctx: Ctx, why: string): DslQuery {
   ctx.notes.localFilter = true;
+  ctx.notes.overFetches++;
   ctx.notes.notes.push(`${why}: searched as "${field} exists" and filtered locally`);
   return exists(field);
 }
@@ -251,6 +254,20 @@ export function compileComparison(
   const ctx: Ctx = { map, hooks, notes, c };
   const rename = hooks.fieldName ?? ((f: string) => f);
   const fn = OPS[c.op];
-  const q = or(fields.map((f) => ipGuard(f.field, ctx) ?? fn(rename(f.field), f, ctx)));
+  const leaf = (f: EcsFieldRef): DslQuery => {
+    const guarded = ipGuard(f.field, ctx);
+    if (guarded) return guarded;
+    const field = rename(f.field);
+    // an analysed text field without a keyword sub-field holds tokens, not values: exact matching happens locally
+    if (c.op !== 'EXISTS' && hooks.fieldType?.(field) === 'text')
+      return overFetch(field, ctx, `${c.op} on ${field} (analysed text)`);
+    return fn(field, f, ctx);
+  };
+  const before = notes.overFetches;
+  const q = or(fields.map(leaf));
+  if (notes.overFetches > before && (c.negated || c.op === '!=')) {
+    // NOT / != of a superset is no superset: widen to every document that has the field (or to all, under NOT)
+    return c.negated ? matchAll() : or(fields.map((f) => exists(rename(f.field))));
+  }
   return c.negated ? not(q) : q;
 }

@@ -131,7 +131,7 @@ function entityWitness(map: FieldMapData, entityType: string): DslQuery {
 /** Compiles a source query (pattern + time range + entity type) into one search. */
 export function compileElastic(q: SourceQuery, options: ElasticCompileOptions = {}): ElasticPlan {
   const map = options.map ?? stixEcsMap();
-  const notes: CompileNotes = { notes: [], localFilter: false, unmapped: [] };
+  const notes: CompileNotes = { notes: [], localFilter: false, unmapped: [], overFetches: 0 };
   const ts = options.timestampField ?? map.timestamp;
   const minutes = options.defaultWindowMinutes ?? DEFAULT_WINDOW_MINUTES;
   let window: { start: string; stop: string } | undefined;
