@@ -1,14 +1,17 @@
 /**
  * FIND: entities related to the input variable's entities through STIX references (Kestrel 1.x's relation table,
  * see `vocabulary.ts`); LINKED, as in Kestrel 1.x, also takes every entity seen in the same observation as an input
- * entity (Kestrel's generic query ignores which input variable it was given; here it is the input's entities). Related records are found in the cache at entity level (a reference from any record of an
- * input entity counts); then, as Kestrel's prefetch does, the input's data source is asked for every record of the
+ * entity (Kestrel's generic query ignores which input variable it was given; here it is the input's entities).
+ * When the input came from a remote source (a profile), that source is first asked for the entities referencing the
+ * input's (`find-remote.ts`). Related records are then found in the cache at entity level (a reference from any
+ * record of an input entity counts); then, as Kestrel's prefetch does, the input's data source is asked for every record of the
  * found entities (by their identity attribute) within the input's time span ± the session window; then WHERE and
  * LIMIT (records) apply.
  */
 import { VAR_FROM } from '../../store/cache/index.ts';
 import type { IrFind } from '../ir/types.ts';
 import { explainLines, planLocal } from '../plan/index.ts';
+import { fetchRelated } from './find-remote.ts';
 import { prefetchInto } from './prefetch.ts';
 import { requireRecords, variable, type CommandContext, type CommandResult } from './context.ts';
 import { resolvePattern, timeWindow } from './resolve.ts';
@@ -25,6 +28,10 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
   const tmp = ctx.cache.newVariableId();
   const vid = ctx.cache.newVariableId();
   const explain: string[] = [];
+  const window = input.source ? await timeWindow(ctx, s.time, [s.input]) : undefined;
+
+  // 0. A remote source is asked for the entities that reference the input's (bundles are already whole in GET).
+  explain.push(...(await fetchRelated(ctx, s, input, window)));
 
   // 1. References in the cache, at entity level.
   const parts: string[] = [];
@@ -66,10 +73,7 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
   }
 
   // 2. Prefetch every record of the found entities from the input's source.
-  if (input.source)
-    explain.push(
-      ...(await prefetchInto(ctx, tmp, s.entityType, input.source, await timeWindow(ctx, s.time, [s.input]))),
-    );
+  if (input.source) explain.push(...(await prefetchInto(ctx, tmp, s.entityType, input.source, window)));
 
   // 3. WHERE and LIMIT on the cache.
   const local = planLocal(s.entityType, pattern, undefined, s.limit);

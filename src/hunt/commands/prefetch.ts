@@ -10,7 +10,8 @@ import { HuntCache, IDENTITY_ATTRIBUTE, attributeValues } from '../../store/cach
 import { explainLines, planGetFromSource, type TimeWindow } from '../plan/index.ts';
 import type { CommandContext } from './context.ts';
 
-function identityPattern(type: string, attr: string, values: unknown[]): Pattern {
+/** `[type:path IN (values)]`, `path` dotted (`parent_ref.x_unique_id`). */
+export function identityPattern(type: string, attr: string, values: unknown[]): Pattern {
   const span = { start: 0, end: 0, line: 1, col: 1 };
   const lits = values.map((v) =>
     typeof v === 'number'
@@ -23,7 +24,18 @@ function identityPattern(type: string, attr: string, values: unknown[]): Pattern
       kind: 'Observation',
       expr: {
         kind: 'Comparison',
-        path: { kind: 'ObjectPath', objectType: type, steps: [{ kind: 'Key', name: attr }], span },
+        path: {
+          kind: 'ObjectPath',
+          objectType: type,
+          steps: attr
+            .split('.')
+            .flatMap((part) =>
+              part.endsWith('[*]')
+                ? [{ kind: 'Key', name: part.slice(0, -3) } as const, { kind: 'Index', index: '*' } as const]
+                : [{ kind: 'Key', name: part } as const],
+            ),
+          span,
+        },
         op: 'IN',
         negated: false,
         value: { kind: 'List', values: lits, span },
