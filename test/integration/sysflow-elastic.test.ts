@@ -176,7 +176,11 @@ test('outage mid-stream: records spool to disk while the server is unreachable a
       kind: 'records',
       name: 'collector',
       records: scripted(trace, async (i) => {
-        if (i === 1500) proxy.set('down');
+        if (i === 1500) {
+          proxy.set('down');
+          // As if the server came back without its data: the template must be installed again.
+          await os.indices.deleteIndexTemplate({ name: `${prefix}-peregrine-sysflow` } as never);
+        }
         if (i === 4000) {
           proxy.set('up');
           await new Promise((r) => setTimeout(r, 100));
@@ -195,6 +199,12 @@ test('outage mid-stream: records spool to disk while the server is unreachable a
     'none lost, none doubled',
   );
   assert.equal(existsSync(join(dir, `${prefix}.spool`)), false, 'spool file removed once delivered');
+  const tpl = await os.indices.getIndexTemplate({ name: `${prefix}-peregrine-sysflow` } as never);
+  assert.equal(
+    (tpl.body as { index_templates: unknown[] }).index_templates.length,
+    1,
+    'template re-installed after the outage',
+  );
 });
 
 test('lost responses: bulks the server applied but never acknowledged are resent and rejected as duplicates', async () => {
@@ -215,7 +225,7 @@ test('lost responses: bulks the server applied but never acknowledged are resent
   ]);
   const stats = await p.close();
   const d = stats.exporters[0].detail!;
-  assert.ok(Number(d.duplicates) > 0, 'resent documents were recognised as already there');
+  assert.ok(Number(d.duplicates) > 0, `resent documents were recognised as already there: ${JSON.stringify(d)}`);
   assert.ok(Number(d.created) < expected, 'some creations were never acknowledged');
   assert.equal(d.remaining, 0);
   assert.equal(

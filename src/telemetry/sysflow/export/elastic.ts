@@ -11,7 +11,7 @@
  *   exponential backoff; when the server stays unreachable, batches go to a disk spool (`es.spool`) instead of
  *   memory, and the exporter keeps accepting records. Before each later batch it probes the server (backing off);
  *   when it answers, the spool is sent first, in order, then normal sending resumes. `close` keeps trying to empty
- *   the spool for `es.drain.timeout` seconds; whatever is left stays on disk and is sent by the next run that uses
+ *   the spool for `es.drain.timeout` seconds (default 120); whatever is left stays on disk and is sent by the next run that uses
  *   the same spool.
  */
 import { Client } from '@opensearch-project/opensearch';
@@ -42,7 +42,7 @@ export interface ElasticExporterOptions {
   readonly backoffMs?: number;
   /** Longest backoff between retries and between probes of an unreachable server (`es.backoff.max` ms, default 5000). */
   readonly maxBackoffMs?: number;
-  /** How long `close` keeps trying to empty the spool, ms (`es.drain.timeout` seconds, default 60). */
+  /** How long `close` keeps trying to empty the spool, ms (`es.drain.timeout` seconds, default 120). */
   readonly drainTimeoutMs?: number;
   /** Refresh the indices on close so the documents are searchable at once (`es.refresh`, default false). */
   readonly refresh?: boolean;
@@ -104,7 +104,7 @@ export class ElasticExporter implements Exporter {
     this.backoff = opts.backoffMs ?? 200;
     this.maxBackoff = opts.maxBackoffMs ?? 5000;
     this.probeBackoff = this.backoff;
-    this.drainTimeout = opts.drainTimeoutMs ?? 60_000;
+    this.drainTimeout = opts.drainTimeoutMs ?? 120_000;
     this.spool = new Spool(
       opts.spoolPath ?? join(process.cwd(), '.peregrine', 'spool', `${opts.prefix}.ndjson`),
     );
@@ -157,6 +157,8 @@ export class ElasticExporter implements Exporter {
     if (rest.length > 0) {
       await this.toSpool(rest);
       this.spooling = true;
+      // The server may come back empty (restarted without its data): install the template again before the spool.
+      this.templateInstalled = false;
       this.probeBackoff = this.backoff;
       this.nextProbe = Date.now() + this.probeBackoff;
     }
