@@ -3,20 +3,30 @@
  *
  *     cmpOr      := cmpAnd ( OR cmpAnd )*
  *     cmpAnd     := cmpPrimary ( AND cmpPrimary )*
- *     cmpPrimary := '(' cmpOr ')' | NOT? EXISTS path | path NOT? op value
+ *     cmpPrimary := '(' cmpOr ')' | NOT? EXISTS path | path NOT? op value | path IS NOT? NULL   (Kestrel)
  *
- * In Kestrel mode a path without `type:` gets the default type, strings may be double-quoted, and a right side like
- * `procs.pid` may become a `VarRef`.
+ * In Kestrel mode a path without `type:` gets the default type, strings may be double-quoted or raw (`r'…'`), and
+ * with `allowVarRefs`:
+ * - `x IS NULL` / `x IS NOT NULL` desugar to `NOT EXISTS x` / `EXISTS x` (Kestrel: null means absent), so every
+ *   consumer of the AST handles them unchanged; they print back in the EXISTS form.
+ * - a right side `var.attr` (`procs.pid`, `nt.src_ref.value`) becomes a `VarRef`, also as an element of a list
+ *   (`pid IN (p2.pid, 8888)`); lists may be written `( … )` or `[ … ]`.
+ * - an unquoted word is a string (`name = cmd` is `name = 'cmd'`, as Kestrel reads it) when it is a plain name that
+ *   is not followed by `.` (then it is a variable reference), is not `true`/`false` (booleans), and is not a reserved
+ *   word (the STIX keywords, `IS`, `NULL`, and the words in `mode.reserved`).
  */
 import type { ComparisonExpr, ComparisonOp, Literal, ObjectPath, PathStep } from './ast.ts';
 import type { Token } from './lexer.ts';
-import { TokenCursor, describe } from './cursor.ts';
+import { TokenCursor, describe, type LexPlacement } from './cursor.ts';
 
 /** How the comparison grammar is used: STIX (`kestrel: false`) or Kestrel's WHERE. */
 export interface ComparisonMode {
   readonly defaultType?: string;
+  /** Kestrel's value forms: `var.attr` references, unquoted words as strings, `IS [NOT] NULL`. */
   readonly allowVarRefs?: boolean;
   readonly kestrel: boolean;
+  /** Upper-case words that may not stand as unquoted string values (e.g. the huntflow's commands and clauses). */
+  readonly reserved?: ReadonlySet<string>;
 }
 
 const KEYWORDS = new Set([
@@ -36,6 +46,8 @@ const KEYWORDS = new Set([
   'SECONDS',
   'REPEATS',
   'TIMES',
+  'IS',
+  'NULL',
 ]);
 const WORD_OPS: Record<string, ComparisonOp> = {
   IN: 'IN',
@@ -53,8 +65,9 @@ export class ComparisonParser extends TokenCursor {
     protected readonly mode: ComparisonMode,
     start = 0,
     end = text.length,
+    placement: LexPlacement = {},
   ) {
-    super(text, source, mode.kestrel, start, end);
+    super(text, source, mode.kestrel, start, end, placement);
   }
 
   // ---- comparison expressions ----
@@ -92,6 +105,7 @@ export class ComparisonParser extends TokenCursor {
       return { kind: 'Comparison', path, op: 'EXISTS', negated, span: this.span(t) };
     }
     const path = this.path();
+    if (this.mode.allowVarRefs && this.atKw('IS')) return this.isNull(t, path);
     let negated = false;
     if (this.atKw('NOT')) {
       this.take();
@@ -113,6 +127,26 @@ export class ComparisonParser extends TokenCursor {
     this.take();
     const value = this.value(op, opTok);
     return { kind: 'Comparison', path, op, negated, value, span: this.span(t) };
+  }
+
+  /** Kestrel's `path IS [NOT] NULL` after the path: `NOT EXISTS path` / `EXISTS path`. */
+  private isNull(first: Token, path: ObjectPath): ComparisonExpr {
+    this.take();
+    let not = false;
+    if (this.atKw('NOT')) {
+      this.take();
+      not = true;
+    }
+    const n = this.peek();
+    if (!this.isKw(n, 'NULL')) {
+      throw this.err(
+        n,
+        `expected NULL after IS${not ? ' NOT' : ''}, found ${describe(n)}`,
+        'write x IS NULL or x IS NOT NULL; compare values with = or !=',
+      );
+    }
+    this.take();
+    return { kind: 'Comparison', path, op: 'EXISTS', negated: !not, span: this.span(first) };
   }
 
   /** An object path: `type:key(.key|[n]|[*])*`; in Kestrel mode the `type:` prefix may be left out. */
@@ -188,46 +222,70 @@ export class ComparisonParser extends TokenCursor {
     return { kind: 'ObjectPath', objectType, steps, span: this.span(t) };
   }
 
-  protected value(op: ComparisonOp, opTok: Token): Literal {
+  /** `variable.attr(.step)*` at the current token, as a `VarRef`, or undefined when the tokens are not one. */
+  private varRef(): Literal | undefined {
     const t = this.peek();
     if (
-      this.mode.allowVarRefs &&
-      t.kind === 'Ident' &&
-      this.peek(1).kind === 'Dot' &&
-      this.peek(2).kind === 'Ident'
+      !this.mode.allowVarRefs ||
+      t.kind !== 'Ident' ||
+      this.peek(1).kind !== 'Dot' ||
+      this.peek(2).kind !== 'Ident' ||
+      KEYWORDS.has(t.value.toUpperCase())
     ) {
-      if (!KEYWORDS.has(t.value.toUpperCase())) {
-        this.take();
-        this.take();
-        const attr = this.take();
-        return { kind: 'VarRef', variable: t.value, attribute: attr.value, span: this.span(t) };
-      }
+      return undefined;
     }
+    this.take();
+    this.take();
+    const attrStart = this.take().start;
+    // further steps only when written without spaces: `nt111.src_ref.value`, `f.hashes.'SHA-256'`
+    for (;;) {
+      const d = this.peek();
+      const k = this.peek(1);
+      if (d.kind !== 'Dot' || d.start !== this.prevEnd || k.start !== d.end) break;
+      if (k.kind !== 'Ident' && k.kind !== 'String') break;
+      this.take();
+      this.take();
+    }
+    return {
+      kind: 'VarRef',
+      variable: t.value,
+      attribute: this.text.slice(attrStart, this.prevEnd),
+      span: this.span(t),
+    };
+  }
+
+  protected value(op: ComparisonOp, opTok: Token): Literal {
+    const t = this.peek();
+    const ref = this.varRef();
+    if (ref) return ref;
+    const listOpen = t.kind === 'LParen' || (t.kind === 'LBracket' && this.mode.allowVarRefs);
     if (op === 'IN') {
-      if (t.kind !== 'LParen')
+      if (!listOpen)
         throw this.err(t, `IN needs a list in parentheses, found ${describe(t)}`, "write IN ('a', 'b')");
+      const close = t.kind === 'LParen' ? 'RParen' : 'RBracket';
+      const closeText = close === 'RParen' ? ')' : ']';
       this.take();
       const values: Literal[] = [];
-      if (this.peek().kind === 'RParen')
+      if (this.peek().kind === close)
         throw this.err(this.peek(), 'empty list after IN', "write IN ('a', 'b')");
       for (;;) {
-        values.push(this.primitive(op));
+        values.push(this.varRef() ?? this.primitive(op));
         const sep = this.peek();
         if (sep.kind === 'Comma') {
           this.take();
           continue;
         }
-        if (sep.kind === 'RParen') break;
+        if (sep.kind === close) break;
         throw this.err(
           sep,
-          `expected ',' or ')' in the list, found ${describe(sep)}`,
+          `expected ',' or '${closeText}' in the list, found ${describe(sep)}`,
           "separate values with commas: IN ('a', 'b')",
         );
       }
       this.take();
       return { kind: 'List', values, span: this.span(t) };
     }
-    if (t.kind === 'LParen') {
+    if (listOpen) {
       throw this.err(
         t,
         `a list needs IN, not ${opTok.text}`,
@@ -284,6 +342,18 @@ export class ComparisonParser extends TokenCursor {
         if (up === 'TRUE' || up === 'FALSE') {
           this.take();
           return { kind: 'Bool', value: up === 'TRUE', span: this.span(t) };
+        }
+        if (this.mode.allowVarRefs && this.peek(1).kind !== 'Dot') {
+          if (KEYWORDS.has(up) || this.mode.reserved?.has(up)) {
+            throw this.err(
+              t,
+              `expected a value after ${op}, found the keyword ${up}`,
+              `a value is missing here; to compare with the word itself, quote it: '${t.value}'`,
+            );
+          }
+          // Kestrel reads an unquoted name as a string: name = cmd
+          this.take();
+          return { kind: 'String', value: t.value, span: this.span(t) };
         }
         throw this.err(
           t,

@@ -4,7 +4,10 @@
  */
 import type { Span } from './ast.ts';
 import { type SyntaxError } from '../errors/index.ts';
-import { Lexer, type Token } from './lexer.ts';
+import { Lexer, type LexerOptions, type Token } from './lexer.ts';
+
+/** Where to parse inside a longer text: lexer options other than the source name (line/col of `start`, comments). */
+export type LexPlacement = Omit<LexerOptions, 'source' | 'lenientStrings'>;
 import { checkTimestamp } from './timestamp.ts';
 
 /** How a token is named in an error message. */
@@ -26,8 +29,9 @@ export class TokenCursor {
     lenientStrings: boolean,
     start = 0,
     end = text.length,
+    placement: LexPlacement = {},
   ) {
-    this.lexer = new Lexer(text, { source, lenientStrings }, start, end);
+    this.lexer = new Lexer(text, { ...placement, source, lenientStrings }, start, end);
     this.prevEnd = start;
   }
 

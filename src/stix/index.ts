@@ -8,7 +8,8 @@
  * - Matching lives in `./matcher/index.ts` (re-exported here).
  */
 import type { ComparisonExpr, Pattern } from './ast.ts';
-import { Parser, type ComparisonParseOptions, type ParseOptions } from './parser.ts';
+import { Parser, placementOf, type ComparisonParseOptions, type ParseOptions } from './parser.ts';
+import type { ComparisonMode } from './comparison-parser.ts';
 
 export type * from './ast.ts';
 export type { ParseOptions, ComparisonParseOptions } from './parser.ts';
@@ -43,10 +44,29 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
-/** Parses a whole STIX pattern such as `[process:name = 'cmd.exe'] FOLLOWEDBY [file:name LIKE '%.ps1']`. */
+/**
+ * Parses a whole STIX pattern such as `[process:name = 'cmd.exe'] FOLLOWEDBY [file:name LIKE '%.ps1']`, from
+ * `options.offset` to `options.end` of `text` (default: all of it); `Pattern.source` is that range.
+ */
 export function parsePattern(text: string, options: ParseOptions = {}): Pattern {
-  const p = new Parser(text, options.source ?? '<pattern>', { kestrel: false });
+  const p = new Parser(
+    text,
+    options.source ?? '<pattern>',
+    { kestrel: false },
+    options.offset ?? 0,
+    options.end ?? text.length,
+    placementOf(options),
+  );
   return deepFreeze(p.parsePattern());
+}
+
+function kestrelMode(options: ComparisonParseOptions): ComparisonMode {
+  return {
+    kestrel: true,
+    defaultType: options.defaultType,
+    allowVarRefs: options.allowVarRefs ?? false,
+    ...(options.reserved ? { reserved: options.reserved } : {}),
+  };
 }
 
 /**
@@ -59,9 +79,10 @@ export function parseComparisonExpression(text: string, options: ComparisonParse
   const p = new Parser(
     text,
     options.source ?? '<where>',
-    { kestrel: true, defaultType: options.defaultType, allowVarRefs: options.allowVarRefs ?? false },
+    kestrelMode(options),
     options.offset ?? 0,
     options.end ?? text.length,
+    placementOf(options),
   );
   return deepFreeze(p.comparisonAll());
 }
@@ -78,9 +99,10 @@ export function parseComparisonPrefix(
   const p = new Parser(
     text,
     options.source ?? '<where>',
-    { kestrel: true, defaultType: options.defaultType, allowVarRefs: options.allowVarRefs ?? false },
+    kestrelMode(options),
     options.offset ?? 0,
     options.end ?? text.length,
+    placementOf(options),
   );
   const r = p.comparisonPrefix();
   return { expr: deepFreeze(r.expr), end: r.end };

@@ -42,8 +42,20 @@ export interface Token {
 export interface LexerOptions {
   /** Name of the input for error spans. */
   readonly source: string;
-  /** Kestrel mode: also accept "double-quoted" strings and keep unknown backslash escapes literally. */
+  /**
+   * Kestrel mode: also accept "double-quoted" strings, keep unknown backslash escapes literally, and read `r'…'` /
+   * `r"…"` as raw strings (no escape processing; a backslash still keeps the next quote from closing the string).
+   */
   readonly lenientStrings?: boolean;
+  /**
+   * Line (1-based) and column (1-based) of the start offset, when the caller knows them (e.g. from a line index of
+   * the whole huntflow). Without them the lexer counts lines from offset 0 — linear in the start offset, which is
+   * quadratic when many clauses of one long text are lexed one after another.
+   */
+  readonly startLine?: number;
+  readonly startCol?: number;
+  /** Treat `#` to the end of the line as white space (huntflow comments inside a multi-line WHERE). */
+  readonly comments?: boolean;
 }
 
 const isIdentStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
@@ -62,6 +74,11 @@ export class Lexer {
     readonly limit = text.length,
   ) {
     this.pos = start;
+    if (options.startLine !== undefined) {
+      this.line = options.startLine;
+      this.lineStart = start - ((options.startCol ?? 1) - 1);
+      return;
+    }
     for (let i = 0; i < start; i++) {
       if (text.charCodeAt(i) === 10) {
         this.line++;
@@ -87,6 +104,8 @@ export class Lexer {
         this.lineStart = this.pos;
       } else if (c === 32 || c === 9 || c === 13) {
         this.pos++;
+      } else if (c === 35 && this.options.comments) {
+        while (this.pos < this.limit && t.charCodeAt(this.pos) !== 10) this.pos++;
       } else {
         break;
       }
@@ -181,6 +200,8 @@ export class Lexer {
         if (isDigit(c)) return this.number(start, line, col);
         if (isIdentStart(c)) {
           const n = t.charCodeAt(start + 1);
+          if (c === 114 && (n === 39 || n === 34) && this.options.lenientStrings)
+            return this.string(start, line, col, 'String', n, 1, true);
           if (n === 39 && (c === 116 || c === 84)) return this.string(start, line, col, 'Timestamp', 39, 1);
           if (n === 39 && (c === 104 || c === 72)) return this.string(start, line, col, 'Hex', 39, 1);
           if (n === 39 && (c === 98 || c === 66)) return this.string(start, line, col, 'Binary', 39, 1);
@@ -232,7 +253,7 @@ export class Lexer {
     return this.make(float ? 'Float' : 'Int', start, text, line, col);
   }
 
-  /** A quoted literal starting at `start` (after `prefix` letters). Decodes `\'` and `\\`. */
+  /** A quoted literal starting at `start` (after `prefix` letters). Decodes `\'` and `\\` unless `raw`. */
   private string(
     start: number,
     line: number,
@@ -240,6 +261,7 @@ export class Lexer {
     kind: TokenKind,
     quote: number,
     prefix = 0,
+    raw = false,
   ): Token {
     const t = this.text;
     let p = start + prefix + 1;
@@ -260,6 +282,10 @@ export class Lexer {
         this.line++;
         this.lineStart = p + 1;
       }
+      if (c === 92 && raw) {
+        p += t.charCodeAt(p + 1) === 10 ? 1 : 2;
+        continue;
+      }
       if (c === 92) {
         const n = t.charCodeAt(p + 1);
         if (n === 39 || n === 92 || (n === 34 && this.options.lenientStrings)) {
@@ -276,7 +302,7 @@ export class Lexer {
             "STIX strings only know \\' and \\\\; write \\\\ for a single backslash",
           );
         }
-        p += 2;
+        p += t.charCodeAt(p + 1) === 10 ? 1 : 2;
         continue;
       }
       p++;

@@ -17,29 +17,59 @@ import type { ObservationExpr, Pattern, Qualifier } from './ast.ts';
 import { SemanticError, spanAt } from '../errors/index.ts';
 import type { Token } from './lexer.ts';
 import { ComparisonParser, type ComparisonMode } from './comparison-parser.ts';
-import { describe } from './cursor.ts';
+import { describe, type LexPlacement } from './cursor.ts';
 import { timestampMicros } from './timestamp.ts';
 
 export interface ParseOptions {
   /** Name of the input for error messages (file path, `<cell 3>`, …). Default `<pattern>`. */
   readonly source?: string;
+  /**
+   * Where the text to parse starts inside `text` (spans and error positions stay relative to the whole `text`, so
+   * pass a whole huntflow and a clause's range to get line:col right without slicing). Default 0.
+   */
+  readonly offset?: number;
+  /** Where it ends (exclusive). Default `text.length`. */
+  readonly end?: number;
+  /**
+   * Line and column (1-based) of `offset`, when known (e.g. from the caller's line index). Without them the lexer
+   * counts lines from the start of `text`, which costs time linear in `offset`.
+   */
+  readonly line?: number;
+  readonly col?: number;
+  /** Treat `#` to the end of a line as white space (huntflow comments). Default false. */
+  readonly comments?: boolean;
 }
 
 export interface ComparisonParseOptions extends ParseOptions {
   /** Entity type given to paths written without `type:` (`name` → `process:name`). */
   readonly defaultType: string;
-  /** Where the expression starts inside `text` (spans stay relative to the whole `text`). Default 0. */
-  readonly offset?: number;
-  /** Where it ends (exclusive). Default `text.length`. */
-  readonly end?: number;
-  /** Allow `variable.attribute` on the right side (Kestrel); it becomes a `VarRef` literal. */
+  /**
+   * Kestrel's value forms: `variable.attribute` on the right side (a `VarRef` literal, also inside lists), unquoted
+   * words as strings, `IS [NOT] NULL` (see comparison-parser.ts).
+   */
   readonly allowVarRefs?: boolean;
+  /** Upper-case words that may not be unquoted string values (the huntflow's own keywords). */
+  readonly reserved?: ReadonlySet<string>;
+}
+
+/** The lexer placement of parse options. */
+export function placementOf(o: ParseOptions): LexPlacement {
+  return o.line === undefined
+    ? { comments: o.comments ?? false }
+    : { startLine: o.line, startCol: o.col ?? 1, comments: o.comments ?? false };
 }
 
 /** The whole-pattern parser; `comparisonAll()`/`comparisonPrefix()` (inherited) parse a bare condition. */
 export class Parser extends ComparisonParser {
-  constructor(text: string, source: string, mode: ComparisonMode, start = 0, end = text.length) {
-    super(text, source, mode, start, end);
+  constructor(
+    text: string,
+    source: string,
+    mode: ComparisonMode,
+    private readonly start = 0,
+    private readonly end = text.length,
+    placement: LexPlacement = {},
+  ) {
+    super(text, source, mode, start, end, placement);
   }
 
   // ---- patterns ----
@@ -51,7 +81,9 @@ export class Parser extends ComparisonParser {
     const t = this.peek();
     if (t.kind !== 'EOF')
       throw this.err(t, `unexpected ${describe(t)} after the pattern`, this.trailingHint(t));
-    return { kind: 'Pattern', expr, source: this.text, span: this.span(first) };
+    const source =
+      this.start === 0 && this.end === this.text.length ? this.text : this.text.slice(this.start, this.end);
+    return { kind: 'Pattern', expr, source, span: this.span(first) };
   }
 
   private trailingHint(t: Token): string | undefined {

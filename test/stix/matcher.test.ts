@@ -257,6 +257,36 @@ test('variable references must be substituted before matching', () => {
   assert.equal(matchObservation(s, proc), true);
 });
 
+test('variable references inside a list are flattened into it', () => {
+  const e = parseComparisonExpression('pid IN (p2.pid, 9, p3.parent_ref.pid)', {
+    defaultType: 'process',
+    allowVarRefs: true,
+  });
+  const seen: string[] = [];
+  const s = substituteVarRefs(e, (ref) => {
+    seen.push(`${ref.variable}.${ref.attribute}`);
+    return ref.variable === 'p2'
+      ? { kind: 'List', values: [{ kind: 'Int', value: 8, span: ref.span }], span: ref.span }
+      : { kind: 'Int', value: 5, span: ref.span };
+  });
+  assert.deepEqual(seen, ['p2.pid', 'p3.parent_ref.pid']);
+  assert.ok(s.kind === 'Comparison' && s.op === 'IN' && s.value?.kind === 'List');
+  assert.deepEqual(
+    s.value.values.map((v) => (v.kind === 'Int' ? v.value : v.kind)),
+    [8, 9, 5],
+  );
+  assert.equal(matchObservation(s, proc), true);
+});
+
+test('IS NULL and IS NOT NULL hold when the attribute is absent and present', () => {
+  const isNull = (x: string): boolean =>
+    matchObservation(parseComparisonExpression(x, { defaultType: 'process', allowVarRefs: true }), proc);
+  assert.equal(isNull('command_line IS NULL'), true);
+  assert.equal(isNull('command_line IS NOT NULL'), false);
+  assert.equal(isNull('name IS NULL'), false);
+  assert.equal(isNull('name IS NOT NULL AND parent_ref.command_line IS NULL'), true);
+});
+
 test('set semantics: AND needs two distinct observations, OR one', () => {
   const a = obs({ '0': { type: 'ipv4-addr', value: '1.1.1.1' } });
   const b = obs({ '0': { type: 'ipv4-addr', value: '2.2.2.2' } });

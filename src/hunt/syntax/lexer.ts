@@ -15,7 +15,7 @@ export interface Token {
   readonly text: string;
   /** word: as written; punct: the symbol; number: digits; string/typed: the unescaped contents. */
   readonly value: string;
-  /** For `typed` strings: `t`, `h` or `b` (lower case). */
+  /** For `typed` strings: `t`, `h` or `b` (lower case), or `r` for Kestrel's raw strings (`r'C:\\x'`, no escapes). */
   readonly prefix?: string;
   readonly start: number;
   readonly end: number;
@@ -107,6 +107,7 @@ export class Lexer {
       const q = s.charCodeAt(i + 1);
       if ((q === 39 || q === 34) && (lower === 116 || lower === 104 || lower === 98))
         return this.stringAt(i, i + 1, c.toLowerCase());
+      if ((q === 39 || q === 34) && cc === 114) return this.stringAt(i, i + 1, 'r');
       let j = i + 1;
       for (;;) {
         const d = s.charCodeAt(j);
@@ -148,7 +149,7 @@ export class Lexer {
       if (c === '\\' && i + 1 < s.length && s[i + 1] !== '\n') {
         // as in Kestrel (and the STIX parser's Kestrel mode): \' \" \\ unescape, other escapes stay literal
         const n = s[i + 1];
-        out += n === "'" || n === '"' || n === '\\' ? n : c + n;
+        out += prefix !== 'r' && (n === "'" || n === '"' || n === '\\') ? n : c + n;
         i += 2;
         continue;
       }

@@ -75,8 +75,9 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
         pos = t.end;
         continue;
       }
-      if (upper(t) === 'EXISTS') {
-        pos = t.end;
+      const notExists = upper(t) === 'NOT' && upper(lex.tokenAt(t.end)) === 'EXISTS';
+      if (upper(t) === 'EXISTS' || notExists) {
+        pos = notExists ? lex.tokenAt(t.end).end : t.end;
         state = 'op'; // a path follows; treat the path as the operand below
         const m = scanPathAt(p, pos);
         if (!m) return unfinished(p, lex.tokenAt(pos), bracket);
@@ -95,6 +96,15 @@ function scanCondition(p: ParserBase, wc: WhereContext, bracket: boolean): numbe
     if (state === 'op') {
       if (upper(t) === 'NOT') {
         pos = t.end;
+        continue;
+      }
+      if (upper(t) === 'IS') {
+        // Kestrel's `x IS [NOT] NULL`
+        let n = lex.tokenAt(t.end);
+        if (upper(n) === 'NOT') n = lex.tokenAt(n.end);
+        if (upper(n) !== 'NULL') return unfinished(p, n, bracket);
+        pos = lastEnd = n.end;
+        state = 'connect';
         continue;
       }
       if ((t.kind === 'punct' && SIGN_OPS.has(t.value)) || WORD_OPS.has(upper(t))) {

@@ -138,7 +138,8 @@ export function findPatternBinding(
 
 /**
  * A copy of `expr` whose `VarRef` literals are replaced by what `resolve` returns (usually a `List` of the
- * referenced variable's values) — the runtime does this before matching a Kestrel WHERE locally.
+ * referenced variable's values) — the runtime does this before matching a Kestrel WHERE locally. A `VarRef` inside a
+ * list (`pid IN (p2.pid, 8888)`) is flattened into it: the result holds only plain literals, never nested lists.
  */
 export function substituteVarRefs(
   expr: ComparisonExpr,
@@ -150,6 +151,18 @@ export function substituteVarRefs(
       left: substituteVarRefs(expr.left, resolve),
       right: substituteVarRefs(expr.right, resolve),
     };
+  }
+  if (expr.value?.kind === 'List' && expr.value.values.some((v) => v.kind === 'VarRef')) {
+    const values: Literal[] = [];
+    for (const v of expr.value.values) {
+      if (v.kind !== 'VarRef') values.push(v);
+      else {
+        const r = resolve(v);
+        if (r.kind === 'List') values.push(...r.values);
+        else values.push(r);
+      }
+    }
+    return { ...expr, value: { ...expr.value, values } };
   }
   if (expr.value?.kind !== 'VarRef') return expr;
   const value = resolve(expr.value);
