@@ -3,6 +3,7 @@
  * the hits (pull.ts) and maps each ECS document straight into a STIX observation (mapping/), streamed — no
  * intermediate bundle. What the search cannot express is evaluated here with the STIX matcher, as EXPLAIN says.
  */
+import { PeregrineError } from '../../errors/index.ts';
 import { compileElastic, type ElasticHooks, type ElasticPlan } from '../../backends/elastic/index.ts';
 import { ecsToStix } from '../../mapping/index.ts';
 import { compileObservationFilter, findPatternBinding } from '../../stix/index.ts';
@@ -111,7 +112,15 @@ export class ElasticDataSource implements DataSource {
   }
 
   async *query(q: SourceQuery, ctx: QueryContext = {}): AsyncGenerator<Observation> {
-    if (!this.hooksLoaded) await this.loadFieldTypes(ctx.signal);
+    if (!this.hooksLoaded) {
+      try {
+        await this.loadFieldTypes(ctx.signal);
+      } catch (e) {
+        // without the privilege to read mappings the search still works, only without type-aware field choices
+        if (!(e instanceof PeregrineError && e.code === 'E_ELASTIC_FORBIDDEN')) throw e;
+        this.hooksLoaded = true;
+      }
+    }
     const plan = this.plan(q);
     const limit = q.limit ?? Infinity;
     if (plan.local === 'none') {
