@@ -276,7 +276,10 @@ class Lowerer {
         const entityType = this.entityType(s.entityType);
         let source: IrSource;
         if (!s.from) source = { kind: 'LastSource' };
-        else if (s.from.kind === 'Var') {
+        else if (s.from.kind === 'Var' && !this.vars.has(s.from.name)) {
+          // Kestrel: a bare name after FROM that is no variable names a data source (`FROM host2` = stixshifter://host2)
+          source = { kind: 'Uris', uris: [`stixshifter://${s.from.name}`] };
+        } else if (s.from.kind === 'Var') {
           const t = this.use(s.from);
           if (t !== entityType && t !== UNKNOWN_TYPE) {
             throw this.error(
