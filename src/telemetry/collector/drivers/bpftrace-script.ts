@@ -86,7 +86,7 @@ export function bpftraceScript(opts: ScriptOptions): string {
   }`;
   const io = (sys: string, dir: 'R' | 'W') => `
 tracepoint:syscalls:sys_enter_${sys} /${W}/ { @fd[tid] = args->fd; }
-tracepoint:syscalls:sys_exit_${sys} /${W} && @fd[tid] >= 0/ {
+tracepoint:syscalls:sys_exit_${sys} /${W}/ {
   $fd = @fd[tid];
   delete(@fd[tid]);
   if (args->ret >= 0) {

@@ -108,7 +108,7 @@ function unpackAggregate(a: Aggregate): RawEvent[] {
  * The slots END printed as maps (`@gf` … `@g1`, keyed by tid) → `G` aggregates. A slot only exists in a
  * single-threaded process, whose one thread is (nearly always) its leader: pid = tid.
  */
-function aggregatesFromMaps(maps: Map<string, Record<string, number | string>>, off: bigint): Aggregate[] {
+function aggregatesFromMaps(maps: Map<string, Record<string, string>>, off: bigint): Aggregate[] {
   const gf = maps.get('@gf') ?? {};
   const get = (m: string, tid: string) => BigInt(maps.get(m)?.[tid] ?? 0);
   return Object.entries(gf)
@@ -123,6 +123,18 @@ function aggregatesFromMaps(maps: Map<string, Record<string, number | string>>, 
       writes: get('@gw', tid),
       firstTs: get('@g0', tid) + off,
     }));
+}
+
+/**
+ * A `map` line of bpftrace's JSON output (`{"type": "map", "data": {"@gr": {"123": 5497558142711}}}`) with its
+ * values kept as digit strings: packed counters exceed 2^53, where JSON.parse would round them.
+ */
+function parseMapLine(line: string): [string, Record<string, string>] | undefined {
+  const name = /^\{"type": "map", "data": \{"(@\w+)": \{/.exec(line)?.[1];
+  if (!name) return undefined;
+  const entries: Record<string, string> = {};
+  for (const m of line.matchAll(/"(\d+)": (\d+)/g)) entries[m[1]!] = m[2]!;
+  return [name, entries];
 }
 
 /** The fixed head of a bpftrace `-f json` printf line. */
@@ -394,7 +406,7 @@ export function startEbpfCapture(
     let pendingArgv: { ts: bigint; pid: number; tid: number } | null = null;
     const argvByTid = new Map<number, string[]>();
     let pendingPath2: Extract<RawEvent, { kind: 'fileop' }> | null = null;
-    const endMaps = new Map<string, Record<string, number | string>>();
+    const endMaps = new Map<string, Record<string, string>>();
     try {
       for await (const line of lines()) {
         if (!line) continue;
@@ -415,10 +427,8 @@ export function startEbpfCapture(
         }
         if (msg.type === 'map') {
           // END prints the read/write slots still pending
-          for (const [name, value] of Object.entries(
-            msg.data as Record<string, Record<string, number | string>>,
-          ))
-            endMaps.set(name, value);
+          const map = parseMapLine(line);
+          if (map) endMaps.set(map[0], map[1]);
           continue;
         }
         if (msg.type === 'attached_probes') {
