@@ -34,6 +34,12 @@ before(async () => {
     indices: 'peregrine-it-conn-*',
     options: { page_size: 137 },
   });
+  // the same indices with the default page size (5,000), larger than their index.max_result_window (500)
+  process.env.STIXSHIFTER_ITESTBIG_CONNECTION = JSON.stringify({
+    host: `http://${host.hostname}`,
+    port: Number(host.port),
+    indices: 'peregrine-it-conn-*',
+  });
 });
 
 async function ids(q: SourceQuery, src?: ElasticDataSource): Promise<string[]> {
@@ -74,6 +80,14 @@ for (const p of PATTERNS) {
     assert.deepEqual(await ids({ entityType: 'process', pattern: parsePattern(p) }), want);
   });
 }
+
+test('pages larger than index.max_result_window shrink to it (whole refusal or per-shard failures)', async () => {
+  const p = `[process:pid >= 0] ${WINDOW}`;
+  const src = (await openSource('itestbig')) as ElasticDataSource;
+  assert.equal(src.settings.pageSize, 5000);
+  assert.deepEqual(await ids({ entityType: 'process', pattern: parsePattern(p) }, src), expected(p));
+  await src.close();
+});
 
 test('STOP is exclusive', async () => {
   const p = "[process:pid = 1010] START t'2020-06-30T00:00:00Z' STOP t'2020-06-30T00:00:10Z'";

@@ -219,11 +219,20 @@ async function* pullOne(c: ElasticClient, indices: readonly string[], o: PullOpt
 
 /** The index's max_result_window when the cluster refused a page as too large (then the page shrinks to it). */
 function maxWindow(r: { statusCode: number; body: unknown }): number | undefined {
-  if (r.statusCode !== 400) return undefined;
-  const m = /(?:must be less than or equal to|Result window is too large)[^[]*\[(\d+)\]/.exec(
-    errorReason(r.body) ?? '',
-  );
-  return m ? Number(m[1]) : undefined;
+  const WINDOW = /(?:must be less than or equal to|Result window is too large)[^[]*\[(\d+)\]/;
+  if (r.statusCode === 400) {
+    const m = WINDOW.exec(errorReason(r.body) ?? '');
+    return m ? Number(m[1]) : undefined;
+  }
+  // some shards may refuse the page size while others answer: a "partial" answer that is really a size problem
+  const failures = (r.body as { _shards?: { failures?: Array<{ reason?: unknown }> } } | null)?._shards
+    ?.failures;
+  let min: number | undefined;
+  for (const f of failures ?? []) {
+    const m = WINDOW.exec(errorReason({ error: f.reason }) ?? '');
+    if (m) min = Math.min(min ?? Infinity, Number(m[1]));
+  }
+  return min;
 }
 
 function rejected(c: ElasticClient, body: unknown): ConnectorError {
@@ -348,6 +357,15 @@ async function* scroll(c: ElasticClient, indices: readonly string[], o: PullOpti
   let r = await first();
   const window = maxWindow(r);
   if (window !== undefined && window < size) {
+    const stale = (r.body as { _scroll_id?: string } | null)?._scroll_id;
+    if (stale) {
+      await c
+        .request(
+          { method: 'DELETE', path: '/_search/scroll', body: { scroll_id: [stale] } },
+          { retries: 0, ignore: [400, 404] },
+        )
+        .catch(() => undefined);
+    }
     size = window;
     r = await first();
   }
