@@ -64,3 +64,23 @@ test('a query without pattern selects the entity type in the time range', async 
     'documents 1, 4, 7 of the synthetic run have ports in the first ten minutes',
   );
 });
+
+test('fields no document holds compile to FALSE when the store says which top-level keys exist', async () => {
+  const pattern = parsePattern(
+    "[ipv4-addr:value = '10.0.1.7'] START t'2019-01-01T00:00:00Z' STOP t'2025-01-01T00:00:00Z'",
+  );
+  const q = { entityType: 'ipv4-addr', pattern };
+  const keys = await withStore(await storePath, 'read', (s) => s.presentKeys(['corpus-a', 'corpus-b']));
+  assert.ok(keys?.has('process') && keys.has('dns') && !keys.has('server') && !keys.has('client'));
+  const full = compileSql(q, { now: NOW });
+  const pruned = compileSql(q, { now: NOW, presentKeys: keys });
+  assert.ok(full.where.includes('"client"') && !pruned.where.includes('"client"'));
+  assert.ok(pruned.params.length < full.params.length);
+  const rows = async (p: typeof full) =>
+    (
+      await withStore(await storePath, 'read', (s) =>
+        s.all(`SELECT _id FROM (${selectSql(p, '_id')}) ORDER BY _id`, p.params),
+      )
+    ).map((r) => r._id);
+  assert.deepEqual(await rows(pruned), await rows(full));
+});

@@ -8,7 +8,15 @@ import { requireFields, type EcsFieldRef, type FieldMapData } from '../../mappin
 import type { Comparison, ComparisonOp, Literal } from '../../stix/ast.ts';
 import { parseCidr } from '../../stix/index.ts';
 import { and, FALSE, not, or, type SqlBuilder } from './builder.ts';
-import { anyValue, asText, fieldExists, jsonIsNumber, type RowKind, type ValueType } from './fields.ts';
+import {
+  anyValue,
+  asText,
+  fieldExists,
+  jsonIsNumber,
+  type PresentKeys,
+  type RowKind,
+  type ValueType,
+} from './fields.ts';
 import { likeToRe2, pcreSupported, re2Escape } from './regex.ts';
 import type { WalkNotes } from './walk.ts';
 
@@ -19,6 +27,7 @@ interface Ctx {
   readonly notes: WalkNotes;
   readonly c: Comparison;
   readonly rows: RowKind;
+  readonly keys: PresentKeys;
 }
 
 function scalar(lit: Literal, c: Comparison): Scalar {
@@ -94,13 +103,13 @@ function wrapTransform(f: EcsFieldRef, body: string): string {
 
 function fullMatch(ctx: Ctx, field: string, re: string): string {
   const p = ctx.b.param(re);
-  return anyValue(ctx.b, field, (x, t) => `regexp_full_match(${asText(x, t)}, ${p})`, ctx.rows);
+  return anyValue(ctx.b, field, (x, t) => `regexp_full_match(${asText(x, t)}, ${p})`, ctx.rows, ctx.keys);
 }
 
 function overFetch(field: string, ctx: Ctx, why: string): string {
   ctx.notes.localFilter = true;
   ctx.notes.notes.push(`${why}: searched as "${field} exists" and filtered locally`);
-  return fieldExists(field, ctx.rows);
+  return fieldExists(field, ctx.rows, ctx.keys);
 }
 
 /** IPv4 dotted quad → integer, NULL for anything else. */
@@ -119,16 +128,16 @@ const ordered =
   (field, f, ctx) => {
     if (f.transform) return overFetch(field, ctx, `${op} on ${f.transform}(${field})`);
     const v = value(ctx);
-    return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, op, v), ctx.rows);
+    return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, op, v), ctx.rows, ctx.keys);
   };
 
 const OPS: Record<ComparisonOp, OpFn> = {
   '=': (field, f, ctx) => {
     const v = value(ctx);
     if (f.transform) return fullMatch(ctx, field, wrapTransform(f, re2Escape(String(v))));
-    return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, '=', v), ctx.rows);
+    return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, '=', v), ctx.rows, ctx.keys);
   },
-  '!=': (field, f, ctx) => and([fieldExists(field, ctx.rows), not(OPS['='](field, f, ctx))]),
+  '!=': (field, f, ctx) => and([fieldExists(field, ctx.rows, ctx.keys), not(OPS['='](field, f, ctx))]),
   '<': ordered('<'),
   '<=': ordered('<='),
   '>': ordered('>'),
@@ -138,13 +147,19 @@ const OPS: Record<ComparisonOp, OpFn> = {
     if (vs.length === 0) return FALSE;
     if (f.transform)
       return fullMatch(ctx, field, wrapTransform(f, vs.map((v) => re2Escape(String(v))).join('|')));
-    return anyValue(ctx.b, field, (x, t) => or(vs.map((v) => compare(ctx.b, x, t, '=', v))), ctx.rows);
+    return anyValue(
+      ctx.b,
+      field,
+      (x, t) => or(vs.map((v) => compare(ctx.b, x, t, '=', v))),
+      ctx.rows,
+      ctx.keys,
+    );
   },
   LIKE: (field, f, ctx) => {
     const v = String(value(ctx));
     if (!f.transform) {
       const p = ctx.b.param(v);
-      return anyValue(ctx.b, field, (x, t) => `${asText(x, t)} LIKE ${p}`, ctx.rows);
+      return anyValue(ctx.b, field, (x, t) => `${asText(x, t)} LIKE ${p}`, ctx.rows, ctx.keys);
     }
     return fullMatch(ctx, field, wrapTransform(f, likeToRe2(v)));
   },
@@ -153,7 +168,7 @@ const OPS: Record<ComparisonOp, OpFn> = {
     if (!pcreSupported(v)) return overFetch(field, ctx, `MATCHES '${v}' uses PCRE features RE2 lacks`);
     if (!f.transform) {
       const p = ctx.b.param(v);
-      return anyValue(ctx.b, field, (x, t) => `regexp_matches(${asText(x, t)}, ${p})`, ctx.rows);
+      return anyValue(ctx.b, field, (x, t) => `regexp_matches(${asText(x, t)}, ${p})`, ctx.rows, ctx.keys);
     }
     return fullMatch(ctx, field, wrapTransform(f, `.*(?:${v}).*`));
   },
@@ -171,7 +186,13 @@ const OPS: Record<ComparisonOp, OpFn> = {
     const lo = (cidr.addr / size) * size;
     const pl = ctx.b.param(Number(lo));
     const ph = ctx.b.param(Number(lo + size - 1n));
-    return anyValue(ctx.b, field, (x, t) => `${ip4Int(asText(x, t))} BETWEEN ${pl} AND ${ph}`, ctx.rows);
+    return anyValue(
+      ctx.b,
+      field,
+      (x, t) => `${ip4Int(asText(x, t))} BETWEEN ${pl} AND ${ph}`,
+      ctx.rows,
+      ctx.keys,
+    );
   },
   ISSUPERSET: (field, f, ctx) => {
     const v = String(value(ctx));
@@ -185,9 +206,9 @@ const OPS: Record<ComparisonOp, OpFn> = {
     }
     const addr = m ? m[1] : v;
     if (f.transform) return fullMatch(ctx, field, wrapTransform(f, re2Escape(addr)));
-    return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, '=', addr), ctx.rows);
+    return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, '=', addr), ctx.rows, ctx.keys);
   },
-  EXISTS: (field, _f, ctx) => fieldExists(field, ctx.rows),
+  EXISTS: (field, _f, ctx) => fieldExists(field, ctx.rows, ctx.keys),
 };
 
 /** Compiles one comparison against every ECS field its object path maps to. */
@@ -197,9 +218,10 @@ export function compileComparison(
   b: SqlBuilder,
   notes: WalkNotes,
   rows: RowKind,
+  keys?: PresentKeys,
 ): string {
   const fields = requireFields(map, c.path, 'local');
-  const ctx: Ctx = { b, notes, c, rows };
+  const ctx: Ctx = { b, notes, c, rows, keys };
   const fn = OPS[c.op];
   const q = or(fields.map((f) => fn(f.field, f, ctx)));
   return c.negated ? not(q) : q;

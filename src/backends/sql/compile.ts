@@ -20,6 +20,8 @@ export interface SqlCompileOptions {
   readonly defaultWindowMinutes?: number;
   readonly now?: Date;
   readonly timestampField?: string;
+  /** Top-level keys the queried indices hold (from the store); fields outside them compile to FALSE. */
+  readonly presentKeys?: ReadonlySet<string>;
 }
 
 /**
@@ -60,8 +62,8 @@ export function compileSql(q: SourceQuery, options: SqlCompileOptions = {}): Sql
         or,
         all: () => TRUE,
         timeRange: (ts, start, stop) => timeRange(b, ts, start, stop),
-        exists: (field) => fieldExists(field, rows),
-        comparison: (c, notes) => compileComparison(c, map, b, notes, rows),
+        exists: (field) => fieldExists(field, rows, options.presentKeys),
+        comparison: (c, notes) => compileComparison(c, map, b, notes, rows, options.presentKeys),
       },
       {
         map,
@@ -73,13 +75,31 @@ export function compileSql(q: SourceQuery, options: SqlCompileOptions = {}): Sql
     );
   const regular = walk('regular');
   const irregular = walk('irregular');
-  return {
-    where: regular.query,
-    whereIrregular: irregular.query,
-    params: b.params,
-    local: regular.local,
-    notes: regular.notes,
-  };
+  const { texts, params } = compactParams([regular.query, irregular.query], b.params);
+  return { where: texts[0], whereIrregular: texts[1], params, local: regular.local, notes: regular.notes };
+}
+
+/**
+ * Keeps only the parameters the texts still mention, renumbered in order: simplification (`FALSE AND x`) and fields
+ * absent from the store drop subexpressions whose values were already made parameters, and DuckDB refuses
+ * parameters a statement does not use. (Placeholders are the only `$<digits>` in compiled text.)
+ */
+function compactParams(texts: string[], all: readonly SqlValue[]): { texts: string[]; params: SqlValue[] } {
+  const renumber = new Map<number, number>();
+  const params: SqlValue[] = [];
+  const out = texts.map((t) =>
+    t.replace(/\$(\d+)/g, (_m, n: string) => {
+      const old = Number(n);
+      let now = renumber.get(old);
+      if (now === undefined) {
+        params.push(all[old - 1]);
+        now = params.length;
+        renumber.set(old, now);
+      }
+      return `$${now}`;
+    }),
+  );
+  return { texts: out, params };
 }
 
 /**

@@ -4,7 +4,7 @@
  * `_irregular` and fields without a typed column are read from `_source` (JSON).
  */
 import { isListKind, jsonPath, quoteIdent, typedColumn, type ColumnKind } from '../../store/ecs/index.ts';
-import { constString, type SqlBuilder } from './builder.ts';
+import { constString, FALSE, type SqlBuilder } from './builder.ts';
 
 /** The type of a value expression handed to a predicate: a typed column's kind, or a JSON value. */
 export type ValueType = Exclude<ColumnKind, 'keyword[]' | 'ip[]'> | 'json';
@@ -98,8 +98,25 @@ function anyOf(b: SqlBuilder, list: string, pred: ValuePredicate, t: ValueType):
  */
 export type RowKind = 'regular' | 'irregular';
 
+/**
+ * Top-level keys the queried indices hold (see the store's `ecs_index_keys`); a field without a typed column whose
+ * first segment is not among them is absent from every document, so its tests are FALSE without reading `_source`.
+ */
+export type PresentKeys = ReadonlySet<string> | undefined;
+
+function absent(field: string, keys: PresentKeys): boolean {
+  return keys !== undefined && !typedColumn(field) && !keys.has(field.split('.')[0]);
+}
+
 /** SQL boolean: some value of `field` satisfies `pred`. */
-export function anyValue(b: SqlBuilder, field: string, pred: ValuePredicate, rows: RowKind): string {
+export function anyValue(
+  b: SqlBuilder,
+  field: string,
+  pred: ValuePredicate,
+  rows: RowKind,
+  keys?: PresentKeys,
+): string {
+  if (absent(field, keys)) return FALSE;
   const col = typedColumn(field);
   if (rows === 'irregular')
     return `(${mayHold(field)} AND ${anyOf(b, fieldValues(field, rows), pred, 'json')})`;
@@ -111,7 +128,8 @@ export function anyValue(b: SqlBuilder, field: string, pred: ValuePredicate, row
 }
 
 /** SQL boolean: `field` has at least one non-null value (Elastic's `exists`). */
-export function fieldExists(field: string, rows: RowKind): string {
+export function fieldExists(field: string, rows: RowKind, keys?: PresentKeys): string {
+  if (absent(field, keys)) return FALSE;
   const col = typedColumn(field);
   if (rows === 'irregular') return `(${mayHold(field)} AND len(${fieldValues(field, rows)}) > 0)`;
   if (!col) return `(${mayHold(field)} AND len(${fieldValues(field, rows)}) > 0)`;

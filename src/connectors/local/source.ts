@@ -44,8 +44,12 @@ export class LocalDataSource implements DataSource {
     this.settings = settings;
   }
 
-  plan(q: SourceQuery): SqlPlan {
-    return compileSql(q, { defaultWindowMinutes: this.settings.defaultWindowMinutes });
+  /** The plan; with `presentKeys` (read from the store at run time) fields no document holds compile to FALSE. */
+  plan(q: SourceQuery, presentKeys?: ReadonlySet<string>): SqlPlan {
+    return compileSql(q, {
+      defaultWindowMinutes: this.settings.defaultWindowMinutes,
+      ...(presentKeys ? { presentKeys } : {}),
+    });
   }
 
   #limit(q: SourceQuery): number | undefined {
@@ -70,7 +74,10 @@ export class LocalDataSource implements DataSource {
       sql,
       params,
       local: plan.local,
-      notes: plan.notes,
+      notes: [
+        ...plan.notes,
+        'at run time, tests of fields no document of the indices holds are dropped (FALSE)',
+      ],
       ...(limit !== undefined ? { limit } : {}),
     };
   }
@@ -86,7 +93,9 @@ export class LocalDataSource implements DataSource {
     const store = await openStore(this.settings.path, { mode: 'read' });
     try {
       const indices = await store.resolve(this.settings.indices);
-      const { sql, params } = localSelect(plan, indices, plan.local === 'none' ? this.#limit(q) : undefined);
+      const keys = await store.presentKeys(indices);
+      const run = keys ? this.plan(q, keys) : plan;
+      const { sql, params } = localSelect(run, indices, plan.local === 'none' ? this.#limit(q) : undefined);
       let hits = 0;
       for await (const row of store.stream(sql, params as never)) {
         if (ctx.signal?.aborted) throw new CancelledError();

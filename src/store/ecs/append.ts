@@ -152,6 +152,19 @@ export async function appendRecords(
         await c.run(
           `INSERT INTO ecs_indices SELECT DISTINCT _index, now()::TIMESTAMP FROM ${stage}_keyed ON CONFLICT DO NOTHING`,
         );
+        // the top-level keys each index has ever held (first segment, so dotted keys count too): lets the SQL
+        // backend skip fields no document of the index has without reading `_source`
+        await c.run(
+          `INSERT INTO ecs_index_keys SELECT DISTINCT _index, key FROM (SELECT k._index, ` +
+            `split_part(unnest(json_keys(s._source)), '.', 1) AS key FROM ${stage}_keyed k JOIN ${stage} s ON s._seq = k._seq) ` +
+            `ON CONFLICT DO NOTHING`,
+        );
+        // the top-level keys each index has ever held (first segment, so dotted keys count too): lets the SQL
+        // backend skip fields no document of the index has without reading `_source`
+        await c.run(
+          `INSERT INTO ecs_index_keys SELECT DISTINCT _index, key FROM (SELECT k._index, split_part(unnest(json_keys(s._source)), '.', 1) AS key ` +
+            `FROM ${stage}_keyed k JOIN ${stage} s ON s._seq = k._seq) ON CONFLICT DO NOTHING`,
+        );
         await c.run('COMMIT');
         accepted += good;
         created += kept - del.rowsChanged;

@@ -159,6 +159,10 @@ async function initSchema(c: DuckDBConnection, path: string): Promise<void> {
     `CREATE TABLE IF NOT EXISTS ecs_indices (name VARCHAR PRIMARY KEY, created TIMESTAMP NOT NULL)`,
   );
   await c.run(`CREATE TABLE IF NOT EXISTS ecs_docs (${DOCS_COLUMNS_SQL})`);
+  // added within schema 1: stores written before it lack the table, and readers then prune nothing
+  await c.run(
+    `CREATE TABLE IF NOT EXISTS ecs_index_keys (_index VARCHAR, key VARCHAR, PRIMARY KEY (_index, key))`,
+  );
 }
 
 async function checkSchema(c: DuckDBConnection, path: string): Promise<void> {

@@ -5,6 +5,7 @@
  * - `ecs_docs(_index, _id, _irregular, <typed columns…>, _source)` — one row per document; `_source` is the document
  *   text exactly as given (validated JSON object); typed columns (see `columns.ts`) are derived from it.
  * - `ecs_indices(name, created)` — the indices that exist.
+ * - `ecs_index_keys(_index, key)` — every top-level key (before the first dot) a document of the index has held.
  * - `peregrine_store_meta(key, value)` — `schema` = 1.
  *
  * Writing: `append.ts`. Process sharing: `instances.ts` and `lock.ts` — within one process all handles on a path
@@ -75,6 +76,23 @@ export class EcsStore {
         `LEFT JOIN (SELECT _index, count(*) AS n FROM ecs_docs GROUP BY _index) d ON d._index = i.name ORDER BY i.name`,
     );
     return rows.map((r) => ({ name: String(r.name), docs: Number(r.docs) }));
+  }
+
+  /**
+   * The top-level keys (first segment of a field) any document of `indices` has ever held, or undefined when the
+   * store does not record them (written before the record existed).
+   */
+  async presentKeys(indices: readonly string[]): Promise<Set<string> | undefined> {
+    if (indices.length === 0) return new Set();
+    try {
+      const rows = await this.all(
+        `SELECT DISTINCT key FROM ecs_index_keys WHERE _index IN (${indices.map((_, i) => `$${i + 1}`).join(', ')})`,
+        indices,
+      );
+      return new Set(rows.map((r) => String(r.key)));
+    } catch {
+      return undefined;
+    }
   }
 
   /** The indices `pattern` names (comma list, `*` wildcards, `-exclusions`); StoreError listing them if none. */
