@@ -56,3 +56,53 @@ test('results are frozen plain data', () => {
     (p as { source: string }).source = 'x';
   }, TypeError);
 });
+
+test('a given line/col of the offset gives the same spans as counting, and # comments can be white space', () => {
+  const text = "x = 1\n# note\ny = GET process WHERE name = 'a' # shell\n  AND pid > 4\n";
+  const start = text.indexOf('name');
+  const counted = parseComparisonExpression(text.replace('# shell', '       '), {
+    defaultType: 'process',
+    offset: start,
+  });
+  const placed = parseComparisonExpression(text, {
+    defaultType: 'process',
+    offset: start,
+    line: 3,
+    col: 23,
+    comments: true,
+  });
+  assert.deepEqual(placed, counted);
+  assert.ok(placed.kind === 'ComparisonBinary');
+  assert.deepEqual([placed.right.span.line, placed.right.span.col], [4, 7]);
+  assert.throws(
+    () => parseComparisonExpression(text, { defaultType: 'process', offset: start }),
+    /unexpected character '#'/,
+  );
+  try {
+    parseComparisonExpression(text.replace('pid > 4', 'pid >> 4'), {
+      defaultType: 'process',
+      offset: start,
+      line: 3,
+      col: 23,
+      comments: true,
+    });
+    assert.fail('no error');
+  } catch (e) {
+    assert.ok(e instanceof SyntaxError);
+    assert.deepEqual([e.span?.line, e.span?.col], [4, 12]);
+  }
+});
+
+test('parsePattern over a range of a longer text: spans in the text, source is the range', () => {
+  const text = "x = GET process\n  WHERE [process:pid = 4] AND\n    [file:name = 'a']\nDISP x\n";
+  const start = text.indexOf('[');
+  const end = text.indexOf('\nDISP');
+  const p = parsePattern(text, { offset: start, end, line: 2, col: 9 });
+  assert.equal(p.source, text.slice(start, end));
+  assert.ok(p.expr.kind === 'ObservationBinary');
+  assert.deepEqual(
+    [p.expr.right.span.line, p.expr.right.span.col, p.expr.right.span.start],
+    [3, 5, text.indexOf('[file')],
+  );
+  assert.deepEqual(parsePattern(text, { offset: start, end }), p);
+});
