@@ -60,7 +60,16 @@ export type TimeRange =
  * FOLLOWEDBY between observations and WITHIN/REPEATS; a trailing START/STOP is the statement's time range).
  * `BareWhere`: `name = 'x' AND pid IN (1, 2)` — comparisons whose object type is the statement's entity type
  * (GET, FIND); in DISP/assign filters the type is unknown to the parser and `objectType` is `''` = "the input
- * variable's type" unless written (`process:name`). Both may contain `VarRef` values (`pid = procs.pid`).
+ * variable's type" unless written (`process:name`). Both may contain `VarRef` values (`pid = procs.pid`,
+ * `src_ref.value = nt.src_ref.value` with the dotted path in `attribute`, and as list elements:
+ * `pid IN (p2.pid, 8888)` — `substituteVarRefs` of `src/stix` flattens those into the list).
+ *
+ * Kestrel's value forms are read into plain STIX nodes, so no consumer needs to know them: `x IS NULL` is
+ * `NOT EXISTS x` and `x IS NOT NULL` is `EXISTS x` (both print in the EXISTS form); `r'…'` is a `String` without
+ * escape processing; `[1, 2]` is a `List`; an unquoted word is a `String` (`name = cmd` is `name = 'cmd'`) unless it
+ * is directly followed by `.` (then it is a `VarRef`: `cmd.exe` means attribute `exe` of variable `cmd`, as in
+ * Kestrel), is `true`/`false` (a `Bool`), or is a reserved word (a command or clause keyword: an error asking to
+ * quote it).
  */
 export type Where =
   | { readonly kind: 'StixWhere'; readonly pattern: Pattern; readonly span: Span }
