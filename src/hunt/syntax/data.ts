@@ -90,12 +90,12 @@ function dataError(p: ParserBase, t: Token, what: string, hint: string): Error {
   return p.err(C.badData, `expected ${what}, found ${p.describe(t)}`, t, hint);
 }
 
-/** An APPLY argument value: quoted string, number, bool, bare word, `var.attr`, or a (nested) list. */
+/** An APPLY argument value: quoted or raw (`r'…'`) string, number, bool, bare word, `var.attr`, or a (nested) list. */
 export function applyValue(p: ParserBase, depth = 0): Literal {
   if (p.atEnd()) p.log.add({ kind: 'value' });
   const t = p.lex.peek();
   const span = p.span(t.start, t.end);
-  if (t.kind === 'string') {
+  if (t.kind === 'string' || (t.kind === 'typed' && t.prefix === 'r')) {
     p.lex.next();
     return { kind: 'String', value: t.value, span };
   }
