@@ -62,7 +62,11 @@ export async function runHuntflow(
     const onProgress = process.stderr.isTTY
       ? (p: Progress): void => {
           shown = true;
-          process.stderr.write(`\r${p.source}: ${p.hits} observations, ${(p.elapsedMs / 1000).toFixed(1)} s`);
+          const rate = p.elapsedMs > 0 ? Math.round((p.hits * 1000) / p.elapsedMs) : 0;
+          const of = p.total !== undefined ? ` of ${p.total}` : '';
+          process.stderr.write(
+            `\r${p.source}: ${p.hits}${of} observations, ${rate}/s, ${(p.elapsedMs / 1000).toFixed(1)} s\x1b[K`,
+          );
         }
       : undefined;
     const result = await session
