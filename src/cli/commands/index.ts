@@ -17,4 +17,16 @@ import { register as shifter } from './shifter.ts';
 import { register as doctor } from './doctor.ts';
 import { register as stack } from './stack.ts';
 
-export const commands: RegisterCommand[] = [ingest, kernel, repl, sysflow, run, demo, analytics, shifter, doctor, stack];
+/** Hunting first, then telemetry and data, then setup. */
+export const commands: RegisterCommand[] = [
+  run,
+  repl,
+  stack,
+  demo,
+  sysflow,
+  ingest,
+  shifter,
+  analytics,
+  kernel,
+  doctor,
+];
