@@ -16,7 +16,7 @@ const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ATTR_RE =
   /(?:[A-Za-z_][A-Za-z0-9_-]*:)?[A-Za-z_][A-Za-z0-9_-]*(?:\[(?:\*|\d+)\])?(?:\.(?:[A-Za-z0-9_-]+|'[^'\n]*')(?:\[(?:\*|\d+)\])?)*/y;
 /** A bare ISO-8601-looking run (validated afterwards). */
-const BARE_TS_RE = /\d[0-9A-Za-z:.+-]*/y;
+const BARE_TS_RE = /-?\d[0-9A-Za-z:.+-]*/y;
 const ISO_TS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z$/;
 /** An unquoted path or URI: `file:///a.json`, `stixshifter://x`, `data/b.json`, `/tmp/x.parquet.gz`. */
 export const BARE_PATH_RE = /[A-Za-z0-9_\-./~%@+:?&=*$!]+/y;
