@@ -51,14 +51,30 @@ export const IDENTITY_ATTRIBUTE: Readonly<Record<string, string>> = {
   'x-oca-asset': 'device_id',
 };
 
+/**
+ * Canonical JSON of `v` (object keys sorted; `undefined` as `null`). Written with plain loops: this runs for every
+ * network-traffic record, and under tsx (esbuild `keepNames`) every closure created in a hot path costs a
+ * `defineProperty` call.
+ */
 function stable(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
+  let out: string;
+  if (Array.isArray(v)) {
+    out = '[';
+    for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + stable(v[i]);
+    return out + ']';
+  }
   const o = v as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${stable(o[k])}`)
-    .join(',')}}`;
+  const keys = Object.keys(o).sort();
+  out = '{';
+  for (let i = 0; i < keys.length; i++)
+    out += (i ? ',' : '') + JSON.stringify(keys[i]) + ':' + stable(o[keys[i]!]);
+  return out + '}';
+}
+
+/** The `value` of the object a network-traffic endpoint reference names, else null. */
+function endpoint(ref: unknown, objects: Record<string, StixObject>): unknown {
+  return typeof ref === 'string' ? (objects[ref]?.value ?? null) : null;
 }
 
 function firstHash(hashes: unknown): string | undefined {
@@ -117,8 +133,9 @@ export function entityKey(
       break;
     }
     case 'network-traffic': {
-      const end = (ref: unknown): unknown => (typeof ref === 'string' ? (objects[ref]?.value ?? null) : null);
-      return `${t}|${stable([end(obj.src_ref), end(obj.dst_ref), obj.src_port, obj.dst_port, obj.protocols, obj.start, obj.end])}`;
+      const src = endpoint(obj.src_ref, objects);
+      const dst = endpoint(obj.dst_ref, objects);
+      return `${t}|${stable([src, dst, obj.src_port, obj.dst_port, obj.protocols, obj.start, obj.end])}`;
     }
     default: {
       const props = ID_PROPS[t];
