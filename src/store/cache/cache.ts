@@ -54,6 +54,23 @@ function appendId(a: DuckDBAppender, id: number): void {
   else a.appendBigInt(BigInt(id));
 }
 
+/** Appends the edge `rid -k-> ref` when `ref` names another object (not `key` itself) of the same observation. */
+function appendEdge(
+  edges: DuckDBAppender,
+  rid: number,
+  k: string,
+  key: string,
+  ref: unknown,
+  ridOf: Map<string, number>,
+): void {
+  const dst = typeof ref === 'string' && ref !== key ? ridOf.get(ref) : undefined;
+  if (dst === undefined) return;
+  appendId(edges, rid);
+  edges.appendVarchar(k);
+  appendId(edges, dst);
+  edges.endRow();
+}
+
 function parseJson(v: unknown): unknown {
   if (typeof v !== 'string') return plain(v);
   try {
@@ -72,6 +89,8 @@ export class HuntCache {
   private readonly attrNames = new Map<string, Set<string>>();
   /** Attribute-name signatures already noted, so ingest looks at each record shape once. */
   private readonly signatures = new Set<string>();
+  /** type → keys of the last object of that type seen by ingest (see {@link knownShape}). */
+  private readonly lastShape = new Map<string, string[]>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -198,6 +217,25 @@ export class HuntCache {
   }
 
   /**
+   * True when `obj` has the same keys, in the same order, as the last object of its type whose shape was noted —
+   * the common case in a bundle of like observations — so ingest can skip building its attribute signature.
+   */
+  private knownShape(obj: StixObject): boolean {
+    const last = this.lastShape.get(obj.type);
+    let i = 0;
+    if (last) {
+      for (const k in obj) if (last[i++] !== k) return this.rememberShape(obj);
+      if (i === last.length) return true;
+    }
+    return this.rememberShape(obj);
+  }
+
+  private rememberShape(obj: StixObject): false {
+    this.lastShape.set(obj.type, Object.keys(obj));
+    return false;
+  }
+
+  /**
    * Observations of `batch` whose observed-data id was cached by an earlier fetch are dropped in favour of the first
    * copy (as firepit keys observations by id), so fetching the same data twice never doubles records. Within one
    * fetch nothing is dropped, nor are placeholder ids (`…--unknown`, given to observed-data without an id).
@@ -274,26 +312,20 @@ export class HuntCache {
           const rid = ridOf.get(key)!;
           // Most objects (addresses, accounts) have no references: store them as they are, without a copy.
           let attrs: Record<string, unknown> = obj;
-          let sig = obj.type;
+          const known = this.knownShape(obj);
+          let sig = known ? '' : obj.type;
           for (const k in obj) {
-            sig += '\u0000' + k;
+            if (!known) sig += '\u0000' + k;
             if (!k.endsWith('_ref') && !k.endsWith('_refs')) continue;
             if (attrs === obj) {
               attrs = {};
               for (const k2 in obj) if (!k2.endsWith('_ref') && !k2.endsWith('_refs')) attrs[k2] = obj[k2];
             }
             const v = obj[k];
-            const targets = k.endsWith('_ref') ? [v] : Array.isArray(v) ? v : [];
-            for (const ref of targets) {
-              const dst = typeof ref === 'string' && ref !== key ? ridOf.get(ref) : undefined;
-              if (dst === undefined) continue;
-              appendId(edgeA, rid);
-              edgeA.appendVarchar(k);
-              appendId(edgeA, dst);
-              edgeA.endRow();
-            }
+            if (k.endsWith('_ref')) appendEdge(edgeA, rid, k, key, v, ridOf);
+            else if (Array.isArray(v)) for (const ref of v) appendEdge(edgeA, rid, k, key, ref, ridOf);
           }
-          if (!this.signatures.has(sig)) {
+          if (!known && !this.signatures.has(sig)) {
             this.signatures.add(sig);
             this.noteAttributes(obj.type, attrs);
           }
