@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
-import { InputError } from '../../errors/index.ts';
+import { CancelledError, InputError } from '../../errors/index.ts';
 import type { Observation, StixObject } from '../../connectors/types.ts';
 import { HuntCache } from '../../store/cache/index.ts';
 import type { IrLoad, IrNew, IrSave } from '../ir/types.ts';
 import { semanticError, type CommandContext, type CommandResult } from './context.ts';
 import { selectInto } from './select.ts';
 import { viewRows } from './view.ts';
+import { checkCsv } from './csv-check.ts';
 import { variable } from './context.ts';
 
 /** The type of the object a flattened `ref.attr` column describes, when the row does not say (`ref.type`). */
@@ -121,10 +122,27 @@ export async function runLoad(s: IrLoad, ctx: CommandContext): Promise<CommandRe
       hint: 'check the path (relative paths are relative to the working directory)',
     });
   }
+  if (s.format === 'csv') {
+    try {
+      await checkCsv(file, path);
+    } catch (e) {
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+      throw e;
+    }
+  }
   try {
     const reader =
       s.format === 'csv' ? 'read_csv' : s.format === 'parquet' ? 'read_parquet' : 'read_json_auto';
-    let rows = await ctx.cache.all(`SELECT * FROM ${reader}(?)`, [file], ctx.signal);
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await ctx.cache.all(`SELECT * FROM ${reader}(?)`, [file], ctx.signal);
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      const why = ((e as Error).message.split('\n')[0] ?? '').replace(/^hunt cache query failed: /, '');
+      throw new InputError('E_LOAD_FILE', `cannot read ${s.path} as ${s.format}: ${why}`, {
+        hint: `check that the file holds ${s.format === 'json' ? 'JSON' : s.format === 'csv' ? 'UTF-8 CSV' : 'Parquet'} (the format comes from the file name)`,
+      });
+    }
     // A JSON list of strings loads as one column; Kestrel reads it as values of the type's main attribute.
     if (rows.length && Object.keys(rows[0]!).length === 1 && s.format === 'json') {
       const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
@@ -222,7 +240,10 @@ export async function runSave(s: IrSave, ctx: CommandContext): Promise<CommandRe
     }
   } catch (e) {
     if ((e as { stage?: string }).stage) throw e;
-    throw new InputError('E_SAVE_FILE', `cannot write ${s.path}: ${(e as Error).message}`, { cause: e });
+    throw new InputError('E_SAVE_FILE', `cannot write ${s.path}: ${(e as Error).message}`, {
+      cause: e,
+      hint: 'check that the directory exists and is writable (relative paths are relative to the working directory)',
+    });
   }
   return { display: { kind: 'text', text: `saved ${t.rows.length} rows of ${v.name} to ${s.path}` } };
 }
