@@ -15,7 +15,9 @@
  * `ops << 40 | bytes`, `@g0`/`@g1` first/last time) and prints ONE `G` line when the slot is flushed: before a close
  * or dup of that descriptor, when the thread turns to another descriptor, execs, clones, exits, is about to block
  * (poll/select/epoll/sleep/wait), or after 1 s of aggregation; what is still pending at the end of capture is
- * printed by END as maps. Since only the slot's own thread touches it and no other thread exists to close the
+ * flushed by the collector before it stops bpftrace (`kill(pid, 0)` from the collector's pid flushes the slot of
+ * thread `pid`; the slot's own thread could race with it only if it is still reading/writing at that moment), and
+ * what is left is printed by END as maps. Since only the slot's own thread touches it and no other thread exists to close the
  * descriptor, the counts stay exact and every `G` precedes the `K`/`X` it belongs to. Threads of multi-threaded
  * processes print one `R`/`W` line per operation as before.
  */
@@ -187,6 +189,15 @@ tracepoint:syscalls:sys_enter_setresuid /${W}/ { @u[tid] = args->euid; }
 tracepoint:syscalls:sys_exit_setresuid /${W}/ { printf("U|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @u[tid], args->ret); delete(@u[tid]); }
 tracepoint:syscalls:sys_enter_setns /${W}/ { @u[tid] = args->fd; }
 tracepoint:syscalls:sys_exit_setns /${W}/ { printf("S|%llu|%d|%d|%d|%d\\n", nsecs, pid, tid, @u[tid], args->ret); delete(@u[tid]); }
+${
+  opts.canaryPid !== undefined
+    ? `tracepoint:syscalls:sys_enter_kill /pid == ${opts.canaryPid} && args->sig == 0/ {
+  $k = (uint32)args->pid;
+  if (@gf[$k] != 0) {${FLUSH.replaceAll('[tid]', '[$k]').replace('pid, tid,', '$k, $k,')}
+  }
+}`
+    : ''
+}
 ${opts.canaryPid !== undefined ? `tracepoint:syscalls:sys_enter_faccessat,tracepoint:syscalls:sys_enter_faccessat2,tracepoint:syscalls:sys_enter_access /pid == ${opts.canaryPid}/ { printf("Y|%llu\\n", nsecs); }` : ''}
 END { print(@gf); print(@gr); print(@gw); print(@g0); print(@g1); clear(@gf); clear(@gr); clear(@gw); clear(@g0); clear(@g1);
   clear(@t); clear(@fd); clear(@fd2); clear(@p1); clear(@p2); clear(@of); clear(@od); clear(@cfd); clear(@u); }

@@ -137,6 +137,9 @@ function parseMapLine(line: string): [string, Record<string, string>] | undefine
   return [name, entries];
 }
 
+/** The pid field of most printf lines (`CODE|ts|pid|…`). */
+const PRINTF_PID = /^\{"type": "printf", "data": "[A-Za-z]\|\d+\|(\d+)\|/;
+
 /** The fixed head of a bpftrace `-f json` printf line. */
 const PRINTF_HEAD = '{"type": "printf", "data": "';
 
@@ -353,6 +356,8 @@ export function startEbpfCapture(
   let canary: NodeJS.Timeout | undefined;
   let attached = false;
   const canaryWaiters: (() => void)[] = [];
+  /** Processes seen in the output: the ones that may hold a pending read/write slot when capture stops. */
+  const seenPids = new Set<number>();
   const queue: string[] = [];
   let ended = false;
   let wake: (() => void) | null = null;
@@ -379,6 +384,8 @@ export function startEbpfCapture(
       for (const w of canaryWaiters.splice(0)) w();
       return;
     }
+    const pid = PRINTF_PID.exec(line)?.[1];
+    if (pid) seenPids.add(Number(pid));
     queue.push(line);
     if (queue.length > 10_000) rl.pause();
     wake?.();
@@ -498,8 +505,16 @@ export function startEbpfCapture(
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
       if (attached) {
-        // bpftrace drops what is still in its perf buffers when interrupted: first let it catch up with the present,
-        // which it has once it printed a canary hit made now (probes of all CPUs are read in the same poll round)
+        // flush the read/write slots still pending (the probe on kill(pid, 0) from this process), then let bpftrace
+        // catch up with the present — it drops what is still in its perf buffers when interrupted — which it has
+        // once it printed a canary hit made now (probes of all CPUs are read in the same poll round)
+        for (const pid of seenPids) {
+          try {
+            process.kill(pid, 0);
+          } catch {
+            // gone: its exit flushed its slot
+          }
+        }
         const caughtUp = new Promise<boolean>((r) => {
           canaryWaiters.push(() => r(true));
           void exited.then(() => r(false));
