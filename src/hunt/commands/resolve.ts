@@ -17,8 +17,11 @@ function toLiteral(v: unknown, span: Literal['span']): Literal {
 
 async function resolveLiteral(ctx: CommandContext, l: Literal | undefined): Promise<Literal | undefined> {
   if (!l) return l;
-  if (l.kind === 'List')
-    return { ...l, values: (await Promise.all(l.values.map((x) => resolveLiteral(ctx, x)))) as Literal[] };
+  if (l.kind === 'List') {
+    // `pid IN (p2.pid, 8888)`: a reference inside a list contributes all its values to the one list
+    const resolved = (await Promise.all(l.values.map((x) => resolveLiteral(ctx, x)))) as Literal[];
+    return { ...l, values: resolved.flatMap((v) => (v.kind === 'List' ? v.values : [v])) };
+  }
   if (l.kind !== 'VarRef') return l;
   const v = ctx.symbols.get(l.variable);
   if (!v) return { kind: 'List', values: [], span: l.span };
