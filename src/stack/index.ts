@@ -105,7 +105,7 @@ async function captureLive(
     let w: Workload | undefined;
     try {
       w = await startWorkload({
-        wrap: (argv) => ['sh', '-c', 'read -r _ < "$0"; exec "$@"', gate, ...argv],
+        wrap: (argv) => ['sh', '-c', 'read -r _ 0<> "$0"; exec "$@"', gate, ...argv],
         onSpawn: async (pid) => {
           log('capture: attaching eBPF probes (bpftrace)…');
           cap = await captureTree({

@@ -134,7 +134,7 @@ test('eBPF driver captures a process tree', async (t) => {
   const gate = join(dir, 'gate');
   spawnSync('mkfifo', [gate]);
   const { spawn } = await import('node:child_process');
-  const child = spawn('sh', ['-c', 'read -r _ < "$0"; exec bash -c "$1"', gate, script()], {
+  const child = spawn('sh', ['-c', 'read -r _ 0<> "$0"; exec bash -c "$1"', gate, script()], {
     stdio: 'ignore',
   });
   const cap = await captureTree({ driver: 'ebpf', rootPid: child.pid! });

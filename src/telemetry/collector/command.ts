@@ -81,7 +81,7 @@ async function startCapture(
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-collect-'));
   const gate = join(dir, 'gate');
   spawnSync('mkfifo', [gate]);
-  const child = spawn('sh', ['-c', 'read -r _ < "$0"; exec "$@"', gate, ...command], { stdio: 'inherit' });
+  const child = spawn('sh', ['-c', 'read -r _ 0<> "$0"; exec "$@"', gate, ...command], { stdio: 'inherit' });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let cap: CaptureHandle;
   try {
