@@ -20,7 +20,7 @@ function renderPeregrineError(err: PeregrineError, debug: boolean): string {
   out.push(`${where}error[${err.code}]: ${err.message}`);
   const span = err.span;
   if (span?.text !== undefined) {
-    const lineText = span.text.split('\n')[span.line - 1] ?? '';
+    const lineText = (span.text.split('\n')[span.line - 1] ?? '').replace(/\r$/, '');
     const gutter = String(span.line);
     out.push(`${' '.repeat(gutter.length)} |`);
     out.push(`${gutter} | ${lineText.replace(/\t/g, ' ')}`);
