@@ -1,19 +1,11 @@
 /** `peregrine sysflow collect` — live capture of a process tree (eBPF or strace) into SysFlow records. */
 import type { Command } from 'commander';
+import { collectList as list } from '../options.ts';
 
 function int(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new Error(`not a whole number: ${v}`);
   return n;
-}
-function list(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((v) => v.trim())
-      .filter(Boolean),
-  ];
 }
 
 export function collect(group: Command): void {

@@ -4,6 +4,7 @@
  * your own file and add it to the list below with one import. Implementations are imported inside the actions.
  */
 import type { Command } from 'commander';
+import { collectList as collect } from '../options.ts';
 import { lint } from './sysflow-lint.ts';
 import { collect as collectCmd } from './sysflow-collect.ts';
 
@@ -29,17 +30,6 @@ const read: SysflowSubcommand = (group) => {
       await runRead(inputs, opts);
     });
 };
-
-/** Repeatable option values; each may also be a comma-separated list. */
-function collect(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((v) => v.trim())
-      .filter(Boolean),
-  ];
-}
 
 const processCmd: SysflowSubcommand = (group) => {
   group
@@ -85,7 +75,8 @@ const exporters: SysflowSubcommand = (group) => {
     .description('list the exporters `sysflow process --export` and pipeline files can use')
     .action(async () => {
       const { EXPORTERS } = await import('../../telemetry/sysflow/export/registry.ts');
-      for (const [name, e] of Object.entries(EXPORTERS)) process.stdout.write(`${name.padEnd(10)} ${e.doc}\n`);
+      for (const [name, e] of Object.entries(EXPORTERS))
+        process.stdout.write(`${name.padEnd(10)} ${e.doc}\n`);
     });
 };
 

@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { TelemetryError } from '../../../errors/index.ts';
 import type { RawEvent } from '../raw.ts';
+import { parseLinuxOpenFlags } from './open-flags.ts';
 
 const EVENT_TYPES = [
   'execve',
@@ -103,28 +104,9 @@ export function infoArg(info: string, key: string): string | undefined {
   return m?.[1];
 }
 
-/** Linux open flags from sysdig's `flags=4097(O_RDONLY|O_CLOEXEC)` rendering (PPM bits → Linux O_*). */
+/** Linux open flags from sysdig's `flags=4097(O_RDONLY|O_CLOEXEC)` rendering: the names in parentheses. */
 function openFlags(text: string): number {
-  const names = /\(([^)]*)\)/.exec(text)?.[1]?.split('|') ?? [];
-  const map: Record<string, number> = {
-    O_WRONLY: 1,
-    O_RDWR: 2,
-    O_CREAT: 0o100,
-    O_EXCL: 0o200,
-    O_TRUNC: 0o1000,
-    O_APPEND: 0o2000,
-    O_NONBLOCK: 0o4000,
-    O_DSYNC: 0o10000,
-    O_DIRECT: 0o40000,
-    O_LARGEFILE: 0o100000,
-    O_DIRECTORY: 0o200000,
-    O_CLOEXEC: 0o2000000,
-    O_SYNC: 0o4010000,
-    O_TMPFILE: 0o20200000,
-  };
-  let f = 0;
-  for (const n of names) f |= map[n] ?? 0;
-  return f;
+  return parseLinuxOpenFlags(/\(([^)]*)\)/.exec(text)?.[1] ?? '');
 }
 
 /** Turns sysdig exit-event rows into raw events; remembers which sockets it has described. */

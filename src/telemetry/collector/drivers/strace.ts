@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TelemetryError } from '../../../errors/index.ts';
 import type { RawEvent } from '../raw.ts';
+import { parseLinuxOpenFlags } from './open-flags.ts';
 
 const SYSCALLS = [
   'process',
@@ -74,33 +75,6 @@ export function straceArgv(outPath: string, argv: string[]): string[] {
     '--',
     ...argv,
   ];
-}
-
-const O_FLAGS: Record<string, number> = {
-  O_RDONLY: 0,
-  O_WRONLY: 1,
-  O_RDWR: 2,
-  O_CREAT: 0o100,
-  O_EXCL: 0o200,
-  O_NOCTTY: 0o400,
-  O_TRUNC: 0o1000,
-  O_APPEND: 0o2000,
-  O_NONBLOCK: 0o4000,
-  O_DSYNC: 0o10000,
-  O_DIRECT: 0o40000,
-  O_LARGEFILE: 0o100000,
-  O_DIRECTORY: 0o200000,
-  O_NOFOLLOW: 0o400000,
-  O_CLOEXEC: 0o2000000,
-  O_SYNC: 0o4010000,
-  O_PATH: 0o10000000,
-  O_TMPFILE: 0o20200000,
-};
-
-function parseFlags(s: string): number {
-  let f = 0;
-  for (const part of s.split('|')) f |= O_FLAGS[part.trim()] ?? (/^0\d+$/.test(part) ? parseInt(part, 8) : 0);
-  return f;
 }
 
 /** Decodes a C string literal as strace prints it (without the quotes). */
@@ -209,7 +183,7 @@ export class StraceParser {
             tid,
             fd: ret,
             path: dec ? dec[2]! : (s[0] ?? ''),
-            flags: parseFlags(flagsText),
+            flags: parseLinuxOpenFlags(flagsText),
           },
         ];
       }
