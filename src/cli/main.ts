@@ -10,7 +10,9 @@ import { commands } from './commands/index.ts';
 const program = new Command();
 program
   .name('peregrine')
-  .description('Threat hunting with Kestrel huntflows over STIX bundles, Elastic/OpenSearch, an embedded store and SysFlow telemetry')
+  .description(
+    'Threat hunting with Kestrel huntflows over STIX bundles, Elastic/OpenSearch, an embedded store and SysFlow telemetry',
+  )
   .version('0.1.0')
   .option('--debug', 'show stack traces and internal detail on errors')
   .showHelpAfterError()

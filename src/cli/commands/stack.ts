@@ -2,10 +2,14 @@
 import type { Command } from 'commander';
 
 export function register(program: Command): void {
-  const stack = program.command('stack').description('the mini-stack: attack workload → eBPF capture → SysFlow → TTP policies → store → hunt');
+  const stack = program
+    .command('stack')
+    .description('the mini-stack: attack workload → eBPF capture → SysFlow → TTP policies → store → hunt');
   stack
     .command('up')
-    .description('start the container1 attack workload, capture and tag it, store it and run the seed huntflows')
+    .description(
+      'start the container1 attack workload, capture and tag it, store it and run the seed huntflows',
+    )
     .option('--demo', 'the demo scenario (the default and, for now, only one)')
     .option('-d, --driver <driver>', 'auto | ebpf | strace | replay (the recorded capture)', 'auto')
     .option('--store <path>', 'embedded store file (default: the stack’s own under the user data directory)')

@@ -9,8 +9,13 @@ import type { SysflowSubcommand } from './sysflow.ts';
 export const lint: SysflowSubcommand = (group: Command) => {
   group
     .command('lint')
-    .description('check SysFlow/Falco policy files: unknown attributes, lists compared with =, undefined macros, never-true conditions')
-    .argument('<policy...>', 'policy files or directories of *.yaml (linted together: lists and macros are shared)')
+    .description(
+      'check SysFlow/Falco policy files: unknown attributes, lists compared with =, undefined macros, never-true conditions',
+    )
+    .argument(
+      '<policy...>',
+      'policy files or directories of *.yaml (linted together: lists and macros are shared)',
+    )
     .option('-f, --format <format>', 'text or json (one finding per line)', 'text')
     .option('-e, --errors-only', 'print errors only')
     .action(async (paths: string[], opts: { format: string; errorsOnly?: boolean }) => {
