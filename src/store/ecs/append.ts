@@ -79,8 +79,8 @@ function insertSql(stage: string): string {
     .join(' OR ');
   return (
     `INSERT INTO ecs_docs SELECT _index, _id, ${irregular}, ${typed.join(', ')}, _source FROM ` +
-    `(SELECT k._index, k._id, s._source, json_transform(s._source, ${sqlString(extractionStructure())}) AS v ` +
-    `FROM ${stage}_keyed k JOIN ${stage} s ON s._seq = k._seq)`
+    `(SELECT _index, _id, _source, json_transform(_source, ${sqlString(extractionStructure())}) AS v ` +
+    `FROM ${stage}_keyed)`
   );
 }
 
@@ -133,11 +133,21 @@ export async function appendRecords(
           reason: rejectionReason(String(source)),
         });
       }
+      // the batch's valid documents with their ids, text included (later steps read this table alone: no join back
+      // to the stage); an id repeated within the batch keeps its last document — the rare case, so it is looked for
+      // with one aggregate rather than paid for with a window over every row
       await c.run(
-        `CREATE OR REPLACE TABLE ${stage}_keyed AS SELECT _seq, _index, _id FROM ` +
-          `(SELECT _seq, _index, coalesce(_id, md5(_source)) AS _id FROM ${stage} WHERE coalesce(${OK_ROW}, false)) ` +
-          `QUALIFY row_number() OVER (PARTITION BY _index, _id ORDER BY _seq DESC) = 1`,
+        `CREATE OR REPLACE TABLE ${stage}_keyed AS SELECT _seq, _index, coalesce(_id, md5(_source)) AS _id, _source ` +
+          `FROM ${stage} WHERE coalesce(${OK_ROW}, false)`,
       );
+      const repeated = await c.runAndReadAll(
+        `SELECT count(*) FROM (SELECT 1 FROM ${stage}_keyed GROUP BY _index, _id HAVING count(*) > 1)`,
+      );
+      if (Number(repeated.getRowsJson()[0][0]) > 0) {
+        await c.run(
+          `DELETE FROM ${stage}_keyed WHERE _seq NOT IN (SELECT max(_seq) FROM ${stage}_keyed GROUP BY _index, _id)`,
+        );
+      }
       const total = Number((await c.runAndReadAll(`SELECT count(*) FROM ${stage}`)).getRowsJson()[0][0]);
       const kept = Number((await c.runAndReadAll(`SELECT count(*) FROM ${stage}_keyed`)).getRowsJson()[0][0]);
       const good = total - bad.currentRowCount;
@@ -155,15 +165,8 @@ export async function appendRecords(
         // the top-level keys each index has ever held (first segment, so dotted keys count too): lets the SQL
         // backend skip fields no document of the index has without reading `_source`
         await c.run(
-          `INSERT INTO ecs_index_keys SELECT DISTINCT _index, key FROM (SELECT k._index, ` +
-            `split_part(unnest(json_keys(s._source)), '.', 1) AS key FROM ${stage}_keyed k JOIN ${stage} s ON s._seq = k._seq) ` +
-            `ON CONFLICT DO NOTHING`,
-        );
-        // the top-level keys each index has ever held (first segment, so dotted keys count too): lets the SQL
-        // backend skip fields no document of the index has without reading `_source`
-        await c.run(
-          `INSERT INTO ecs_index_keys SELECT DISTINCT _index, key FROM (SELECT k._index, split_part(unnest(json_keys(s._source)), '.', 1) AS key ` +
-            `FROM ${stage}_keyed k JOIN ${stage} s ON s._seq = k._seq) ON CONFLICT DO NOTHING`,
+          `INSERT INTO ecs_index_keys SELECT DISTINCT _index, key FROM (SELECT _index, ` +
+            `split_part(unnest(json_keys(_source)), '.', 1) AS key FROM ${stage}_keyed) ON CONFLICT DO NOTHING`,
         );
         await c.run('COMMIT');
         accepted += good;
