@@ -13,6 +13,7 @@
  *     file content written to the case's temp dir (until the next `--- ` line or `==>`)
  *     ==>
  *     case.hf:1:6 E_CODE          first line of stderr reduced to `source:line:col CODE`
+ *     rejected docs.ndjson:2: …   up to three documents `ingest` rejected (it goes on with the rest)
  *     hint: …                     the hint line, when there is one
  *     exit 1
  *
@@ -133,11 +134,17 @@ function runCli(inv: Invocation): Promise<Outcome> {
 function summarise(o: Outcome): string {
   const lines = o.stderr.split('\n').map((l) => l.replaceAll(o.tmp + '/', '').replaceAll(o.tmp, '$TMP'));
   const out: string[] = [];
-  const first = lines.find((l) => /(error|warning)\[[A-Z0-9_]+\]/.test(l)) ?? lines.find((l) => l.trim() !== '');
+  // `ingest` lists the documents it rejects (`  rejected file:line: why`) and goes on; progress and timing lines vary.
+  const rejected = lines.filter((l) => /^\s*rejected \S+:\d+/.test(l)).map((l) => l.trim());
+  const timing = /docs\/s|\d\.\d+ s\b/;
+  const first =
+    lines.find((l) => /(error|warning)\[[A-Z0-9_]+\]/.test(l)) ??
+    (rejected.length ? undefined : lines.find((l) => l.trim() !== '' && !timing.test(l)));
   if (first !== undefined) {
     const m = /^(?:(.*?:\d+:\d+): )?(error|warning)\[([A-Z0-9_]+)\]/.exec(first);
     out.push(m ? [m[1], m[2] === 'warning' ? `warning ${m[3]}` : m[3]].filter(Boolean).join(' ') : first);
   }
+  out.push(...rejected.slice(0, 3));
   const hint = lines.find((l) => l.startsWith('hint: '));
   if (hint !== undefined) out.push(hint);
   out.push(`exit ${o.code}`);
