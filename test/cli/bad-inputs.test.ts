@@ -18,6 +18,7 @@
  *     exit 1
  *
  * In arguments, env values and file contents `$TMP` is the case's temp dir and `$BUNDLE` the Kestrel test bundle.
+ * Diagnostics are read from stderr, or from stdout when only stdout has them (`sysflow lint` reports there).
  * Beside the fixture comparison every failing case must render a `PeregrineError`: `error[CODE]:` on its first
  * line, the source line and a caret when positioned, never a JS stack trace, never "internal error".
  */
@@ -131,8 +132,14 @@ function runCli(inv: Invocation): Promise<Outcome> {
 }
 
 /** `…/tmp/x/case.hf:1:6: error[E_X]: message` → `case.hf:1:6 E_X`, plus the hint line and the exit code. */
+/** Where the diagnostics are: stderr, or stdout for a report-style command (`sysflow lint` prints its findings). */
+function diagnostics(o: Outcome): string {
+  const diag = /(error|warning)\[[A-Z0-9_]+\]/;
+  return !diag.test(o.stderr) && diag.test(o.stdout) ? o.stdout + o.stderr : o.stderr;
+}
+
 function summarise(o: Outcome): string {
-  const lines = o.stderr.split('\n').map((l) => l.replaceAll(o.tmp + '/', '').replaceAll(o.tmp, '$TMP'));
+  const lines = diagnostics(o).split('\n').map((l) => l.replaceAll(o.tmp + '/', '').replaceAll(o.tmp, '$TMP'));
   const out: string[] = [];
   // `ingest` lists the documents it rejects (`  rejected file:line: why`) and goes on; progress and timing lines vary.
   const rejected = lines.filter((l) => /^\s*rejected \S+:\d+/.test(l)).map((l) => l.trim());
@@ -161,7 +168,7 @@ function checkShape(inv: Invocation, o: Outcome): void {
     return;
   }
   assert.notEqual(o.code, 0, 'expected a non-zero exit');
-  const lines = o.stderr.split('\n');
+  const lines = diagnostics(o).split('\n');
   const i = lines.findIndex((l) => /error\[[A-Z0-9_]+\]: \S/.test(l));
   assert.ok(i >= 0, `no rendered PeregrineError on stderr:\n${o.stderr}`);
   if (!inv.positioned) return;
