@@ -22,6 +22,25 @@ function progress(): ((p: { hits: number; total?: number; elapsedMs: number }) =
   };
 }
 
+/**
+ * Checks that a credential-bearing JSON argument (<configuration>) parses, before the verbs echo a bad one's text
+ * in an error: the error is positioned but does not show the argument.
+ */
+async function checkSecretJson(name: string, text: string): Promise<void> {
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    const { InputError, spanAt } = await import('../../errors/index.ts');
+    const m = /at position (\d+)/.exec((e as Error).message);
+    const offset = m ? Number(m[1]) : text.length;
+    const { text: _hidden, ...span } = spanAt(`<${name}>`, text, offset);
+    throw new InputError('E_ARG_JSON', `argument <${name}> is not valid JSON (${(e as Error).message.replace(/ in JSON at position \d+.*$/s, '')})`, {
+      span,
+      hint: `the ${name} is not shown as it may hold credentials; check it with a JSON tool`,
+    });
+  }
+}
+
 export function register(program: Command): void {
   const shifter = program
     .command('shifter')
@@ -36,11 +55,17 @@ export function register(program: Command): void {
     .argument('[options]', 'JSON options: time_range (minutes), stix_2.1')
     .action(async (module: string, what: string, dataSource: string, data: string, options?: string) => {
       const v = await import('../../connectors/elastic/shifter-verbs.ts');
-      if (what === 'query') print(v.translateQuery(module, data, options));
+      if (what === 'query') {
+        // STIX-shifter ignores it for a query; a malformed one is still a mistake worth pointing at.
+        v.jsonArg('data_source', dataSource);
+        print(v.translateQuery(module, data, options));
+      }
       else if (what === 'results') print(v.translateResults(module, dataSource, data, options));
       else {
         const { InputError } = await import('../../errors/index.ts');
-        throw new InputError('E_SHIFTER_VERB', `translate takes "query" or "results", not "${what}"`);
+        throw new InputError('E_SHIFTER_VERB', `translate takes "query" or "results", not "${what}"`, {
+          hint: 'peregrine shifter translate elastic_ecs query \'{}\' "[process:name = \'bash\']"',
+        });
       }
     });
   shifter
@@ -54,6 +79,7 @@ export function register(program: Command): void {
     .argument('<operation>', 'ping | is_async | query | status | results | delete')
     .argument('[args...]', 'operation arguments')
     .action(async (module: string, connection: string, config: string, operation: string, args: string[]) => {
+      await checkSecretJson('configuration', config);
       const v = await import('../../connectors/elastic/shifter-verbs.ts');
       print(await v.transmit(module, connection, config, operation, args, { onProgress: progress() }));
     });
@@ -77,6 +103,7 @@ export function register(program: Command): void {
         pattern: string,
         options?: string,
       ) => {
+        await checkSecretJson('configuration', config);
         const v = await import('../../connectors/elastic/shifter-verbs.ts');
         const ac = new AbortController();
         const onSigint = (): void => ac.abort();
