@@ -15,7 +15,10 @@ program
   )
   .version('0.1.0')
   .option('--debug', 'show stack traces and internal detail on errors')
-  .showHelpAfterError()
+  // Usage mistakes (unknown option or command, missing argument) read like every other error; commander's own
+  // "(Did you mean …?)" stays in the message.
+  .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'error[E_USAGE]: ').replace(/\n\(Did you mean/, ' (did you mean')) })
+  .showHelpAfterError('hint: add --help to the command to see its arguments and options')
   .exitOverride();
 
 for (const register of commands) register(program);

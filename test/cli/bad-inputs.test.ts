@@ -12,7 +12,7 @@
  *     --- case.hf [crlf|bom|base64|empty|copy:PATH:N]   (copy: the first N bytes of PATH, relative to the repo root)
  *     file content written to the case's temp dir (until the next `--- ` line or `==>`)
  *     ==>
- *     case.hf:1:6 E_CODE          first line of stderr reduced to `source:line:col CODE`
+ *     case.hf:1:6 E_CODE          first line of stderr reduced to `source:line:col CODE` (`CODE: message` without a position)
  *     rejected docs.ndjson:2: …   up to three documents `ingest` rejected (it goes on with the rest)
  *     hint: …                     the hint line, when there is one
  *     exit 1
@@ -149,7 +149,9 @@ function summarise(o: Outcome): string {
     (rejected.length ? undefined : lines.find((l) => l.trim() !== '' && !timing.test(l)));
   if (first !== undefined) {
     const m = /^(?:(.*?:\d+:\d+): )?(error|warning)\[([A-Z0-9_]+)\]/.exec(first);
-    out.push(m ? [m[1], m[2] === 'warning' ? `warning ${m[3]}` : m[3]].filter(Boolean).join(' ') : first);
+    // An error without a position (a command-line mistake) keeps its message: it is all there is to check.
+    const message = m && !m[1] ? first.slice(m[0].length).replace(/^: /, ': ') : '';
+    out.push(m ? [m[1], m[2] === 'warning' ? `warning ${m[3]}` : m[3]].filter(Boolean).join(' ') + message : first);
   }
   out.push(...rejected.slice(0, 3));
   const hint = lines.find((l) => l.startsWith('hint: '));

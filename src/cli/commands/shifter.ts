@@ -34,10 +34,14 @@ async function checkSecretJson(name: string, text: string): Promise<void> {
     const m = /at position (\d+)/.exec((e as Error).message);
     const offset = m ? Number(m[1]) : text.length;
     const { text: _hidden, ...span } = spanAt(`<${name}>`, text, offset);
-    throw new InputError('E_ARG_JSON', `argument <${name}> is not valid JSON (${(e as Error).message.replace(/ in JSON at position \d+.*$/s, '')})`, {
-      span,
-      hint: `the ${name} is not shown as it may hold credentials; check it with a JSON tool`,
-    });
+    throw new InputError(
+      'E_ARG_JSON',
+      `argument <${name}> is not valid JSON (${(e as Error).message.replace(/ in JSON at position \d+.*$/s, '')})`,
+      {
+        span,
+        hint: `the ${name} is not shown as it may hold credentials; check it with a JSON tool`,
+      },
+    );
   }
 }
 
@@ -59,12 +63,11 @@ export function register(program: Command): void {
         // STIX-shifter ignores it for a query; a malformed one is still a mistake worth pointing at.
         v.jsonArg('data_source', dataSource);
         print(v.translateQuery(module, data, options));
-      }
-      else if (what === 'results') print(v.translateResults(module, dataSource, data, options));
+      } else if (what === 'results') print(v.translateResults(module, dataSource, data, options));
       else {
         const { InputError } = await import('../../errors/index.ts');
         throw new InputError('E_SHIFTER_VERB', `translate takes "query" or "results", not "${what}"`, {
-          hint: 'peregrine shifter translate elastic_ecs query \'{}\' "[process:name = \'bash\']"',
+          hint: "peregrine shifter translate elastic_ecs query '{}' \"[process:name = 'bash']\"",
         });
       }
     });

@@ -47,6 +47,7 @@ export async function runHuntflow(
       throw new InputError(
         'E_BAD_FLAG',
         `--time-window must be a number of minutes, not "${flags.timeWindow}"`,
+        { hint: 'e.g. --time-window 10 (the default is 5)' },
       );
   }
   const session = await HuntSession.create({
