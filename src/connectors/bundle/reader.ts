@@ -4,7 +4,7 @@
  * bundles keep their SCOs (and observed-data whose SCOs have not been seen yet) until the end, because an
  * observed-data may come before the objects it references.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConnectorError, InputError } from '../../errors/index.ts';
@@ -137,6 +137,24 @@ function elementLine(text: string, offset: number, col: number): string {
   return a === 0 ? ' '.repeat(col - 1) + line : line;
 }
 
+/** The start of a local file's first line, so an error about the whole file can still show where it begins. */
+function firstLine(loc: BundleLocation): { text?: string } {
+  if (loc.kind !== 'file') return {};
+  try {
+    const fd = openSync(loc.path, 'r');
+    try {
+      const buf = Buffer.alloc(200);
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      const text = buf.subarray(0, n).toString('utf8').split(/\r?\n/)[0] ?? '';
+      return { text };
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return {};
+  }
+}
+
 function notABundle(loc: BundleLocation, scanner: BundleScanner): InputError {
   const type = scanner.top.type;
   const keys = Object.keys(scanner.top);
@@ -149,7 +167,7 @@ function notABundle(loc: BundleLocation, scanner: BundleScanner): InputError {
     found = 'an empty JSON object';
   }
   return new InputError('E_NOT_A_BUNDLE', `not a STIX bundle: ${sourceName(loc)} holds ${found}`, {
-    span: { source: sourceName(loc), line: 1, col: 1, offset: 0 },
+    span: { source: sourceName(loc), line: 1, col: 1, offset: 0, ...firstLine(loc) },
     hint:
       typeof type === 'string' && type === 'observed-data'
         ? 'wrap it in a bundle: {"type": "bundle", "objects": [ … ]}'

@@ -3,6 +3,8 @@
  * compiles them. The engine's `process` already returns the processor's {@link PolicyResult} shape (its `RuleInfo`
  * is a {@link RuleMatch}), so the engine is the stage; the assignment below makes `tsc` check that contract.
  */
+import { readFileSync } from 'node:fs';
+import { TelemetryError } from '../../../errors/index.ts';
 import { compilePolicies, loadPolicySources } from '../policy/index.ts';
 import type { PolicyLoader } from './pipeline.ts';
 import type { PolicyStage } from './types.ts';
@@ -18,6 +20,31 @@ export interface LoadedPolicies {
 
 export const loadPolicyStage: PolicyLoader & { last?: LoadedPolicies } = async ({ paths, mode }) => {
   const engine = compilePolicies(await loadPolicySources(paths), { mode });
+  // A rule the engine could not load must stop the run: silently dropping it would hide alerts.
+  const bad = engine.problems.find((p) => p.severity === 'error');
+  if (bad) {
+    let text: string | undefined;
+    try {
+      text = readFileSync(bad.source, 'utf8');
+    } catch {
+      text = undefined;
+    }
+    throw new TelemetryError(
+      bad.code,
+      `${bad.message} (${engine.problems.filter((p) => p.severity === 'error').length} error(s) in the policies)`,
+      {
+        span: {
+          source: bad.source,
+          line: bad.span.line,
+          col: bad.span.col,
+          offset: bad.span.offset,
+          length: bad.span.length,
+          ...(text !== undefined ? { text } : {}),
+        },
+        hint: `fix the policy, or check it with: peregrine sysflow lint ${bad.source}`,
+      },
+    );
+  }
   loadPolicyStage.last = {
     files: engine.counts.files,
     rules: engine.counts.rules,
