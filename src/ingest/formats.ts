@@ -11,7 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseLocation, readBundle } from '../connectors/bundle/index.ts';
-import { isPeregrineError } from '../errors/index.ts';
+import { InputError, isPeregrineError, spanAt } from '../errors/index.ts';
 import { stixEcsMap } from '../mapping/index.ts';
 import { compileStixToEcs } from '../mapping/stix-to-ecs.ts';
 import { head, readLines, unreadable } from './lines.ts';
@@ -121,19 +121,29 @@ async function readJson(path: string): Promise<unknown> {
   } catch (e) {
     throw unreadable(path, e);
   }
+  const body = text.replace(/^\uFEFF/, '');
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
+    return JSON.parse(body);
   } catch (e) {
-    return { __malformed: (e as Error).message };
+    // one JSON document: nothing in it can be ingested — say where it breaks
+    const message = (e as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    // an error at the end of the text points just after its last character, not at a blank last line
+    const end = body.trimEnd().length;
+    const offset = Math.min(at ? Number(at[1]) : end, end);
+    throw new InputError(
+      'E_INGEST_JSON',
+      `${path} is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+      {
+        span: spanAt(path, body, offset),
+        hint: 'a JSON file holds one document or an array of documents; for one document per line use -f ndjson',
+      },
+    );
   }
 }
 
 export async function* jsonRecords(path: string): AsyncGenerator<IngestRecord> {
   const v = await readJson(path);
-  if (v && typeof v === 'object' && '__malformed' in v) {
-    yield { line: 1, reject: `malformed JSON: ${String((v as { __malformed: string }).__malformed)}` };
-    return;
-  }
   const docs = Array.isArray(v) ? v : [v];
   let i = 0;
   for (const d of docs) {
