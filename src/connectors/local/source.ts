@@ -7,7 +7,7 @@
 import { compileSql, selectSql, type SqlPlan } from '../../backends/sql/index.ts';
 import { CancelledError } from '../../errors/index.ts';
 import { ecsToStix } from '../../mapping/index.ts';
-import { compileObservationFilter, findPatternBinding } from '../../stix/index.ts';
+import { evaluateLocally } from '../local-evaluation.ts';
 import { openStore, quoteIdent } from '../../store/ecs/index.ts';
 import { observationId } from '../elastic/ids.ts';
 import type { DataSource, Observation, QueryContext, SourceQuery } from '../types.ts';
@@ -113,29 +113,12 @@ export class LocalDataSource implements DataSource {
 
   async *query(q: SourceQuery, ctx: QueryContext = {}): AsyncGenerator<Observation> {
     const plan = this.plan(q);
-    const limit = this.#limit(q) ?? Infinity;
-    if (plan.local === 'none') {
-      yield* this.observations(q, ctx, plan);
-      return;
-    }
-    const filter = compileObservationFilter(q.pattern!);
-    if (plan.local === 'observation') {
-      let n = 0;
-      for await (const obs of this.observations(q, ctx, plan)) {
-        if (!filter(obs)) continue;
-        yield obs;
-        if (++n >= limit) return;
-      }
-      return;
-    }
-    // set semantics (AND / FOLLOWEDBY / WITHIN / REPEATS): the pattern holds over the fetched set or nothing matches
-    const all: Observation[] = [];
-    for await (const obs of this.observations(q, ctx, plan)) if (filter(obs)) all.push(obs);
-    if (all.length === 0 || findPatternBinding(q.pattern!, all) === null) return;
-    let n = 0;
-    for (const obs of all) {
-      yield obs;
-      if (++n >= limit) return;
-    }
+    // an unexpressed part of the pattern is evaluated on the fetched stream (plain pass-through when none)
+    yield* evaluateLocally(
+      this.observations(q, ctx, plan),
+      q.pattern,
+      plan.local,
+      this.#limit(q) ?? Infinity,
+    );
   }
 }
