@@ -28,11 +28,12 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
+import { KESTREL_TEST_DATA } from '../support/data.ts';
 import { formatCases, parseCases, type FixtureCase } from '../support/fixtures.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CASES = join(ROOT, 'test/cases/cli');
-const BUNDLE = resolve(ROOT, '../shared/data/kestrel/test-data/test_bundle.json');
+const BUNDLE = join(KESTREL_TEST_DATA, 'test_bundle.json');
 const CONCURRENCY = 4;
 const TIMEOUT_MS = 30_000;
 

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { isPeregrineError } from '../../src/errors/index.ts';
 import { HuntSession } from '../../src/hunt/session/index.ts';
 import { renderDisplayText } from '../../src/render/index.ts';
+import { KESTREL_TEST_DATA } from '../support/data.ts';
 import { runCases } from '../support/fixtures.ts';
 
-const TD = join(process.cwd(), '..', 'shared', 'data', 'kestrel', 'test-data');
+const TD = KESTREL_TEST_DATA;
 
 runCases(join(process.cwd(), 'test', 'cases', 'hunt'), async (input) => {
   const text = input.replaceAll('$TD', TD);
