@@ -315,8 +315,16 @@ export class BundleScanner {
   /** Call at end of input: throws if the bundle is incomplete or has no objects. */
   end(): void {
     if (this.state === DONE) return;
+    // The caret goes on the (empty) last line, so the rendered error still shows where the file ends.
     if (this.state === ROOT)
-      throw new ScanError('the file is empty', this.line, 1, undefined, 'E_NOT_A_BUNDLE');
+      throw new ScanError(
+        this.base === 0 ? 'the file is empty' : 'the file holds only whitespace',
+        this.line,
+        1,
+        undefined,
+        'E_NOT_A_BUNDLE',
+        '',
+      );
     const col = this.base - this.lineStart + 1;
     const what =
       this.state === VALUE && this.vInString
