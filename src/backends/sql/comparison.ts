@@ -7,7 +7,7 @@ import { MappingError } from '../../errors/index.ts';
 import { requireFields, type EcsFieldRef, type FieldMapData } from '../../mapping/index.ts';
 import type { Comparison, ComparisonOp, Literal } from '../../stix/ast.ts';
 import { parseCidr } from '../../stix/index.ts';
-import { and, FALSE, not, or, type SqlBuilder } from './builder.ts';
+import { and, FALSE, not, or, TRUE, type SqlBuilder } from './builder.ts';
 import {
   anyValue,
   asText,
@@ -108,6 +108,7 @@ function fullMatch(ctx: Ctx, field: string, re: string): string {
 
 function overFetch(field: string, ctx: Ctx, why: string): string {
   ctx.notes.localFilter = true;
+  ctx.notes.overFetches++;
   ctx.notes.notes.push(`${why}: searched as "${field} exists" and filtered locally`);
   return fieldExists(field, ctx.rows, ctx.keys);
 }
@@ -223,6 +224,11 @@ export function compileComparison(
   const fields = requireFields(map, c.path, 'local');
   const ctx: Ctx = { b, notes, c, rows, keys };
   const fn = OPS[c.op];
+  const before = notes.overFetches;
   const q = or(fields.map((f) => fn(f.field, f, ctx)));
+  if (notes.overFetches > before && (c.negated || c.op === '!=')) {
+    // NOT / != of a superset is no superset: widen to every row that has the field (or to all, under NOT)
+    return c.negated ? TRUE : or(fields.map((f) => fieldExists(f.field, rows, keys)));
+  }
   return c.negated ? not(q) : q;
 }

@@ -24,6 +24,8 @@ import {
 export interface WalkNotes {
   readonly notes: string[];
   localFilter: boolean;
+  /** How many leaves were over-fetched (a negation of an over-fetch is not a superset: it is widened). */
+  overFetches: number;
 }
 
 export interface WalkHooks<Q> {
@@ -124,7 +126,7 @@ export function entityWitnessFields(map: FieldMapData, entityType: string): stri
 
 /** Walks a source query with a backend's hooks. */
 export function walkSourceQuery<Q>(q: SourceQuery, hooks: WalkHooks<Q>, options: WalkOptions): WalkResult<Q> {
-  const notes: WalkNotes = { notes: [], localFilter: false };
+  const notes: WalkNotes = { notes: [], localFilter: false, overFetches: 0 };
   const ts = options.timestampField ?? options.map.timestamp;
   let window: { start: string; stop: string } | undefined;
   if (q.timeRange) window = q.timeRange;
