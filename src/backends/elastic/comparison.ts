@@ -1,10 +1,13 @@
 /**
  * One STIX comparison → DSL, through the field map: the comparison is tried on every ECS field the object path maps
- * to (OR), each field with its value transform. A `Record<Op, fn>` table gives each operator's leaf query.
+ * to (OR), each field with its value transform. A `Record<Op, fn>` table gives each operator's leaf query; the rules
+ * around the leaves (operands, over-fetching, `!=` and NOT) are the ones the SQL backend uses, in `../shared/`.
  */
-import { MappingError, spanAt } from '../../errors/index.ts';
-import { requireFields, type EcsFieldRef, type FieldMapData } from '../../mapping/index.ts';
-import type { Comparison, ComparisonOp, Literal } from '../../stix/ast.ts';
+import { MappingError } from '../../errors/index.ts';
+import type { EcsFieldRef, FieldMapData } from '../../mapping/index.ts';
+import type { Comparison } from '../../stix/ast.ts';
+import { leafRules, mappedFields, operand, operands, singleAddress } from '../shared/index.ts';
+import type { LeafCtx, LeafDialect, OpFn, OpTable, WalkNotes } from '../shared/index.ts';
 import {
   and,
   exists,
@@ -18,7 +21,6 @@ import {
   terms,
   wildcard,
   type DslQuery,
-  type Scalar,
 } from './dsl.ts';
 import { escapeRegexp, likeToRegexp, likeToWildcard, pcreToLucene } from './lucene-text.ts';
 
@@ -36,57 +38,25 @@ export interface ElasticHooks {
 
 const STRING_TYPES = new Set(['keyword', 'text', 'wildcard', 'constant_keyword', 'match_only_text']);
 
-/** What the compiler could not push down exactly; EXPLAIN lists it and the connector evaluates it locally. */
+/** What the compiler could not push down exactly: the walker's notes, and the comparisons on unmapped paths. */
 export interface CompileNotes {
-  readonly notes: string[];
-  /** True when the DSL is a superset of the answer and results must be filtered with the STIX matcher. */
-  localFilter: boolean;
-  /** How many leaves were over-fetched (a negation of an over-fetch is not a superset: it is widened). */
-  overFetches: number;
+  readonly walk: WalkNotes;
   /** Comparisons on paths the map does not know: they match nothing (an error if the whole query then can't match). */
   readonly unmapped: MappingError[];
 }
 
-interface Ctx {
-  readonly map: FieldMapData;
+interface Ctx extends LeafCtx {
   readonly hooks: ElasticHooks;
-  readonly notes: CompileNotes;
-  readonly c: Comparison;
 }
 
-function scalar(lit: Literal, c: Comparison): Scalar {
-  switch (lit.kind) {
-    case 'String':
-    case 'Timestamp':
-    case 'Hex':
-    case 'Binary':
-      return lit.value;
-    case 'Int':
-    case 'Float':
-      return lit.value;
-    case 'Bool':
-      return lit.value;
-    case 'List':
-    case 'VarRef':
-      throw new MappingError(
-        'E_ELASTIC_VALUE',
-        `${c.op} does not take a ${lit.kind === 'List' ? 'list' : 'variable reference'} here`,
-        {
-          hint:
-            lit.kind === 'VarRef'
-              ? 'variable references are resolved by the hunt runtime before a query reaches a data source'
-              : undefined,
-        },
-      );
-  }
-}
-
-function listValues(c: Comparison): Scalar[] {
-  const v = c.value;
-  if (!v) return [];
-  if (v.kind === 'List') return v.values.map((x) => scalar(x, c));
-  return [scalar(v, c)];
-}
+const DSL: LeafDialect<DslQuery, Ctx> = {
+  and,
+  or,
+  not,
+  all: matchAll,
+  exists: (field) => exists(field),
+};
+const { acrossFields, notEqual, overFetch, untransformed } = leafRules(DSL);
 
 /** The regexp body matching a whole ECS value whose basename/dirname matches `body`. */
 function wrapTransform(f: EcsFieldRef, body: string, rootDir = false): string {
@@ -98,40 +68,24 @@ function wrapTransform(f: EcsFieldRef, body: string, rootDir = false): string {
 
 const endsWithSep = (v: unknown): boolean => typeof v === 'string' && /[/\\]$/.test(v);
 
-type OpFn = (field: string, f: EcsFieldRef, ctx: Ctx) => DslQuery;
-
 /** Values per `terms` clause (FIND's batched relation queries can carry tens of thousands of identifiers). */
 export const TERMS_CHUNK = 10_000;
 
-function value(ctx: Ctx): Scalar {
-  if (!ctx.c.value) throw new MappingError('E_ELASTIC_VALUE', `${ctx.c.op} needs a value`);
-  return scalar(ctx.c.value, ctx.c);
-}
+const equals: OpFn<DslQuery, Ctx> = (field, f, ctx) => {
+  const v = operand(ctx);
+  if (!f.transform) return term(field, v);
+  return regexp(field, wrapTransform(f, escapeRegexp(String(v)), endsWithSep(v)));
+};
 
-function overFetch(field: string, ctx: Ctx, why: string): DslQuery {
-  ctx.notes.localFilter = true;
-  ctx.notes.overFetches++;
-  ctx.notes.notes.push(`${why}: searched as "${field} exists" and filtered locally`);
-  return exists(field);
-}
-
-const OPS: Record<ComparisonOp, OpFn> = {
-  '=': (field, f, ctx) => {
-    const v = value(ctx);
-    if (!f.transform) return term(field, v);
-    return regexp(field, wrapTransform(f, escapeRegexp(String(v)), endsWithSep(v)));
-  },
-  '!=': (field, f, ctx) => and([exists(field), not(OPS['='](field, f, ctx))]),
-  '<': (field, f, ctx) =>
-    f.transform ? overFetch(field, ctx, `< on ${f.transform}(${field})`) : range(field, { lt: value(ctx) }),
-  '<=': (field, f, ctx) =>
-    f.transform ? overFetch(field, ctx, `<= on ${f.transform}(${field})`) : range(field, { lte: value(ctx) }),
-  '>': (field, f, ctx) =>
-    f.transform ? overFetch(field, ctx, `> on ${f.transform}(${field})`) : range(field, { gt: value(ctx) }),
-  '>=': (field, f, ctx) =>
-    f.transform ? overFetch(field, ctx, `>= on ${f.transform}(${field})`) : range(field, { gte: value(ctx) }),
+const OPS: OpTable<DslQuery, Ctx> = {
+  '=': equals,
+  '!=': notEqual(equals),
+  '<': untransformed('<', (field, ctx) => range(field, { lt: operand(ctx) })),
+  '<=': untransformed('<=', (field, ctx) => range(field, { lte: operand(ctx) })),
+  '>': untransformed('>', (field, ctx) => range(field, { gt: operand(ctx) })),
+  '>=': untransformed('>=', (field, ctx) => range(field, { gte: operand(ctx) })),
   IN: (field, f, ctx) => {
-    const vs = listValues(ctx.c);
+    const vs = operands(ctx);
     if (vs.length === 0) return matchNone();
     if (!f.transform) {
       if (vs.length === 1) return term(field, vs[0]);
@@ -163,7 +117,7 @@ const OPS: Record<ComparisonOp, OpFn> = {
     return or(out);
   },
   LIKE: (field, f, ctx) => {
-    const v = String(value(ctx));
+    const v = String(operand(ctx));
     const type = ctx.hooks.fieldType?.(field);
     if (type !== undefined && !STRING_TYPES.has(type))
       return overFetch(field, ctx, `LIKE on ${field} (mapped as ${type})`);
@@ -171,7 +125,7 @@ const OPS: Record<ComparisonOp, OpFn> = {
     return regexp(field, wrapTransform(f, likeToRegexp(v)));
   },
   MATCHES: (field, f, ctx) => {
-    const v = String(value(ctx));
+    const v = String(operand(ctx));
     const type = ctx.hooks.fieldType?.(field);
     if (type !== undefined && !STRING_TYPES.has(type))
       return overFetch(field, ctx, `MATCHES on ${field} (mapped as ${type})`);
@@ -181,20 +135,18 @@ const OPS: Record<ComparisonOp, OpFn> = {
     return regexp(field, f.transform ? wrapTransform(f, re.body) : re.body, re.caseInsensitive);
   },
   // an address field is a subset of a CIDR: `term` on an ip field takes CIDR notation
-  ISSUBSET: (field, f, ctx) =>
-    f.transform ? overFetch(field, ctx, `ISSUBSET on ${f.transform}(${field})`) : term(field, value(ctx)),
+  ISSUBSET: untransformed('ISSUBSET', (field, ctx) => term(field, operand(ctx))),
   // a single address is a superset of a CIDR only when the CIDR is that one address
-  ISSUPERSET: (field, f, ctx) => {
-    const v = String(value(ctx));
-    const m = /^(.*)\/(\d+)$/.exec(v);
-    const single = !m || (m[1].includes(':') ? m[2] === '128' : m[2] === '32');
-    if (!single) {
+  ISSUPERSET: (field, _f, ctx) => {
+    const v = String(operand(ctx));
+    const addr = singleAddress(v);
+    if (addr === undefined) {
       ctx.notes.notes.push(
         `ISSUPERSET '${v}': address fields hold single addresses, none is a superset of a wider network`,
       );
       return matchNone();
     }
-    return term(field, m ? m[1] : v);
+    return term(field, addr);
   },
   EXISTS: (field) => exists(field),
 };
@@ -238,20 +190,13 @@ export function compileComparison(
   notes: CompileNotes,
   text?: string,
 ): DslQuery {
-  let fields;
-  try {
-    fields = requireFields(map, c.path);
-  } catch (e) {
-    if (!(e instanceof MappingError) || e.code !== 'E_UNMAPPED_PATH') throw e;
-    const err =
-      text !== undefined && !e.span
-        ? e.withSpan(spanAt('<pattern>', text, c.path.span.start, c.path.span.end - c.path.span.start))
-        : e;
-    notes.unmapped.push(err);
-    notes.notes.push(`${err.message}: that comparison matches nothing`);
+  const fields = mappedFields(map, c, 'elastic_ecs', text);
+  if (fields instanceof MappingError) {
+    notes.unmapped.push(fields);
+    notes.walk.notes.push(`${fields.message}: that comparison matches nothing`);
     return c.negated ? matchAll() : matchNone();
   }
-  const ctx: Ctx = { map, hooks, notes, c };
+  const ctx: Ctx = { c, notes: notes.walk, valueCode: 'E_ELASTIC_VALUE', hooks };
   const rename = hooks.fieldName ?? ((f: string) => f);
   const fn = OPS[c.op];
   const leaf = (f: EcsFieldRef): DslQuery => {
@@ -263,11 +208,5 @@ export function compileComparison(
       return overFetch(field, ctx, `${c.op} on ${field} (analysed text)`);
     return fn(field, f, ctx);
   };
-  const before = notes.overFetches;
-  const q = or(fields.map(leaf));
-  if (notes.overFetches > before && (c.negated || c.op === '!=')) {
-    // NOT / != of a superset is no superset: widen to every document that has the field (or to all, under NOT)
-    return c.negated ? matchAll() : or(fields.map((f) => exists(rename(f.field))));
-  }
-  return c.negated ? not(q) : q;
+  return acrossFields(ctx, fields, leaf, (f) => rename(f.field));
 }

@@ -1,12 +1,15 @@
 /**
  * One STIX comparison → a SQL boolean over the stored documents, through the field map: tried on every ECS field the
  * object path maps to (OR), each field with its value transform — the same fields and transforms as the Elastic
- * DSL compiler, so both backends select the same documents. A `Record<Op, fn>` table gives each operator's test.
+ * DSL compiler and the same rules around the leaves (`../shared/`), so both backends select the same documents. A
+ * `Record<Op, fn>` table gives each operator's test.
  */
 import { MappingError } from '../../errors/index.ts';
-import { requireFields, type EcsFieldRef, type FieldMapData } from '../../mapping/index.ts';
-import type { Comparison, ComparisonOp, Literal } from '../../stix/ast.ts';
+import type { EcsFieldRef, FieldMapData } from '../../mapping/index.ts';
+import type { Comparison } from '../../stix/ast.ts';
 import { parseCidr } from '../../stix/index.ts';
+import { leafRules, mappedFields, operand, operands, singleAddress } from '../shared/index.ts';
+import type { LeafCtx, LeafDialect, OpFn, OpTable, Scalar, WalkNotes } from '../shared/index.ts';
 import { and, FALSE, not, or, TRUE, type SqlBuilder } from './builder.ts';
 import {
   anyValue,
@@ -18,55 +21,21 @@ import {
   type ValueType,
 } from './fields.ts';
 import { likeToRe2, pcreSupported, re2Escape } from './regex.ts';
-import type { WalkNotes } from './walk.ts';
 
-type Scalar = string | number | boolean;
-
-interface Ctx {
+interface Ctx extends LeafCtx {
   readonly b: SqlBuilder;
-  readonly notes: WalkNotes;
-  readonly c: Comparison;
   readonly rows: RowKind;
   readonly keys: PresentKeys;
 }
 
-function scalar(lit: Literal, c: Comparison): Scalar {
-  switch (lit.kind) {
-    case 'String':
-    case 'Timestamp':
-    case 'Hex':
-    case 'Binary':
-      return lit.value;
-    case 'Int':
-    case 'Float':
-    case 'Bool':
-      return lit.value;
-    case 'List':
-    case 'VarRef':
-      throw new MappingError(
-        'E_SQL_VALUE',
-        `${c.op} does not take a ${lit.kind === 'List' ? 'list' : 'variable reference'} here`,
-        {
-          hint:
-            lit.kind === 'VarRef'
-              ? 'variable references are resolved by the hunt runtime before a query reaches a data source'
-              : undefined,
-        },
-      );
-  }
-}
-
-function value(ctx: Ctx): Scalar {
-  if (!ctx.c.value) throw new MappingError('E_SQL_VALUE', `${ctx.c.op} needs a value`);
-  return scalar(ctx.c.value, ctx.c);
-}
-
-function listValues(ctx: Ctx): Scalar[] {
-  const v = ctx.c.value;
-  if (!v) return [];
-  if (v.kind === 'List') return v.values.map((x) => scalar(x, ctx.c));
-  return [scalar(v, ctx.c)];
-}
+const SQL: LeafDialect<string, Ctx> = {
+  and,
+  or,
+  not,
+  all: () => TRUE,
+  exists: (field, ctx) => fieldExists(field, ctx.rows, ctx.keys),
+};
+const { acrossFields, notEqual, overFetch, untransformed } = leafRules(SQL);
 
 type CmpOp = '=' | '<' | '<=' | '>' | '>=';
 
@@ -106,13 +75,6 @@ function fullMatch(ctx: Ctx, field: string, re: string): string {
   return anyValue(ctx.b, field, (x, t) => `regexp_full_match(${asText(x, t)}, ${p})`, ctx.rows, ctx.keys);
 }
 
-function overFetch(field: string, ctx: Ctx, why: string): string {
-  ctx.notes.localFilter = true;
-  ctx.notes.overFetches++;
-  ctx.notes.notes.push(`${why}: searched as "${field} exists" and filtered locally`);
-  return fieldExists(field, ctx.rows, ctx.keys);
-}
-
 /** IPv4 dotted quad → integer, NULL for anything else. */
 function ip4Int(s: string): string {
   const part = (i: number) => `CAST(split_part(${s}, '.', ${i}) AS BIGINT)`;
@@ -122,29 +84,27 @@ function ip4Int(s: string): string {
   );
 }
 
-type OpFn = (field: string, f: EcsFieldRef, ctx: Ctx) => string;
-
-const ordered =
-  (op: Exclude<CmpOp, '='>): OpFn =>
-  (field, f, ctx) => {
-    if (f.transform) return overFetch(field, ctx, `${op} on ${f.transform}(${field})`);
-    const v = value(ctx);
+const ordered = (op: Exclude<CmpOp, '='>): OpFn<string, Ctx> =>
+  untransformed(op, (field, ctx) => {
+    const v = operand(ctx);
     return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, op, v), ctx.rows, ctx.keys);
-  };
+  });
 
-const OPS: Record<ComparisonOp, OpFn> = {
-  '=': (field, f, ctx) => {
-    const v = value(ctx);
-    if (f.transform) return fullMatch(ctx, field, wrapTransform(f, re2Escape(String(v))));
-    return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, '=', v), ctx.rows, ctx.keys);
-  },
-  '!=': (field, f, ctx) => and([fieldExists(field, ctx.rows, ctx.keys), not(OPS['='](field, f, ctx))]),
+const equals: OpFn<string, Ctx> = (field, f, ctx) => {
+  const v = operand(ctx);
+  if (f.transform) return fullMatch(ctx, field, wrapTransform(f, re2Escape(String(v))));
+  return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, '=', v), ctx.rows, ctx.keys);
+};
+
+const OPS: OpTable<string, Ctx> = {
+  '=': equals,
+  '!=': notEqual(equals),
   '<': ordered('<'),
   '<=': ordered('<='),
   '>': ordered('>'),
   '>=': ordered('>='),
   IN: (field, f, ctx) => {
-    const vs = listValues(ctx);
+    const vs = operands(ctx);
     if (vs.length === 0) return FALSE;
     if (f.transform)
       return fullMatch(ctx, field, wrapTransform(f, vs.map((v) => re2Escape(String(v))).join('|')));
@@ -157,7 +117,7 @@ const OPS: Record<ComparisonOp, OpFn> = {
     );
   },
   LIKE: (field, f, ctx) => {
-    const v = String(value(ctx));
+    const v = String(operand(ctx));
     if (!f.transform) {
       const p = ctx.b.param(v);
       return anyValue(ctx.b, field, (x, t) => `${asText(x, t)} LIKE ${p}`, ctx.rows, ctx.keys);
@@ -165,7 +125,7 @@ const OPS: Record<ComparisonOp, OpFn> = {
     return fullMatch(ctx, field, wrapTransform(f, likeToRe2(v)));
   },
   MATCHES: (field, f, ctx) => {
-    const v = String(value(ctx));
+    const v = String(operand(ctx));
     if (!pcreSupported(v)) return overFetch(field, ctx, `MATCHES '${v}' uses PCRE features RE2 lacks`);
     if (!f.transform) {
       const p = ctx.b.param(v);
@@ -173,9 +133,8 @@ const OPS: Record<ComparisonOp, OpFn> = {
     }
     return fullMatch(ctx, field, wrapTransform(f, `.*(?:${v}).*`));
   },
-  ISSUBSET: (field, f, ctx) => {
-    if (f.transform) return overFetch(field, ctx, `ISSUBSET on ${f.transform}(${field})`);
-    const v = String(value(ctx));
+  ISSUBSET: untransformed('ISSUBSET', (field, ctx) => {
+    const v = String(operand(ctx));
     const cidr = parseCidr(v);
     if (!cidr) {
       throw new MappingError('E_SQL_CIDR', `ISSUBSET needs an address or CIDR, not '${v}'`, {
@@ -194,25 +153,23 @@ const OPS: Record<ComparisonOp, OpFn> = {
       ctx.rows,
       ctx.keys,
     );
-  },
+  }),
   ISSUPERSET: (field, f, ctx) => {
-    const v = String(value(ctx));
-    const m = /^(.*)\/(\d+)$/.exec(v);
-    const single = !m || (m[1].includes(':') ? m[2] === '128' : m[2] === '32');
-    if (!single) {
+    const v = String(operand(ctx));
+    const addr = singleAddress(v);
+    if (addr === undefined) {
       ctx.notes.notes.push(
         `ISSUPERSET '${v}' on ${field}: an address field holds single addresses, none is a superset of a wider network`,
       );
       return FALSE;
     }
-    const addr = m ? m[1] : v;
     if (f.transform) return fullMatch(ctx, field, wrapTransform(f, re2Escape(addr)));
     return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, '=', addr), ctx.rows, ctx.keys);
   },
-  EXISTS: (field, _f, ctx) => fieldExists(field, ctx.rows, ctx.keys),
+  EXISTS: (field, _f, ctx) => SQL.exists(field, ctx),
 };
 
-/** Compiles one comparison against every ECS field its object path maps to. */
+/** Compiles one comparison against every ECS field its object path maps to (an unmapped path is an error). */
 export function compileComparison(
   c: Comparison,
   map: FieldMapData,
@@ -221,14 +178,9 @@ export function compileComparison(
   rows: RowKind,
   keys?: PresentKeys,
 ): string {
-  const fields = requireFields(map, c.path, 'local');
-  const ctx: Ctx = { b, notes, c, rows, keys };
+  const fields = mappedFields(map, c, 'local');
+  if (fields instanceof MappingError) throw fields;
+  const ctx: Ctx = { b, notes, c, rows, keys, valueCode: 'E_SQL_VALUE' };
   const fn = OPS[c.op];
-  const before = notes.overFetches;
-  const q = or(fields.map((f) => fn(f.field, f, ctx)));
-  if (notes.overFetches > before && (c.negated || c.op === '!=')) {
-    // NOT / != of a superset is no superset: widen to every row that has the field (or to all, under NOT)
-    return c.negated ? TRUE : or(fields.map((f) => fieldExists(f.field, rows, keys)));
-  }
-  return c.negated ? not(q) : q;
+  return acrossFields(ctx, fields, (f) => fn(f.field, f, ctx));
 }

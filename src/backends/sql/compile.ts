@@ -1,15 +1,15 @@
 /**
  * STIX pattern → one parameterised DuckDB `WHERE` clause over the embedded store's `ecs_docs` (house rules 3, 4):
- * the default walker (`walk.ts`, the same semantics as the Elastic DSL compiler) with SQL hooks, and the
+ * the default walker (`../shared/walk.ts`, the same semantics as the Elastic DSL compiler) with SQL hooks, and the
  * comparison table of `comparison.ts`. Returns a value; runs nothing.
  */
 import type { SourceQuery } from '../../connectors/types.ts';
 import { stixEcsMap, type FieldMapData } from '../../mapping/index.ts';
+import { walkSourceQuery } from '../shared/index.ts';
 import { jsonPath, quoteIdent, typedColumn } from '../../store/ecs/index.ts';
 import { and, constString, or, SqlBuilder, TRUE, type SqlValue } from './builder.ts';
 import { compileComparison } from './comparison.ts';
 import { fieldExists } from './fields.ts';
-import { walkSourceQuery } from './walk.ts';
 import type { RowKind } from './fields.ts';
 
 /** Same default as the Elastic backend: observations under no START/STOP and no time range look 5 min back. */

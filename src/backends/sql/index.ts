@@ -1,6 +1,6 @@
 /**
  * The SQL backend of the embedded store: STIX pattern → parameterised DuckDB SQL (a value; no I/O). The `local`
- * connector (`src/connectors/local/`) runs it. `walk.ts` is the backend-neutral pattern walker it is built on.
+ * connector (`src/connectors/local/`) runs it. `../shared/` holds the backend-neutral pattern walker it is built on.
  */
 export {
   compileSql,
@@ -10,12 +10,4 @@ export {
   type SqlPlan,
 } from './compile.ts';
 export { SqlBuilder, and, or, not, TRUE, FALSE, type SqlValue } from './builder.ts';
-export {
-  walkSourceQuery,
-  entityWitnessFields,
-  type WalkHooks,
-  type WalkNotes,
-  type WalkOptions,
-  type WalkResult,
-} from './walk.ts';
 export { pathVariants, type RowKind } from './fields.ts';

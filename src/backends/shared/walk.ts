@@ -1,13 +1,15 @@
 /**
- * The default pattern walker, generic over a backend's query value `Q` (Kysely-style: one walk, small hooks).
- * It fixes the semantics every search backend shares with the Elastic DSL compiler (`src/backends/elastic/`):
+ * The default pattern walker of every search backend, generic over the backend's query value `Q` (Kysely-style: one
+ * walk, small hooks); the Elastic DSL (`../elastic/`) and the DuckDB SQL (`../sql/`) compilers are both built on it.
+ * It fixes the semantics they share:
  * - `[ … ]` — one document satisfies the comparison expression; AND/OR inside map to the backend's and/or.
  * - `A OR B` — documents of either side.
  * - `START s STOP t` — timestamp in [s, t), STOP exclusive.
  * - `A AND B`, `A FOLLOWEDBY B`, `WITHIN`, `REPEATS` — a property of a set of observations: the search fetches the
  *   documents of either side (OR) and the whole pattern is evaluated on the fetched set (`local: 'set'`).
  * - Observations under no START/STOP get the query's time range, or the default window when there is none.
- * The backend supplies {@link WalkHooks}: its and/or/not, constants, the time range and one comparison.
+ * - A query without a pattern selects documents holding a field of the entity type.
+ * The backend supplies {@link WalkHooks}: its and/or, constants, the time range, `exists` and one comparison.
  */
 import type { SourceQuery } from '../../connectors/types.ts';
 import type { FieldMapData } from '../../mapping/index.ts';
