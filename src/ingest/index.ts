@@ -3,3 +3,4 @@ export { ingest, formatSummary, type IngestOptions, type IngestSummary } from '.
 export { detectFormat, recordsOf, FORMATS, type Format, type IngestRecord } from './formats.ts';
 export { bulkToElastic, elasticTarget, documentId, type ElasticTarget } from './elastic-target.ts';
 export { readLines } from './lines.ts';
+export { nothingIngestedError } from './rejected.ts';

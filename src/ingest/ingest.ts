@@ -12,6 +12,7 @@ import {
   type Rejection,
   type StoreRecord,
 } from '../store/ecs/index.ts';
+import { escapeControls } from '../render/escape.ts';
 import { bulkToElastic, elasticTarget } from './elastic-target.ts';
 import { detectFormat, recordsOf, type Format } from './formats.ts';
 
@@ -129,7 +130,8 @@ export function formatSummary(s: IngestSummary): string {
   if (s.indices.length) lines.push(`indices: ${s.indices.join(', ')}`);
   for (const r of s.rejections) {
     const where = [r.file, r.line].filter((x) => x !== undefined).join(':');
-    lines.push(`  rejected ${where || '(input)'}${r.id ? ` (id ${r.id})` : ''}: ${r.reason}`);
+    // a binary line's reason quotes its bytes: never print them raw
+    lines.push(`  rejected ${where || '(input)'}${r.id ? ` (id ${r.id})` : ''}: ${escapeControls(r.reason)}`);
   }
   if (s.rejected > s.rejections.length)
     lines.push(`  … and ${s.rejected - s.rejections.length} more rejections`);

@@ -1,4 +1,5 @@
 import { isPeregrineError, type PeregrineError } from '../errors/index.ts';
+import { escapeControls } from './escape.ts';
 
 /**
  * Renders an error as text: `source:line:col: error[CODE]: message`, the offending line, a caret under the column
@@ -8,7 +9,11 @@ export function renderErrorText(err: unknown, options: { debug?: boolean } = {})
   if (!isPeregrineError(err)) {
     const e = err instanceof Error ? err : new Error(String(err));
     const lines = [`internal error: ${e.message}`];
-    lines.push(options.debug ? (e.stack ?? '') : 'hint: this is a bug in Peregrine; rerun with --debug for the stack trace and report it');
+    lines.push(
+      options.debug
+        ? (e.stack ?? '')
+        : 'hint: this is a bug in Peregrine; rerun with --debug for the stack trace and report it',
+    );
     return lines.join('\n');
   }
   return renderPeregrineError(err, options.debug ?? false);
@@ -17,21 +22,26 @@ export function renderErrorText(err: unknown, options: { debug?: boolean } = {})
 function renderPeregrineError(err: PeregrineError, debug: boolean): string {
   const out: string[] = [];
   const where = err.span ? `${err.span.source}:${err.span.line}:${err.span.col}: ` : '';
-  out.push(`${where}error[${err.code}]: ${err.message}`);
+  out.push(`${escapeControls(where)}error[${err.code}]: ${escapeControls(err.message)}`);
   const span = err.span;
   if (span?.text !== undefined) {
     const lineText = (span.text.split('\n')[span.line - 1] ?? '').replace(/\r$/, '');
     const gutter = String(span.line);
     out.push(`${' '.repeat(gutter.length)} |`);
-    out.push(`${gutter} | ${lineText.replace(/\t/g, ' ')}`);
-    const width = Math.max(1, Math.min(span.length ?? 1, Math.max(1, lineText.length - span.col + 1)));
-    out.push(`${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, span.col - 1))}${'^'.repeat(width)}`);
+    // Control bytes in the line are shown escaped (never raw on a terminal); the caret moves with them.
+    const col = Math.max(1, span.col);
+    const before = escapeControls(lineText.slice(0, col - 1)).replace(/\t/g, ' ');
+    const rawWidth = Math.max(1, Math.min(span.length ?? 1, Math.max(1, lineText.length - col + 1)));
+    const marked = lineText.slice(col - 1, col - 1 + rawWidth);
+    const width = Math.max(1, escapeControls(marked).length);
+    out.push(`${gutter} | ${escapeControls(lineText).replace(/\t/g, ' ')}`);
+    out.push(`${' '.repeat(gutter.length)} | ${' '.repeat(before.length)}${'^'.repeat(width)}`);
   }
-  if (err.hint) out.push(`hint: ${err.hint}`);
+  if (err.hint) out.push(`hint: ${escapeControls(err.hint)}`);
   let cause = err.cause;
   while (cause !== undefined) {
     const msg = cause instanceof Error ? cause.message : String(cause);
-    out.push(`caused by: ${msg}`);
+    out.push(`caused by: ${escapeControls(msg)}`);
     cause = cause instanceof Error ? cause.cause : undefined;
   }
   if (debug && err.stack) out.push(err.stack);

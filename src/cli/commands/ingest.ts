@@ -16,12 +16,19 @@ export function register(program: Command): void {
     )
     .option('-f, --format <format>', 'auto | ndjson | bulk | json | stix', 'auto')
     .option('--max-rejections <n>', 'how many rejections to list', '50')
+    .addHelpText(
+      'after',
+      '\nRejected documents are listed with file:line and the reason; the rest is still ingested.\n' +
+        'Exit status: 0 when at least one document was ingested (or the input held none), 1 when every document\n' +
+        'was rejected (error E_INGEST_REJECTED, positioned at the first) or on any other error.',
+    )
     .action(
       async (
         files: string[],
         opts: { index?: string; to?: string; store?: string; format: string; maxRejections: string },
       ) => {
-        const { ingest, formatSummary, FORMATS } = await import('../../ingest/index.ts');
+        const { ingest, formatSummary, nothingIngestedError, FORMATS } =
+          await import('../../ingest/index.ts');
         const { InputError } = await import('../../errors/index.ts');
         await import('../../connectors/index.ts');
         if (!(FORMATS as readonly string[]).includes(opts.format)) {
@@ -49,7 +56,7 @@ export function register(program: Command): void {
         });
         if (tty && last > 0) process.stderr.write('\r\x1b[K');
         process.stderr.write(formatSummary(summary) + '\n');
-        if (summary.accepted === 0 && summary.rejected > 0) process.exitCode = 1;
+        if (summary.accepted === 0 && summary.rejected > 0) throw await nothingIngestedError(summary);
       },
     );
 }

@@ -31,6 +31,10 @@ export function locateJsonError(text: string): JsonProblem {
         return;
       }
       if (c === '\n') fail('line break inside a string');
+      if (c < ' ')
+        fail(
+          `control character U+${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} inside a string`,
+        );
       if (c === '\\') {
         const e = text[i + 1] ?? '';
         if (e === 'u') {

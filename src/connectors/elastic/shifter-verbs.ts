@@ -24,6 +24,7 @@ export function jsonArg(name: string, text: string): unknown {
     const offset = jsonErrorOffset(text, (e as Error).message);
     throw new InputError('E_ARG_JSON', `argument <${name}> is not valid JSON`, {
       span: spanAt(`<${name}>`, text, offset),
+      hint: `fix the JSON at the caret; in a shell, wrap the whole argument in single quotes with double quotes inside, e.g. '{"key": "value"}'`,
     });
   }
 }
@@ -32,7 +33,14 @@ function objectArg(name: string, text: string | undefined): Record<string, unkno
   if (text === undefined || text.trim() === '') return {};
   const v = jsonArg(name, text);
   if (v === null || typeof v !== 'object' || Array.isArray(v))
-    throw new InputError('E_ARG_JSON', `argument <${name}> must be a JSON object`);
+    throw new InputError('E_ARG_JSON', `argument <${name}> must be a JSON object`, {
+      // the configuration may hold credentials: positioned, but its text is not shown
+      span: {
+        ...spanAt(`<${name}>`, text, text.length - text.trimStart().length),
+        ...(name === 'configuration' ? { text: undefined } : {}),
+      },
+      hint: `give a JSON object in braces, e.g. '{"key": "value"}' ('{}' when there is nothing to give)`,
+    });
   return v as Record<string, unknown>;
 }
 

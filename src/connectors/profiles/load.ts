@@ -164,15 +164,52 @@ export function profileError(
   const offset = o?.text !== undefined ? jsonPathOffset(o.text, [...o.base, ...path]) : undefined;
   return new InputError(
     'E_PROFILE_INVALID',
-    `data source "${profile.name}": ${where}: ${keyPath}: ${message}`,
+    `data source "${profile.name}": ${where}: ${keyPath}: ${ZOD_WORDING[message] ?? message}`,
     {
       span:
         o?.text !== undefined && offset !== undefined
           ? secretSafe(spanAt(o.source, o.text, offset), section === 'config' || o.base.length > 0)
           : undefined,
-      hint,
+      hint: hint ?? defaultHint(profile, section, path, o?.source ?? profile.origin),
     },
   );
+}
+
+/** zod's terse messages, said the way a user reads them. */
+const ZOD_WORDING: Readonly<Record<string, string>> = {
+  Required: 'is missing',
+  'Invalid input': 'has a value of the wrong kind',
+};
+
+/** What each connection key of an elastic_ecs profile looks like, for hints. */
+const CONNECTION_KEYS: Readonly<Record<string, string>> = {
+  host: '"host": "localhost" (a name or address; "https://name:9200" also works)',
+  port: '"port": 9200 (a number)',
+  indices: '"indices": "logs-*" (comma-separated names or patterns)',
+  index: '"indices": "logs-*" (comma-separated names or patterns)',
+  scheme: '"scheme": "http" or "https"',
+  path: '"path": "…/store.duckdb" (the embedded store file)',
+  options: '"options": {"result_limit": 10000, "timeout": 30}',
+};
+
+/** A hint for an invalid profile value when its checker gave none: the key's shape, or the section's. */
+function defaultHint(
+  profile: SourceProfile,
+  section: Section,
+  path: readonly (string | number)[],
+  where: string,
+): string {
+  if (section === 'config') {
+    return `${where} holds {"auth": {"id": "…", "api_key": "…"}}, {"auth": {"username": "…", "password": "…"}} or {"auth": {"access_token": "…"}}`;
+  }
+  const example =
+    profile.connector === 'local'
+      ? '{"path": "…/store.duckdb", "indices": "name-*"}'
+      : '{"host": "localhost", "port": 9200, "indices": "logs-*"}';
+  const key = path.length ? CONNECTION_KEYS[String(path[0])] : undefined;
+  return key
+    ? `write ${key}; a connection of the ${profile.connector} connector looks like ${example}`
+    : `${where} must hold a JSON object like ${example}`;
 }
 
 function loadAll(env: NodeJS.ProcessEnv): Map<string, SourceProfile> {

@@ -39,7 +39,11 @@ export class ParserBase {
 
   err(code: string, message: string, at: { start: number; end: number }, hint?: string): PeregrineError {
     const atEnd = at.start >= this.text.length;
-    return syntaxError(this.ctx, code, message, at.start, Math.max(1, at.end - at.start), hint, {
+    // At the end of the input the caret goes just after the last token read (`x =|`), not onto the blank line or
+    // the comment that may follow it.
+    const last = this.lex.pos;
+    const start = atEnd && last < at.start && this.lex.skipTrivia(last) >= this.text.length ? last : at.start;
+    return syntaxError(this.ctx, code, message, start, Math.max(1, at.end - at.start), hint, {
       incomplete: atEnd,
     });
   }

@@ -194,7 +194,11 @@ export class HuntParser extends ParserBase {
       });
     if (this.atEnd()) this.log.add({ kind: 'variable' });
     const t = this.lex.peek();
-    if (t.kind !== 'word') throw this.unexpected(`a command or a variable after '${output.name} ='`);
+    if (t.kind !== 'word')
+      throw this.unexpected(
+        `a command or a variable after '${output.name} ='`,
+        `write e.g. ${output.name} = GET process FROM file://bundle.json WHERE name = 'cmd.exe', or ${output.name} = other_variable`,
+      );
     const kw = t.value.toUpperCase();
     if (COMMANDS_WITHOUT_RESULT.includes(kw as Command)) {
       throw this.err(

@@ -8,6 +8,9 @@ import { TelemetryError } from '../../../errors/index.ts';
 import { snappyBlock, unsnappyBlock } from './snappy.ts';
 
 const MAGIC = Buffer.from([0x4f, 0x62, 0x6a, 0x01]);
+/** The hint of a trace whose bytes stop making sense part way. */
+const DAMAGED =
+  'the trace is damaged from this byte on (records before it were read); copy it again from its source';
 
 /** Block codecs read and written. */
 export type AvroCodec = 'null' | 'deflate' | 'snappy';
@@ -90,13 +93,16 @@ function parseHeader(buf: Buffer, source: string): { header: ContainerHeader; en
   const sync = Buffer.from(buf.subarray(pos, pos + 16));
   const schemaText = meta.get('avro.schema');
   if (!schemaText)
-    throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: the Avro header has no avro.schema`);
+    throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: the Avro header has no avro.schema`, {
+      hint: 'an Avro file without its writer schema is not a SysFlow trace: sf-collector always writes one',
+    });
   let schema: unknown;
   try {
     schema = JSON.parse(schemaText.toString('utf8'));
   } catch (cause) {
     throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: the embedded Avro schema is not valid JSON`, {
       cause,
+      hint: 'the header of the trace is damaged; copy the file again from its source',
     });
   }
   const codec = meta.get('avro.codec')?.toString('utf8') ?? 'null';
@@ -141,6 +147,7 @@ export async function* readContainer(
         throw new TelemetryError(
           'E_SYSFLOW_FORMAT',
           `${source}: corrupt block header at byte ${consumed + pos}`,
+          { hint: DAMAGED },
         );
       }
       if (dataStart + size + 16 > buf.length) break;
@@ -149,6 +156,7 @@ export async function* readContainer(
         throw new TelemetryError(
           'E_SYSFLOW_FORMAT',
           `${source}: sync marker mismatch after the block at byte ${consumed + pos}`,
+          { hint: DAMAGED },
         );
       }
       let data: Buffer;
@@ -163,7 +171,7 @@ export async function* readContainer(
         throw new TelemetryError(
           'E_SYSFLOW_FORMAT',
           `${source}: cannot decompress the block at byte ${consumed + pos}`,
-          { cause },
+          { cause, hint: DAMAGED },
         );
       }
       pos = dataStart + size + 16;
@@ -174,7 +182,13 @@ export async function* readContainer(
   }
   if (!header) {
     if (buf.length === 0) return;
-    throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: truncated Avro header`);
+    throw new TelemetryError(
+      'E_SYSFLOW_FORMAT',
+      `${source}: truncated Avro header (the file ends after ${buf.length} bytes, before its first block)`,
+      {
+        hint: 'the file was cut short: copy it again, or wait until sf-collector has finished writing it',
+      },
+    );
   }
   if (buf.length > 0) {
     throw new TelemetryError(

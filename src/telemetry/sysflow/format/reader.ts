@@ -72,6 +72,10 @@ function normalizeLongs(s: unknown): unknown {
   return s;
 }
 
+/** Records that do not decode with the file's own schema: damaged bytes, or a writer that lied about its schema. */
+const RECORD_HINT =
+  'the records do not match the schema in the file header: the trace is damaged, or was not written by sf-collector';
+
 /** Decodes the records of one inflated block. */
 export function decodeBlock(
   data: Buffer,
@@ -84,13 +88,19 @@ export function decodeBlock(
   for (let i = 0; i < count; i++) {
     const idx = readSmallLong(data, pos);
     if (!idx)
-      throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: block ends inside record ${i} of ${count}`);
+      throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: block ends inside record ${i} of ${count}`, {
+        hint: RECORD_HINT,
+      });
     const branch = branches[idx[0]];
     if (!branch)
-      throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: union index ${idx[0]} is not in the schema`);
+      throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: union index ${idx[0]} is not in the schema`, {
+        hint: RECORD_HINT,
+      });
     const { value, offset } = branch.type.decode(data, idx[1]);
     if (offset < 0)
-      throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: block ends inside record ${i} of ${count}`);
+      throw new TelemetryError('E_SYSFLOW_FORMAT', `${source}: block ends inside record ${i} of ${count}`, {
+        hint: RECORD_HINT,
+      });
     pos = offset;
     if (branch.kind) out.push(decoders[branch.kind](value) as SysFlowRecord);
   }
