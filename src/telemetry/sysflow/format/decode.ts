@@ -1,27 +1,18 @@
 /**
  * Avro values (as avsc decodes them with {@link sysflowLongType}) → typed SysFlow records, for every schema version:
  * fields an older writer schema lacks take the defaults documented in `records.ts` (and any other missing field its
- * zero value: "", 0, false, []), so a record of an unforeseen schema still yields a well-typed record. Branches are matched by record
- * name, not by union position, so a writer schema that reorders or extends the union still decodes.
+ * zero value: "", 0, false, []), so a record of an unforeseen schema still yields a well-typed record. Branches are
+ * matched by record name, not by union position, so a writer schema that reorders or extends the union still decodes.
+ * The decoders are built from one table of fields per record kind (`FIELDS`); the record kinds that share fields
+ * (events, flows, network endpoints) share their entries.
  */
 import type {
-  Container,
   ContainerType,
-  File,
-  FileEvent,
-  FileFlow,
-  Header,
   K8sAction,
   K8sComponent,
   K8sEvent,
-  NetworkEvent,
-  NetworkFlow,
   OID,
   ObjectState,
-  Pod,
-  Process,
-  ProcessEvent,
-  ProcessFlow,
   RecordKind,
   Service,
   SysFlowRecord,
@@ -54,161 +45,148 @@ export function kindOfAvroName(name: string | undefined): RecordKind | undefined
   }
 }
 
-function oid(r: Raw): OID {
-  return r ? { createTS: big(r.createTS), hpid: num(r.hpid) } : { createTS: 0n, hpid: 0 };
-}
-function hex(b: Buffer | null | undefined): string {
-  return b ? b.toString('hex') : '';
-}
-function longs(a: AvroLong[] | undefined): number[] {
-  return a ? a.map(num) : [];
+/** How one field of a raw Avro record becomes the field of a typed record (and its default when a schema lacks it). */
+type Conv<T> = (v: Raw) => T;
+/** A field taken as it is, or `fallback` (a JSON constant) when the writer schema lacks it. */
+interface Fallback<T> {
+  readonly fallback: T;
 }
 
-export const decoders: { readonly [K in RecordKind]: (r: Raw) => Extract<SysFlowRecord, { kind: K }> } = {
-  Header: (r): Header => ({
-    kind: 'Header',
-    version: num(r.version),
-    exporter: r.exporter ?? '',
-    ip: r.ip ?? 'NA',
-    filename: r.filename ?? '',
-  }),
-  Container: (r): Container => ({
-    kind: 'Container',
-    id: r.id ?? '',
-    name: r.name ?? '',
-    image: r.image ?? '',
-    imageid: r.imageid ?? '',
-    type: (r.type ?? 'CT_CUSTOM') as ContainerType,
-    privileged: r.privileged ?? false,
-    podId: r.podId ?? null,
-  }),
-  Process: (r): Process => ({
-    kind: 'Process',
-    state: (r.state ?? 'CREATED') as ObjectState,
-    oid: oid(r.oid),
-    poid: r.poid ? oid(r.poid) : null,
-    ts: big(r.ts),
-    exe: r.exe ?? '',
-    exeArgs: r.exeArgs ?? '',
-    uid: r.uid ?? 0,
-    userName: r.userName ?? '',
-    gid: r.gid ?? 0,
-    groupName: r.groupName ?? '',
-    tty: r.tty ?? false,
-    containerId: r.containerId ?? null,
-    entry: r.entry ?? false,
-    cwd: r.cwd ?? '',
-    env: r.env ?? [],
-  }),
-  File: (r): File => ({
-    kind: 'File',
-    state: (r.state ?? 'CREATED') as ObjectState,
-    oid: hex(r.oid),
-    ts: big(r.ts),
-    restype: r.restype ?? 0,
-    path: r.path ?? '',
-    containerId: r.containerId ?? null,
-  }),
-  ProcessEvent: (r): ProcessEvent => ({
-    kind: 'ProcessEvent',
-    procOID: oid(r.procOID),
-    ts: big(r.ts),
-    tid: num(r.tid),
-    opFlags: r.opFlags ?? 0,
-    args: r.args ?? [],
-    ret: r.ret ?? 0,
-  }),
-  NetworkFlow: (r): NetworkFlow => ({
-    kind: 'NetworkFlow',
-    procOID: oid(r.procOID),
-    ts: big(r.ts),
-    tid: num(r.tid),
-    opFlags: r.opFlags ?? 0,
-    endTs: big(r.endTs),
-    sip: r.sip ?? 0,
-    sport: r.sport ?? 0,
-    dip: r.dip ?? 0,
-    dport: r.dport ?? 0,
-    proto: r.proto ?? 0,
-    fd: r.fd ?? -1,
-    numRRecvOps: num(r.numRRecvOps),
-    numWSendOps: num(r.numWSendOps),
-    numRRecvBytes: num(r.numRRecvBytes),
-    numWSendBytes: num(r.numWSendBytes),
-  }),
-  FileFlow: (r): FileFlow => ({
-    kind: 'FileFlow',
-    procOID: oid(r.procOID),
-    ts: big(r.ts),
-    tid: num(r.tid),
-    opFlags: r.opFlags ?? 0,
-    openFlags: r.openFlags ?? 0,
-    endTs: big(r.endTs),
-    fileOID: hex(r.fileOID),
-    fd: r.fd ?? -1,
-    numRRecvOps: num(r.numRRecvOps),
-    numWSendOps: num(r.numWSendOps),
-    numRRecvBytes: num(r.numRRecvBytes),
-    numWSendBytes: num(r.numWSendBytes),
-  }),
-  FileEvent: (r): FileEvent => ({
-    kind: 'FileEvent',
-    procOID: oid(r.procOID),
-    ts: big(r.ts),
-    tid: num(r.tid),
-    opFlags: r.opFlags ?? 0,
-    fileOID: hex(r.fileOID),
-    ret: r.ret ?? 0,
-    newFileOID: r.newFileOID ? hex(r.newFileOID) : null,
-  }),
-  NetworkEvent: (r): NetworkEvent => ({
-    kind: 'NetworkEvent',
-    procOID: oid(r.procOID),
-    ts: big(r.ts),
-    tid: num(r.tid),
-    opFlags: r.opFlags ?? 0,
-    sip: r.sip ?? 0,
-    sport: r.sport ?? 0,
-    dip: r.dip ?? 0,
-    dport: r.dport ?? 0,
-    proto: r.proto ?? 0,
-    ret: r.ret ?? 0,
-  }),
-  ProcessFlow: (r): ProcessFlow => ({
-    kind: 'ProcessFlow',
-    procOID: oid(r.procOID),
-    ts: big(r.ts),
-    numThreadsCloned: num(r.numThreadsCloned),
-    opFlags: r.opFlags ?? 0,
-    endTs: big(r.endTs),
-    numThreadsExited: num(r.numThreadsExited),
-    numCloneErrors: num(r.numCloneErrors),
-  }),
-  Pod: (r): Pod => ({
-    kind: 'Pod',
-    ts: big(r.ts),
-    id: r.id ?? '',
-    name: r.name ?? '',
-    nodeName: r.nodeName ?? '',
-    hostIP: longs(r.hostIP),
-    internalIP: longs(r.internalIP),
-    namespace: r.namespace ?? '',
-    restartCount: num(r.restartCount),
-    labels: { ...(r.labels ?? {}) },
-    selectors: { ...(r.selectors ?? {}) },
-    services: (r.services ?? []).map((s: Raw): Service => ({
-      name: s.name,
-      id: s.id,
-      namespace: s.namespace,
-      portList: (s.portList ?? []).map((p: Raw) => ({
-        port: p.port,
-        targetPort: p.targetPort,
-        nodePort: p.nodePort,
-        proto: p.proto,
-      })),
-      clusterIP: longs(s.clusterIP),
-    })),
-  }),
+/** The conversion of every field but `kind` of a record kind: `tsc` checks each field is there, with its type. */
+type FieldConvs<K extends RecordKind> = {
+  readonly [F in Exclude<keyof Extract<SysFlowRecord, { kind: K }>, 'kind'>]:
+    Conv<Extract<SysFlowRecord, { kind: K }>[F]> | Fallback<Extract<SysFlowRecord, { kind: K }>[F]>;
+};
+
+const or = <T>(fallback: T): Fallback<T> => ({ fallback });
+const str = or('');
+const int = or(0);
+const bool = or(false);
+const nullable = or(null);
+const long: Conv<number> = num;
+const ts: Conv<bigint> = big;
+const oid: Conv<OID> = (r) =>
+  r ? { createTS: big(r.createTS), hpid: num(r.hpid) } : { createTS: 0n, hpid: 0 };
+const hex: Conv<string> = (b: Buffer | null | undefined) => (b ? b.toString('hex') : '');
+const longs: Conv<number[]> = (a: AvroLong[] | undefined) => (a ? a.map(num) : []);
+const strings = or<string[]>([]);
+const map: Conv<Record<string, string>> = (m) => ({ ...(m ?? {}) });
+
+/** The fields every event record but ProcessFlow and K8sEvent starts with. */
+const EVENT = { procOID: oid, ts, tid: long, opFlags: int } as const;
+/** The I/O counters of a flow. */
+const COUNTERS = { numRRecvOps: long, numWSendOps: long, numRRecvBytes: long, numWSendBytes: long } as const;
+/** The endpoints of a network event or flow. */
+const ENDPOINTS = { sip: int, sport: int, dip: int, dport: int, proto: int } as const;
+
+const service: Conv<Service> = (s) => ({
+  name: s.name,
+  id: s.id,
+  namespace: s.namespace,
+  portList: (s.portList ?? []).map((p: Raw) => ({
+    port: p.port,
+    targetPort: p.targetPort,
+    nodePort: p.nodePort,
+    proto: p.proto,
+  })),
+  clusterIP: longs(s.clusterIP),
+});
+
+/** Per record kind, its fields in the order of the typed record (the Avro field of the same name feeds each). */
+const FIELDS: { readonly [K in Exclude<RecordKind, 'K8sEvent'>]: FieldConvs<K> } = {
+  Header: { version: long, exporter: str, ip: or('NA'), filename: str },
+  Container: {
+    id: str,
+    name: str,
+    image: str,
+    imageid: str,
+    type: or<ContainerType>('CT_CUSTOM'),
+    privileged: bool,
+    podId: nullable,
+  },
+  Process: {
+    state: or<ObjectState>('CREATED'),
+    oid,
+    poid: (v) => (v ? oid(v) : null),
+    ts,
+    exe: str,
+    exeArgs: str,
+    uid: int,
+    userName: str,
+    gid: int,
+    groupName: str,
+    tty: bool,
+    containerId: nullable,
+    entry: bool,
+    cwd: str,
+    env: strings,
+  },
+  File: { state: or<ObjectState>('CREATED'), oid: hex, ts, restype: int, path: str, containerId: nullable },
+  ProcessEvent: { ...EVENT, args: strings, ret: int },
+  NetworkFlow: { ...EVENT, endTs: ts, ...ENDPOINTS, fd: or(-1), ...COUNTERS },
+  FileFlow: { ...EVENT, openFlags: int, endTs: ts, fileOID: hex, fd: or(-1), ...COUNTERS },
+  FileEvent: { ...EVENT, fileOID: hex, ret: int, newFileOID: (v) => (v ? hex(v) : null) },
+  NetworkEvent: { ...EVENT, ...ENDPOINTS, ret: int },
+  ProcessFlow: {
+    procOID: oid,
+    ts,
+    numThreadsCloned: long,
+    opFlags: int,
+    endTs: ts,
+    numThreadsExited: long,
+    numCloneErrors: long,
+  },
+  Pod: {
+    ts,
+    id: str,
+    name: str,
+    nodeName: str,
+    hostIP: longs,
+    internalIP: longs,
+    namespace: str,
+    restartCount: long,
+    labels: map,
+    selectors: map,
+    services: (a) => (a ?? []).map(service),
+  },
+};
+
+type Decoder<K extends RecordKind> = (r: Raw) => Extract<SysFlowRecord, { kind: K }>;
+
+/**
+ * A decoder from a field table: an object literal, `kind` first, then each field converted from the Avro field of
+ * its name. The literal is compiled once per kind (names come from the typed table above, never from input), so a
+ * record costs what a hand-written decoder costs: one object of a fixed shape, no loop, no dynamic keys.
+ */
+function fromFields<K extends Exclude<RecordKind, 'K8sEvent'>>(kind: K): Decoder<K> {
+  const fields = Object.entries(FIELDS[kind]) as [string, Conv<unknown> | Fallback<unknown>][];
+  const convs: Conv<unknown>[] = [];
+  const body = fields.map(([name, f]) => {
+    const raw = `r[${JSON.stringify(name)}]`;
+    if (typeof f !== 'function') return `${JSON.stringify(name)}: ${raw} ?? ${JSON.stringify(f.fallback)}`;
+    convs.push(f);
+    return `${JSON.stringify(name)}: c${convs.length - 1}(${raw})`;
+  });
+  const make = new Function(
+    ...convs.map((_, i) => `c${i}`),
+    `return function decode${kind}(r) { return { kind: ${JSON.stringify(kind)}, ${body.join(', ')} }; };`,
+  ) as (...fns: Conv<unknown>[]) => Decoder<K>;
+  return make(...convs);
+}
+
+export const decoders: { readonly [K in RecordKind]: Decoder<K> } = {
+  Header: fromFields('Header'),
+  Container: fromFields('Container'),
+  Process: fromFields('Process'),
+  File: fromFields('File'),
+  ProcessEvent: fromFields('ProcessEvent'),
+  NetworkFlow: fromFields('NetworkFlow'),
+  FileFlow: fromFields('FileFlow'),
+  FileEvent: fromFields('FileEvent'),
+  NetworkEvent: fromFields('NetworkEvent'),
+  ProcessFlow: fromFields('ProcessFlow'),
+  Pod: fromFields('Pod'),
+  // the one record whose Avro field names differ from the typed ones (`kind` is the k8s component)
   K8sEvent: (r): K8sEvent => ({
     kind: 'K8sEvent',
     k8sKind: (r.kind ?? 'K8S_UNKNOWN') as K8sComponent,
