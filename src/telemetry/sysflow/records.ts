@@ -305,8 +305,22 @@ export const SF_TYPE: Readonly<Record<EventRecord['kind'], string>> = {
   K8sEvent: 'KE',
 };
 
+/** True for the entity records (header, container, process, file, pod): they update the tables events resolve in. */
+export function isEntityRecord(r: SysFlowRecord): r is EntityRecord {
+  switch (r.kind) {
+    case 'Header':
+    case 'Container':
+    case 'Process':
+    case 'File':
+    case 'Pod':
+      return true;
+    default:
+      return false;
+  }
+}
+
 export function isEventRecord(r: SysFlowRecord): r is EventRecord {
-  return (EVENT_KINDS as readonly string[]).includes(r.kind);
+  return !isEntityRecord(r);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -3,17 +3,18 @@
  * resolution of each event/flow record against them into a {@link ResolvedEvent}. One table per stream of files
  * read in order (entities carry over from one file of a series to the next, as in sf-processor's cache).
  */
-import type {
-  Container,
-  EntityRecord,
-  EventRecord,
-  File,
-  Header,
-  OID,
-  Pod,
-  Process,
-  ResolvedEvent,
-  SysFlowRecord,
+import {
+  isEntityRecord,
+  type Container,
+  type EntityRecord,
+  type EventRecord,
+  type File,
+  type Header,
+  type OID,
+  type Pod,
+  type Process,
+  type ResolvedEvent,
+  type SysFlowRecord,
 } from '../records.ts';
 
 const MAX_ANCESTORS = 64;
@@ -110,17 +111,8 @@ export async function* resolveEvents(
   tables: EntityTables = new EntityTables(),
 ): AsyncGenerator<ResolvedEvent> {
   for await (const r of records) {
-    switch (r.kind) {
-      case 'Header':
-      case 'Container':
-      case 'Process':
-      case 'File':
-      case 'Pod':
-        tables.add(r);
-        break;
-      default:
-        yield tables.resolve(r, source);
-    }
+    if (isEntityRecord(r)) tables.add(r);
+    else yield tables.resolve(r, source);
   }
 }
 
@@ -136,17 +128,9 @@ export async function* readItems(
   tables: EntityTables = new EntityTables(),
 ): AsyncGenerator<ReadItem> {
   for await (const r of records) {
-    switch (r.kind) {
-      case 'Header':
-      case 'Container':
-      case 'Process':
-      case 'File':
-      case 'Pod':
-        tables.add(r);
-        yield { record: r };
-        break;
-      default:
-        yield { record: r, event: tables.resolve(r, source) };
-    }
+    if (isEntityRecord(r)) {
+      tables.add(r);
+      yield { record: r };
+    } else yield { record: r, event: tables.resolve(r, source) };
   }
 }

@@ -7,7 +7,7 @@
 import { TelemetryError } from '../../../errors/index.ts';
 import { EntityTables } from '../format/resolver.ts';
 import { batchesOf, inputName, type SysFlowInput } from '../format/inputs.ts';
-import type { ResolvedEvent } from '../records.ts';
+import { isEntityRecord, type ResolvedEvent } from '../records.ts';
 import type { ExporterStage, PipelineConfig, PolicyStageConfig, StageConfig } from './config.ts';
 import type { ExportStats, Exporter, PolicyMode, PolicyStage, ProcessedEvent } from './types.ts';
 
@@ -132,18 +132,10 @@ export class Pipeline {
         this.records += batch.length;
         for (let i = 0; i < batch.length; i++) {
           const r = batch[i];
-          switch (r.kind) {
-            case 'Header':
-            case 'Container':
-            case 'Process':
-            case 'File':
-            case 'Pod':
-              tables.add(r);
-              break;
-            default: {
-              const w = this.push(tables.resolve(r, source));
-              if (w) await w;
-            }
+          if (isEntityRecord(r)) tables.add(r);
+          else {
+            const w = this.push(tables.resolve(r, source));
+            if (w) await w;
           }
         }
       }
