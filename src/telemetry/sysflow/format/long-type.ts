@@ -7,6 +7,7 @@
  * fixes (timestamps always `bigint`, everything else `number`).
  */
 import avsc from 'avsc';
+import { writeSmallLong } from './container.ts';
 
 /** A decoded Avro long. */
 export type AvroLong = number | bigint;
@@ -37,16 +38,8 @@ function decodeVarint(buf: Buffer): AvroLong {
 }
 
 function encodeVarint(value: AvroLong): Buffer {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && Math.abs(value) < TWO_52) {
-    let zz = value >= 0 ? value * 2 : -value * 2 - 1;
-    const out: number[] = [];
-    while (zz >= 128) {
-      out.push((zz % 128) | 0x80);
-      zz = Math.floor(zz / 128);
-    }
-    out.push(zz);
-    return Buffer.from(out);
-  }
+  if (typeof value === 'number' && Number.isSafeInteger(value) && Math.abs(value) < TWO_52)
+    return writeSmallLong(value);
   const v = BigInt.asIntN(64, BigInt(value));
   let zz = BigInt.asUintN(64, (v << 1n) ^ (v >> 63n));
   const out: number[] = [];
