@@ -14,7 +14,7 @@ import { explainLines, planLocal } from '../plan/index.ts';
 import { fetchRelated } from './find-remote.ts';
 import { prefetchInto } from './prefetch.ts';
 import { requireRecords, variable, type CommandContext, type CommandResult } from './context.ts';
-import { resolvePattern, timeWindow } from './resolve.ts';
+import { prefetchWindow, resolvePattern, timeWindow } from './resolve.ts';
 import { selectInto } from './select.ts';
 
 function inList(n: number): string {
@@ -72,11 +72,21 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
     );
   }
 
-  // 2. Prefetch every record of the found entities from the input's source.
-  if (input.source) explain.push(...(await prefetchInto(ctx, tmp, s.entityType, input.source, window)));
+  // 2. Prefetch every record of the found entities from the input's source, in the found records' time span ± the
+  //    window. As in Kestrel 1.x, a LIMIT goes to that query (observations), and then limits nothing else.
+  let prefetched = false;
+  if (input.source) {
+    const pwindow = await prefetchWindow(ctx, s.time, tmp);
+    const lines = await prefetchInto(ctx, tmp, s.entityType, input.source, pwindow, {
+      ...(s.limit !== undefined ? { limit: s.limit } : {}),
+    });
+    prefetched = lines.length > 0;
+    explain.push(...lines);
+  }
+  const limit = prefetched ? undefined : s.limit;
 
-  // 3. WHERE and LIMIT on the cache.
-  const local = planLocal(s.entityType, pattern, undefined, s.limit);
+  // 3. WHERE, and LIMIT (records) when there was no prefetch, on the cache.
+  const local = planLocal(s.entityType, pattern, undefined, limit);
   await selectInto(ctx, vid, {
     from: VAR_FROM,
     fromParams: [tmp],
@@ -84,7 +94,7 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
     entityType: s.entityType,
     pattern,
     mode: 'full',
-    limit: s.limit,
+    ...(limit !== undefined ? { limit } : {}),
   });
   await ctx.cache.run(`DELETE FROM member WHERE vid = ?`, [tmp]);
   return {

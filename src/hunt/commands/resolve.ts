@@ -101,3 +101,38 @@ export async function timeWindow(
     origin: `inferred from ${used.join(', ')} ±${ctx.timeWindowMinutes} min`,
   };
 }
+
+/**
+ * The window Kestrel 1.x's prefetch asks in: the span of the found records (`vid`), joined with the statement's own
+ * START/STOP or LAST if any, widened by the session window on both sides and cut to whole seconds (Kestrel prints
+ * START/STOP with `.000Z`).
+ */
+export async function prefetchWindow(
+  ctx: CommandContext,
+  time: IrTime | undefined,
+  vid: number,
+): Promise<TimeWindow | undefined> {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const own = await timeSpan(ctx.cache, vid);
+  if (own) {
+    lo = Date.parse(own.start);
+    hi = Date.parse(own.stop);
+  }
+  if (time?.kind === 'Absolute') {
+    lo = Math.min(lo, Date.parse(time.start));
+    hi = Math.max(hi, Date.parse(time.stop));
+  } else if (time?.kind === 'Relative') {
+    const now = Date.now();
+    lo = Math.min(lo, now - time.seconds * 1000);
+    hi = Math.max(hi, now);
+  }
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return undefined;
+  const w = ctx.timeWindowMinutes * 60_000;
+  const sec = (ms: number): number => Math.floor(ms / 1000) * 1000;
+  return {
+    start: iso(sec(lo - w)),
+    stop: iso(sec(hi + w)),
+    origin: `the found records ±${ctx.timeWindowMinutes} min, whole seconds`,
+  };
+}
