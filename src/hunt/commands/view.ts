@@ -56,6 +56,12 @@ export async function viewRows(
     view.transform === 'ADDOBSID';
   if ((view.transform === 'TIMESTAMPED' || v.perRecord) && !cols.includes('first_observed'))
     cols = ['first_observed', ...cols];
+  // RECORDS: each record with its observation's times and count (Kestrel adds the observed-data columns).
+  if (view.transform === 'RECORDS')
+    cols = [
+      ...['first_observed', 'last_observed', 'number_observed'].filter((c) => !cols.includes(c)),
+      ...cols,
+    ];
   const exprs = cols.map((c, i) => `${attrSql(c)} AS c${i}`);
   if (view.transform === 'ADDOBSID') {
     exprs.push(`to_json(o.id) AS c${cols.length}`);
@@ -87,8 +93,24 @@ export async function viewRows(
   return { columns: cols.filter((_, i) => keep[i]), rows: t.rows.map((r) => r.filter((_, i) => keep[i])) };
 }
 
+/**
+ * TIMESTAMPED/RECORDS/ADDOBSID read the observations of a variable's records; grouped or joined rows have none
+ * (Kestrel 1.x: MissingEntityAttribute).
+ */
+function requireRecordsFor(ctx: CommandContext, v: VariableEntry, view: IrView, span: IrDisp['span']): void {
+  if (v.storage !== 'table' || !view.transform) return;
+  throw semanticError(
+    ctx,
+    'E_NOT_ENTITIES',
+    `${view.transform}(${v.name}) needs records with observations, but "${v.name}" holds ${v.birth.kind === 'Group' ? 'grouped' : 'joined'} rows`,
+    span,
+    `apply ${view.transform} to the variable "${v.name}" was computed from`,
+  );
+}
+
 export async function runDisp(s: IrDisp, ctx: CommandContext): Promise<CommandResult> {
   const v = variable(ctx, s.input, s.span);
+  requireRecordsFor(ctx, v, s.view, s.span);
   const t = await viewRows(ctx, v, s.view);
   const display: Display = { kind: 'table', title: `DISP ${s.input}`, columns: t.columns, rows: t.rows };
   return { display };
@@ -96,6 +118,7 @@ export async function runDisp(s: IrDisp, ctx: CommandContext): Promise<CommandRe
 
 export async function runAssign(s: IrAssign, ctx: CommandContext): Promise<CommandResult> {
   const input = variable(ctx, s.input, s.span);
+  requireRecordsFor(ctx, input, s.view, s.span);
   const vid = ctx.cache.newVariableId();
   if (input.storage === 'table') {
     const params: unknown[] = [];
