@@ -11,56 +11,9 @@ import { createInterface } from 'node:readline';
 import { TelemetryError } from '../../../errors/index.ts';
 import type { RawEvent } from '../raw.ts';
 import { parseLinuxOpenFlags } from './open-flags.ts';
+import { PATH_OP, syscallNames, syscallRole } from './syscalls.ts';
 
-const EVENT_TYPES = [
-  'execve',
-  'clone',
-  'clone3',
-  'fork',
-  'vfork',
-  'procexit',
-  'open',
-  'openat',
-  'openat2',
-  'creat',
-  'read',
-  'write',
-  'readv',
-  'writev',
-  'pread',
-  'pwrite',
-  'preadv',
-  'pwritev',
-  'sendto',
-  'recvfrom',
-  'sendmsg',
-  'recvmsg',
-  'sendfile',
-  'connect',
-  'accept',
-  'accept4',
-  'close',
-  'shutdown',
-  'mmap',
-  'mkdir',
-  'mkdirat',
-  'rmdir',
-  'unlink',
-  'unlinkat',
-  'rename',
-  'renameat',
-  'renameat2',
-  'link',
-  'linkat',
-  'symlink',
-  'symlinkat',
-  'setuid',
-  'setresuid',
-  'setns',
-  'dup',
-  'dup2',
-  'dup3',
-];
+const EVENT_TYPES = syscallNames('sysdig');
 
 const FIELDS = [
   'evt.rawtime',
@@ -141,17 +94,16 @@ export class ScapParser {
     const res = num(row['evt.rawres']);
     const info = str(row['evt.info']);
     const fd = num(row['fd.num']);
-    switch (type) {
-      case 'clone':
-      case 'clone3':
-      case 'fork':
-      case 'vfork': {
+    const role = syscallRole(type, 'sysdig');
+    if (!role) return [];
+    switch (role) {
+      case 'clone': {
         // the parent's exit (res = child tid) describes the new task; the child's (res = 0) is skipped
         if (!(res > 0)) return [];
         const flags = str(row['evt.arg.flags']) || infoArg(info, 'flags') || '';
         return [{ kind: 'clone', ts, ppid: pid, ptid: tid, pid: res, thread: /CLONE_THREAD/.test(flags) }];
       }
-      case 'execve': {
+      case 'exec': {
         if (res !== 0) return [];
         const exe = str(row['proc.exe']) || infoArg(info, 'exe') || '';
         const args = str(row['proc.args']);
@@ -171,12 +123,9 @@ export class ScapParser {
           },
         ];
       }
-      case 'procexit':
+      case 'exit':
         return [{ kind: 'exit', ts, pid, tid }];
-      case 'open':
-      case 'openat':
-      case 'openat2':
-      case 'creat': {
+      case 'open': {
         if (!(res >= 0)) return [];
         const flagsText = str(row['evt.arg.flags']) || infoArg(info, 'flags') || '';
         return [
@@ -192,28 +141,19 @@ export class ScapParser {
         ];
       }
       case 'read':
-      case 'readv':
-      case 'pread':
-      case 'preadv':
-      case 'recvfrom':
-      case 'recvmsg':
-      case 'write':
-      case 'writev':
-      case 'pwrite':
-      case 'pwritev':
-      case 'sendto':
-      case 'sendmsg': {
+      case 'write': {
         if (!(res >= 0) || !(fd >= 0)) return [];
-        const dir = /^(read|pread|recv)/.test(type) ? 'read' : 'write';
         const target = { name: str(row['fd.name']), type: str(row['fd.typechar']) };
         return [
           ...this.socketIfNew(row, ts, pid, tid, fd),
-          { kind: 'io', ts, pid, tid, fd, dir, ops: 1, bytes: res, target },
+          { kind: 'io', ts, pid, tid, fd, dir: role, ops: 1, bytes: res, target },
         ];
       }
+      // sysdig's sendfile exit names one descriptor of the two: not lifted
+      case 'transfer':
+        return [];
       case 'connect':
-      case 'accept':
-      case 'accept4': {
+      case 'accept': {
         const sockFd = type === 'connect' ? fd : res;
         if (!(sockFd >= 0)) return [];
         if (type === 'connect' && res < 0 && res !== -115) return [];
@@ -230,26 +170,16 @@ export class ScapParser {
         return str(row['evt.dir']) === '>' && mfd >= 0 ? [{ kind: 'mmap', ts, pid, tid, fd: mfd }] : [];
       }
       case 'dup':
-      case 'dup2':
-      case 'dup3':
         return res >= 0 && fd >= 0 ? [{ kind: 'dup', ts, pid, tid, oldFd: fd, newFd: res }] : [];
       case 'mkdir':
-      case 'mkdirat':
       case 'rmdir':
-      case 'unlink':
-      case 'unlinkat': {
-        const op = type.startsWith('mkdir') ? 'MKDIR' : type === 'rmdir' ? 'RMDIR' : 'UNLINK';
+      case 'unlink': {
         const path = infoArg(info, 'path') ?? infoArg(info, 'name') ?? '';
-        return [{ kind: 'fileop', ts, pid, tid, op, path: stripResolved(path), ret: res }];
+        return [{ kind: 'fileop', ts, pid, tid, op: PATH_OP[role], path: stripResolved(path), ret: res }];
       }
       case 'rename':
-      case 'renameat':
-      case 'renameat2':
       case 'link':
-      case 'linkat':
-      case 'symlink':
-      case 'symlinkat': {
-        const op = type.startsWith('rename') ? 'RENAME' : type.startsWith('symlink') ? 'SYMLINK' : 'LINK';
+      case 'symlink': {
         const from = infoArg(info, 'oldpath') ?? infoArg(info, 'target') ?? '';
         const to = infoArg(info, 'newpath') ?? infoArg(info, 'linkpath') ?? '';
         return [
@@ -258,22 +188,19 @@ export class ScapParser {
             ts,
             pid,
             tid,
-            op,
+            op: PATH_OP[role],
             path: stripResolved(from),
             newPath: stripResolved(to),
             ret: res,
           },
         ];
       }
-      case 'setuid':
-      case 'setresuid': {
+      case 'setuid': {
         const uid = Number(infoArg(info, type === 'setuid' ? 'uid' : 'euid')?.replace(/\(.*$/, '') ?? NaN);
         return [{ kind: 'setuid', ts, pid, tid, uid: Number.isFinite(uid) ? uid : -1, ret: res }];
       }
       case 'setns':
         return [{ kind: 'setns', ts, pid, tid, fd, ret: res }];
-      default:
-        return [];
     }
   }
 

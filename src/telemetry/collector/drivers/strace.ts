@@ -11,50 +11,10 @@ import { createInterface } from 'node:readline';
 import { TelemetryError } from '../../../errors/index.ts';
 import type { RawEvent } from '../raw.ts';
 import { parseLinuxOpenFlags } from './open-flags.ts';
+import { PATH_OP, syscallNames, syscallRole } from './syscalls.ts';
 
-const SYSCALLS = [
-  'process',
-  'open',
-  'openat',
-  'creat',
-  'read',
-  'write',
-  'readv',
-  'writev',
-  'pread64',
-  'pwrite64',
-  'sendto',
-  'recvfrom',
-  'sendmsg',
-  'recvmsg',
-  'connect',
-  'accept',
-  'accept4',
-  'close',
-  'dup',
-  'dup2',
-  'dup3',
-  'copy_file_range',
-  'sendfile',
-  'splice',
-  'shutdown',
-  'mmap',
-  'mkdir',
-  'mkdirat',
-  'rmdir',
-  'unlink',
-  'unlinkat',
-  'rename',
-  'renameat',
-  'renameat2',
-  'link',
-  'linkat',
-  'symlink',
-  'symlinkat',
-  'setuid',
-  'setresuid',
-  'setns',
-];
+/** strace's `process` class (clone, fork, exec, exit, …) and every other call the table lifts. */
+const SYSCALLS = ['process', ...syscallNames('strace', ['clone', 'exec', 'exit'])];
 
 /** The strace command line that writes the trace of `argv` into `outPath`. */
 export function straceArgv(outPath: string, argv: string[]): string[] {
@@ -149,27 +109,23 @@ export class StraceParser {
     tid: number,
   ): RawEvent[] {
     const firstFd = () => Number(/^(-?\d+)/.exec(args)?.[1] ?? -1);
-    switch (name) {
-      case 'clone':
-      case 'clone3':
-      case 'fork':
-      case 'vfork': {
+    const role = syscallRole(name, 'strace');
+    if (!role) return [];
+    switch (role) {
+      case 'clone': {
         if (ret <= 0) return [];
         const thread = /CLONE_THREAD/.test(args);
         if (thread) this.tgid.set(ret, pid);
         return [{ kind: 'clone', ts, ppid: pid, ptid: tid, pid: ret, thread }];
       }
-      case 'execve':
-      case 'execveat': {
+      case 'exec': {
         if (ret !== 0) return [];
         const s = strings(args);
         const exe = s[0] ?? '';
         const argvText = /\[(.*?)\](?:\.\.\.)?,\s*(?:0x|\[|NULL)/.exec(args)?.[1] ?? '';
         return [{ kind: 'exec', ts, pid, tid, exe, args: strings(argvText) }];
       }
-      case 'open':
-      case 'openat':
-      case 'creat': {
+      case 'open': {
         const dec = FD_PATH.exec(retText);
         const s = strings(args);
         const flagsText =
@@ -188,29 +144,15 @@ export class StraceParser {
         ];
       }
       case 'read':
-      case 'readv':
-      case 'pread64':
-      case 'recvfrom':
-      case 'recvmsg':
-      case 'write':
-      case 'writev':
-      case 'pwrite64':
-      case 'sendto':
-      case 'sendmsg': {
+      case 'write': {
         if (ret < 0) return [];
         const out = this.socketFromDecoration(args, ts, pid, tid);
-        const dir =
-          name.startsWith('read') || name.startsWith('pread') || name.startsWith('recv') ? 'read' : 'write';
-        out.push({ kind: 'io', ts, pid, tid, fd: firstFd(), dir, ops: 1, bytes: ret });
+        out.push({ kind: 'io', ts, pid, tid, fd: firstFd(), dir: role, ops: 1, bytes: ret });
         return out;
       }
       case 'dup':
-      case 'dup2':
-      case 'dup3':
         return ret >= 0 ? [{ kind: 'dup', ts, pid, tid, oldFd: firstFd(), newFd: ret }] : [];
-      case 'copy_file_range':
-      case 'sendfile':
-      case 'splice': {
+      case 'transfer': {
         if (ret <= 0) return [];
         const fds = [...args.matchAll(/(?:^|,\s*)(\d+)</g)].map((m) => Number(m[1]));
         const [a, b] = name === 'sendfile' ? [fds[1], fds[0]] : [fds[0], fds[1]];
@@ -231,8 +173,7 @@ export class StraceParser {
         this.pendingConnect.set(`${pid}:${firstFd()}`, { ts, tid });
         return this.socketFromDecoration(args, ts, pid, tid);
       }
-      case 'accept':
-      case 'accept4': {
+      case 'accept': {
         const t = TUPLE.exec(retText);
         if (!t) return [];
         this.knownSockets.add(`${pid}:${t[1]}`);
@@ -258,36 +199,28 @@ export class StraceParser {
         return fd >= 0 ? [{ kind: 'mmap', ts, pid, tid, fd }] : [];
       }
       case 'mkdir':
-      case 'mkdirat':
       case 'rmdir':
-      case 'unlink':
-      case 'unlinkat': {
-        const op = name.startsWith('mkdir')
-          ? 'MKDIR'
-          : name === 'rmdir' || /AT_REMOVEDIR/.test(args)
-            ? 'RMDIR'
-            : 'UNLINK';
+      case 'unlink': {
+        // unlinkat(…, AT_REMOVEDIR) removes a directory
+        const op = role === 'unlink' && /AT_REMOVEDIR/.test(args) ? 'RMDIR' : PATH_OP[role];
         return [{ kind: 'fileop', ts, pid, tid, op, path: strings(args)[0] ?? '', ret }];
       }
       case 'rename':
-      case 'renameat':
-      case 'renameat2':
       case 'link':
-      case 'linkat':
-      case 'symlink':
-      case 'symlinkat': {
-        const op = name.startsWith('rename') ? 'RENAME' : name.startsWith('symlink') ? 'SYMLINK' : 'LINK';
+      case 'symlink': {
         const s = strings(args);
-        return [{ kind: 'fileop', ts, pid, tid, op, path: s[0] ?? '', newPath: s[1] ?? '', ret }];
+        return [
+          { kind: 'fileop', ts, pid, tid, op: PATH_OP[role], path: s[0] ?? '', newPath: s[1] ?? '', ret },
+        ];
       }
-      case 'setuid':
-      case 'setresuid': {
+      case 'setuid': {
         const ids = args.split(',').map((x) => Number(x.trim()));
         return [{ kind: 'setuid', ts, pid, tid, uid: name === 'setuid' ? ids[0]! : ids[1]!, ret }];
       }
       case 'setns':
         return [{ kind: 'setns', ts, pid, tid, fd: firstFd(), ret }];
-      default:
+      // strace reports a thread's end as `+++ exited`, handled before the call is parsed
+      case 'exit':
         return [];
     }
   }
