@@ -27,6 +27,7 @@ import {
   type File,
   type OID,
   type Process,
+  type ProcessEvent,
   type SysFlowRecord,
 } from '../sysflow/records.ts';
 import type { ProcSnapshot, RawEvent } from './raw.ts';
@@ -91,6 +92,36 @@ interface Proc {
   cwd: string;
   fds: Map<number, Fd>;
   written: boolean;
+}
+
+/** What the lifter knows of a process besides its identity and descriptors. */
+type ProcInfo = Pick<Proc, 'poid' | 'exe' | 'args' | 'uid' | 'gid' | 'cwd'>;
+
+/** A process (not yet written) from what is known of it; what is not known stays blank (as SysFlow leaves it). */
+function newProc(pid: number, createTS: bigint, info: Partial<ProcInfo>, fds = new Map<number, Fd>()): Proc {
+  return {
+    oid: { hpid: pid, createTS },
+    poid: info.poid ?? null,
+    exe: info.exe ?? '',
+    args: info.args ?? [],
+    uid: info.uid ?? 0,
+    gid: info.gid ?? 0,
+    cwd: info.cwd ?? '',
+    fds,
+    written: false,
+  };
+}
+
+/** A `ProcessEvent` (CLONE, EXEC, EXIT, SETUID, SETNS) of the process `procOID`. */
+function processEvent(
+  procOID: OID,
+  ts: bigint,
+  tid: number,
+  opFlags: number,
+  ret = 0,
+  args: string[] = [],
+): ProcessEvent {
+  return { kind: 'ProcessEvent', procOID, ts, tid, opFlags, args, ret };
 }
 
 const NS_PER_MS = 1_000_000n;
@@ -172,17 +203,10 @@ export class Lifter {
     for (const s of opts.snapshot ?? []) {
       const fds = new Map<number, Fd>();
       for (const [fd, target] of s.fds) fds.set(fd, this.fdFromTarget(target));
-      this.procs.set(s.pid, {
-        oid: { hpid: s.pid, createTS: s.startTs },
-        poid: this.procs.get(s.ppid)?.oid ?? null,
-        exe: s.exe,
-        args: s.args,
-        uid: s.uid,
-        gid: s.gid,
-        cwd: s.cwd,
-        fds,
-        written: false,
-      });
+      this.procs.set(
+        s.pid,
+        newProc(s.pid, s.startTs, { ...s, poid: this.procs.get(s.ppid)?.oid ?? null }, fds),
+      );
     }
   }
 
@@ -248,28 +272,12 @@ export class Lifter {
           p.uid = ev.uid;
           out.push(this.processRecord(p, 'MODIFIED', ev.ts));
         }
-        out.push({
-          kind: 'ProcessEvent',
-          procOID: p.oid,
-          ts: ev.ts,
-          tid: ev.tid,
-          opFlags: OpFlag.SETUID,
-          args: [String(ev.uid)],
-          ret: ev.ret,
-        });
+        out.push(processEvent(p.oid, ev.ts, ev.tid, OpFlag.SETUID, ev.ret, [String(ev.uid)]));
         break;
       }
       case 'setns': {
         const p = this.proc(ev.pid, ev.ts, out);
-        out.push({
-          kind: 'ProcessEvent',
-          procOID: p.oid,
-          ts: ev.ts,
-          tid: ev.tid,
-          opFlags: OpFlag.SETNS,
-          args: [String(ev.fd)],
-          ret: ev.ret,
-        });
+        out.push(processEvent(p.oid, ev.ts, ev.tid, OpFlag.SETNS, ev.ret, [String(ev.fd)]));
         break;
       }
     }
@@ -360,86 +368,45 @@ export class Lifter {
 
   /** A process first seen mid-life, described by the driver's hint. */
   private adopt(pid: number, ts: bigint, hint: NonNullable<RawEvent['hint']>): void {
-    this.procs.set(pid, {
-      oid: { hpid: pid, createTS: ts },
-      poid: this.procs.get(hint.ppid)?.oid ?? null,
-      exe: hint.exe,
-      args: hint.args,
-      uid: hint.uid ?? 0,
-      gid: hint.gid ?? 0,
-      cwd: hint.cwd ?? '',
-      fds: new Map(),
-      written: false,
-    });
+    this.procs.set(pid, newProc(pid, ts, { ...hint, poid: this.procs.get(hint.ppid)?.oid ?? null }));
   }
 
+  /** A process first seen mid-life with no hint: what /proc still says of it (nothing once it is gone). */
   private fromProc(pid: number, ts: bigint): Proc {
-    const p: Proc = {
-      oid: { hpid: pid, createTS: ts },
-      poid: null,
-      exe: '',
-      args: [],
-      uid: 0,
-      gid: 0,
-      cwd: '',
-      fds: new Map(),
-      written: false,
-    };
-    if (this.opts.useProc === false) return p;
-    try {
-      p.exe = readlinkSync(`/proc/${pid}/exe`);
-      p.args = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-        .split('\0')
-        .filter((s, i, a) => s !== '' || i < a.length - 1);
-      p.cwd = readlinkSync(`/proc/${pid}/cwd`);
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      p.uid = Number(/^Uid:\s+\d+\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      p.gid = Number(/^Gid:\s+\d+\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      p.poid = this.procs.get(ppid)?.oid ?? null;
-    } catch {
-      // the process is gone: it keeps the placeholder identity
+    const info: Partial<ProcInfo> = {};
+    if (this.opts.useProc !== false) {
+      try {
+        info.exe = readlinkSync(`/proc/${pid}/exe`);
+        info.args = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          .split('\0')
+          .filter((s, i, a) => s !== '' || i < a.length - 1);
+        info.cwd = readlinkSync(`/proc/${pid}/cwd`);
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        info.uid = Number(/^Uid:\s+\d+\s+(\d+)/m.exec(status)?.[1] ?? 0);
+        info.gid = Number(/^Gid:\s+\d+\s+(\d+)/m.exec(status)?.[1] ?? 0);
+        const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+        info.poid = this.procs.get(ppid)?.oid ?? null;
+      } catch {
+        // the process is gone: it keeps the placeholder identity
+      }
     }
-    return p;
+    return newProc(pid, ts, info);
   }
 
   private onClone(ev: Extract<RawEvent, { kind: 'clone' }>, out: SysFlowRecord[]): void {
     const parent = this.proc(ev.ppid, ev.ts, out);
     if (ev.thread) return;
-    const child: Proc = {
-      oid: { hpid: ev.pid, createTS: ev.ts },
-      poid: parent.oid,
-      exe: parent.exe,
-      args: [...parent.args],
-      uid: parent.uid,
-      gid: parent.gid,
-      cwd: parent.cwd,
-      fds: new Map(
-        [...parent.fds].map(([fd, f]) => [fd, f.kind === 'other' ? f : { ...f, flow: undefined }]),
-      ),
-      written: false,
-    };
+    const child = newProc(
+      ev.pid,
+      ev.ts,
+      { ...parent, poid: parent.oid, args: [...parent.args] },
+      new Map([...parent.fds].map(([fd, f]) => [fd, f.kind === 'other' ? f : { ...f, flow: undefined }])),
+    );
     this.procs.set(ev.pid, child);
     // as SysFlow: the parent's CLONE (ret = the child's pid), then the child's (ret = 0)
-    out.push({
-      kind: 'ProcessEvent',
-      procOID: parent.oid,
-      ts: ev.ts,
-      tid: ev.ptid,
-      opFlags: OpFlag.CLONE,
-      args: [],
-      ret: ev.pid,
-    });
+    out.push(processEvent(parent.oid, ev.ts, ev.ptid, OpFlag.CLONE, ev.pid));
     this.proc(ev.pid, ev.ts, out);
-    out.push({
-      kind: 'ProcessEvent',
-      procOID: child.oid,
-      ts: ev.ts,
-      tid: ev.pid,
-      opFlags: OpFlag.CLONE,
-      args: [],
-      ret: 0,
-    });
+    out.push(processEvent(child.oid, ev.ts, ev.pid, OpFlag.CLONE));
   }
 
   private onExec(ev: Extract<RawEvent, { kind: 'exec' }>, out: SysFlowRecord[]): void {
@@ -464,15 +431,7 @@ export class Lifter {
       }
     }
     out.push(this.processRecord(p, 'MODIFIED', ev.ts));
-    out.push({
-      kind: 'ProcessEvent',
-      procOID: p.oid,
-      ts: ev.ts,
-      tid: ev.tid,
-      opFlags: OpFlag.EXEC,
-      args: [],
-      ret: 0,
-    });
+    out.push(processEvent(p.oid, ev.ts, ev.tid, OpFlag.EXEC));
   }
 
   private onExit(ev: Extract<RawEvent, { kind: 'exit' }>, out: SysFlowRecord[]): void {
@@ -480,15 +439,7 @@ export class Lifter {
     const p = this.proc(ev.pid, ev.ts, out);
     for (const f of p.fds.values()) this.emitFlow(p, f, ev.ts, 0, out);
     p.fds.clear();
-    out.push({
-      kind: 'ProcessEvent',
-      procOID: p.oid,
-      ts: ev.ts,
-      tid: ev.tid,
-      opFlags: OpFlag.EXIT,
-      args: [],
-      ret: 0,
-    });
+    out.push(processEvent(p.oid, ev.ts, ev.tid, OpFlag.EXIT));
     this.procs.delete(ev.pid);
   }
 
