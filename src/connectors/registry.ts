@@ -39,7 +39,10 @@ export function setProfileResolver(r: ProfileResolver): void {
 
 export function resolveProfile(name: string): SourceProfile {
   if (!profileResolver) {
-    throw new InputError('E_NO_PROFILES', `cannot resolve data source profile "${name}": no profile resolver is loaded`);
+    throw new InputError(
+      'E_NO_PROFILES',
+      `cannot resolve data source profile "${name}": no profile resolver is loaded`,
+    );
   }
   return profileResolver(name);
 }
@@ -54,6 +57,16 @@ export async function openSource(uri: string): Promise<DataSource> {
   if (isProfileUri(trimmed)) {
     const name = trimmed.replace(/^stixshifter:\/\//, '');
     const profile = resolveProfile(name);
+    if (!connectors.has(profile.connector)) {
+      // the mistake is in the profile, not in the huntflow: say where the name came from
+      throw new InputError(
+        'E_UNKNOWN_CONNECTOR',
+        `data source "${profile.name}" names an unknown connector "${profile.connector}" (from ${profile.origin})`,
+        {
+          hint: `set the connector to one of: ${[...connectors.keys()].sort().join(', ')} (STIXSHIFTER_${profile.name.toUpperCase()}_CONNECTOR or profiles.${profile.name}.connector)`,
+        },
+      );
+    }
     return getConnector(profile.connector).open(trimmed, profile);
   }
   return getConnector('bundle').open(trimmed);

@@ -4,8 +4,8 @@
  * bundles keep their SCOs (and observed-data whose SCOs have not been seen yet) until the end, because an
  * observed-data may come before the objects it references.
  */
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConnectorError, InputError } from '../../errors/index.ts';
 import type { Observation, StixObject } from '../types.ts';
@@ -47,11 +47,14 @@ export function checkLocation(loc: BundleLocation): void {
     st = statSync(loc.path);
   } catch {
     throw new InputError('E_BUNDLE_NOT_FOUND', `bundle file not found: ${loc.path}`, {
-      hint: isAbsolute(loc.uri)
-        ? 'check the path'
-        : loc.uri === loc.path || !loc.uri.startsWith('file:')
-          ? `relative paths are resolved from ${process.cwd()}; check the name or give an absolute path`
-          : `${loc.uri} names ${loc.path}; check the path (file:///absolute/path for an absolute one)`,
+      hint:
+        isAbsolute(loc.uri) || /^file:\/\/(localhost)?\//i.test(loc.uri)
+          ? existsSync(dirname(loc.path))
+            ? `${dirname(loc.path)} has no file named ${basename(loc.path)}; check the name`
+            : `the folder ${dirname(loc.path)} does not exist; check the path`
+          : loc.uri === loc.path || !loc.uri.startsWith('file:')
+            ? `relative paths are resolved from ${process.cwd()}; check the name or give an absolute path`
+            : `${loc.uri} names ${loc.path}; check the path (file:///absolute/path for an absolute one)`,
     });
   }
   if (!st.isFile()) {

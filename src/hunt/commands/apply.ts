@@ -3,6 +3,7 @@
  * a display and attribute updates; none ships yet — `peregrine analytics` lists what is registered.
  */
 import type { IrApply } from '../ir/types.ts';
+import { varSpan } from '../ir/spans.ts';
 import type { Display } from '../session/types.ts';
 import { semanticError, variable, type CommandContext, type CommandResult } from './context.ts';
 import { viewRows } from './view.ts';
@@ -44,7 +45,7 @@ export async function runApply(s: IrApply, ctx: CommandContext): Promise<Command
       ctx,
       'E_UNKNOWN_ANALYTICS',
       `unknown analytics "${s.analytics}"`,
-      s.span,
+      s.focus ?? s.span,
       known.length
         ? `registered analytics: ${known.join(', ')}`
         : 'no analytics are registered in this build',
@@ -52,7 +53,7 @@ export async function runApply(s: IrApply, ctx: CommandContext): Promise<Command
   }
   const inputs: AnalyticInput[] = [];
   for (const n of s.inputs) {
-    const v = variable(ctx, n, s.span);
+    const v = variable(ctx, n, varSpan(s, n));
     const t = await viewRows(ctx, v, {});
     inputs.push({ name: v.name, type: v.type, columns: t.columns, rows: t.rows });
   }

@@ -5,6 +5,7 @@ import { HuntCache, VAR_FROM, timeSpan } from '../../store/cache/index.ts';
 import type { ComparisonExpr, ObservationExpr, PathStep, Pattern } from '../../stix/ast.ts';
 import { prefetchAttribute, prefetchInto } from './prefetch.ts';
 import type { IrGet } from '../ir/types.ts';
+import { varSpan } from '../ir/spans.ts';
 import { explainLines, planGetFromSource, planLocal } from '../plan/index.ts';
 import {
   requireRecords,
@@ -22,8 +23,8 @@ export async function runGet(s: IrGet, ctx: CommandContext): Promise<CommandResu
   const vid = ctx.cache.newVariableId();
 
   if (s.source.kind === 'Variable') {
-    const input = variable(ctx, s.source.name, s.span);
-    requireRecords(ctx, input, 'GET FROM a variable', s.span);
+    const input = variable(ctx, s.source.name, varSpan(s, s.source.name));
+    requireRecords(ctx, input, 'GET FROM a variable', varSpan(s, s.source.name));
     const plan = planLocal(s.entityType, pattern, time, s.limit);
     await selectInto(ctx, vid, {
       from: VAR_FROM,

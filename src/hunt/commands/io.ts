@@ -13,6 +13,7 @@ import { CancelledError, InputError } from '../../errors/index.ts';
 import type { Observation, StixObject } from '../../connectors/types.ts';
 import { HuntCache } from '../../store/cache/index.ts';
 import type { IrLoad, IrNew, IrSave } from '../ir/types.ts';
+import { varSpan } from '../ir/spans.ts';
 import { semanticError, type CommandContext, type CommandResult } from './context.ts';
 import { selectInto } from './select.ts';
 import { viewRows } from './view.ts';
@@ -157,7 +158,7 @@ export async function runLoad(s: IrLoad, ctx: CommandContext): Promise<CommandRe
         ctx,
         'E_LOAD_TYPE',
         `${s.path} has no "type" column; say which entity type it holds`,
-        s.span,
+        s.focus ?? s.span,
         `write LOAD ${s.path} AS process`,
       );
     const batch = await ctx.cache.ingest(
@@ -198,7 +199,7 @@ function csvCell(v: unknown): string {
 }
 
 export async function runSave(s: IrSave, ctx: CommandContext): Promise<CommandResult> {
-  const v = variable(ctx, s.input, s.span);
+  const v = variable(ctx, s.input, varSpan(s, s.input));
   const t = await viewRows(ctx, v, v.perRecord ? { transform: 'TIMESTAMPED' } : {});
   const path = s.path.replace(/^file:\/\//, '');
   const gz = path.endsWith('.gz');

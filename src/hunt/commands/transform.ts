@@ -1,6 +1,7 @@
 /** GROUP, SORT, JOIN and merge: new variables computed from others on the cache. */
 import { VAR_FROM, attrSql, tableColumns, tableName } from '../../store/cache/index.ts';
 import type { IrGroup, IrJoin, IrMerge, IrSort } from '../ir/types.ts';
+import { varSpan } from '../ir/spans.ts';
 import { requireRecords, variable, type CommandContext, type CommandResult } from './context.ts';
 import { selectInto } from './select.ts';
 
@@ -124,8 +125,8 @@ export async function runSort(s: IrSort, ctx: CommandContext): Promise<CommandRe
 }
 
 export async function runMerge(s: IrMerge, ctx: CommandContext): Promise<CommandResult> {
-  const inputs = s.inputs.map((n) => variable(ctx, n, s.span));
-  for (const v of inputs) requireRecords(ctx, v, 'merge', s.span);
+  const inputs = s.inputs.map((n) => variable(ctx, n, varSpan(s, n)));
+  for (const v of inputs) requireRecords(ctx, v, 'merge', varSpan(s, v.name));
   const vid = ctx.cache.newVariableId();
   const vids = inputs.map((v) => v.vid);
   await ctx.cache.run(
@@ -151,8 +152,8 @@ export async function runMerge(s: IrMerge, ctx: CommandContext): Promise<Command
 }
 
 export async function runJoin(s: IrJoin, ctx: CommandContext): Promise<CommandResult> {
-  const l = variable(ctx, s.left, s.span);
-  const r = variable(ctx, s.right, s.span);
+  const l = variable(ctx, s.left, varSpan(s, s.left));
+  const r = variable(ctx, s.right, varSpan(s, s.right));
   const vid = ctx.cache.newVariableId();
   const side = async (
     v: typeof l,

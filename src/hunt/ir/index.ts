@@ -2,3 +2,4 @@
 export type * from './types.ts';
 export { lower, UNKNOWN_TYPE, type LowerContext, type LowerResult } from './lower.ts';
 export { closest, didYouMean, distance } from './suggest.ts';
+export { focusSpan, varSpan } from './spans.ts';

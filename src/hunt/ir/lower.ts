@@ -15,7 +15,7 @@ import {
   relationsBetween,
 } from '../syntax/vocabulary.ts';
 import { closest, didYouMean } from './suggest.ts';
-import type { IrFileFormat, IrProgram, IrSource, IrStatement, IrTime, IrView } from './types.ts';
+import type { IrFileFormat, IrProgram, IrSource, IrStatement, IrTime, IrVarSpan, IrView } from './types.ts';
 
 export interface LowerContext {
   /** Name of the input for error spans (file path, `<cell 3>`). */
@@ -51,6 +51,8 @@ class Lowerer {
   private readonly outputs: { name: string; type: string }[] = [];
   /** Columns of variables holding grouped/joined rows (their attributes are these, not the entity's). */
   private readonly columns = new Map<string, Set<string> | null>();
+  /** Variables the statement being lowered reads, where first written. */
+  private varSpans: IrVarSpan[] = [];
 
   constructor(private readonly ctx: LowerContext) {
     this.vars = new Map(ctx.variables);
@@ -59,8 +61,14 @@ class Lowerer {
   run(flow: A.Huntflow): LowerResult {
     const statements: IrStatement[] = [];
     for (const s of flow.statements) {
+      this.varSpans = [];
       const ir = this.statement(s);
-      statements.push(ir);
+      const focus = focusOf(s);
+      statements.push({
+        ...ir,
+        ...(focus ? { focus } : {}),
+        ...(this.varSpans.length ? { varSpans: this.varSpans } : {}),
+      });
     }
     const program: IrProgram = deepFreeze({ kind: 'Program', statements, outputs: this.outputs });
     return { program, warnings: this.warnings };
@@ -84,6 +92,7 @@ class Lowerer {
   }
 
   private use(v: A.Var): string {
+    if (!this.varSpans.some((x) => x.name === v.name)) this.varSpans.push({ name: v.name, span: v.span });
     const t = this.vars.get(v.name);
     if (t === undefined) {
       const known = [...this.vars.keys()];
@@ -278,7 +287,7 @@ class Lowerer {
         if (!s.from) source = { kind: 'LastSource' };
         else if (s.from.kind === 'Var' && !this.vars.has(s.from.name)) {
           // Kestrel: a bare name after FROM that is no variable names a data source (`FROM host2` = stixshifter://host2)
-          source = { kind: 'Uris', uris: [`stixshifter://${s.from.name}`] };
+          source = { kind: 'Uris', uris: [`stixshifter://${s.from.name}`], spans: [s.from.span] };
         } else if (s.from.kind === 'Var') {
           const t = this.use(s.from);
           if (t !== entityType && t !== UNKNOWN_TYPE) {
@@ -290,7 +299,7 @@ class Lowerer {
             );
           }
           source = { kind: 'Variable', name: s.from.name };
-        } else source = { kind: 'Uris', uris: s.from.uris };
+        } else source = { kind: 'Uris', uris: s.from.uris, spans: this.uriSpans(s.from) };
         const refs = new Set<string>();
         const pattern = this.where(s.where, entityType, refs);
         const time = this.time(s.timeRange);
@@ -515,6 +524,19 @@ class Lowerer {
     }
   }
 
+  /** The span of each URI of a FROM source inside its text (`a.json,b.json`); the whole source if not found. */
+  private uriSpans(src: A.SourceRef): Span[] {
+    const text = this.ctx.text.slice(src.span.start, src.span.end);
+    let from = 0;
+    return src.uris.map((u) => {
+      const i = text.indexOf(u, from);
+      if (i < 0) return src.span;
+      from = i + u.length;
+      const at = spanAt(this.ctx.sourceName, this.ctx.text, src.span.start + i);
+      return { start: at.offset, end: at.offset + u.length, line: at.line, col: at.col };
+    });
+  }
+
   private format(p: A.PathRef): IrFileFormat {
     const v = p.value.toLowerCase().replace(/\.gz$/, '');
     if (v.endsWith('.csv')) return 'csv';
@@ -526,6 +548,21 @@ class Lowerer {
       p.span,
       'use a .csv, .json or .parquet file (optionally .gz)',
     );
+  }
+}
+
+/** See {@link IrStatement.focus}. */
+function focusOf(s: A.Statement): Span | undefined {
+  switch (s.kind) {
+    case 'Get':
+      return s.from?.span;
+    case 'Load':
+    case 'Save':
+      return s.path.span;
+    case 'Apply':
+      return s.analytics.span;
+    default:
+      return undefined;
   }
 }
 

@@ -11,7 +11,12 @@ export type { Span };
 
 /** Where GET reads: data source URIs, a variable of the session, or the last source used. */
 export type IrSource =
-  | { readonly kind: 'Uris'; readonly uris: readonly string[] }
+  | {
+      readonly kind: 'Uris';
+      readonly uris: readonly string[];
+      /** Where each URI is written, parallel to `uris` (absent for a source not written in the statement). */
+      readonly spans?: readonly Span[];
+    }
   | { readonly kind: 'Variable'; readonly name: string }
   | { readonly kind: 'LastSource' };
 
@@ -52,8 +57,21 @@ export interface IrAggregation {
   readonly alias: string;
 }
 
+/** Where a variable the statement reads is written. */
+export interface IrVarSpan {
+  readonly name: string;
+  readonly span: Span;
+}
+
 interface Base {
   readonly span: Span;
+  /**
+   * The part of the statement an error raised below the language is about, so that it points there and not at
+   * the statement's start: GET's FROM source, LOAD's and SAVE's path, APPLY's analytics URI.
+   */
+  readonly focus?: Span;
+  /** Where each variable the statement reads is first written in it (see {@link varSpan}). */
+  readonly varSpans?: readonly IrVarSpan[];
 }
 
 export interface IrGet extends Base {

@@ -23,7 +23,7 @@ import {
   tableName,
 } from '../../store/cache/index.ts';
 import { runStatement, type CommandContext, type SourceManager } from '../commands/index.ts';
-import { lower, UNKNOWN_TYPE } from '../ir/index.ts';
+import { focusSpan, lower, UNKNOWN_TYPE } from '../ir/index.ts';
 import { parseHuntflow } from '../syntax/index.ts';
 import { openSources } from './sources.ts';
 import { SymbolTable, type VariableEntry } from './symbols.ts';
@@ -128,15 +128,15 @@ export class HuntSession {
       } catch (e) {
         if (opts.signal?.aborted && !(e instanceof CancelledError))
           throw new CancelledError('cancelled', { cause: e });
-        // Errors raised below the language (a missing bundle, a failed load) point at the statement that asked.
+        // Errors raised below the language (a missing bundle, a failed load) point at the part of the statement
+        // that asked: the FROM source, the LOAD path (`focusSpan`); else the statement.
         // (`<pattern>`: a STIX pattern the runtime built from the huntflow; point at the statement instead.)
         if (
           isPeregrineError(e) &&
           (!e.span || (e.span.source.startsWith('<') && e.span.source !== sourceName))
         ) {
-          throw e.withSpan(
-            spanAt(sourceName, source, stmt.span.start, Math.max(1, stmt.span.end - stmt.span.start)),
-          );
+          const at = e.span ? stmt.span : focusSpan(stmt, `${e.message} ${e.hint ?? ''}`);
+          throw e.withSpan(spanAt(sourceName, source, at.start, Math.max(1, at.end - at.start)));
         }
         throw e;
       }
