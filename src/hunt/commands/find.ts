@@ -14,7 +14,7 @@ import { explainLines, planLocal } from '../plan/index.ts';
 import { fetchRelated } from './find-remote.ts';
 import { prefetchInto } from './prefetch.ts';
 import { requireRecords, variable, type CommandContext, type CommandResult } from './context.ts';
-import { prefetchWindow, resolvePattern, timeWindow } from './resolve.ts';
+import { resolvePattern, timeWindow } from './resolve.ts';
 import { selectInto } from './select.ts';
 
 function inList(n: number): string {
@@ -76,8 +76,8 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
   //    window. As in Kestrel 1.x, a LIMIT goes to that query (observations), and then limits nothing else.
   let prefetched = false;
   if (input.source) {
-    const pwindow = await prefetchWindow(ctx, s.time, tmp);
-    const lines = await prefetchInto(ctx, tmp, s.entityType, input.source, pwindow, {
+    const stated = s.time ? await timeWindow(ctx, s.time, []) : undefined;
+    const lines = await prefetchInto(ctx, tmp, s.entityType, input.source, stated, {
       ...(s.limit !== undefined ? { limit: s.limit } : {}),
     });
     prefetched = lines.length > 0;

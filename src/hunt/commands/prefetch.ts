@@ -11,6 +11,7 @@ import { HuntCache, IDENTITY_ATTRIBUTE, attributeValues } from '../../store/cach
 import type { DataSource } from '../../connectors/types.ts';
 import { explainLines, planGetFromSource, type TimeWindow } from '../plan/index.ts';
 import type { CommandContext } from './context.ts';
+import { prefetchWindow } from './resolve.ts';
 
 /** `[type:path IN (values)]`, `path` dotted (`parent_ref.x_unique_id`). */
 export function identityPattern(type: string, attr: string, values: unknown[]): Pattern {
@@ -66,8 +67,9 @@ export interface PrefetchOptions {
 
 /**
  * Adds to variable `vid` (ordered after its current records) every record of its entities that `sourceUri` returns
- * for `[type:attr IN (values)]` in `window` — with `limit`, the variable becomes those records instead. Returns
- * EXPLAIN lines (empty when nothing was asked).
+ * for `[type:attr IN (values)]` — with `limit`, the variable becomes those records instead. The query's window is
+ * Kestrel's: the found records' span joined with `window` when the statement wrote one (START/STOP, LAST), ± the
+ * session window, in whole seconds. Returns EXPLAIN lines (empty when nothing was asked).
  */
 export async function prefetchInto(
   ctx: CommandContext,
@@ -77,12 +79,13 @@ export async function prefetchInto(
   window: TimeWindow | undefined,
   opts: PrefetchOptions = {},
 ): Promise<string[]> {
-  if (type === 'process') return prefetchProcesses(ctx, vid, sourceUri, window, opts);
+  const asked = await prefetchWindow(ctx, window, vid);
+  if (type === 'process') return prefetchProcesses(ctx, vid, sourceUri, asked, opts);
   const attr = IDENTITY_ATTRIBUTE[type];
   if (!attr) return [];
   const values = await attributeValues(ctx.cache, vid, attr);
   if (values.length === 0) return [];
-  const { batch, plan, source } = await ask(ctx, sourceUri, type, attr, values, window, opts.limit);
+  const { batch, plan, source } = await ask(ctx, sourceUri, type, attr, values, asked, opts.limit);
   // Without LIMIT: the records of the found entities (same identity key, not merely the same attribute value: a
   // file is its hash, else its name in its directory). With LIMIT, Kestrel's variable becomes what the limited query
   // returned for the pattern: the records with one of the values.

@@ -102,14 +102,21 @@ export async function timeWindow(
   };
 }
 
+/** Whether a window was written in the statement (START/STOP or LAST), not inferred. */
+function isStated(w: TimeWindow | undefined): w is TimeWindow {
+  return !!w && (w.origin === 'START/STOP' || w.origin.startsWith('LAST '));
+}
+
 /**
- * The window Kestrel 1.x's prefetch asks in: the span of the found records (`vid`), joined with the statement's own
- * START/STOP or LAST if any, widened by the session window on both sides and cut to whole seconds (Kestrel prints
- * START/STOP with `.000Z`).
+ * The window Kestrel 1.x's prefetch asks in: the span of the found records (`vid`) widened by the session window on
+ * both sides, cut to whole seconds (Kestrel prints START/STOP with `.000Z`). When the statement wrote its own
+ * START/STOP or LAST (`stated`; an inferred window is ignored), the window is that joined with the found records'
+ * span, not widened: an explicit range is kept exact, as for the statement's own query (Kestrel's count of 7 for
+ * `dst_port = 22 START 19:25 STOP 19:26` on test_bundle.json shows explicit ranges are not widened).
  */
 export async function prefetchWindow(
   ctx: CommandContext,
-  time: IrTime | undefined,
+  stated: TimeWindow | undefined,
   vid: number,
 ): Promise<TimeWindow | undefined> {
   let lo = Infinity;
@@ -119,15 +126,13 @@ export async function prefetchWindow(
     lo = Date.parse(own.start);
     hi = Date.parse(own.stop);
   }
-  if (time?.kind === 'Absolute') {
-    lo = Math.min(lo, Date.parse(time.start));
-    hi = Math.max(hi, Date.parse(time.stop));
-  } else if (time?.kind === 'Relative') {
-    const now = Date.now();
-    lo = Math.min(lo, now - time.seconds * 1000);
-    hi = Math.max(hi, now);
+  if (isStated(stated)) {
+    lo = Math.min(lo, Date.parse(stated.start));
+    hi = Math.max(hi, Date.parse(stated.stop));
   }
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return undefined;
+  if (isStated(stated))
+    return { start: iso(lo), stop: iso(hi === Date.parse(stated.stop) ? hi : hi + 1), origin: stated.origin };
   const w = ctx.timeWindowMinutes * 60_000;
   const sec = (ms: number): number => Math.floor(ms / 1000) * 1000;
   return {
