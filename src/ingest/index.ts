@@ -2,5 +2,5 @@
 export { ingest, formatSummary, type IngestOptions, type IngestSummary } from './ingest.ts';
 export { detectFormat, recordsOf, FORMATS, type Format, type IngestRecord } from './formats.ts';
 export { bulkToElastic, elasticTarget, documentId, type ElasticTarget } from './elastic-target.ts';
-export { readLines } from './lines.ts';
+export { readLineRuns, readLines, type LineRun } from './lines.ts';
 export { nothingIngestedError } from './rejected.ts';

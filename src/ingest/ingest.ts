@@ -10,11 +10,13 @@ import {
   type AppendProgress,
   type AppendResult,
   type Rejection,
+  type StoreLines,
   type StoreRecord,
 } from '../store/ecs/index.ts';
 import { escapeControls } from '../render/escape.ts';
 import { bulkToElastic, elasticTarget } from './elastic-target.ts';
 import { detectFormat, recordsOf, type Format } from './formats.ts';
+import { readLineRuns } from './lines.ts';
 
 export interface IngestOptions {
   readonly files: readonly string[];
@@ -57,29 +59,39 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   let earlyCount = 0;
   const maxRejections = options.maxRejections ?? 1000;
   async function* records(): AsyncGenerator<StoreRecord> {
+    for (let fi = 0; fi < options.files.length; fi++) yield* fileRecords(fi);
+  }
+  /** For the embedded store: NDJSON files as runs of lines (DuckDB splits them), other formats record by record. */
+  async function* storeRecords(): AsyncGenerator<StoreRecord | StoreLines> {
     for (let fi = 0; fi < options.files.length; fi++) {
-      const file = options.files[fi];
-      for await (const r of recordsOf(file, formats[file] as Exclude<Format, 'auto'>)) {
-        if (r.source === undefined) {
-          earlyCount++;
-          if (early.length < maxRejections) {
-            early.push({
-              file,
-              ...(r.line !== undefined ? { line: r.line } : {}),
-              ...(r.id ? { id: r.id } : {}),
-              reason: r.reject ?? 'rejected',
-            });
-          }
-          continue;
+      if (formats[options.files[fi]] !== 'ndjson') yield* fileRecords(fi);
+      else
+        for await (const r of readLineRuns(options.files[fi]))
+          yield { lines: r.text, count: r.count, line: r.first, file: fi };
+    }
+  }
+  async function* fileRecords(fi: number): AsyncGenerator<StoreRecord> {
+    const file = options.files[fi];
+    for await (const r of recordsOf(file, formats[file] as Exclude<Format, 'auto'>)) {
+      if (r.source === undefined) {
+        earlyCount++;
+        if (early.length < maxRejections) {
+          early.push({
+            file,
+            ...(r.line !== undefined ? { line: r.line } : {}),
+            ...(r.id ? { id: r.id } : {}),
+            reason: r.reject ?? 'rejected',
+          });
         }
-        yield {
-          source: r.source,
-          file: fi,
-          ...(r.line !== undefined ? { line: r.line } : {}),
-          ...(r.id !== undefined ? { id: r.id } : {}),
-          ...(r.index ? { index: r.index } : {}),
-        };
+        continue;
       }
+      yield {
+        source: r.source,
+        file: fi,
+        ...(r.line !== undefined ? { line: r.line } : {}),
+        ...(r.id !== undefined ? { id: r.id } : {}),
+        ...(r.index ? { index: r.index } : {}),
+      };
     }
   }
   const common = {
@@ -106,7 +118,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     target = `store ${path}`;
     const store = await openStore(path, { mode: 'write' });
     try {
-      result = await store.appendRecords(records(), common);
+      result = await store.appendRecords(storeRecords(), common);
     } finally {
       await store.close();
     }

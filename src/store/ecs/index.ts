@@ -21,6 +21,7 @@ export {
   type AppendProgress,
   type AppendResult,
   type Rejection,
+  type StoreLines,
   type StoreRecord,
 } from './append.ts';
 export { STORE_SCHEMA_VERSION, type StoreMode } from './instances.ts';

@@ -13,7 +13,13 @@
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { StoreError } from '../../errors/index.ts';
-import { appendRecords, type AppendOptions, type AppendResult, type StoreRecord } from './append.ts';
+import {
+  appendRecords,
+  type AppendOptions,
+  type AppendResult,
+  type StoreLines,
+  type StoreRecord,
+} from './append.ts';
 import { assertIndexName, resolveIndexPattern } from './index-names.ts';
 import { acquire, release, type Shared, type StoreMode } from './instances.ts';
 import { lockTimeoutMs } from './lock.ts';
@@ -142,11 +148,12 @@ export class EcsStore {
   }
 
   /**
-   * Appends documents given as JSON text. Invalid or non-object documents are rejected (counted, and kept with
-   * their reason up to `maxRejections`); the others are stored under their id, replacing any with the same id.
+   * Appends documents given as JSON text — one per record, or runs of NDJSON lines ({@link StoreLines}, the fast path
+   * for files: DuckDB splits them). Invalid or non-object documents are rejected (counted, and kept with their reason
+   * up to `maxRejections`); the others are stored under their id, replacing any with the same id.
    */
   async appendRecords(
-    records: Iterable<StoreRecord> | AsyncIterable<StoreRecord>,
+    records: Iterable<StoreRecord | StoreLines> | AsyncIterable<StoreRecord | StoreLines>,
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     if (this.mode !== 'write')
