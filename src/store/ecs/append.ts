@@ -103,7 +103,8 @@ function insertSql(stage: string): string {
   );
 }
 
-const OK_ROW = `(json_valid(_source) AND starts_with(ltrim(_source), '{'))`;
+// (`ltrim` copies the text: only a document that does not start with `{` pays for it)
+const OK_ROW = `(json_valid(_source) AND CASE WHEN starts_with(_source, '{') THEN true ELSE starts_with(ltrim(_source), '{') END)`;
 
 /** JavaScript's `\s` (what `readLines`' callers treat as a blank line), as an RE2 class. */
 const JS_SPACE = `[\\s\\x{0B}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}]`;
@@ -119,7 +120,8 @@ function stagedRows(stage: string): string {
     `(SELECT _seq, _index, _id, _file, _line, _source FROM ${stage} WHERE _lines IS NULL UNION ALL ` +
     `SELECT _seq + i - 1, _index, NULL, _file, _line + i - 1, ${text} FROM (SELECT _seq, _index, _file, _line, ` +
     `unnest(l) AS t, generate_subscripts(l, 1) AS i FROM (SELECT *, string_split(_source, chr(10)) AS l ` +
-    `FROM ${stage} WHERE _lines IS NOT NULL)) WHERE NOT regexp_full_match(t, '${JS_SPACE}*'))`
+    `FROM ${stage} WHERE _lines IS NOT NULL)) ` +
+    `WHERE CASE WHEN starts_with(t, '{') THEN true ELSE NOT regexp_full_match(t, '${JS_SPACE}*') END)`
   );
 }
 
