@@ -56,6 +56,11 @@ export async function openSource(uri: string): Promise<DataSource> {
   const trimmed = uri.trim();
   if (isProfileUri(trimmed)) {
     const name = trimmed.replace(/^stixshifter:\/\//, '');
+    if (name === '') {
+      throw new InputError('E_PROFILE_NOT_FOUND', 'stixshifter:// names no data source', {
+        hint: 'write stixshifter://NAME, where NAME has STIXSHIFTER_NAME_CONNECTION set or a profile in the profile file',
+      });
+    }
     const profile = resolveProfile(name);
     if (!connectors.has(profile.connector)) {
       // the mistake is in the profile, not in the huntflow: say where the name came from

@@ -44,6 +44,8 @@ export class PeregrineError extends Error {
     Object.assign(copy, this, { span });
     copy.message = this.message;
     copy.stack = this.stack;
+    // `cause` is not enumerable (Error's constructor defines it so), so Object.assign leaves it behind
+    if (this.cause !== undefined) copy.cause = this.cause;
     return copy;
   }
 

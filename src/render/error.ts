@@ -38,12 +38,17 @@ function renderPeregrineError(err: PeregrineError, debug: boolean): string {
     out.push(`${' '.repeat(gutter.length)} | ${' '.repeat(before.length)}${'^'.repeat(width)}`);
   }
   if (err.hint) out.push(`hint: ${escapeControls(err.hint)}`);
-  let cause = err.cause;
-  while (cause !== undefined) {
-    const msg = cause instanceof Error ? cause.message : String(cause);
-    out.push(`caused by: ${escapeControls(msg)}`);
-    cause = cause instanceof Error ? cause.cause : undefined;
+  // The chain of causes, without the part the message already says (a message often ends with its cause's text).
+  const causes: string[] = [];
+  for (let c = err.cause, n = 0; c !== undefined && n < 10; n++) {
+    causes.push(c instanceof Error ? c.message : String(c));
+    c = c instanceof Error ? c.cause : undefined;
   }
+  let said = -1;
+  causes.forEach((m, i) => {
+    if (m !== '' && err.message.includes(m)) said = i;
+  });
+  for (const m of causes.slice(said + 1)) out.push(`caused by: ${escapeControls(m)}`);
   if (debug && err.stack) out.push(err.stack);
   return out.join('\n');
 }

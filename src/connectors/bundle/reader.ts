@@ -28,6 +28,12 @@ export type BundleLocation =
 export function parseLocation(uri: string): BundleLocation {
   const u = uri.trim();
   if (/^https?:\/\//i.test(u)) return { kind: 'http', uri: u, url: u };
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(u)?.[1];
+  if (scheme !== undefined && scheme.toLowerCase() !== 'file') {
+    throw new InputError('E_UNKNOWN_SCHEME', `unknown data source scheme "${scheme}://" in ${u}`, {
+      hint: 'data sources are stixshifter://NAME (a profile), file:///path/bundle.json, a path, or http(s)://host/bundle.json',
+    });
+  }
   if (/^file:\/\//i.test(u)) {
     const rest = u.slice('file://'.length);
     // file:///abs/path and file://localhost/abs/path are URLs; file://relative/path is taken as a relative path.
@@ -79,7 +85,9 @@ async function* httpChunks(url: string, signal?: AbortSignal): AsyncGenerator<Bu
     res = await fetch(url, { signal });
   } catch (e) {
     if (signal?.aborted) throw e;
-    throw new ConnectorError('E_BUNDLE_HTTP', `cannot fetch ${url}: ${(e as Error).message}`, {
+    // fetch says only "fetch failed"; the reason (refused, unknown host, bad port) is its cause
+    const why = ((e as Error).cause as Error | undefined)?.message ?? (e as Error).message;
+    throw new ConnectorError('E_BUNDLE_HTTP', `cannot fetch ${url}: ${why}`, {
       hint: 'check the URL and that the server is reachable',
       cause: e,
     });

@@ -19,6 +19,9 @@ import { expandVars } from './expand.ts';
 import { jsonErrorOffset, jsonPathOffset } from './json-position.ts';
 
 export const DEFAULT_CONNECTOR = 'elastic_ecs';
+/** The shape of a profile file, for hints. */
+const PROFILE_FILE_SHAPE =
+  'profiles: {NAME: {connector: elastic_ecs, connection: {host: …, port: 9200, indices: …}, config: {auth: {…}}}}';
 const PREFIX = 'STIXSHIFTER_';
 const SUFFIXES = ['CONNECTOR', 'CONNECTION', 'CONFIG'] as const;
 type Section = 'connection' | 'config';
@@ -61,6 +64,9 @@ function readFileProfiles(env: NodeJS.ProcessEnv): Map<string, RawProfile> {
       throw new InputError(
         'E_PROFILE_FILE',
         `KESTREL_STIXSHIFTER_CONFIG names ${path}, which does not exist`,
+        {
+          hint: `point KESTREL_STIXSHIFTER_CONFIG at a profile file (YAML: ${PROFILE_FILE_SHAPE}), or unset it`,
+        },
       );
     }
     return out;
@@ -69,19 +75,25 @@ function readFileProfiles(env: NodeJS.ProcessEnv): Map<string, RawProfile> {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    throw new InputError('E_PROFILE_YAML', `${path} is not valid YAML: ${e.message.split('\n')[0]}`, {
+    // the position is in the span; the file is not shown, as it may hold credentials
+    const why = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new InputError('E_PROFILE_YAML', `${path} is not valid YAML: ${why}`, {
       span: secretSafe(spanAt(path, text, e.pos[0]), true),
+      hint: `the file is not shown as it may hold credentials; a profile file is ${PROFILE_FILE_SHAPE}`,
     });
   }
   const data = doc.toJS() as { profiles?: Record<string, Record<string, unknown>> } | null;
   if (!data?.profiles) return out;
   if (typeof data.profiles !== 'object') {
-    throw new InputError('E_PROFILE_YAML', `${path}: "profiles" must be a mapping of profile names`);
+    throw new InputError('E_PROFILE_YAML', `${path}: "profiles" must be a mapping of profile names`, {
+      hint: `a profile file is ${PROFILE_FILE_SHAPE}`,
+    });
   }
   for (const [name, p] of Object.entries(data.profiles)) {
     if (p === null || typeof p !== 'object') {
       throw new InputError('E_PROFILE_YAML', `${path}: profiles.${name} must be a mapping`, {
-        span: spanAt(path, text, text.indexOf(name)),
+        span: secretSafe(spanAt(path, text, text.indexOf(name)), true),
+        hint: `a profile file is ${PROFILE_FILE_SHAPE}`,
       });
     }
     const raw: RawProfile = {};

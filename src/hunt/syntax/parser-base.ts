@@ -7,6 +7,7 @@ import type { Attr, EntityType, PathRef, Span, TimeRange, TimeUnit, Timestamp, V
 import { HUNT_ERROR_CODES as C, closest, syntaxError, type ErrorContext } from './diagnostics.ts';
 import { ExpectationLog, type Expectation } from './expect.ts';
 import { Lexer, type Token } from './lexer.ts';
+import { COMMAND_SYNOPSIS } from './synopsis.ts';
 import { COMMANDS, TIME_UNITS, timeUnitOf } from './vocabulary.ts';
 
 const COMMAND_SET = new Set<string>(COMMANDS);
@@ -37,7 +38,13 @@ export class ParserBase {
 
   // ---- errors ----
 
+  /** The command whose statement is being parsed: its syntax is the hint of an error that has none of its own. */
+  current: (typeof COMMANDS)[number] | undefined;
+
   err(code: string, message: string, at: { start: number; end: number }, hint?: string): PeregrineError {
+    if (hint === undefined && this.current) {
+      hint = `${this.current} is written ${COMMAND_SYNOPSIS[this.current].split('\n')[0]}`;
+    }
     const atEnd = at.start >= this.text.length;
     // At the end of the input the caret goes just after the last token read (`x =|`), not onto the blank line or
     // the comment that may follow it.

@@ -154,6 +154,7 @@ export class HuntParser extends ParserBase {
   }
 
   statement(): Statement {
+    this.current = undefined;
     const t = this.lex.peek();
     if (t.kind !== 'word')
       throw this.unexpected(
@@ -234,6 +235,7 @@ export class HuntParser extends ParserBase {
 
   private command(kw: Command, output: Var, start: number): Statement {
     this.lex.next(); // the command keyword
+    this.current = kw;
     switch (kw) {
       case 'GET':
         return parseGet(this, output, start);
