@@ -2,6 +2,7 @@
  * Turning STIX string operands into the *values* of structured wildcard / regexp queries. These are pattern values
  * (not query text): only the wildcard/regexp metacharacters of the value itself are escaped.
  */
+import { likePattern } from '../shared/index.ts';
 
 /** Escapes `*`, `?` and `\` for a `wildcard` query value. */
 export function escapeWildcard(s: string): string {
@@ -10,13 +11,7 @@ export function escapeWildcard(s: string): string {
 
 /** STIX LIKE (`%` any run, `_` one character) → wildcard value. */
 export function likeToWildcard(like: string): string {
-  let out = '';
-  for (const ch of like) {
-    if (ch === '%') out += '*';
-    else if (ch === '_') out += '?';
-    else out += escapeWildcard(ch);
-  }
-  return out;
+  return likePattern(like, '*', '?', escapeWildcard);
 }
 
 const REGEXP_SPECIAL = /[.?+*|{}[\]()"\\#@&<>~^$]/g;
@@ -28,13 +23,7 @@ export function escapeRegexp(s: string): string {
 
 /** STIX LIKE → Lucene regexp body (for fields matched through a transform). */
 export function likeToRegexp(like: string): string {
-  let out = '';
-  for (const ch of like) {
-    if (ch === '%') out += '.*';
-    else if (ch === '_') out += '.';
-    else out += escapeRegexp(ch);
-  }
-  return out;
+  return likePattern(like, '.*', '.', escapeRegexp);
 }
 
 /**

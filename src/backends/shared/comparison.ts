@@ -79,6 +79,20 @@ export function operands(ctx: LeafCtx): Scalar[] {
 }
 
 /**
+ * STIX LIKE (`%` any run, `_` one character) in a backend's pattern language: `any` and `one` for the two wildcards,
+ * every other character through the language's `escape`.
+ */
+export function likePattern(like: string, any: string, one: string, escape: (ch: string) => string): string {
+  let out = '';
+  for (const ch of like) {
+    if (ch === '%') out += any;
+    else if (ch === '_') out += one;
+    else out += escape(ch);
+  }
+  return out;
+}
+
+/**
  * The address of an ISSUPERSET operand when it names a single address (`a`, `a/32`, `a/128`), else undefined: an
  * address field holds single addresses, and none is a superset of a wider network.
  */

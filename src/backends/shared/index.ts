@@ -12,6 +12,7 @@ export {
 } from './walk.ts';
 export {
   leafRules,
+  likePattern,
   mappedFields,
   operand,
   operands,

@@ -23,30 +23,27 @@ export class SqlBuilder {
 export const TRUE = 'TRUE';
 export const FALSE = 'FALSE';
 
-/** Conjunction, simplified (TRUE dropped, FALSE absorbs). */
-export function and(qs: readonly string[]): string {
+/** `qs` joined by `op`, simplified: `unit` dropped (and the result when nothing is left), `zero` absorbs. */
+function junction(qs: readonly string[], op: 'AND' | 'OR', unit: string, zero: string): string {
   const out: string[] = [];
   for (const q of qs) {
-    if (q === TRUE) continue;
-    if (q === FALSE) return FALSE;
+    if (q === unit) continue;
+    if (q === zero) return zero;
     out.push(q);
   }
-  if (out.length === 0) return TRUE;
+  if (out.length === 0) return unit;
   if (out.length === 1) return out[0];
-  return `(${out.join(' AND ')})`;
+  return `(${out.join(` ${op} `)})`;
+}
+
+/** Conjunction, simplified (TRUE dropped, FALSE absorbs). */
+export function and(qs: readonly string[]): string {
+  return junction(qs, 'AND', TRUE, FALSE);
 }
 
 /** Disjunction, simplified (FALSE dropped, TRUE absorbs). */
 export function or(qs: readonly string[]): string {
-  const out: string[] = [];
-  for (const q of qs) {
-    if (q === FALSE) continue;
-    if (q === TRUE) return TRUE;
-    out.push(q);
-  }
-  if (out.length === 0) return FALSE;
-  if (out.length === 1) return out[0];
-  return `(${out.join(' OR ')})`;
+  return junction(qs, 'OR', FALSE, TRUE);
 }
 
 export function not(q: string): string {

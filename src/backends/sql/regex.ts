@@ -1,4 +1,5 @@
 /** STIX string operands → RE2 regexps (DuckDB's `regexp_matches` / `regexp_full_match`). */
+import { likePattern } from '../shared/index.ts';
 
 /** Escapes every RE2 metacharacter. */
 export function re2Escape(s: string): string {
@@ -7,13 +8,7 @@ export function re2Escape(s: string): string {
 
 /** STIX LIKE (`%` any run, `_` one character) → RE2 body. */
 export function likeToRe2(like: string): string {
-  let out = '';
-  for (const ch of like) {
-    if (ch === '%') out += '.*';
-    else if (ch === '_') out += '.';
-    else out += re2Escape(ch);
-  }
-  return out;
+  return likePattern(like, '.*', '.', re2Escape);
 }
 
 /** False for PCRE constructs RE2 cannot run (lookaround, backreferences, possessive/atomic groups). */
