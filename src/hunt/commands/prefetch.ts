@@ -92,10 +92,10 @@ export async function prefetchInto(
   const same =
     opts.limit === undefined
       ? `r.eid IN (SELECT DISTINCT r2.eid FROM member m2 JOIN rec r2 ON r2.rid = m2.rid WHERE m2.vid = ?)`
-      : `json_extract_string(r.attrs, '$.${attr}') IN (SELECT json_extract_string(r2.attrs, '$.${attr}') FROM member m2 JOIN rec r2 ON r2.rid = m2.rid WHERE m2.vid = ?)`;
+      : `json_extract_string(r.attrs, ?) IN (SELECT json_extract_string(r2.attrs, ?) FROM member m2 JOIN rec r2 ON r2.rid = m2.rid WHERE m2.vid = ?)`;
   await ctx.cache.run(
     `CREATE OR REPLACE TEMP TABLE pf_hit AS SELECT r.rid FROM ${HuntCache.batchFrom()} AND r.type = ? AND ${same}`,
-    [batch, type, vid],
+    opts.limit === undefined ? [batch, type, vid] : [batch, type, `$.${attr}`, `$.${attr}`, vid],
     ctx.signal,
   );
   await mergeInto(ctx, vid, opts.limit !== undefined);
