@@ -100,7 +100,17 @@ export function unreadable(path: string, e: unknown): InputError {
         : code === 'EISDIR'
           ? 'it is a directory'
           : String((e as Error)?.message ?? e);
-  return new InputError('E_INPUT_UNREADABLE', `cannot read ${path}: ${why}`, { cause: e });
+  return new InputError('E_INPUT_UNREADABLE', `cannot read ${path}: ${why}`, {
+    cause: e,
+    hint:
+      code === 'ENOENT'
+        ? `check the name; relative paths are resolved from ${process.cwd()}`
+        : code === 'EISDIR'
+          ? 'give the files inside it (e.g. dir/*.ndjson)'
+          : code === 'EACCES'
+            ? 'check the permissions of the file and its folders'
+            : 'check that the file exists and can be read',
+  });
 }
 
 /** The first `bytes` of a file as text (for format detection). */

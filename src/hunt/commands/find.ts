@@ -10,6 +10,7 @@
  */
 import { VAR_FROM } from '../../store/cache/index.ts';
 import type { IrFind } from '../ir/types.ts';
+import { varSpan } from '../ir/spans.ts';
 import { explainLines, planLocal } from '../plan/index.ts';
 import { fetchRelated } from './find-remote.ts';
 import { prefetchInto } from './prefetch.ts';
@@ -22,8 +23,8 @@ function inList(n: number): string {
 }
 
 export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandResult> {
-  const input = variable(ctx, s.input, s.span);
-  requireRecords(ctx, input, 'FIND', s.span);
+  const input = variable(ctx, s.input, varSpan(s, s.input));
+  requireRecords(ctx, input, 'FIND', varSpan(s, s.input));
   const pattern = await resolvePattern(ctx, s.pattern);
   const tmp = ctx.cache.newVariableId();
   const vid = ctx.cache.newVariableId();
