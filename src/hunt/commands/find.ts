@@ -1,12 +1,13 @@
 /**
  * FIND: entities related to the input variable's entities through STIX references (Kestrel 1.x's relation table,
- * see `vocabulary.ts`); LINKED, as in Kestrel 1.x, also takes every entity seen in the same observation as an input
- * entity (Kestrel's generic query ignores which input variable it was given; here it is the input's entities).
+ * see `vocabulary.ts`); LINKED, as in Kestrel 1.x, takes every entity seen in the same observation as an input
+ * entity (Kestrel 1.8's generic query; older releases ignored which input variable they were given).
  * When the input came from a remote source (a profile), that source is first asked for the entities referencing the
  * input's (`find-remote.ts`). Related records are then found in the cache at entity level (a reference from any
- * record of an input entity counts); then, as Kestrel's prefetch does, the input's data source is asked for every record of the
- * found entities (by their identity attribute) within the input's time span ± the session window; then WHERE and
- * LIMIT (records) apply.
+ * record of an input entity counts); then, as Kestrel's prefetch does, the input's data source is asked for every
+ * record of the found entities (`prefetch.ts`: by identity attribute, in the found records' span ± the session
+ * window); then WHERE applies. LIMIT goes to that prefetch query, as in Kestrel 1.x; without a prefetch it counts
+ * records.
  */
 import { VAR_FROM } from '../../store/cache/index.ts';
 import type { IrFind } from '../ir/types.ts';
