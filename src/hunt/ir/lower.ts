@@ -5,6 +5,7 @@
  */
 import { SemanticError, spanAt, type PeregrineError } from '../../errors/index.ts';
 import type { ComparisonExpr, Literal, ObservationExpr, Pattern, Span } from '../../stix/ast.ts';
+import { compileValueTest } from '../../stix/index.ts';
 import type * as A from '../syntax/ast.ts';
 import {
   ENTITY_TYPES,
@@ -249,6 +250,11 @@ class Lowerer {
       );
     }
     this.checkValue(e.value, refs);
+    // A value the matcher cannot use (a regex that does not compile, a bad CIDR) is reported here, where its
+    // span still points into the huntflow; a value naming a variable is checked once it is resolved.
+    if (e.value && !hasVarRef(e.value)) {
+      compileValueTest(e.op, e.negated, e.value, { source: this.ctx.sourceName, text: this.ctx.text });
+    }
     const attr = printSteps(e.path.steps);
     if (objectType === type || !e.path.objectType) this.checkAttr(objectType, attr, e.path.span);
     return { ...e, path: { ...e.path, objectType } };
@@ -361,6 +367,14 @@ class Lowerer {
         const keys = s.by.map((k) => {
           this.checkVarAttr(s.input.name, t, k.kind === 'Attr' ? k.path : k.attr.path, k.span);
           if (k.kind === 'Attr') return { attr: k.path, alias: k.path };
+          if (!(k.size > 0)) {
+            throw this.error(
+              'E_BIN_SIZE',
+              `BIN needs a width above 0, not ${k.size}`,
+              k.span,
+              `write e.g. BIN(${k.attr.path}, ${k.unit ? `5 ${k.unit}` : '10'})`,
+            );
+          }
           return {
             attr: k.attr.path,
             bin: { size: k.size, ...(k.unit ? { seconds: k.size * TIME_UNIT_SECONDS[k.unit] } : {}) },
@@ -573,6 +587,10 @@ function deepFreeze<T>(v: T): T {
     Object.freeze(v);
   }
   return v;
+}
+
+function hasVarRef(l: Literal): boolean {
+  return l.kind === 'VarRef' || (l.kind === 'List' && l.values.some(hasVarRef));
 }
 
 function rootOf(attr: string): string {

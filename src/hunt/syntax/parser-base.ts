@@ -247,7 +247,13 @@ export class ParserBase {
     }
     this.lex.next();
     const n = Number(t.value);
-    if (!Number.isSafeInteger(n)) throw this.err(C.badNumber, `${t.value} is too large`, t, undefined);
+    if (!Number.isSafeInteger(n))
+      throw this.err(
+        C.badNumber,
+        `${t.value} is too large`,
+        t,
+        `numbers go up to ${Number.MAX_SAFE_INTEGER}`,
+      );
     return n;
   }
 
