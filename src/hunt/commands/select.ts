@@ -1,5 +1,5 @@
 /** Filling a records variable from a SELECT over the cache (shared by GET, FIND, filters, merge, SORT, LOAD, NEW). */
-import { patternToSql, attrSql } from '../../store/cache/index.ts';
+import { VAR_FROM, VAR_FROM_RECORDS, attrTextSql, patternToSql } from '../../store/cache/index.ts';
 import type { Pattern } from '../../stix/ast.ts';
 import type { TimeWindow } from '../plan/index.ts';
 import type { CommandContext } from './context.ts';
@@ -28,13 +28,19 @@ export async function selectInto(ctx: CommandContext, vid: number, s: SelectSpec
     timeSql = ` AND o.first_observed >= ?::TIMESTAMPTZ AND o.first_observed < ?::TIMESTAMPTZ`;
     params.push(s.time.start, s.time.stop);
   }
-  const base = s.hasMember ? 'm.ord, r.rid' : 'r.rid';
-  let order = base;
+  // The sort key is read once per record (as text) in the inner query; the window numbers the records in order.
+  const cols = ['r.rid AS __r'];
+  const order: string[] = [];
   if (s.order) {
-    const x = attrSql(s.order.attr);
     const dir = s.order.asc ? 'ASC' : 'DESC';
-    order = `TRY_CAST(json_extract_string(${x}, '$') AS DOUBLE) ${dir} NULLS LAST, json_extract_string(${x}, '$') ${dir} NULLS LAST, ${base}`;
+    cols.push(`${attrTextSql(s.order.attr)} AS __v`);
+    order.push(`TRY_CAST(__v AS DOUBLE) ${dir} NULLS LAST`, `__v ${dir} NULLS LAST`);
   }
+  if (s.hasMember) {
+    cols.push('m.ord AS __o');
+    order.push('__o');
+  }
+  order.push('__r');
   let tail = '';
   if (s.limit !== undefined) {
     tail += ` LIMIT ?`;
@@ -44,7 +50,10 @@ export async function selectInto(ctx: CommandContext, vid: number, s: SelectSpec
     tail += ` OFFSET ?`;
     params.push(s.offset);
   }
-  const sql = `INSERT INTO member SELECT ${Math.trunc(vid)} AS vid, rid, row_number() OVER () AS ord FROM (
-      SELECT r.rid FROM ${s.from} AND r.type = ? AND ${where.sql}${timeSql} ORDER BY ${order}${tail}) sel`;
+  if (tail) tail = ` ORDER BY ${order.join(', ')}${tail}`;
+  // A variable's records need their observations only when something reads them (time, observation attributes).
+  const from = s.from === VAR_FROM && !/\bo\./.test(where.sql + timeSql + cols.join()) ? VAR_FROM_RECORDS : s.from;
+  const sql = `INSERT INTO member SELECT ${Math.trunc(vid)} AS vid, __r, row_number() OVER (ORDER BY ${order.join(', ')}) AS ord FROM (
+      SELECT ${cols.join(', ')} FROM ${from} AND r.type = ? AND ${where.sql}${timeSql}${tail}) sel`;
   await ctx.cache.run(sql, params, ctx.signal);
 }

@@ -1,5 +1,12 @@
 /** GROUP, SORT, JOIN and merge: new variables computed from others on the cache. */
-import { VAR_FROM, attrSql, tableColumns, tableName } from '../../store/cache/index.ts';
+import {
+  VAR_FROM,
+  VAR_FROM_RECORDS,
+  attrSql,
+  attrTextSql,
+  tableColumns,
+  tableName,
+} from '../../store/cache/index.ts';
 import type { IrGroup, IrJoin, IrMerge, IrSort } from '../ir/types.ts';
 import { varSpan } from '../ir/spans.ts';
 import { requireRecords, variable, type CommandContext, type CommandResult } from './context.ts';
@@ -9,29 +16,45 @@ function q(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-/** Column expression of a records variable (`r`/`o`) or a derived table's column. */
+/** Column expression (JSON) of a records variable (`r`/`o`) or a derived table's column. */
 function colExpr(storage: 'records' | 'table', attr: string): string {
   return storage === 'records' ? attrSql(attr) : `to_json(${q(attr)})`;
+}
+
+/** {@link colExpr} as text. */
+function colText(storage: 'records' | 'table', attr: string): string {
+  return storage === 'records' ? attrTextSql(attr) : `json_extract_string(to_json(${q(attr)}), '$')`;
 }
 
 export async function runGroup(s: IrGroup, ctx: CommandContext): Promise<CommandResult> {
   const input = variable(ctx, s.input, s.span);
   const vid = ctx.cache.newVariableId();
-  const from =
-    input.storage === 'records' ? `${VAR_FROM} AND r.type = ?` : `${tableName(input.vid)} WHERE TRUE`;
-  const params: unknown[] = input.storage === 'records' ? [input.vid, input.type] : [];
+  const records = input.storage === 'records';
+  // Each attribute is read once per record, in an inner query (as JSON for plain keys, as text for the rest);
+  // the outer query groups and aggregates those columns.
+  const inner: string[] = [];
+  const columns = new Map<string, string>();
+  const column = (attr: string, as: 'json' | 'text'): string => {
+    const key = `${as}:${attr}`;
+    let name = columns.get(key);
+    if (!name) {
+      name = `__c${columns.size}`;
+      columns.set(key, name);
+      const x = as === 'json' ? colExpr(input.storage, attr) : colText(input.storage, attr);
+      inner.push(`${x} AS ${name}`);
+    }
+    return name;
+  };
   const keys = s.keys.map((k) => {
-    const x = colExpr(input.storage, k.attr);
-    const str = `json_extract_string(${x}, '$')`;
-    if (!k.bin) return `${x} AS ${q(k.alias)}`;
+    if (!k.bin) return `${column(k.attr, 'json')} AS ${q(k.alias)}`;
+    const str = column(k.attr, 'text');
     if (k.bin.seconds !== undefined) {
       return `to_json(strftime(time_bucket(to_seconds(${Math.trunc(k.bin.seconds)}), TRY_CAST(${str} AS TIMESTAMPTZ)) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')) AS ${q(k.alias)}`;
     }
     return `to_json(CAST(floor(TRY_CAST(${str} AS DOUBLE) / ${Number(k.bin.size)}) * ${Number(k.bin.size)} AS BIGINT)) AS ${q(k.alias)}`;
   });
   const aggs = s.aggregations.map((a) => {
-    const x = colExpr(input.storage, a.attr);
-    const str = `json_extract_string(${x}, '$')`;
+    const str = column(a.attr, 'text');
     const num = `TRY_CAST(${str} AS DOUBLE)`;
     switch (a.func) {
       case 'COUNT':
@@ -49,12 +72,15 @@ export async function runGroup(s: IrGroup, ctx: CommandContext): Promise<Command
       }
     }
   });
-  if (aggs.length === 0)
-    aggs.push(
-      input.storage === 'records'
-        ? `sum(o.number_observed) AS "number_observed"`
-        : `count(*) AS "number_observed"`,
-    );
+  if (aggs.length === 0) {
+    inner.push(records ? 'o.number_observed AS __n' : '1 AS __n');
+    aggs.push(records ? `sum(__n) AS "number_observed"` : `count(*) AS "number_observed"`);
+  }
+  const needsObs = inner.some((x) => /\bo\./.test(x));
+  const from = records
+    ? `${needsObs ? VAR_FROM : VAR_FROM_RECORDS} AND r.type = ?`
+    : `${tableName(input.vid)} WHERE TRUE`;
+  const params: unknown[] = records ? [input.vid, input.type] : [];
   const n = keys.length;
   const groupBy = Array.from({ length: n }, (_, i) => i + 1).join(', ');
   const orderBy = s.keys
@@ -64,7 +90,7 @@ export async function runGroup(s: IrGroup, ctx: CommandContext): Promise<Command
     )
     .join(', ');
   await ctx.cache.run(
-    `CREATE OR REPLACE TABLE ${tableName(vid)} AS SELECT * FROM (SELECT ${[...keys, ...aggs].join(', ')} FROM ${from} GROUP BY ${groupBy}) ORDER BY ${orderBy || '1'}`,
+    `CREATE OR REPLACE TABLE ${tableName(vid)} AS SELECT * FROM (SELECT ${[...keys, ...aggs].join(', ')} FROM (SELECT ${inner.join(', ') || '1'} FROM ${from}) GROUP BY ${groupBy}) ORDER BY ${orderBy || '1'}`,
     params,
     ctx.signal,
   );
@@ -115,6 +141,7 @@ export async function runSort(s: IrSort, ctx: CommandContext): Promise<CommandRe
       type: input.type,
       vid,
       storage: 'records',
+      sameRecordsAs: input.vid,
       ...(input.perRecord ? { perRecord: true } : {}),
       ...(input.displayAttrs ? { displayAttrs: input.displayAttrs } : {}),
       ...(input.source ? { source: input.source } : {}),

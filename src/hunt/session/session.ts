@@ -41,6 +41,8 @@ export class HuntSession {
   private readonly opened = new Map<string, DataSource>();
   /** Summary of each variable, computed when it is assigned (variables are immutable once assigned). */
   private readonly summaries = new Map<string, VariableSummary>();
+  /** Counts by variable id, so a variable with the same records as another (SORT) is not counted again. */
+  private readonly countsByVid = new Map<number, Pick<VariableSummary, 'entities' | 'records' | 'related'>>();
   private lastSource: string | undefined;
   private closed = false;
   private running = false;
@@ -177,11 +179,17 @@ export class HuntSession {
   }
 
   private async summarise(v: VariableEntry): Promise<VariableSummary> {
+    const same = v.sameRecordsAs === undefined ? undefined : this.countsByVid.get(v.sameRecordsAs);
+    if (same) {
+      this.countsByVid.set(v.vid, same);
+      return { name: v.name, type: v.type, ...same, timeMs: v.timeMs };
+    }
     const counts =
       v.storage === 'records'
         ? await recordCounts(this.cache, v.vid, v.perRecord)
         : await tableCounts(this.cache, v.vid);
     const related = v.storage === 'records' ? await relatedCounts(this.cache, v.vid, v.type) : {};
+    this.countsByVid.set(v.vid, { entities: counts.entities, records: counts.records, related });
     return {
       name: v.name,
       type: v.type,

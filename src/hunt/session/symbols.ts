@@ -22,6 +22,8 @@ export interface VariableEntry {
   readonly timeMs: number;
   /** Column names of a `table` variable. */
   readonly columns?: readonly string[];
+  /** The vid of a variable holding exactly the same records (SORT reorders them): its counts are this one's. */
+  readonly sameRecordsAs?: number;
 }
 
 export class SymbolTable {

@@ -59,6 +59,19 @@ export function attrSql(attr: string, alias = 'r', obsAlias = 'o'): string {
   return stepsSql(parseAttrPath(attr), alias);
 }
 
+/**
+ * SQL expression (text) of `attr`: what `json_extract_string(attrSql(attr), '$')` gives, read straight from the
+ * record's JSON when the path follows no reference (one JSON parse per row instead of two).
+ */
+export function attrTextSql(attr: string, alias = 'r', obsAlias = 'o'): string {
+  if (!OBSERVATION_ATTRIBUTES.has(attr) && attr !== 'type') {
+    const steps = parseAttrPath(attr);
+    if (!steps.some((s, i) => s.kind === 'Key' && /_refs?$/.test(s.name) && i < steps.length - 1))
+      return `json_extract_string(${alias}.attrs, ${lit(jsonPath(steps))})`;
+  }
+  return `json_extract_string(${attrSql(attr, alias, obsAlias)}, '$')`;
+}
+
 let seq = 0;
 function stepsSql(steps: readonly PathStep[], alias: string): string {
   const refAt = steps.findIndex((s, i) => s.kind === 'Key' && /_refs?$/.test(s.name) && i < steps.length - 1);

@@ -9,5 +9,5 @@ export {
   type SqlFragment,
   type WhereOptions,
 } from './where-sql.ts';
-export { attrSql, parseAttrPath, OBSERVATION_ATTRIBUTES } from './attr-path.ts';
+export { attrSql, attrTextSql, parseAttrPath, OBSERVATION_ATTRIBUTES } from './attr-path.ts';
 export * from './variables.ts';

@@ -8,6 +8,9 @@ import { attrSql } from './attr-path.ts';
 /** `FROM` clause of a records variable: its records `r` with their observations `o`, membership `m` (param: vid). */
 export const VAR_FROM = `member m JOIN rec r ON r.rid = m.rid JOIN obs o ON o.oid = r.oid WHERE m.vid = ?`;
 
+/** {@link VAR_FROM} without the observations, for queries that read nothing of them. */
+export const VAR_FROM_RECORDS = `member m JOIN rec r ON r.rid = m.rid WHERE m.vid = ?`;
+
 export function tableName(vid: number): string {
   return `vt_${Math.trunc(vid)}`;
 }
@@ -18,7 +21,7 @@ export interface VarCounts {
 }
 
 export async function recordCounts(cache: HuntCache, vid: number, perRecord = false): Promise<VarCounts> {
-  const rows = await cache.all(`SELECT count(*) AS n, count(DISTINCT r.eid) AS e FROM ${VAR_FROM}`, [vid]);
+  const rows = await cache.all(`SELECT count(*) AS n, count(DISTINCT r.eid) AS e FROM ${VAR_FROM_RECORDS}`, [vid]);
   const n = Number(rows[0]?.n ?? 0);
   return { records: n, entities: perRecord ? n : Number(rows[0]?.e ?? 0) };
 }
@@ -38,8 +41,8 @@ export async function relatedCounts(
   const rows = await cache.all(
     `WITH mine AS (SELECT m.rid, r.oid FROM member m JOIN rec r ON r.rid = m.rid WHERE m.vid = ?),
           obs_ AS (SELECT DISTINCT oid FROM mine)
-     SELECT x.type AS type, count(*) AS n FROM rec x JOIN obs_ USING (oid)
-     WHERE x.rid NOT IN (SELECT rid FROM mine) GROUP BY x.type ORDER BY x.type`,
+     SELECT x.type AS type, count(*) AS n FROM rec x SEMI JOIN obs_ USING (oid)
+     ANTI JOIN mine ON mine.rid = x.rid GROUP BY x.type ORDER BY x.type`,
     [vid],
   );
   const out: Record<string, number> = {};
