@@ -9,6 +9,9 @@ import {
   type DuckDBAppender,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CancelledError, StoreError } from '../../errors/index.ts';
 import type { Observation, StixObject } from '../../connectors/types.ts';
 import { entityKey } from './identity.ts';
@@ -32,6 +35,15 @@ export interface IngestOptions {
 export type Row = Record<string, unknown>;
 
 const TYPE_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+/** Where an in-memory cache spills what does not fit its memory budget (removed on close). */
+let caches = 0;
+function spillDirectory(): string {
+  return join(tmpdir(), `peregrine-cache-${process.pid}-${++caches}`);
+}
+
+/** The hunt cache's memory budget unless `PEREGRINE_CACHE_MEMORY` sets one (a DuckDB size, e.g. `2GB`). */
+const DEFAULT_MEMORY_LIMIT = '512MB';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -96,15 +108,27 @@ export class HuntCache {
     private readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
     readonly path: string,
+    private readonly spill?: string,
   ) {}
 
   static async open(path = ':memory:'): Promise<HuntCache> {
+    const memory = process.env.PEREGRINE_CACHE_MEMORY?.trim() || DEFAULT_MEMORY_LIMIT;
+    if (!/^\d+(\.\d+)?\s*(B|[KMGT]i?B)$/i.test(memory))
+      throw new StoreError('E_CACHE_MEMORY', `PEREGRINE_CACHE_MEMORY=${JSON.stringify(memory)} is not a size`, {
+        hint: 'give the hunt cache memory budget as a size such as 512MB or 4GB',
+      });
+    const spill = path === ':memory:' ? spillDirectory() : undefined;
     try {
-      const instance = await DuckDBInstance.create(path);
+      // DuckDB's buffer pool would otherwise grow towards 80% of the machine's memory: bounded, a hunt over a large
+      // source keeps a flat footprint and DuckDB spills to disk (an in-memory cache into the temp directory).
+      const instance = await DuckDBInstance.create(path, {
+        memory_limit: memory,
+        ...(spill ? { temp_directory: spill } : {}),
+      });
       const conn = await instance.connect();
       for (const s of SCHEMA_SQL) await conn.run(s);
       registerCidrFunction(conn);
-      const cache = new HuntCache(instance, conn, path);
+      const cache = new HuntCache(instance, conn, path, spill);
       await cache.restoreCounters();
       return cache;
     } catch (e) {
@@ -140,6 +164,7 @@ export class HuntCache {
     } catch {
       // closing twice is harmless
     }
+    if (this.spill) rmSync(this.spill, { recursive: true, force: true });
   }
 
   /** Runs a statement; `signal` interrupts it. */
