@@ -110,10 +110,7 @@ export async function* resolveEvents(
   source: string,
   tables: EntityTables = new EntityTables(),
 ): AsyncGenerator<ResolvedEvent> {
-  for await (const r of records) {
-    if (isEntityRecord(r)) tables.add(r);
-    else yield tables.resolve(r, source);
-  }
+  for await (const item of readItems(records, source, tables)) if (item.event) yield item.event;
 }
 
 /** A record of a stream with, for events, its resolution — what `sysflow read` prints. */
