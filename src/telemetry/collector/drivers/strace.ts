@@ -58,6 +58,23 @@ function strings(s: string): string[] {
 const TUPLE = /^(\d+)<(TCP|UDP|TCPv6|UDPv6):\[(.+?):(\d+)->(.+?):(\d+)\]>/;
 const FD_PATH = /^(-?\d+)<(\/.*?)>/;
 
+/** The socket event of a {@link TUPLE} match (the descriptor, its protocol, local and remote ends). */
+function socketOf(t: RegExpExecArray, ts: bigint, pid: number, tid: number, accepted: boolean): RawEvent {
+  const end = (ip: string, port: string) => ({ ip: ip.replace(/^\[|\]$/g, ''), port: Number(port) });
+  return {
+    kind: 'socket',
+    ts,
+    pid,
+    tid,
+    fd: Number(t[1]),
+    ret: 0,
+    accepted,
+    proto: t[2]!.startsWith('TCP') ? 6 : 17,
+    local: end(t[3]!, t[4]!),
+    remote: end(t[5]!, t[6]!),
+  };
+}
+
 interface Pending {
   text: string;
 }
@@ -177,20 +194,7 @@ export class StraceParser {
         const t = TUPLE.exec(retText);
         if (!t) return [];
         this.knownSockets.add(`${pid}:${t[1]}`);
-        return [
-          {
-            kind: 'socket',
-            ts,
-            pid,
-            tid,
-            fd: Number(t[1]),
-            ret: 0,
-            accepted: true,
-            proto: t[2]!.startsWith('TCP') ? 6 : 17,
-            local: { ip: t[3]!.replace(/^\[|\]$/g, ''), port: Number(t[4]) },
-            remote: { ip: t[5]!.replace(/^\[|\]$/g, ''), port: Number(t[6]) },
-          },
-        ];
+        return [socketOf(t, ts, pid, tid, true)];
       }
       case 'shutdown':
         return [{ kind: 'shutdown', ts, pid, tid, fd: firstFd() }];
@@ -234,20 +238,7 @@ export class StraceParser {
     this.knownSockets.add(key);
     const pending = this.pendingConnect.get(key);
     this.pendingConnect.delete(key);
-    return [
-      {
-        kind: 'socket',
-        ts: pending?.ts ?? ts,
-        pid,
-        tid: pending?.tid ?? tid,
-        fd: Number(t[1]),
-        ret: 0,
-        accepted: false,
-        proto: t[2]!.startsWith('TCP') ? 6 : 17,
-        local: { ip: t[3]!.replace(/^\[|\]$/g, ''), port: Number(t[4]) },
-        remote: { ip: t[5]!.replace(/^\[|\]$/g, ''), port: Number(t[6]) },
-      },
-    ];
+    return [socketOf(t, pending?.ts ?? ts, pid, pending?.tid ?? tid, false)];
   }
 }
 
