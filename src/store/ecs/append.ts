@@ -1,9 +1,15 @@
 /**
- * Appending documents: records (JSON text + origin) go through the DuckDB appender into an in-memory staging table
- * and are merged into `ecs_docs` in batches — rows that are not JSON objects are rejected with their file:line and
- * reason; each document gets its id (given, else the MD5 of its text) so re-ingesting replaces rather than
- * duplicates (Elastic's `index` operation); the typed columns are extracted in SQL. Batches are pipelined: while
- * DuckDB merges one batch on one connection, the next one is appended on another.
+ * Appending documents: records (JSON text + origin), or runs of NDJSON lines that DuckDB splits itself, go through
+ * the DuckDB appender into an in-memory staging table and are merged into `ecs_docs` in batches — rows that are not
+ * JSON objects are rejected with their file:line and reason; each document gets its id (given, else the MD5 of its
+ * text) so re-ingesting replaces rather than duplicates (Elastic's `index` operation); the typed columns are
+ * extracted in SQL. Batches are pipelined: while DuckDB merges one batch on one connection, the next one is appended
+ * on another.
+ *
+ * Cost per batch of 100,000 SysFlow-like documents on one DuckDB thread (docs/performance.md): writing the 45 columns
+ * (compression included) ≈ 0.7 s, typed-column extraction ≈ 0.6 s, splitting + validation + ids ≈ 0.25 s (MD5 alone
+ * 0.12 s), the top-level keys ≈ 0.08 s; the replace-by-id delete scans `(_index, _id)` of the whole table, ≈ 50–90 ms
+ * per batch at a million stored documents.
  */
 import { availableParallelism } from 'node:os';
 import type { DuckDBConnection } from '@duckdb/node-api';
