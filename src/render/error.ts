@@ -19,6 +19,10 @@ export function renderErrorText(err: unknown, options: { debug?: boolean } = {})
   return renderPeregrineError(err, options.debug ?? false);
 }
 
+/** Longest stretch of a source line shown, and how much of it comes before the column. */
+const MAX_LINE = 160;
+const BEFORE_COL = 60;
+
 function renderPeregrineError(err: PeregrineError, debug: boolean): string {
   const out: string[] = [];
   const where = err.span ? `${err.span.source}:${err.span.line}:${err.span.col}: ` : '';
@@ -28,13 +32,20 @@ function renderPeregrineError(err: PeregrineError, debug: boolean): string {
     const lineText = (span.text.split('\n')[span.line - 1] ?? '').replace(/\r$/, '');
     const gutter = String(span.line);
     out.push(`${' '.repeat(gutter.length)} |`);
-    // Control bytes in the line are shown escaped (never raw on a terminal); the caret moves with them.
+    // Control bytes in the line are shown escaped (never raw on a terminal); the caret moves with them. A long
+    // line (minified JSON, generated huntflows) is cut to a window around the column, marked with '…'.
     const col = Math.max(1, span.col);
-    const before = escapeControls(lineText.slice(0, col - 1)).replace(/\t/g, ' ');
-    const rawWidth = Math.max(1, Math.min(span.length ?? 1, Math.max(1, lineText.length - col + 1)));
-    const marked = lineText.slice(col - 1, col - 1 + rawWidth);
-    const width = Math.max(1, escapeControls(marked).length);
-    out.push(`${gutter} | ${escapeControls(lineText).replace(/\t/g, ' ')}`);
+    const from =
+      lineText.length > MAX_LINE
+        ? Math.max(0, Math.min(col - 1 - BEFORE_COL, lineText.length - MAX_LINE))
+        : 0;
+    const to = Math.min(lineText.length, from + MAX_LINE);
+    const lead = from > 0 ? '…' : '';
+    const show = (t: string): string => escapeControls(t).replace(/\t/g, ' ');
+    const rawWidth = Math.max(1, Math.min(span.length ?? 1, Math.max(1, to - col + 1)));
+    const before = lead + show(lineText.slice(from, col - 1));
+    const width = Math.max(1, show(lineText.slice(col - 1, col - 1 + rawWidth)).length);
+    out.push(`${gutter} | ${lead}${show(lineText.slice(from, to))}${to < lineText.length ? '…' : ''}`);
     out.push(`${' '.repeat(gutter.length)} | ${' '.repeat(before.length)}${'^'.repeat(width)}`);
   }
   if (err.hint) out.push(`hint: ${escapeControls(err.hint)}`);

@@ -50,3 +50,14 @@ test('withSpan keeps the cause', () => {
   assert.equal((moved.cause as Error).message, 'root');
   assert.equal(moved.span?.source, 'a.hf');
 });
+
+test('a long line is cut to a window around the column, marked with …', () => {
+  const text = `x = NEW ipv4-addr [${'"1.2.3.4",'.repeat(500)}]`;
+  const at = text.length - 1;
+  const lines = renderErrorText(new SyntaxError('E_X', 'bad', { span: spanAt('l.hf', text, at, 1) })).split(
+    '\n',
+  );
+  assert.ok(lines[2]!.startsWith('1 | …') && lines[2]!.endsWith(',]'), lines[2]);
+  assert.ok(lines[2]!.length < 200, 'the line is cut');
+  assert.equal(lines[3]!.indexOf('^'), lines[2]!.length - 1);
+});

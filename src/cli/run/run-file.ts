@@ -16,15 +16,31 @@ export function renderWarning(w: PeregrineError): string {
   return renderErrorText(w).replace(/error\[/, 'warning[');
 }
 
+/** The text of a huntflow file: UTF-8, or UTF-16 with a byte-order mark (what some Windows editors save). */
 function readHuntflow(file: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
     throw new InputError('E_READ_FILE', `cannot read huntflow ${file}: ${(e as Error).message}`, {
       cause: e,
-      hint: 'check the path',
+      hint:
+        code === 'EISDIR'
+          ? 'give a huntflow file (.hf), not a directory'
+          : code === 'ENOENT'
+            ? `check the name; relative paths are resolved from ${process.cwd()}`
+            : 'check the path and its permissions',
     });
   }
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    // swap16 needs an even length: a stray last byte is dropped, as utf16le decoding does
+    return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2)))
+      .swap16()
+      .toString('utf16le');
+  }
+  return bytes.toString('utf8');
 }
 
 /** Runs `text` in a fresh session, writes the result to stdout and warnings to stderr. */
