@@ -81,6 +81,7 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
     const stated = s.time ? await timeWindow(ctx, s.time, []) : undefined;
     const lines = await prefetchInto(ctx, tmp, s.entityType, input.source, stated, {
       ...(s.limit !== undefined ? { limit: s.limit } : {}),
+      where: pattern,
     });
     prefetched = lines.length > 0;
     explain.push(...lines);

@@ -3,11 +3,11 @@
  * (by the type's identity attribute, e.g. `value` of addresses, `name` of files, `user_id` of user accounts) within a
  * time window, so a variable holds all the records of its entities, not only those the first query touched.
  * Processes are fetched by `x_unique_id` when the found ones have one, else by `pid`, and then filtered the way
- * Kestrel 1.x identifies the same process across records (`fineGrainedProcessFilter`). Network-traffic has no
+ * Kestrel 1.x identifies the same process across records (`prefetchProcesses`). Network-traffic has no
  * identity attribute and is not prefetched.
  */
 import type { Pattern } from '../../stix/ast.ts';
-import { HuntCache, IDENTITY_ATTRIBUTE, attributeValues } from '../../store/cache/index.ts';
+import { HuntCache, IDENTITY_ATTRIBUTE, attributeValues, patternToSql } from '../../store/cache/index.ts';
 import type { DataSource } from '../../connectors/types.ts';
 import { explainLines, planGetFromSource, type TimeWindow } from '../plan/index.ts';
 import type { CommandContext } from './context.ts';
@@ -51,6 +51,22 @@ export function identityPattern(type: string, attr: string, values: unknown[]): 
   };
 }
 
+/**
+ * The identity query with a FIND's WHERE ANDed inside its brackets, as Kestrel 1.x extends its prefetch pattern (so a
+ * LIMIT counts observations that satisfy both). A WHERE of several observations is left to the cache.
+ */
+function withWhere(p: Pattern, where: Pattern | null | undefined): Pattern {
+  if (!where || where.expr.kind !== 'Observation' || p.expr.kind !== 'Observation') return p;
+  const span = p.span;
+  return {
+    ...p,
+    expr: {
+      ...p.expr,
+      expr: { kind: 'ComparisonBinary', op: 'AND', left: p.expr.expr, right: where.expr.expr, span },
+    },
+  };
+}
+
 /** The identity attribute prefetch would use for `type`, if any (processes: `pid`, or `x_unique_id` when known). */
 export function prefetchAttribute(type: string): string | undefined {
   return type === 'process' ? 'pid' : IDENTITY_ATTRIBUTE[type];
@@ -63,6 +79,8 @@ export interface PrefetchOptions {
    * the variable becomes the found entities' records in them (replacing the records found in the cache).
    */
   readonly limit?: number;
+  /** A FIND's WHERE (variable references resolved): ANDed into the query, as Kestrel does. */
+  readonly where?: Pattern | null;
 }
 
 /**
@@ -85,7 +103,7 @@ export async function prefetchInto(
   if (!attr) return [];
   const values = await attributeValues(ctx.cache, vid, attr);
   if (values.length === 0) return [];
-  const { batch, plan, source } = await ask(ctx, sourceUri, type, attr, values, asked, opts.limit);
+  const { batch, plan, source } = await ask(ctx, sourceUri, type, attr, values, asked, opts);
   // Without LIMIT: the records of the found entities (same identity key, not merely the same attribute value: a
   // file is its hash, else its name in its directory). With LIMIT, Kestrel's variable becomes what the limited query
   // returned for the pattern: the records with one of the values.
@@ -109,10 +127,11 @@ async function ask(
   attr: string,
   values: unknown[],
   window: TimeWindow | undefined,
-  limit: number | undefined,
+  opts: PrefetchOptions,
 ): Promise<{ batch: number; plan: ReturnType<typeof planGetFromSource>; source: DataSource }> {
   const source = await ctx.sources.open(sourceUri);
-  const plan = planGetFromSource(sourceUri, type, identityPattern(type, attr, values), window, limit);
+  const pattern = withWhere(identityPattern(type, attr, values), opts.where);
+  const plan = planGetFromSource(sourceUri, type, pattern, window, opts.limit);
   const b = await ctx.cache.ingest(
     source.query(plan.query, ctx.signal ? { signal: ctx.signal } : {}),
     ctx.signal ? { signal: ctx.signal } : {},
@@ -191,11 +210,15 @@ async function prefetchProcesses(
     values = await attributeValues(ctx.cache, vid, attr);
   }
   if (values.length === 0) return [];
-  const { batch, plan, source } = await ask(ctx, sourceUri, 'process', attr, values, window, opts.limit);
+  const { batch, plan, source } = await ask(ctx, sourceUri, 'process', attr, values, window, opts);
+  // The returned processes with one of the values that satisfy the WHERE's comparisons on processes (Kestrel
+  // extracts them with the query's pattern; comparisons on other types held at the source, per observation).
+  const where = patternToSql(opts.where, { center: 'process', mode: 'centered' });
   await ctx.cache.run(
     `CREATE OR REPLACE TEMP TABLE pf_fil AS ${processRowsSql(HuntCache.batchFrom())}
-       AND json_extract_string(r.attrs, ?) IN (SELECT json_extract_string(r2.attrs, ?) FROM member m2 JOIN rec r2 ON r2.rid = m2.rid WHERE m2.vid = ?)`,
-    [batch, `$.${attr}`, `$.${attr}`, vid],
+       AND json_extract_string(r.attrs, ?) IN (SELECT json_extract_string(r2.attrs, ?) FROM member m2 JOIN rec r2 ON r2.rid = m2.rid WHERE m2.vid = ?)
+       AND ${where.sql}`,
+    [batch, `$.${attr}`, `$.${attr}`, vid, ...where.params],
     ctx.signal,
   );
   if (attr === 'pid') {
