@@ -142,6 +142,9 @@ export async function transmit(
           throw new InputError(
             'E_ARG_MISSING',
             'transmit query needs <query> (the DSL that translate printed)',
+            {
+              hint: 'peregrine shifter transmit elastic_ecs CONNECTION CONFIGURATION query \'{"query": …}\'',
+            },
           );
         jsonArg('query', q);
         return { success: true, search_id: q };
@@ -153,13 +156,17 @@ export async function transmit(
       case 'results': {
         const [searchId, offsetText = '0', lengthText = '100'] = args;
         if (searchId === undefined)
-          throw new InputError('E_ARG_MISSING', 'transmit results needs <search_id> <offset> <length>');
+          throw new InputError('E_ARG_MISSING', 'transmit results needs <search_id> <offset> <length>', {
+            hint: 'the search_id is what transmit query printed; e.g. … results SEARCH_ID 0 100',
+          });
         const v = jsonArg('search_id', searchId) as { query?: unknown; queries?: Array<{ query?: unknown }> };
         const query = v.queries?.[0]?.query ?? v.query ?? v;
         const offset = Number(offsetText);
         const length = Number(lengthText);
         if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(length) || length < 0) {
-          throw new InputError('E_ARG', 'offset and length must be non-negative integers');
+          throw new InputError('E_ARG', 'offset and length must be non-negative integers', {
+            hint: 'e.g. … results SEARCH_ID 0 100 (the first 100 results)',
+          });
         }
         const data: unknown[] = [];
         let seen = 0;

@@ -77,6 +77,7 @@ export async function runGet(s: IrGet, ctx: CommandContext): Promise<CommandResu
     if (isPeregrineError(e)) throw e;
     throw new ConnectorError('E_SOURCE_QUERY', `data source ${uri} failed: ${(e as Error).message}`, {
       cause: e,
+      hint: 'rerun with --debug for the details, and check that the data source answers (peregrine doctor)',
     });
   }
   const batch = await ctx.cache.ingest(stream, {

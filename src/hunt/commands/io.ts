@@ -186,7 +186,10 @@ export async function runLoad(s: IrLoad, ctx: CommandContext): Promise<CommandRe
     };
   } catch (e) {
     if ((e as { stage?: string }).stage) throw e;
-    throw new InputError('E_LOAD_FILE', `cannot load ${s.path}: ${(e as Error).message}`, { cause: e });
+    throw new InputError('E_LOAD_FILE', `cannot load ${s.path}: ${(e as Error).message}`, {
+      cause: e,
+      hint: `check that ${s.path} holds ${s.format === 'parquet' ? 'Parquet' : s.format.toUpperCase()} rows of one entity type (the format comes from the file name)`,
+    });
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }

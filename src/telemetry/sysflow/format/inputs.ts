@@ -45,7 +45,10 @@ export async function expandInputs(args: readonly string[]): Promise<SysFlowInpu
     }
     if (st.isDirectory()) {
       const files = await sfFilesUnder(a);
-      if (files.length === 0) throw new InputError('E_INPUT_EMPTY', `no .sf files under ${a}`);
+      if (files.length === 0)
+        throw new InputError('E_INPUT_EMPTY', `no .sf files under ${a}`, {
+          hint: 'traces are found by their .sf extension; give the files themselves if they are named otherwise',
+        });
       for (const f of files) out.push({ kind: 'file', path: f });
     } else out.push({ kind: 'file', path: a });
   }

@@ -34,6 +34,7 @@ export function branchesOf(schema: unknown, source: string): Branch[] {
       `${source}: the embedded Avro schema does not parse: ${(cause as Error).message}`,
       {
         cause,
+        hint: 'the header of the trace is damaged, or the file was not written by sf-collector',
       },
     );
   }
