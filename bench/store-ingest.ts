@@ -1,10 +1,11 @@
 /**
- * Ingest rate of the embedded store: `peregrine ingest`'s pipeline (NDJSON lines → appender → validation, ids,
- * typed-column extraction, merge) over a generated file of N ECS documents (~600 bytes each, the shape of a SysFlow
- * process/network event), against a baseline measured in the same run on the same file: DuckDB itself loading the
- * file's lines into a table (`read_ndjson_objects`, no validation report, no ids, no typed columns). A second pass
- * re-ingests the file (every document replaced, none added). Each phase is reported by wall time and by CPU time
- * (the whole process, DuckDB's threads included) — on a loaded machine the CPU rate is the steadier figure.
+ * Ingest rate of the embedded store: `peregrine ingest`'s pipeline (NDJSON runs of lines → appender → split,
+ * validation, ids, typed-column extraction, merge) over a generated file of N ECS documents (~600 bytes each, the
+ * shape of a SysFlow process/network event), against a baseline measured in the same run on the same file: DuckDB
+ * itself loading the file's lines into a table (`read_ndjson_objects`, no validation report, no ids, no typed
+ * columns). A second pass re-ingests the file (every document replaced, none added). Each phase is reported by wall
+ * time and by CPU time (the whole process, DuckDB's threads included) — on a loaded machine the CPU rate is the
+ * steadier figure.
  *
  *     node --import tsx bench/store-ingest.ts [N=1000000]
  */
