@@ -24,6 +24,14 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [r, performance.now() - t];
 }
 
+/** Wall and CPU milliseconds of `fn` (CPU of the whole process, DuckDB's threads included). */
+async function timedCpu<T>(fn: () => Promise<T>): Promise<[T, number, number]> {
+  const c = process.cpuUsage();
+  const [r, ms] = await timed(fn);
+  const u = process.cpuUsage(c);
+  return [r, ms, (u.user + u.system) / 1000];
+}
+
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 1_000_000);
   const huntN = Number(process.argv[3] ?? n);
@@ -70,17 +78,24 @@ async function main(): Promise<void> {
       });
       const session = await HuntSession.create({ cachePath: join(dir, 'cache.duckdb') });
       try {
-        const [, getMs] = await timed(() =>
+        const [got, getMs] = await timed(() =>
           session.execute(`procs = GET process FROM stixshifter://benchloc WHERE pid >= 0 ${W}`),
         );
-        const [g, groupMs] = await timed(() =>
-          session.execute('g = GROUP procs BY name WITH COUNT(pid) AS n'),
-        );
-        const [, sortMs] = await timed(() => session.execute('s = SORT procs BY pid'));
-        const ent = g.summary[0];
+        const procs = got.summary[0];
         console.log(
-          `hunt cache: GET of ${huntN} records ${(getMs / 1000).toFixed(1)} s; GROUP BY name → ${ent?.entities} groups ${(groupMs / 1000).toFixed(2)} s; SORT BY pid ${(sortMs / 1000).toFixed(2)} s`,
+          `hunt cache: GET of ${huntN} documents → ${procs?.records} process records (${procs?.entities} entities) in ${(getMs / 1000).toFixed(1)} s`,
         );
+        const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+        for (const stmt of [
+          'g = GROUP procs BY name WITH COUNT(pid) AS n',
+          'g2 = GROUP procs BY name, pid',
+          's = SORT procs BY pid',
+          's2 = SORT procs BY name ASC',
+        ]) {
+          const [r, ms, cpu] = await timedCpu(() => session.execute(stmt));
+          const v = r.summary[0];
+          console.log(`  ${stmt}: ${v?.records} rows, ${s(ms)} wall, ${s(cpu)} CPU`);
+        }
       } finally {
         await session.close();
       }
