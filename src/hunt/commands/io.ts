@@ -203,7 +203,10 @@ function csvCell(v: unknown): string {
 
 export async function runSave(s: IrSave, ctx: CommandContext): Promise<CommandResult> {
   const v = variable(ctx, s.input, varSpan(s, s.input));
-  const t = await viewRows(ctx, v, v.perRecord ? { transform: 'TIMESTAMPED' } : {});
+  let t = await viewRows(ctx, v, v.perRecord ? { transform: 'TIMESTAMPED' } : {});
+  // Entities are saved with their type, so LOAD gives them back without `AS type` (as Kestrel's SAVE does).
+  if (v.storage === 'records' && !t.columns.includes('type'))
+    t = { columns: ['type', ...t.columns], rows: t.rows.map((r) => [v.type, ...r]) };
   const path = s.path.replace(/^file:\/\//, '');
   const gz = path.endsWith('.gz');
   try {

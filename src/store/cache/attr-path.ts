@@ -66,7 +66,7 @@ export function attrSql(attr: string, alias = 'r', obsAlias = 'o'): string {
 export function attrTextSql(attr: string, alias = 'r', obsAlias = 'o'): string {
   if (!OBSERVATION_ATTRIBUTES.has(attr) && attr !== 'type') {
     const steps = parseAttrPath(attr);
-    if (!steps.some((s, i) => s.kind === 'Key' && /_refs?$/.test(s.name) && i < steps.length - 1))
+    if (!steps.some((s) => s.kind === 'Key' && /_refs?$/.test(s.name)))
       return `json_extract_string(${alias}.attrs, ${lit(jsonPath(steps))})`;
   }
   return `json_extract_string(${attrSql(attr, alias, obsAlias)}, '$')`;
@@ -74,6 +74,14 @@ export function attrTextSql(attr: string, alias = 'r', obsAlias = 'o'): string {
 
 let seq = 0;
 function stepsSql(steps: readonly PathStep[], alias: string): string {
+  const last = steps[steps.length - 1];
+  if (last?.kind === 'Key' && /_refs?$/.test(last.name) && steps.length === 1) {
+    // A reference itself (`dst_ref`, `child_refs`): the entity keys of what it points to (the cache keeps no ids).
+    const t = `d${(seq = (seq + 1) % 1_000_000)}`;
+    const value = last.name.endsWith('_refs') ? `to_json(list(${t}.eid ORDER BY ${t}.rid))` : `to_json(${t}.eid)`;
+    const one = last.name.endsWith('_refs') ? '' : ` ORDER BY ${t}.rid LIMIT 1`;
+    return `(SELECT ${value} FROM edge e_${t} JOIN rec ${t} ON ${t}.rid = e_${t}.dst WHERE e_${t}.src = ${alias}.rid AND e_${t}.ref = ${lit(last.name)}${one})`;
+  }
   const refAt = steps.findIndex((s, i) => s.kind === 'Key' && /_refs?$/.test(s.name) && i < steps.length - 1);
   if (refAt < 0) return `json_extract(${alias}.attrs, ${lit(jsonPath(steps))})`;
   const ref = (steps[refAt] as { name: string }).name;

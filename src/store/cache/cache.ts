@@ -5,6 +5,8 @@
  */
 import {
   DuckDBInstance,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
   type DuckDBConnection,
   type DuckDBAppender,
   type DuckDBValue,
@@ -49,14 +51,20 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Converts DuckDB result values to plain JSON-able JS values. */
+/** An instant in microseconds since the epoch as STIX writes timestamps: `2020-06-30T19:25:09.447726Z`. */
+function isoMicros(micros: bigint): string {
+  const ms = micros / 1000n;
+  const iso = new Date(Number(ms)).toISOString();
+  const frac = ((micros % 1_000_000n) + 1_000_000n) % 1_000_000n;
+  return frac % 1000n === 0n ? iso : `${iso.slice(0, 19)}.${frac.toString().padStart(6, '0')}Z`;
+}
+
+/** Converts DuckDB result values to plain JSON-able JS values (timestamps as RFC 3339 text in UTC). */
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   if (v === null || v === undefined) return null;
-  if (typeof v === 'object') {
-    const s = String(v);
-    return s;
-  }
+  if (v instanceof DuckDBTimestampTZValue || v instanceof DuckDBTimestampValue) return isoMicros(v.micros);
+  if (typeof v === 'object') return String(v);
   return v;
 }
 
