@@ -117,7 +117,8 @@ function parseJsonVar(name: string, text: string): unknown {
     return JSON.parse(text);
   } catch (e) {
     const offset = jsonErrorOffset(text, (e as Error).message);
-    throw new InputError('E_PROFILE_JSON', `${name} is not valid JSON (at position ${offset})`, {
+    const what = text.trim() === '' ? 'is empty' : `is not valid JSON (at position ${offset})`;
+    throw new InputError('E_PROFILE_JSON', `${name} ${what}`, {
       span: secretSafe(spanAt(name, text, offset), name.toUpperCase().endsWith('_CONFIG')),
       hint: `${name} must hold a JSON object, e.g. ${name.endsWith('_CONFIG') ? `'{"auth":{"username":"…","password":"…"}}'` : `'{"host":"localhost","port":9200,"indices":"logs-*"}'`}`,
     });
@@ -252,7 +253,7 @@ function loadAll(env: NodeJS.ProcessEnv): Map<string, SourceProfile> {
     origins.set(profile, { connection: connOrigin, config: confOrigin });
     if (connection === undefined) {
       throw new InputError('E_PROFILE_INCOMPLETE', `data source "${name}" has no connection`, {
-        hint: `set STIXSHIFTER_${name.toUpperCase()}_CONNECTION='{"host":"…","port":9200,"indices":"…"}' or add profiles.${name}.connection to ${profileFilePath(env)}`,
+        hint: `set STIXSHIFTER_${name.toUpperCase()}_CONNECTION='${profile.connector === 'local' ? '{"path":"…/store.duckdb","indices":"…"}' : '{"host":"…","port":9200,"indices":"…"}'}' or add profiles.${name}.connection to ${profileFilePath(env)}`,
       });
     }
     if (!isObject(connection)) throw profileError(profile, 'connection', [], 'must be a JSON object');
