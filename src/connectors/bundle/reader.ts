@@ -9,7 +9,8 @@ import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConnectorError, InputError } from '../../errors/index.ts';
 import type { Observation, StixObject } from '../types.ts';
-import { BundleScanner, ScanError } from './json-scanner.ts';
+import { BundleScanner, ScanError, type RawElement } from './json-scanner.ts';
+import { checkTimestamp } from '../../stix/index.ts';
 import { locateJsonError, positionIn } from './json-locate.ts';
 import {
   convertObservedData,
@@ -127,7 +128,11 @@ function inputError(loc: BundleLocation, e: ScanError): InputError {
   const text = e.lineText === undefined ? undefined : '\n'.repeat(e.line - 1) + e.lineText;
   return new InputError(
     e.code,
-    `${e.code === 'E_NOT_A_BUNDLE' ? 'not a STIX bundle' : 'malformed JSON in bundle'}: ${e.message}`,
+    e.code === 'E_NOT_A_BUNDLE'
+      ? `not a STIX bundle: ${e.message}`
+      : e.code === 'E_BUNDLE_JSON'
+        ? `malformed JSON in bundle: ${e.message}`
+        : e.message,
     {
       span: { source: name, line: e.line, col: e.col, offset: e.line - 1 + e.col - 1, text },
       hint:
@@ -172,6 +177,8 @@ function notABundle(loc: BundleLocation, scanner: BundleScanner): InputError {
   let found: string;
   if (typeof type === 'string' && type !== 'bundle' && typeof scanner.top.id === 'string') {
     found = `a single "${type}" object (${scanner.top.id as string})`;
+  } else if (keys.includes('objects')) {
+    found = 'an "objects" member that is not an array';
   } else if (keys.length > 0) {
     found = `a JSON object with ${keys.map((k) => `"${k}"`).join(', ')} but no "objects" array`;
   } else {
@@ -184,6 +191,40 @@ function notABundle(loc: BundleLocation, scanner: BundleScanner): InputError {
         ? 'wrap it in a bundle: {"type": "bundle", "objects": [ … ]}'
         : 'a bundle is {"type": "bundle", "objects": [ … ]} with observed-data (STIX 2.0) or SCOs + observed-data (STIX 2.1)',
   });
+}
+
+/** The common shape of a STIX timestamp; anything else is checked in full (RFC 3339 allows more). */
+const PLAIN_TIMESTAMP =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?Z$/;
+
+/**
+ * An observed-data whose first_observed / last_observed is not a timestamp is reported where it is written (the
+ * hunt cache would otherwise refuse the whole batch with a database error).
+ */
+function checkTimes(loc: BundleLocation, obj: StixObject, el: RawElement): void {
+  for (const key of ['first_observed', 'last_observed'] as const) {
+    const v = obj[key];
+    if (v === undefined || (typeof v === 'string' && PLAIN_TIMESTAMP.test(v))) continue;
+    const problem =
+      typeof v === 'string'
+        ? checkTimestamp(v)
+        : { offset: 0, length: 1, message: `expected a timestamp string, found ${JSON.stringify(v)}` };
+    if (!problem) continue;
+    const m = new RegExp(`"${key}"\\s*:\\s*"?`).exec(el.text);
+    const offset = m ? m.index + m[0].length + (typeof v === 'string' ? problem.offset : 0) : 0;
+    const at = positionIn(el.text, offset, el.line, el.col);
+    throw inputError(
+      loc,
+      new ScanError(
+        `${key} of objects[${el.index}] is not a timestamp: ${problem.message}`,
+        at.line,
+        at.col,
+        'STIX timestamps are RFC 3339 in UTC, e.g. "2020-06-30T19:25:00.000Z"',
+        'E_BUNDLE_TIMESTAMP',
+        elementLine(el.text, offset, el.col),
+      ),
+    );
+  }
 }
 
 /** Streams the observations of one bundle location. */
@@ -238,6 +279,7 @@ export async function* readBundleBatches(
       }
       const type = obj.type;
       if (type === 'observed-data') {
+        checkTimes(loc, obj, el);
         if (obj.objects && typeof obj.objects === 'object') {
           batch.push(normaliseObservation(obj));
         } else if (Array.isArray(obj.object_refs)) {
