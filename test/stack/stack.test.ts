@@ -47,18 +47,25 @@ function assertSeedHunt(tables: Tables): void {
   // before its exec too (same SysFlow OID = x_unique_id): the bash that became ping.
   const helloNames = column(tables.hello!, 'name').map(String);
   assert.ok(helloNames.includes('ping'), helloNames.join(','));
-  assert.ok(helloNames.every((n) => n === 'ping' || n === 'bash'), helloNames.join(','));
+  assert.ok(
+    helloNames.every((n) => n === 'ping' || n === 'bash'),
+    helloNames.join(','),
+  );
   const pingLine = column(tables.hello!, 'command_line')[helloNames.indexOf('ping')];
   assert.match(String(pingLine), /ping -c 1 -W 1 127\.0\.0\.1/);
   // exploits: the shell node spawned, tagged T1059 because it opened the C&C connection (and, prefetched, the
   // node process it was forked as before its exec)
   const exploitNames = [...new Set(column(tables.exploits!, 'name').map(String))];
   assert.ok(exploitNames.includes('bash'), exploitNames.join(','));
-  assert.ok(exploitNames.every((n) => n === 'bash' || n === 'node'), exploitNames.join(','));
+  assert.ok(
+    exploitNames.every((n) => n === 'bash' || n === 'node'),
+    exploitNames.join(','),
+  );
   assert.ok(column(tables.exploits!, 'command_line').some((c) => /uname -a; id; whoami/.test(String(c))));
   // exp_act: what the shell ran, bash excluded, in creation order
   const acts = column(tables.exp_act!, 'name').map(String);
-  for (const cmd of ['uname', 'id', 'whoami', 'ps', 'cat', 'ping', 'curl']) assert.ok(acts.includes(cmd), `${cmd} in ${acts.join(',')}`);
+  for (const cmd of ['uname', 'id', 'whoami', 'ps', 'cat', 'ping', 'curl'])
+    assert.ok(acts.includes(cmd), `${cmd} in ${acts.join(',')}`);
   assert.ok(!acts.includes('bash'));
   const created = column(tables.exp_act!, 'created').map(String);
   assert.deepEqual([...created].sort(), created, 'sorted by created ascending');
@@ -79,7 +86,11 @@ test('mini-stack live (eBPF, else strace)', async () => {
   dirs.push(dir);
   const lines: string[] = [];
   const r = await stackUp({ driver: 'auto', store: join(dir, 'store.duckdb'), log: (l) => lines.push(l) });
-  assert.notEqual(r.mode, 'replay', `no live driver worked: ${r.fallbackReasons.join('; ')}\n${lines.join('\n')}`);
+  assert.notEqual(
+    r.mode,
+    'replay',
+    `no live driver worked: ${r.fallbackReasons.join('; ')}\n${lines.join('\n')}`,
+  );
   assert.equal(r.lifter?.lostEvents, 0);
   assertSeedHunt(await huntAll(r.window));
 });

@@ -52,7 +52,8 @@ export async function selectInto(ctx: CommandContext, vid: number, s: SelectSpec
   }
   if (tail) tail = ` ORDER BY ${order.join(', ')}${tail}`;
   // A variable's records need their observations only when something reads them (time, observation attributes).
-  const from = s.from === VAR_FROM && !/\bo\./.test(where.sql + timeSql + cols.join()) ? VAR_FROM_RECORDS : s.from;
+  const from =
+    s.from === VAR_FROM && !/\bo\./.test(where.sql + timeSql + cols.join()) ? VAR_FROM_RECORDS : s.from;
   const sql = `INSERT INTO member SELECT ${Math.trunc(vid)} AS vid, __r, row_number() OVER (ORDER BY ${order.join(', ')}) AS ord FROM (
       SELECT ${cols.join(', ')} FROM ${from} AND r.type = ? AND ${where.sql}${timeSql}${tail}) sel`;
   await ctx.cache.run(sql, params, ctx.signal);

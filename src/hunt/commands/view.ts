@@ -69,28 +69,62 @@ export async function viewRows(
   }
   const pattern = await resolvePattern(ctx, view.pattern ?? null);
   const where = patternToSql(pattern, { center: v.type, mode: 'full' });
-  params.push(v.vid, v.type, ...where.params);
   const sortExpr = view.sort ? attrSql(view.sort.attr) : 'NULL';
   const names = cols.map((_, i) => `c${i}`);
-  const inner = `SELECT ${exprs.join(', ') || 'NULL AS c0'}, m.ord AS __ord, ${sortExpr} AS __sort FROM ${VAR_FROM} AND r.type = ? AND ${where.sql}`;
-  const dedup =
-    perRecord || names.length === 0
-      ? inner
-      : `SELECT * FROM (${inner}) QUALIFY row_number() OVER (PARTITION BY ${names.join(', ')} ORDER BY __ord) = 1`;
-  let sql = `SELECT ${names.join(', ') || 'c0'} FROM (${dedup}) ORDER BY ${view.sort ? sortSql('__sort', view.sort.asc) + ', ' : ''}__ord`;
-  if (view.limit !== undefined) {
-    sql += ' LIMIT ?';
-    params.push(view.limit);
-  }
-  if (view.offset !== undefined) {
-    sql += ' OFFSET ?';
-    params.push(view.offset);
-  }
-  const t = await ctx.cache.table(sql, params, ctx.signal);
+  const query = (from: string): string => {
+    const inner = `SELECT ${exprs.join(', ') || 'NULL AS c0'}, m.ord AS __ord, ${sortExpr} AS __sort FROM ${from} AND r.type = ? AND ${where.sql}`;
+    const dedup =
+      perRecord || names.length === 0
+        ? inner
+        : `SELECT * FROM (${inner}) QUALIFY row_number() OVER (PARTITION BY ${names.join(', ')} ORDER BY __ord) = 1`;
+    return `SELECT ${names.join(', ') || 'c0'} FROM (${dedup}) ORDER BY ${view.sort ? sortSql('__sort', view.sort.asc) + ', ' : ''}__ord`;
+  };
+  const t =
+    (await firstRows(ctx, v, view, query, where.params)) ??
+    (await (async () => {
+      let sql = query(VAR_FROM);
+      params.push(v.vid, v.type, ...where.params);
+      if (view.limit !== undefined) {
+        sql += ' LIMIT ?';
+        params.push(view.limit);
+      }
+      if (view.offset !== undefined) {
+        sql += ' OFFSET ?';
+        params.push(view.offset);
+      }
+      return ctx.cache.table(sql, params, ctx.signal);
+    })());
   if (explicit) return { columns: cols, rows: t.rows };
   // Without ATTR, drop columns empty in every row (as Kestrel does).
   const keep = cols.map((_, i) => t.rows.some((r) => r[i] !== null && r[i] !== undefined));
   return { columns: cols.filter((_, i) => keep[i]), rows: t.rows.map((r) => r.filter((_, i) => keep[i])) };
+}
+
+/**
+ * `DISP x LIMIT n` in input order over a large variable: the first rows of a deduplicated, input-ordered table are
+ * those of a prefix of its records as soon as that prefix yields enough distinct rows (a row's first occurrence in
+ * the prefix is its first occurrence overall; rows absent from the prefix come after it). So the records are read
+ * in prefixes of growing size and the whole variable only when the prefixes do not suffice. Undefined: no shortcut.
+ */
+async function firstRows(
+  ctx: CommandContext,
+  v: VariableEntry,
+  view: IrView,
+  query: (from: string) => string,
+  whereParams: readonly unknown[],
+): Promise<{ columns: string[]; rows: unknown[][] } | undefined> {
+  if (view.limit === undefined || view.sort) return undefined;
+  const want = (view.offset ?? 0) + view.limit;
+  const members = Number(
+    (await ctx.cache.all(`SELECT count(*) AS n FROM member WHERE vid = ?`, [v.vid]))[0]?.n ?? 0,
+  );
+  for (let cap = Math.max(1000, want * 4); cap <= Math.max(100_000, want * 64); cap *= 8) {
+    const from = `(SELECT * FROM member WHERE vid = ? ORDER BY ord LIMIT ?) m JOIN rec r ON r.rid = m.rid JOIN obs o ON o.oid = r.oid WHERE m.vid = ?`;
+    const t = await ctx.cache.table(query(from), [v.vid, cap, v.vid, v.type, ...whereParams], ctx.signal);
+    if (t.rows.length >= want || members <= cap)
+      return { columns: t.columns, rows: t.rows.slice(view.offset ?? 0, want) };
+  }
+  return undefined;
 }
 
 /**

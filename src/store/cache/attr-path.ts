@@ -78,7 +78,9 @@ function stepsSql(steps: readonly PathStep[], alias: string): string {
   if (last?.kind === 'Key' && /_refs?$/.test(last.name) && steps.length === 1) {
     // A reference itself (`dst_ref`, `child_refs`): the entity keys of what it points to (the cache keeps no ids).
     const t = `d${(seq = (seq + 1) % 1_000_000)}`;
-    const value = last.name.endsWith('_refs') ? `to_json(list(${t}.eid ORDER BY ${t}.rid))` : `to_json(${t}.eid)`;
+    const value = last.name.endsWith('_refs')
+      ? `to_json(list(${t}.eid ORDER BY ${t}.rid))`
+      : `to_json(${t}.eid)`;
     const one = last.name.endsWith('_refs') ? '' : ` ORDER BY ${t}.rid LIMIT 1`;
     return `(SELECT ${value} FROM edge e_${t} JOIN rec ${t} ON ${t}.rid = e_${t}.dst WHERE e_${t}.src = ${alias}.rid AND e_${t}.ref = ${lit(last.name)}${one})`;
   }

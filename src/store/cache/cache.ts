@@ -122,9 +122,13 @@ export class HuntCache {
   static async open(path = ':memory:'): Promise<HuntCache> {
     const memory = process.env.PEREGRINE_CACHE_MEMORY?.trim() || DEFAULT_MEMORY_LIMIT;
     if (!/^\d+(\.\d+)?\s*(B|[KMGT]i?B)$/i.test(memory))
-      throw new StoreError('E_CACHE_MEMORY', `PEREGRINE_CACHE_MEMORY=${JSON.stringify(memory)} is not a size`, {
-        hint: 'give the hunt cache memory budget as a size such as 512MB or 4GB',
-      });
+      throw new StoreError(
+        'E_CACHE_MEMORY',
+        `PEREGRINE_CACHE_MEMORY=${JSON.stringify(memory)} is not a size`,
+        {
+          hint: 'give the hunt cache memory budget as a size such as 512MB or 4GB',
+        },
+      );
     const spill = path === ':memory:' ? spillDirectory() : undefined;
     try {
       // DuckDB's buffer pool would otherwise grow towards 80% of the machine's memory: bounded, a hunt over a large

@@ -21,7 +21,9 @@ export interface VarCounts {
 }
 
 export async function recordCounts(cache: HuntCache, vid: number, perRecord = false): Promise<VarCounts> {
-  const rows = await cache.all(`SELECT count(*) AS n, count(DISTINCT r.eid) AS e FROM ${VAR_FROM_RECORDS}`, [vid]);
+  const rows = await cache.all(`SELECT count(*) AS n, count(DISTINCT r.eid) AS e FROM ${VAR_FROM_RECORDS}`, [
+    vid,
+  ]);
   const n = Number(rows[0]?.n ?? 0);
   return { records: n, entities: perRecord ? n : Number(rows[0]?.e ?? 0) };
 }
