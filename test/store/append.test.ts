@@ -168,3 +168,45 @@ describe('irregular rows', () => {
     );
   });
 });
+
+describe('typed timestamps', () => {
+  test('UTC text takes the plain TIMESTAMP parse and lands on the same instant as the time-zone-aware one', async () => {
+    const values = [
+      '2021-01-01T00:00:00Z',
+      '2021-01-01T00:00:00.123456789Z',
+      '2021-01-01T00:00:00.5Z',
+      '2021-01-01 10:11:12Z',
+      '2021-01-01Z',
+      '0001-01-01T00:00:00Z',
+      '2021-02-30T00:00:00Z',
+      '2021-01-01T24:00:00Z',
+      '2021-06-01T01:00:00+01:00Z',
+      'infinityZ',
+      'Z',
+      '2021-06-01T01:00:00+01:00',
+      '2021-06-01T01:00:00-0530',
+      '2021-06-01T01:00:00',
+      1609459200000,
+      '1609459200000',
+      'yesterday',
+    ];
+    const path = join(tempDir(), 'ts.duckdb');
+    const rows = await withStore(path, 'write', async (s) => {
+      await s.append(
+        'ts',
+        values.map((v) => ({ '@timestamp': v })),
+      );
+      // the general conversion, written out here as the reference
+      return s.all(
+        `SELECT _source, "@timestamp"::VARCHAR AS got, ref::VARCHAR AS want FROM (SELECT *, ` +
+          `coalesce(TRY_CAST(TRY_CAST(x AS TIMESTAMPTZ) AS TIMESTAMP), TRY_CAST(epoch_ms(TRY_CAST(x AS BIGINT)) AS TIMESTAMP)) AS ref ` +
+          `FROM (SELECT *, json_extract_string(_source, '$."@timestamp"') AS x FROM ecs_docs))`,
+      );
+    });
+    assert.equal(rows.length, values.length);
+    for (const r of rows) assert.equal(r.got, r.want, String(r._source));
+    const byText = new Map(rows.map((r) => [String(r._source), r.got]));
+    assert.equal(byText.get('{"@timestamp":"2021-01-01T00:00:00.123456789Z"}'), '2021-01-01 00:00:00.123456');
+    assert.equal(byText.get('{"@timestamp":"2021-06-01T01:00:00+01:00"}'), '2021-06-01 00:00:00');
+  });
+});

