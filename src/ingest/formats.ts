@@ -10,7 +10,7 @@
  * `auto` looks at the start of the file.
  */
 import { readFile } from 'node:fs/promises';
-import { parseLocation, readBundle } from '../connectors/bundle/index.ts';
+import { locateJsonError, parseLocation, readBundle } from '../connectors/bundle/index.ts';
 import { InputError, isPeregrineError, spanAt } from '../errors/index.ts';
 import { stixEcsMap } from '../mapping/index.ts';
 import { compileStixToEcs } from '../mapping/stix-to-ecs.ts';
@@ -126,11 +126,15 @@ async function readJson(path: string): Promise<unknown> {
     return JSON.parse(body);
   } catch (e) {
     // one JSON document: nothing in it can be ingested — say where it breaks
-    const message = (e as Error).message;
-    const at = /at position (\d+)/.exec(message);
+    // V8's "Unexpected token 'x', "…" is not valid JSON" quotes the text (binary, line breaks) but not where:
+    // then position and message come from scanning the text
+    const v8 = (e as Error).message;
+    const at = /at position (\d+)/.exec(v8);
+    const located = at ? undefined : locateJsonError(body);
+    const message = located ? located.message : v8;
     // an error at the end of the text points just after its last character, not at a blank last line
     const end = body.trimEnd().length;
-    const offset = Math.min(at ? Number(at[1]) : end, end);
+    const offset = Math.min(at ? Number(at[1]) : located!.offset, end);
     throw new InputError(
       'E_INGEST_JSON',
       `${path} is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
