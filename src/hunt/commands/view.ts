@@ -17,6 +17,20 @@ function sortSql(x: string, asc: boolean): string {
   return `TRY_CAST(json_extract_string(${x}, '$') AS DOUBLE) ${dir} NULLS LAST, json_extract_string(${x}, '$') ${dir} NULLS LAST`;
 }
 
+/** ` LIMIT ? OFFSET ?` of a view, its values appended to `params`. */
+function pageSql(view: IrView, params: unknown[]): string {
+  let sql = '';
+  if (view.limit !== undefined) {
+    sql += ' LIMIT ?';
+    params.push(view.limit);
+  }
+  if (view.offset !== undefined) {
+    sql += ' OFFSET ?';
+    params.push(view.offset);
+  }
+  return sql;
+}
+
 /** Rows of a variable as DISP shows them. */
 export async function viewRows(
   ctx: CommandContext,
@@ -37,15 +51,7 @@ export async function viewRows(
     let sql = `SELECT ${cols.map(quoteIdent).join(', ') || '*'} FROM ${tableName(v.vid)}`;
     if (view.sort)
       sql += ` ORDER BY ${quoteIdent(view.sort.attr)} ${view.sort.asc ? 'ASC' : 'DESC'} NULLS LAST`;
-    if (view.limit !== undefined) {
-      sql += ' LIMIT ?';
-      params.push(view.limit);
-    }
-    if (view.offset !== undefined) {
-      sql += ' OFFSET ?';
-      params.push(view.offset);
-    }
-    return ctx.cache.table(sql, params, ctx.signal);
+    return ctx.cache.table(sql + pageSql(view, params), params, ctx.signal);
   }
   const explicit = view.attrs ?? v.displayAttrs;
   let cols = explicit ? [...explicit] : ctx.cache.attributes(v.type);
@@ -79,21 +85,12 @@ export async function viewRows(
         : `SELECT * FROM (${inner}) QUALIFY row_number() OVER (PARTITION BY ${names.join(', ')} ORDER BY __ord) = 1`;
     return `SELECT ${names.join(', ') || 'c0'} FROM (${dedup}) ORDER BY ${view.sort ? sortSql('__sort', view.sort.asc) + ', ' : ''}__ord`;
   };
-  const t =
-    (await firstRows(ctx, v, view, query, where.params)) ??
-    (await (async () => {
-      let sql = query(VAR_FROM);
-      params.push(v.vid, v.type, ...where.params);
-      if (view.limit !== undefined) {
-        sql += ' LIMIT ?';
-        params.push(view.limit);
-      }
-      if (view.offset !== undefined) {
-        sql += ' OFFSET ?';
-        params.push(view.offset);
-      }
-      return ctx.cache.table(sql, params, ctx.signal);
-    })());
+  let t = await firstRows(ctx, v, view, query, where.params);
+  if (!t) {
+    params.push(v.vid, v.type, ...where.params);
+    const sql = query(VAR_FROM) + pageSql(view, params);
+    t = await ctx.cache.table(sql, params, ctx.signal);
+  }
   if (explicit) return { columns: cols, rows: t.rows };
   // Without ATTR, drop columns empty in every row (as Kestrel does).
   const keep = cols.map((_, i) => t.rows.some((r) => r[i] !== null && r[i] !== undefined));
