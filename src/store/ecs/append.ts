@@ -131,6 +131,12 @@ function stagedRows(stage: string): string {
   );
 }
 
+/**
+ * At most this much document text per batch (≈ 256 MB of ASCII), whatever `batchSize` says: memory stays bounded
+ * when documents are large (100,000 SysFlow-like documents are ≈ 60 MB).
+ */
+const MAX_BATCH_CHARS = 256 << 20;
+
 /** Appends `records` through connections from `connect` (the caller serialises writers). */
 export async function appendRecords(
   connect: () => Promise<DuckDBConnection>,
@@ -247,6 +253,8 @@ export async function appendRecords(
     let appender = await appendConn.createAppender('batch0', 'main', 'peregrine_stage');
     /** Documents (lines, for runs of lines) in the batch being appended; also the next sequence number. */
     let inBatch = 0;
+    /** Text staged in the batch (UTF-16 units): large documents end a batch before `batchSize` does. */
+    let batchChars = 0;
     let pending: Promise<void> | undefined;
     const flush = async () => {
       appender.closeSync();
@@ -255,6 +263,7 @@ export async function appendRecords(
       pending.catch(() => undefined);
       which = 1 - which;
       inBatch = 0;
+      batchChars = 0;
       appender = await appendConn.createAppender(`batch${which}`, 'main', 'peregrine_stage');
     };
     const defaultIndex = options.index;
@@ -293,13 +302,15 @@ export async function appendRecords(
         appender.appendInteger(r.count);
         appender.appendVarchar(r.lines);
         inBatch += r.count;
+        batchChars += r.lines.length;
       } else {
         appender.appendNull();
         appender.appendVarchar(r.source);
         inBatch++;
+        batchChars += r.source.length;
       }
       appender.endRow();
-      if (inBatch >= batchSize) await flush();
+      if (inBatch >= batchSize || batchChars >= MAX_BATCH_CHARS) await flush();
     }
     appender.closeSync();
     if (pending) await pending;
