@@ -12,7 +12,8 @@
  *     }
  *
  * `append(index, docs, { idOf })` gives documents stable ids (default: MD5 of the JSON text), so re-appending the same
- * documents replaces rather than duplicates. `appendRecords` takes JSON text with file:line origins.
+ * documents replaces rather than duplicates. `appendRecords` takes JSON text with file:line origins, one document per
+ * record or many per `StoreLines` (a run of NDJSON lines that DuckDB splits itself — the fast path for files).
  */
 export { EcsStore, openStore, withStore, type IndexInfo, type OpenStoreOptions } from './store.ts';
 export {
