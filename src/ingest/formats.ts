@@ -11,7 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { locateJsonError, parseLocation, readBundle } from '../connectors/bundle/index.ts';
-import { InputError, isPeregrineError, spanAt } from '../errors/index.ts';
+import { InputError, isPeregrineError, spanAt, type PeregrineError } from '../errors/index.ts';
 import { stixEcsMap } from '../mapping/index.ts';
 import { compileStixToEcs } from '../mapping/stix-to-ecs.ts';
 import { head, readLines, unreadable } from './lines.ts';
@@ -164,8 +164,18 @@ export async function* jsonRecords(path: string): AsyncGenerator<IngestRecord> {
 export async function* stixRecords(path: string): AsyncGenerator<IngestRecord> {
   const convert = compileStixToEcs(stixEcsMap());
   let i = 0;
+  // An observed-data that cannot be used (a bad timestamp) is rejected at its line in the file; the rest of the
+  // bundle goes on.
+  const bad: IngestRecord[] = [];
+  const onBadObservation = (e: PeregrineError): void => {
+    bad.push({
+      line: e.span?.line ?? i + 1,
+      reject: `${e.message}${e.span ? ` (at ${e.span.line}:${e.span.col})` : ''}`,
+    });
+  };
   try {
-    for await (const obs of readBundle(parseLocation(path))) {
+    for await (const obs of readBundle(parseLocation(path), undefined, { onBadObservation })) {
+      yield* bad.splice(0);
       i++;
       const { doc } = convert(obs);
       if (Object.keys(doc).length <= 1) {
@@ -174,8 +184,10 @@ export async function* stixRecords(path: string): AsyncGenerator<IngestRecord> {
       }
       yield { source: JSON.stringify(doc), line: i, id: obs.id };
     }
+    yield* bad.splice(0);
   } catch (e) {
     if (!isPeregrineError(e)) throw e;
+    yield* bad.splice(0);
     yield { line: i + 1, reject: `${e.message}${e.span ? ` (at ${e.span.line}:${e.span.col})` : ''}` };
   }
 }

@@ -12,7 +12,13 @@ export const bundleConnector: Connector = {
 };
 
 export { BundleSource, splitUris } from './source.ts';
-export { readBundle, readBundleBatches, parseLocation, type BundleLocation } from './reader.ts';
+export {
+  readBundle,
+  readBundleBatches,
+  parseLocation,
+  type BundleLocation,
+  type ReadOptions,
+} from './reader.ts';
 export { BundleScanner, ScanError, type RawElement } from './json-scanner.ts';
 export { NO_TIME } from './stix21.ts';
 export { locateJsonError, type JsonProblem } from './json-locate.ts';

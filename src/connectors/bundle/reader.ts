@@ -7,7 +7,7 @@
 import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConnectorError, InputError } from '../../errors/index.ts';
+import { ConnectorError, InputError, isPeregrineError, type PeregrineError } from '../../errors/index.ts';
 import type { Observation, StixObject } from '../types.ts';
 import { BundleScanner, ScanError, type RawElement } from './json-scanner.ts';
 import { checkTimestamp } from '../../stix/index.ts';
@@ -227,9 +227,19 @@ function checkTimes(loc: BundleLocation, obj: StixObject, el: RawElement): void 
   }
 }
 
+/** What to do with an observed-data that cannot be used (a bad timestamp): by default the read stops with it. */
+export interface ReadOptions {
+  /** Called with the error instead of throwing it; the observed-data is skipped and the read goes on. */
+  readonly onBadObservation?: (error: PeregrineError) => void;
+}
+
 /** Streams the observations of one bundle location. */
-export async function* readBundle(loc: BundleLocation, signal?: AbortSignal): AsyncGenerator<Observation> {
-  for await (const batch of readBundleBatches(loc, signal)) yield* batch;
+export async function* readBundle(
+  loc: BundleLocation,
+  signal?: AbortSignal,
+  opts: ReadOptions = {},
+): AsyncGenerator<Observation> {
+  for await (const batch of readBundleBatches(loc, signal, opts)) yield* batch;
 }
 
 /**
@@ -239,6 +249,7 @@ export async function* readBundle(loc: BundleLocation, signal?: AbortSignal): As
 export async function* readBundleBatches(
   loc: BundleLocation,
   signal?: AbortSignal,
+  opts: ReadOptions = {},
 ): AsyncGenerator<Observation[]> {
   checkLocation(loc);
   const scanner = new BundleScanner();
@@ -279,7 +290,13 @@ export async function* readBundleBatches(
       }
       const type = obj.type;
       if (type === 'observed-data') {
-        checkTimes(loc, obj, el);
+        try {
+          checkTimes(loc, obj, el);
+        } catch (e) {
+          if (!opts.onBadObservation || !isPeregrineError(e)) throw e;
+          opts.onBadObservation(e);
+          continue;
+        }
         if (obj.objects && typeof obj.objects === 'object') {
           batch.push(normaliseObservation(obj));
         } else if (Array.isArray(obj.object_refs)) {
