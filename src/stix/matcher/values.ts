@@ -174,7 +174,7 @@ export function compileValueTest(
         re = compileRegex(lit.value);
       } catch (e) {
         throw bad(
-          `invalid regular expression: ${(e as Error).message}`,
+          `invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/, '')}`,
           'MATCHES takes a PCRE-style regex; write \\\\ for a backslash',
         );
       }

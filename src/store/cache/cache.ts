@@ -59,6 +59,21 @@ function isoMicros(micros: bigint): string {
   return frac % 1000n === 0n ? iso : `${iso.slice(0, 19)}.${frac.toString().padStart(6, '0')}Z`;
 }
 
+/** The first line of a database error (DuckDB appends tuning advice that names settings users cannot reach). */
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0]!;
+}
+
+/** What a user can do about a failure of the cache's database. */
+function cacheHint(e: unknown): string {
+  const m = (e as Error)?.message ?? '';
+  if (/out of memory|could not allocate/i.test(m))
+    return 'the hunt cache ran out of its memory budget: raise it with PEREGRINE_CACHE_MEMORY (e.g. 4GB) or narrow the query (WHERE, START/STOP, LIMIT)';
+  if (/no space left|disk|I\/O Error|IO Error/i.test(m))
+    return 'the disk under the cache (or its spill directory in the temp folder) is full or failing: free space or run with --cache on another disk';
+  return 'this is a fault of Peregrine rather than of the huntflow: run again with --debug and report the output';
+}
+
 /** Converts DuckDB result values to plain JSON-able JS values (timestamps as RFC 3339 text in UTC). */
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
@@ -222,7 +237,10 @@ export class HuntCache {
       return await fn();
     } catch (e) {
       if (signal?.aborted) throw new CancelledError('query cancelled', { cause: e });
-      throw new StoreError('E_CACHE_QUERY', `hunt cache query failed: ${(e as Error).message}`, { cause: e });
+      // (No `cause`: the rest of DuckDB's message is advice about settings a huntflow cannot reach.)
+      throw new StoreError('E_CACHE_QUERY', `hunt cache query failed: ${firstLine(e)}`, {
+        hint: cacheHint(e),
+      });
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
@@ -377,6 +395,8 @@ export class HuntCache {
         }
         if (opts.onProgress && nObs % 5000 === 0) opts.onProgress(nObs);
       }
+      // Flushed here, not in `finally`: a flush that fails (memory, disk) fails the ingest instead of losing rows.
+      for (const a of [obsA, recA, edgeA]) a.flushSync();
     } catch (e) {
       if (
         e instanceof CancelledError ||
@@ -385,16 +405,15 @@ export class HuntCache {
         throw e;
       throw new StoreError(
         'E_CACHE_INGEST',
-        `could not store observations in the hunt cache: ${(e as Error).message}`,
-        { cause: e },
+        `could not store observations in the hunt cache: ${firstLine(e)}`,
+        { hint: cacheHint(e) },
       );
     } finally {
       for (const a of [obsA, recA, edgeA]) {
         try {
-          a?.flushSync();
           a?.closeSync();
         } catch {
-          // a failed flush leaves partial rows that no variable references
+          // after a failure: what was appended belongs to a batch no variable references
         }
       }
     }
