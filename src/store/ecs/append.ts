@@ -109,6 +109,9 @@ function insertSql(stage: string): string {
   );
 }
 
+/** What DuckDB's JSON reader accepts and JSON does not: a comma before a closing bracket, NaN/Infinity, a control character. */
+const LENIENT_JSON = ',\\s*[\\]}]|NaN|Infinity|[\\x00-\\x1f]';
+
 // (`ltrim` copies the text: only a document that does not start with `{` pays for it)
 const OK_ROW = `(json_valid(_source) AND CASE WHEN starts_with(_source, '{') THEN true ELSE starts_with(ltrim(_source), '{') END)`;
 
@@ -206,6 +209,23 @@ export async function appendRecords(
         }
         await c.run(`DELETE FROM ${stage}_keyed WHERE NOT _ok`);
       }
+      // DuckDB's JSON parser also takes what JSON does not allow (trailing commas, NaN and Infinity, raw control
+      // characters in strings): the documents that could hold one are checked again with JSON.parse.
+      const suspects = await c.runAndReadAll(
+        `SELECT _seq, _file, _line, _source FROM ${stage}_keyed WHERE regexp_matches(_source, ${sqlString(LENIENT_JSON)}) ORDER BY _seq`,
+      );
+      const invalid: string[] = [];
+      for (const [seq, file, line, source] of suspects.getRows()) {
+        const reason = rejectionReason(String(source));
+        if (!reason.startsWith('malformed JSON')) continue;
+        invalid.push(String(seq));
+        reject({
+          ...(file !== null ? { file: files[Number(file)] ?? `#${String(file)}` } : {}),
+          ...(line !== null ? { line: Number(line) } : {}),
+          reason,
+        });
+      }
+      if (invalid.length) await c.run(`DELETE FROM ${stage}_keyed WHERE _seq IN (${invalid.join(', ')})`);
       const good = Number((await c.runAndReadAll(`SELECT count(*) FROM ${stage}_keyed`)).getRowsJson()[0][0]);
       // an id repeated within the batch keeps its last document — the rare case, so it is looked for with one
       // aggregate rather than paid for with a window over every row
