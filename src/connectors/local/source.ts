@@ -5,7 +5,7 @@
  * connector does, so both return the same observations for the same documents.
  */
 import { compileSql, selectSql, type SqlPlan } from '../../backends/sql/index.ts';
-import { CancelledError } from '../../errors/index.ts';
+import { CancelledError, StoreError } from '../../errors/index.ts';
 import { ecsToStix } from '../../mapping/index.ts';
 import { evaluateLocally } from '../local-evaluation.ts';
 import { openStore, quoteIdent } from '../../store/ecs/index.ts';
@@ -82,6 +82,19 @@ export class LocalDataSource implements DataSource {
     };
   }
 
+  /** A missing or foreign store file named by a profile: the hint says where the path comes from. */
+  #profileHint(e: unknown): unknown {
+    if (!(e instanceof StoreError) || (e.code !== 'E_STORE_MISSING' && e.code !== 'E_STORE_UNREADABLE'))
+      return e;
+    const name = this.uri.replace(/^stixshifter:\/\//, '');
+    const variable = `STIXSHIFTER_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_CONNECTION`;
+    const hint =
+      e.code === 'E_STORE_MISSING'
+        ? `the profile ${name} names this store ("path" of ${variable} or its YAML entry): ingest into it first (peregrine ingest FILE --index NAME --store ${this.settings.path}) or fix the path`
+        : `the profile ${name} names this file ("path" of ${variable} or its YAML entry): point it at a Peregrine store`;
+    return new StoreError(e.code, e.message, { hint, cause: e });
+  }
+
   /** The stored documents the plan selects, as observations (no local filtering). */
   async *observations(
     q: SourceQuery,
@@ -90,7 +103,9 @@ export class LocalDataSource implements DataSource {
   ): AsyncGenerator<Observation> {
     const mapper = ecsToStix();
     const started = Date.now();
-    const store = await openStore(this.settings.path, { mode: 'read' });
+    const store = await openStore(this.settings.path, { mode: 'read' }).catch((e: unknown) => {
+      throw this.#profileHint(e);
+    });
     try {
       const indices = await store.resolve(this.settings.indices);
       const keys = await store.presentKeys(indices);
