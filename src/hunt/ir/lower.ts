@@ -4,7 +4,7 @@
  * `=`, START not before STOP. Unknown attributes are warnings naming close matches, collected on the result.
  */
 import { SemanticError, spanAt, type PeregrineError } from '../../errors/index.ts';
-import type { ComparisonExpr, Literal, ObservationExpr, Pattern, Span } from '../../stix/ast.ts';
+import type { Comparison, ComparisonExpr, Literal, ObservationExpr, Pattern, Span } from '../../stix/ast.ts';
 import { compileValueTest } from '../../stix/index.ts';
 import type * as A from '../syntax/ast.ts';
 import {
@@ -17,6 +17,22 @@ import {
 } from '../syntax/vocabulary.ts';
 import { closest, didYouMean } from './suggest.ts';
 import type { IrFileFormat, IrProgram, IrSource, IrStatement, IrTime, IrVarSpan, IrView } from './types.ts';
+
+/** STIX properties whose values are numbers (STIX 2.1 object definitions), by object type and attribute path. */
+const NUMBER_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  'network-traffic': [
+    'src_port',
+    'dst_port',
+    'src_byte_count',
+    'dst_byte_count',
+    'src_packets',
+    'dst_packets',
+  ],
+  process: ['pid', 'parent_ref.pid'],
+  file: ['size'],
+  'autonomous-system': ['number'],
+  'windows-registry-key': ['number_of_subkeys'],
+};
 
 export interface LowerContext {
   /** Name of the input for error spans (file path, `<cell 3>`). */
@@ -257,7 +273,26 @@ class Lowerer {
     }
     const attr = printSteps(e.path.steps);
     if (objectType === type || !e.path.objectType) this.checkAttr(objectType, attr, e.path.span);
+    this.checkValueType(objectType, attr, e);
     return { ...e, path: { ...e.path, objectType } };
+  }
+
+  /**
+   * Warns when a number attribute is compared with a string (`dst_port = '22'`): Elastic, the embedded store and the
+   * hunt cache convert it (as Kestrel's do), but a STIX bundle is matched with STIX semantics and finds nothing.
+   */
+  private checkValueType(type: string, attr: string, e: Comparison): void {
+    if (!NUMBER_ATTRIBUTES[type]?.includes(attr) || !e.value || e.op === 'LIKE' || e.op === 'MATCHES') return;
+    const strings = e.value.kind === 'List' ? e.value.values.filter((v) => v.kind === 'String') : [e.value];
+    const first = strings[0];
+    if (first?.kind !== 'String') return;
+    const numeric = /^-?\d+(\.\d+)?$/.test(first.value.trim());
+    this.warnings.push(
+      new SemanticError('W_VALUE_TYPE', `${attr} of ${type} is a number, '${first.value}' a string`, {
+        span: this.span(first.span),
+        hint: `${numeric ? `write ${first.value.trim()} without quotes` : `compare ${attr} with a number`}: a STIX bundle is matched strictly and finds nothing (Elastic, the embedded store and the cache convert)`,
+      }),
+    );
   }
 
   private checkValue(v: Literal | undefined, refs: Set<string>): void {
