@@ -5,7 +5,7 @@
 import { SemanticError, spanAt, type PeregrineError } from '../../errors/index.ts';
 import type { DataSource, Progress } from '../../connectors/types.ts';
 import type { HuntCache } from '../../store/cache/index.ts';
-import type { Span } from '../ir/types.ts';
+import type { IrStatement, Span } from '../ir/types.ts';
 import type { Display } from '../session/types.ts';
 import type { SymbolTable, VariableEntry } from '../session/symbols.ts';
 
@@ -64,4 +64,14 @@ export function requireRecords(ctx: CommandContext, v: VariableEntry, what: stri
       'use the variable it was computed from',
     );
   }
+}
+
+/** The result of a command that wrote a derived table (GROUP, JOIN, SORT or a copy of grouped/joined rows). */
+export function tableVariable(
+  s: IrStatement & { readonly output: string },
+  type: string,
+  vid: number,
+  explain: string,
+): CommandResult {
+  return { variable: { name: s.output, type, vid, storage: 'table', birth: s, explain: [explain] } };
 }

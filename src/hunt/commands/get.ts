@@ -1,7 +1,7 @@
 /** GET: from data sources (pattern pushed down, centered objects selected in the cache) or from a variable. */
 import { ConnectorError, isPeregrineError } from '../../errors/index.ts';
 import type { Observation } from '../../connectors/types.ts';
-import { HuntCache, VAR_FROM, timeSpan } from '../../store/cache/index.ts';
+import { HuntCache, timeSpan } from '../../store/cache/index.ts';
 import type { ComparisonExpr, ObservationExpr, PathStep, Pattern } from '../../stix/ast.ts';
 import { prefetchAttribute, prefetchInto } from './prefetch.ts';
 import type { IrGet } from '../ir/types.ts';
@@ -15,7 +15,7 @@ import {
   type CommandResult,
 } from './context.ts';
 import { resolvePattern, timeWindow } from './resolve.ts';
-import { selectInto } from './select.ts';
+import { recordsOfVariable, selectInto } from './select.ts';
 
 export async function runGet(s: IrGet, ctx: CommandContext): Promise<CommandResult> {
   const pattern = await resolvePattern(ctx, s.pattern);
@@ -27,9 +27,7 @@ export async function runGet(s: IrGet, ctx: CommandContext): Promise<CommandResu
     requireRecords(ctx, input, 'GET FROM a variable', varSpan(s, s.source.name));
     const plan = planLocal(s.entityType, pattern, time, s.limit);
     await selectInto(ctx, vid, {
-      from: VAR_FROM,
-      fromParams: [input.vid],
-      hasMember: true,
+      ...recordsOfVariable(input.vid),
       entityType: s.entityType,
       pattern,
       mode: 'full',

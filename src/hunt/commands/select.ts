@@ -19,6 +19,11 @@ export interface SelectSpec {
   readonly hasMember: boolean;
 }
 
+/** The `from` of a {@link SelectSpec} reading the records of variable `vid`, in its order. */
+export function recordsOfVariable(vid: number): Pick<SelectSpec, 'from' | 'fromParams' | 'hasMember'> {
+  return { from: VAR_FROM, fromParams: [vid], hasMember: true };
+}
+
 /** Inserts the selected records into `member` under `vid`, numbering them in order. Returns nothing; counts later. */
 export async function selectInto(ctx: CommandContext, vid: number, s: SelectSpec): Promise<void> {
   const where = patternToSql(s.pattern, { center: s.entityType, mode: s.mode });

@@ -9,8 +9,14 @@ import {
 } from '../../store/cache/index.ts';
 import type { IrGroup, IrJoin, IrMerge, IrSort } from '../ir/types.ts';
 import { varSpan } from '../ir/spans.ts';
-import { requireRecords, variable, type CommandContext, type CommandResult } from './context.ts';
-import { selectInto } from './select.ts';
+import {
+  requireRecords,
+  tableVariable,
+  variable,
+  type CommandContext,
+  type CommandResult,
+} from './context.ts';
+import { recordsOfVariable, selectInto } from './select.ts';
 
 function q(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
@@ -94,16 +100,12 @@ export async function runGroup(s: IrGroup, ctx: CommandContext): Promise<Command
     params,
     ctx.signal,
   );
-  return {
-    variable: {
-      name: s.output,
-      type: input.type,
-      vid,
-      storage: 'table',
-      birth: s,
-      explain: [`on the cache: group ${s.input} by ${s.keys.map((k) => k.alias).join(', ')}`],
-    },
-  };
+  return tableVariable(
+    s,
+    input.type,
+    vid,
+    `on the cache: group ${s.input} by ${s.keys.map((k) => k.alias).join(', ')}`,
+  );
 }
 
 export async function runSort(s: IrSort, ctx: CommandContext): Promise<CommandResult> {
@@ -115,21 +117,10 @@ export async function runSort(s: IrSort, ctx: CommandContext): Promise<CommandRe
       [],
       ctx.signal,
     );
-    return {
-      variable: {
-        name: s.output,
-        type: input.type,
-        vid,
-        storage: 'table',
-        birth: s,
-        explain: [`sort ${s.input}`],
-      },
-    };
+    return tableVariable(s, input.type, vid, `sort ${s.input}`);
   }
   await selectInto(ctx, vid, {
-    from: VAR_FROM,
-    fromParams: [input.vid],
-    hasMember: true,
+    ...recordsOfVariable(input.vid),
     entityType: input.type,
     pattern: null,
     mode: 'full',
@@ -222,16 +213,10 @@ export async function runJoin(s: IrJoin, ctx: CommandContext): Promise<CommandRe
     [...L.params, ...R.params],
     ctx.signal,
   );
-  return {
-    variable: {
-      name: s.output,
-      type: l.type,
-      vid,
-      storage: 'table',
-      birth: s,
-      explain: [
-        `on the cache: join ${s.left} and ${s.right}${s.by ? ` on ${s.by[0]} = ${s.by[1]}` : ' on entity identity'}`,
-      ],
-    },
-  };
+  return tableVariable(
+    s,
+    l.type,
+    vid,
+    `on the cache: join ${s.left} and ${s.right}${s.by ? ` on ${s.by[0]} = ${s.by[1]}` : ' on entity identity'}`,
+  );
 }

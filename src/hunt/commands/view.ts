@@ -4,9 +4,15 @@ import type { IrAssign, IrDisp, IrView } from '../ir/types.ts';
 import type { Display } from '../session/types.ts';
 import type { VariableEntry } from '../session/symbols.ts';
 import { explainLines, planLocal } from '../plan/index.ts';
-import { semanticError, variable, type CommandContext, type CommandResult } from './context.ts';
+import {
+  semanticError,
+  tableVariable,
+  variable,
+  type CommandContext,
+  type CommandResult,
+} from './context.ts';
 import { resolvePattern } from './resolve.ts';
-import { selectInto } from './select.ts';
+import { recordsOfVariable, selectInto } from './select.ts';
 
 function quoteIdent(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
@@ -163,31 +169,13 @@ export async function runAssign(s: IrAssign, ctx: CommandContext): Promise<Comma
       );
     if (s.view.sort)
       sql += ` ORDER BY ${quoteIdent(s.view.sort.attr)} ${s.view.sort.asc ? 'ASC' : 'DESC'} NULLS LAST`;
-    if (s.view.limit !== undefined) {
-      sql += ' LIMIT ?';
-      params.push(s.view.limit);
-    }
-    if (s.view.offset !== undefined) {
-      sql += ' OFFSET ?';
-      params.push(s.view.offset);
-    }
+    sql += pageSql(s.view, params);
     await ctx.cache.run(sql, params, ctx.signal);
-    return {
-      variable: {
-        name: s.output,
-        type: input.type,
-        vid,
-        storage: 'table',
-        birth: s,
-        explain: [`copy of ${input.name}`],
-      },
-    };
+    return tableVariable(s, input.type, vid, `copy of ${input.name}`);
   }
   const pattern = await resolvePattern(ctx, s.view.pattern ?? null);
   await selectInto(ctx, vid, {
-    from: VAR_FROM,
-    fromParams: [input.vid],
-    hasMember: true,
+    ...recordsOfVariable(input.vid),
     entityType: input.type,
     pattern,
     mode: 'full',
