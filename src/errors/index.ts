@@ -61,7 +61,7 @@ export class PeregrineError extends Error {
 }
 
 /** The huntflow or pattern text is not well-formed. */
-export class SyntaxError extends PeregrineError {
+export class ParseError extends PeregrineError {
   override readonly stage = 'syntax';
 }
 /** Well-formed, but means nothing: unknown variable, relation that does not apply, START after STOP, … */

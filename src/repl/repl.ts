@@ -12,8 +12,8 @@ import type { HuntSession } from '../hunt/session/index.ts';
 import { isComplete } from '../hunt/syntax/index.ts';
 import { renderErrorText } from '../render/error.ts';
 import { renderSummaryText } from '../render/index.ts';
-import { displayText, warningText } from '../kernel/outputs.ts';
-import { ProgressReporter } from '../kernel/progress.ts';
+import { displayText, warningText } from '../jupyter/outputs.ts';
+import { ProgressReporter } from '../jupyter/progress.ts';
 import { historyPath, loadHistory, saveHistory, HISTORY_SIZE } from './history.ts';
 
 const PROMPT = 'peregrine> ';

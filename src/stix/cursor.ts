@@ -3,7 +3,7 @@
  * spans. Subclasses add the grammar (comparison-parser.ts, parser.ts).
  */
 import type { Span } from './ast.ts';
-import { type SyntaxError } from '../errors/index.ts';
+import { type ParseError } from '../errors/index.ts';
 import { Lexer, type LexerOptions, type Token } from './lexer.ts';
 
 /** Where to parse inside a longer text: lexer options other than the source name (line/col of `start`, comments). */
@@ -52,7 +52,7 @@ export class TokenCursor {
   protected atKw(kw: string, k = 0): boolean {
     return this.isKw(this.peek(k), kw);
   }
-  protected err(t: Token, message: string, hint?: string, code = 'E_SYNTAX'): SyntaxError {
+  protected err(t: Token, message: string, hint?: string, code = 'E_SYNTAX'): ParseError {
     return this.lexer.error(message, t.start, Math.max(1, t.end - t.start), hint, code);
   }
   protected expect(kind: Token['kind'], what: string, hint?: string): Token {

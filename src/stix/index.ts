@@ -1,7 +1,7 @@
 /**
  * STIX 2.1 patterning: parse, print, visit, match. The public face of `src/stix/`.
  *
- * - {@link parsePattern}: pattern text → frozen {@link Pattern} AST (SyntaxError/SemanticError with span + hint).
+ * - {@link parsePattern}: pattern text → frozen {@link Pattern} AST (ParseError/SemanticError with span + hint).
  * - {@link parseComparisonExpression}: Kestrel's bare WHERE (`name = 'x' AND pid > 4`) → {@link ComparisonExpr}.
  * - {@link printPattern}: canonical text; parse(print(x)) equals x modulo spans.
  * - {@link visit} / {@link dispatch} with `Record<Kind, fn>` tables.

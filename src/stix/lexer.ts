@@ -6,7 +6,7 @@
  *
  * Invariant: tokens are produced lazily and in order; `pos` only moves forward.
  */
-import { SyntaxError, spanAt } from '../errors/index.ts';
+import { ParseError, spanAt } from '../errors/index.ts';
 
 export type TokenKind =
   | 'Ident'
@@ -87,8 +87,8 @@ export class Lexer {
     }
   }
 
-  error(message: string, offset: number, length: number, hint?: string, code = 'E_SYNTAX'): SyntaxError {
-    return new SyntaxError(code, message, {
+  error(message: string, offset: number, length: number, hint?: string, code = 'E_SYNTAX'): ParseError {
+    return new ParseError(code, message, {
       span: spanAt(this.options.source, this.text, offset, length),
       hint,
     });

@@ -32,7 +32,7 @@ import { KESTREL_TEST_DATA } from '../support/data.ts';
 import { formatCases, parseCases, type FixtureCase } from '../support/fixtures.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const CASES = join(ROOT, 'test/cases/cli');
+const CASES = join(import.meta.dirname, 'cases');
 const BUNDLE = join(KESTREL_TEST_DATA, 'test_bundle.json');
 const CONCURRENCY = 4;
 const TIMEOUT_MS = 30_000;

@@ -16,8 +16,8 @@ import { renderDisplayText } from '../../src/render/index.ts';
 import { parsePattern } from '../../src/stix/index.ts';
 import { parseCases } from '../support/fixtures.ts';
 import { readFileSync } from 'node:fs';
-import { corpusNdjson, SHARED } from '../store/corpus.ts';
-import { tempDir } from '../store/helpers.ts';
+import { corpusNdjson, SHARED } from '../store/ecs/corpus.ts';
+import { tempDir } from '../store/ecs/helpers.ts';
 
 const url = new URL(process.env.PEREGRINE_OPENSEARCH_URL ?? 'http://127.0.0.1:9200');
 const run = `parity-${process.pid}`;
@@ -71,7 +71,7 @@ describe('embedded store ↔ OpenSearch parity', { timeout: 600_000 }, () => {
     const os = await openSource('stixshifter://PECSOS');
     const loc = await openSource('stixshifter://PECSLOC');
     const cases = parseCases(
-      readFileSync(join(import.meta.dirname, '..', 'cases', 'sql', 'patterns.txt'), 'utf8'),
+      readFileSync(join(import.meta.dirname, '..', 'backends', 'sql', 'cases', 'patterns.txt'), 'utf8'),
     );
     const mismatches: string[] = [];
     let nonEmpty = 0;

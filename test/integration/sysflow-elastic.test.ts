@@ -16,7 +16,7 @@ import { documentId } from '../../src/telemetry/sysflow/ecs/index.ts';
 import { Pipeline, pipelineFromFlags, loadPolicyStage } from '../../src/telemetry/sysflow/processor/index.ts';
 import { createExporter } from '../../src/telemetry/sysflow/export/registry.ts';
 import type { SysFlowRecord } from '../../src/telemetry/sysflow/records.ts';
-import { ROOT, TRACES } from '../sysflow/helpers.ts';
+import { ROOT, TRACES } from '../telemetry/sysflow/helpers.ts';
 
 const UPSTREAM = new URL(process.env.PEREGRINE_OPENSEARCH_URL ?? 'http://127.0.0.1:9200');
 const TTPS = join(ROOT, 'data', 'policies', 'ttps.yaml');

@@ -1,13 +1,13 @@
 /** The error renderer: the source line with a caret, control bytes escaped (never raw), causes not repeated. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConnectorError, SyntaxError, spanAt } from '../../src/errors/index.ts';
+import { ConnectorError, ParseError, spanAt } from '../../src/errors/index.ts';
 import { escapeControls } from '../../src/render/escape.ts';
 import { renderErrorText } from '../../src/render/error.ts';
 
 test('control bytes in the source line are escaped and the caret still points at the offending character', () => {
   const text = 'x = NEW ipv4-addr\nDISP\u0000\u001b[2Jx';
-  const e = new SyntaxError('E_X', "unexpected character '\u0000'", {
+  const e = new ParseError('E_X', "unexpected character '\u0000'", {
     span: spanAt('a.hf', text, text.indexOf('\u001b'), 1),
     hint: 'remove it',
   });
@@ -27,7 +27,7 @@ test('tabs keep their width, U+FFFD and bidi controls are escaped, plain text is
   assert.equal(escapeControls('a\tb\nc'), 'a\tb\nc');
   assert.equal(escapeControls('\ufffd\u202e'), '\\ufffd\\u202e');
   const text = '\tx = \u202ey';
-  const e = new SyntaxError('E_X', 'bad', { span: spanAt('t.hf', text, text.indexOf('y'), 1) });
+  const e = new ParseError('E_X', 'bad', { span: spanAt('t.hf', text, text.indexOf('y'), 1) });
   const lines = renderErrorText(e).split('\n');
   assert.equal(lines[2], '1 |  x = \\u202ey');
   assert.equal(lines[3], `  | ${' '.repeat(' x = \\u202e'.length)}^`);
@@ -54,7 +54,7 @@ test('withSpan keeps the cause', () => {
 test('a long line is cut to a window around the column, marked with …', () => {
   const text = `x = NEW ipv4-addr [${'"1.2.3.4",'.repeat(500)}]`;
   const at = text.length - 1;
-  const lines = renderErrorText(new SyntaxError('E_X', 'bad', { span: spanAt('l.hf', text, at, 1) })).split(
+  const lines = renderErrorText(new ParseError('E_X', 'bad', { span: spanAt('l.hf', text, at, 1) })).split(
     '\n',
   );
   assert.ok(lines[2]!.startsWith('1 | …') && lines[2]!.endsWith(',]'), lines[2]);

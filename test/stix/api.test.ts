@@ -9,7 +9,7 @@ import {
   parsePattern,
   printPattern,
 } from '../../src/stix/index.ts';
-import { SyntaxError } from '../../src/errors/index.ts';
+import { ParseError } from '../../src/errors/index.ts';
 
 const flow =
   "procs = GET process FROM file://x.json\n  WHERE name = 'cmd.exe'\n    AND pid > 4 SORT BY pid\n";
@@ -35,9 +35,9 @@ test('a WHERE inside a huntflow: spans and errors are positions in the whole tex
       offset: bad.indexOf('name'),
       source: 'hunt.hf',
     });
-    assert.fail('expected a SyntaxError');
+    assert.fail('expected a ParseError');
   } catch (err) {
-    assert.ok(err instanceof SyntaxError);
+    assert.ok(err instanceof ParseError);
     assert.deepEqual([err.span?.source, err.span?.line, err.span?.col], ['hunt.hf', 2, 24]);
   }
 });
@@ -88,7 +88,7 @@ test('a given line/col of the offset gives the same spans as counting, and # com
     });
     assert.fail('no error');
   } catch (e) {
-    assert.ok(e instanceof SyntaxError);
+    assert.ok(e instanceof ParseError);
     assert.deepEqual([e.span?.line, e.span?.col], [4, 12]);
   }
 });

@@ -22,7 +22,7 @@ function checkRoundTrips(text: string): void {
   assert.deepEqual(JSON.parse(JSON.stringify(p)), p, `JSON round trip of ${text}`);
 }
 
-runCases(join(import.meta.dirname, '../cases/stix'), (input, _c, file) => {
+runCases(join(import.meta.dirname, 'cases'), (input, _c, file) => {
   try {
     if (file === 'kestrel-where.txt') {
       const e = parseComparisonExpression(input, {

@@ -11,7 +11,6 @@ import { register as kernel } from './kernel.ts';
 import { register as repl } from './repl.ts';
 import { register as sysflow } from './sysflow.ts';
 import { register as run } from './run.ts';
-import { register as demo } from './demo.ts';
 import { register as analytics } from './analytics.ts';
 import { register as shifter } from './shifter.ts';
 import { register as doctor } from './doctor.ts';
@@ -22,7 +21,6 @@ export const commands: RegisterCommand[] = [
   run,
   repl,
   stack,
-  demo,
   sysflow,
   ingest,
   shifter,

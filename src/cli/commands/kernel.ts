@@ -3,7 +3,7 @@
  * `peregrine kernel start -f FILE` is what Jupyter runs (the kernelspec's argv).
  */
 import { Option, type Command } from 'commander';
-import type { InstallTarget } from '../../kernel/install.ts';
+import type { InstallTarget } from '../../jupyter/install.ts';
 
 export function register(program: Command): void {
   const kernel = program
@@ -25,7 +25,7 @@ export function register(program: Command): void {
     )
     .addOption(new Option('--sys-prefix', "into the active Python environment's sys.prefix"))
     .action(async (opts: { user?: boolean; prefix?: string; sysPrefix?: boolean }) => {
-      const { installKernelSpec } = await import('../../kernel/install.ts');
+      const { installKernelSpec } = await import('../../jupyter/install.ts');
       const target: InstallTarget = opts.prefix
         ? { kind: 'prefix', prefix: opts.prefix }
         : opts.sysPrefix
@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .description('run the kernel (Jupyter starts it with the connection file it wrote)')
     .requiredOption('-f, --connection-file <file>', 'the connection file')
     .action(async (opts: { connectionFile: string }, cmd: Command) => {
-      const { runKernel } = await import('../../kernel/index.ts');
+      const { runKernel } = await import('../../jupyter/index.ts');
       await runKernel(opts.connectionFile, { debug: cmd.optsWithGlobals().debug === true });
       // zeromq's context keeps the event loop alive a moment after the sockets close; the kernel is done.
       process.exit(0);

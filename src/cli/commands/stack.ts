@@ -17,14 +17,14 @@ export function register(program: Command): void {
     .option('--save-capture <file.sf>', 'also write the capture as a .sf file')
     .option('--no-hunt', 'stop after storing')
     .action(async (flags: Record<string, unknown>) => {
-      const { runStackUp } = await import('../../stack/command.ts');
+      const { runStackUp } = await import('../../lab/command.ts');
       await runStackUp(flags);
     });
   stack
     .command('down')
     .description('remove what `stack up` left: its store and state')
     .action(async () => {
-      const { runStackDown } = await import('../../stack/command.ts');
+      const { runStackDown } = await import('../../lab/command.ts');
       runStackDown();
     });
 }

@@ -1,4 +1,4 @@
-/** Implementation of `peregrine run` / `peregrine explain` / `peregrine demo` (loaded on demand). */
+/** Implementation of `peregrine run` / `peregrine explain` (loaded on demand). */
 import { readFileSync } from 'node:fs';
 import { InputError, type PeregrineError } from '../../errors/index.ts';
 import { HuntSession, type Progress } from '../../hunt/session/index.ts';

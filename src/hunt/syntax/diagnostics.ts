@@ -1,8 +1,8 @@
 /**
  * Syntax errors of the huntflow front end: one constructor that turns an offset into a positioned
- * {@link SyntaxError}, the error codes, and "did you mean" suggestions.
+ * {@link ParseError}, the error codes, and "did you mean" suggestions.
  */
-import { SyntaxError, spanAt, type PeregrineError } from '../../errors/index.ts';
+import { ParseError, spanAt, type PeregrineError } from '../../errors/index.ts';
 
 /** Stable codes of huntflow syntax errors (STIX pattern errors inside WHERE keep the STIX parser's codes). */
 export const HUNT_ERROR_CODES = {
@@ -49,7 +49,7 @@ export function syntaxError(
   hint?: string,
   options: { incomplete?: boolean } = {},
 ): PeregrineError {
-  const e = new SyntaxError(code, message, {
+  const e = new ParseError(code, message, {
     span: spanAt(ctx.source, ctx.text, offset, Math.max(1, length)),
     hint,
   });

@@ -2,10 +2,10 @@
  * Kestrel 1.x huntflow front end: source text → {@link Huntflow} AST with spans (see `ast.ts`), canonical printing,
  * REPL completeness and completion context. Public face of `src/hunt/syntax/`.
  *
- * Contract: every function here either returns or throws a `PeregrineError` (a `SyntaxError` with a span inside the
+ * Contract: every function here either returns or throws a `PeregrineError` (a `ParseError` with a span inside the
  * text and a hint) — never another exception, whatever the input.
  */
-import { SyntaxError, isPeregrineError, spanAt, type PeregrineError } from '../../errors/index.ts';
+import { ParseError, isPeregrineError, spanAt, type PeregrineError } from '../../errors/index.ts';
 import type { Huntflow, Statement } from './ast.ts';
 import { HUNT_ERROR_CODES, isIncompleteError } from './diagnostics.ts';
 import type { Expectation } from './expect.ts';
@@ -62,19 +62,19 @@ function deepFreeze<T>(v: T): T {
   return Object.freeze(v);
 }
 
-/** Wraps anything that is not a PeregrineError (a bug) into a positioned SyntaxError, so callers never see a raw throw. */
+/** Wraps anything that is not a PeregrineError (a bug) into a positioned ParseError, so callers never see a raw throw. */
 function guard<T>(text: string, source: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
     if (isPeregrineError(e)) throw e;
     if (e instanceof RangeError) {
-      throw new SyntaxError(HUNT_ERROR_CODES.tooComplex, 'the huntflow is nested too deeply to parse', {
+      throw new ParseError(HUNT_ERROR_CODES.tooComplex, 'the huntflow is nested too deeply to parse', {
         span: spanAt(source, text, 0, 1),
         hint: 'simplify deeply nested conditions or lists',
       });
     }
-    throw new SyntaxError(
+    throw new ParseError(
       HUNT_ERROR_CODES.internal,
       `could not parse the huntflow: ${e instanceof Error ? e.message : String(e)}`,
       {
@@ -86,7 +86,7 @@ function guard<T>(text: string, source: string, fn: () => T): T {
   }
 }
 
-/** Parses a whole huntflow. Throws a `SyntaxError` (code `E_HUNT_…` or the STIX parser's code inside WHERE). */
+/** Parses a whole huntflow. Throws a `ParseError` (code `E_HUNT_…` or the STIX parser's code inside WHERE). */
 export function parseHuntflow(text: string, options: ParseHuntflowOptions = {}): Huntflow {
   const source = options.source ?? '<huntflow>';
   return guard(text, source, () => deepFreeze(new HuntParser(text, { source, text }).huntflow()));
@@ -115,7 +115,7 @@ export function parseStatement(text: string, options: ParseHuntflowOptions = {})
   if (h.statements.length !== 1) {
     const source = options.source ?? '<huntflow>';
     const at = h.statements[1]?.span.start ?? 0;
-    throw new SyntaxError(
+    throw new ParseError(
       HUNT_ERROR_CODES.unexpected,
       `expected one statement, found ${h.statements.length}`,
       {

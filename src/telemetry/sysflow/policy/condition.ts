@@ -7,7 +7,7 @@
  * Falco's `proc.aname[2]`) — or single/double-quoted strings. The text handed in may contain blanked-out comment
  * regions; offsets are relative to `base`, the position of `text` in its file, so spans point into the file.
  */
-import { SyntaxError } from '../../../errors/index.ts';
+import { ParseError } from '../../../errors/index.ts';
 import { freeze, type Atom, type Cond, type CompareOp, type ListOp, type Span } from './ast.ts';
 import type { LineIndex } from './span.ts';
 
@@ -42,7 +42,7 @@ function lex(text: string, base: number, lines: LineIndex, source: string): Toke
   let i = 0;
   const n = text.length;
   const fail = (at: number, msg: string, hint?: string): never => {
-    throw new SyntaxError('E_POLICY_SYNTAX', msg, { span: { source, ...lines.span(base + at), text: lines.text }, hint });
+    throw new ParseError('E_POLICY_SYNTAX', msg, { span: { source, ...lines.span(base + at), text: lines.text }, hint });
   };
   while (i < n) {
     const c = text[i];
@@ -96,7 +96,7 @@ function lex(text: string, base: number, lines: LineIndex, source: string): Toke
   return out;
 }
 
-/** Parses one condition. Throws {@link SyntaxError} (with a file span) on malformed input. */
+/** Parses one condition. Throws {@link ParseError} (with a file span) on malformed input. */
 export function parseCondition(text: string, base: number, lines: LineIndex, source: string): Cond {
   const toks = lex(text, base, lines, source);
   let p = 0;
@@ -104,7 +104,7 @@ export function parseCondition(text: string, base: number, lines: LineIndex, sou
   const next = (): Token => toks[p++];
   const span = (start: number, end: number): Span => lines.span(start, end - start);
   const fail = (t: Token, msg: string, hint?: string): never => {
-    throw new SyntaxError('E_POLICY_SYNTAX', msg, {
+    throw new ParseError('E_POLICY_SYNTAX', msg, {
       span: { source, ...lines.span(t.start, t.end - t.start), text: lines.text },
       hint,
     });

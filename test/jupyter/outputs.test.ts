@@ -1,0 +1,98 @@
+// The kernel's MIME bundles: the text/plain twin is exactly what `peregrine run` prints; HTML escapes values.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Display, VariableSummary } from '../../src/hunt/session/index.ts';
+import { displayBundle, progressLine, summaryBundle } from '../../src/jupyter/outputs.ts';
+import { ProgressReporter } from '../../src/jupyter/progress.ts';
+import { renderResult, renderSummaryText } from '../../src/render/index.ts';
+
+const table: Display = {
+  kind: 'table',
+  title: 'procs',
+  columns: ['name', 'pid', 'command_line'],
+  rows: [
+    ['cmd.exe', 4242, 'cmd /c "<script>alert(1)</script>" & exit'],
+    ['powershell.exe', 17, null],
+  ],
+};
+const text: Display = {
+  kind: 'text',
+  title: 'EXPLAIN procs',
+  text: 'GET process FROM file:///x.json\n  <pushed: 1 query>',
+};
+const summary: VariableSummary[] = [
+  {
+    name: 'procs',
+    type: 'process',
+    entities: 2,
+    records: 3,
+    related: { 'ipv4-addr': 4, file: 0 },
+    timeMs: 12,
+  },
+];
+
+test('the text twin of each display and of the summary is what `peregrine run` prints', () => {
+  const twins = [table, text].map((d) => displayBundle(d).data['text/plain']);
+  const run = renderResult({ displays: [table, text], summary }, 'table');
+  assert.equal(run, [...twins, summaryBundle(summary).data['text/plain']].join('\n\n'));
+  assert.equal(summaryBundle(summary).data['text/plain'], renderSummaryText(summary));
+});
+
+test('the HTML table has the display columns and escaped cells; numbers are right-aligned', () => {
+  const html = displayBundle(table).data['text/html']!;
+  assert.match(html, /<th>name<\/th><th>pid<\/th><th>command_line<\/th>/);
+  assert.ok(html.includes('cmd /c &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot; &amp; exit'));
+  assert.ok(!html.includes('<script>'));
+  assert.match(html, /<td style="text-align:right">4242<\/td>/);
+  assert.match(html, /<td>powershell.exe<\/td><td style="text-align:right">17<\/td><td><\/td>/);
+  assert.match(
+    displayBundle(text).data['text/html']!,
+    /<pre>GET process FROM file:\/\/\/x.json\n {2}&lt;pushed: 1 query&gt;<\/pre>/,
+  );
+});
+
+test('the HTML summary has one row per variable with its counts and related records', () => {
+  const html = summaryBundle(summary).data['text/html']!;
+  assert.match(html, /class="peregrine-table peregrine-summary"/);
+  assert.match(
+    html,
+    /<td>procs<\/td><td>process<\/td><td style="text-align:right">2<\/td><td style="text-align:right">3<\/td><td>ipv4-addr: 4<\/td>/,
+  );
+});
+
+test('progress lines name the source, the observations read and the time', () => {
+  assert.equal(
+    progressLine({ source: 'file:///x.json', hits: 12000, elapsedMs: 1250 }),
+    'file:///x.json: 12,000 observations in 1.3 s',
+  );
+  assert.equal(
+    progressLine({ source: 'stixshifter://h', hits: 5, total: 50000, elapsedMs: 10 }),
+    'stixshifter://h: 5 of 50,000 observations in 0.0 s',
+  );
+});
+
+test('progress: nothing for a query that ends within the delay, then the latest line at most once per interval', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  const lines: string[] = [];
+  const quick = new ProgressReporter((l) => lines.push(l), { delayMs: 1000, intervalMs: 500 });
+  quick.update({ source: 's', hits: 10, total: 10, elapsedMs: 5 });
+  t.mock.timers.tick(900);
+  quick.stop();
+  t.mock.timers.tick(5000);
+  assert.equal(lines.length, 0);
+
+  const slow = new ProgressReporter((l) => lines.push(l), { delayMs: 1000, intervalMs: 500 });
+  slow.update({ source: 's', hits: 1, elapsedMs: 100 });
+  slow.update({ source: 's', hits: 2, elapsedMs: 200 });
+  t.mock.timers.tick(1000);
+  assert.deepEqual(lines, ['s: 2 observations in 0.2 s']);
+  t.mock.timers.tick(500); // nothing new: nothing shown
+  slow.update({ source: 's', hits: 3, elapsedMs: 1400 });
+  slow.update({ source: 's', hits: 4, elapsedMs: 1450 });
+  t.mock.timers.tick(500);
+  assert.deepEqual(lines, ['s: 2 observations in 0.2 s', 's: 4 observations in 1.4 s']);
+  slow.stop();
+  slow.update({ source: 's', hits: 5, elapsedMs: 2000 });
+  t.mock.timers.tick(5000);
+  assert.equal(lines.length, 2);
+});

@@ -1,0 +1,22 @@
+/** Shared paths for the SysFlow tests: the real traces under ../shared/data/sysflow. */
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
+export const SYSFLOW_DATA = join(ROOT, '..', 'shared', 'data', 'sysflow');
+export const TRACES = join(SYSFLOW_DATA, 'sf-processor', 'resources', 'traces');
+
+/** Every `.sf` file under the shared data, sorted, as [relative name, absolute path]. */
+export function allTraces(): [string, string][] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (n.endsWith('.sf')) out.push(p);
+    }
+  };
+  walk(SYSFLOW_DATA);
+  return out.sort().map((p) => [relative(SYSFLOW_DATA, p), p]);
+}
