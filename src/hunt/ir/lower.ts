@@ -3,6 +3,7 @@
  * unknown entity types, relations that do not apply to the two types (listing those that do), a list compared with
  * `=`, START not before STOP. Unknown attributes are warnings naming close matches, collected on the result.
  */
+import { didYouMean, nearNames } from '../../common/index.ts';
 import { SemanticError, spanAt, type PeregrineError } from '../../errors/index.ts';
 import type { Comparison, ComparisonExpr, Literal, ObservationExpr, Pattern, Span } from '../../stix/ast.ts';
 import { compileValueTest } from '../../stix/index.ts';
@@ -15,7 +16,6 @@ import {
   isKnownEntityType,
   relationsBetween,
 } from '../syntax/vocabulary.ts';
-import { closest, didYouMean } from './suggest.ts';
 import type { IrFileFormat, IrProgram, IrSource, IrStatement, IrTime, IrVarSpan, IrView } from './types.ts';
 
 /** STIX properties whose values are numbers (STIX 2.1 object definitions), by object type and attribute path. */
@@ -150,7 +150,7 @@ class Lowerer {
     if (!root || root.startsWith('x_') || type.startsWith('x-') || !isKnownEntityType(type)) return;
     const known = this.knownAttributes(type);
     if (known.has(root)) return;
-    const near = closest(root, known);
+    const near = nearNames(root, known);
     this.warnings.push(
       new SemanticError('W_UNKNOWN_ATTRIBUTE', `"${attr}" is not a known attribute of ${type}`, {
         span: this.span(s),
@@ -168,7 +168,7 @@ class Lowerer {
     }
     const cols = this.columns.get(name);
     if (!cols || cols.has(attr)) return;
-    const near = closest(attr, cols);
+    const near = nearNames(attr, cols);
     this.warnings.push(
       new SemanticError(
         'W_UNKNOWN_ATTRIBUTE',

@@ -2,6 +2,7 @@
  * Syntax errors of the huntflow front end: one constructor that turns an offset into a positioned
  * {@link ParseError}, the error codes, and "did you mean" suggestions.
  */
+import { nearest } from '../../common/index.ts';
 import { ParseError, spanAt, type PeregrineError } from '../../errors/index.ts';
 
 /** Stable codes of huntflow syntax errors (STIX pattern errors inside WHERE keep the STIX parser's codes). */
@@ -63,36 +64,8 @@ export function markIncomplete<E extends object>(e: E): E {
   return e;
 }
 
-/** Edit distance with adjacent transpositions (optimal string alignment), small strings only. */
-export function editDistance(a: string, b: string): number {
-  const m = a.length;
-  const n = b.length;
-  const d: number[][] = Array.from({ length: m + 1 }, (_, i) =>
-    Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= m; i++) {
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[m][n];
-}
-
-/** The closest candidate (case-insensitive) within a distance proportional to its length, if any. */
+/** The closest candidate (case-insensitive, a swap is one edit) within a distance proportional to its length, if any. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
-  const w = word.toUpperCase();
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(w, c.toUpperCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  const limit = Math.max(1, Math.floor(w.length / 3));
-  return best !== undefined && bestD <= limit ? best : undefined;
+  const within = Math.max(1, Math.floor(word.length / 3));
+  return nearest(word, candidates, { within, ignoreCase: true, transpositions: true });
 }

@@ -12,6 +12,7 @@
  *   rule's prefilter excludes;
  * - duplicate rule names, unknown priorities and prefilter types.
  */
+import { nearest } from '../../../common/index.ts';
 import { OP_FLAG_NAMES, SF_TYPE } from '../records.ts';
 import type { Atom, Cond, PolicyFile, RuleDecl, Span } from './ast.ts';
 import type { AttributeDef } from './attributes.ts';
@@ -26,16 +27,6 @@ const RECORD_TYPES = new Set(Object.values(SF_TYPE));
 const OPFLAG_WORDS = new Set([...OP_FLAG_NAMES.filter((n) => n !== 'READ_RECV' && n !== 'WRITE_SEND'), 'READ', 'RECV', 'WRITE', 'SEND']);
 const LISTY = /_(binaries|bins|cmds|commands|files|dirs|directories|procs|processes|images|containers|paths|tools|users|names|list|ports|programs|utils)$/;
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
-
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
 
 /** `pkg` is an abbreviation of `package`: its letters appear in order and it starts the same. */
 function abbreviates(short: string, long: string): boolean {
@@ -54,16 +45,7 @@ function closest(name: string, pool: Iterable<string>): string | undefined {
       if (pc > 0 && p.slice(pc) === name.slice(cut) && abbreviates(name.slice(0, cut), p.slice(0, pc))) return p;
     }
   }
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const p of pool) {
-    const d = distance(name, p);
-    if (d < bestD) {
-      bestD = d;
-      best = p;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+  return nearest(name, pool, { within: Math.max(2, Math.floor(name.length / 4)) });
 }
 
 const where = (s: Span): string => `${s.line}:${s.col}`;

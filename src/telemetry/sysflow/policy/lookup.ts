@@ -3,6 +3,7 @@
  * (`proc.aname[2]`) and jsonpath suffixes on JSON attributes (`sf.ke.message[items.0.namespace]`, GJSON-style dotted
  * path: keys and array indices). Also the close-match suggestions the linter prints for misspelt names.
  */
+import { editDistance } from '../../../common/index.ts';
 import type { ResolvedEvent } from '../records.ts';
 import { SF_ATTRIBUTES, type AttrValue, type AttributeDef } from './attributes.ts';
 import { FALCO_DERIVED, FALCO_FIELDS, FALCO_NAMESPACES, indexedAncestor, unmappableReason } from './falco-fields.ts';
@@ -102,26 +103,12 @@ export function looksLikeSfAttribute(text: string): boolean {
   return /^sf\.[a-z_]+(\.[a-z_]+)*$/.test(text);
 }
 
-function distance(a: string, b: string): number {
-  const m = a.length;
-  const n = b.length;
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  for (let i = 1; i <= m; i++) {
-    const cur = [i];
-    for (let j = 1; j <= n; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[n];
-}
-
 /** Up to three known attribute names close to `name` (edit distance, or same last segment under sf.). */
 export function suggestAttributes(name: string): string[] {
   const pool = name.startsWith('sf') || !name.includes('.') ? SF_NAMES : ATTRIBUTE_NAMES;
   const scored = pool
     .map((n) => {
-      let d = distance(name, n);
+      let d = editDistance(name, n);
       const last = name.split('.').pop() ?? '';
       const nLast = n.split('.').pop() ?? '';
       if (last.length > 2 && (nLast.startsWith(last) || last.startsWith(nLast))) d = Math.min(d, 2 + d / 10);

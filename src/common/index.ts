@@ -1,0 +1,9 @@
+/** Small helpers every stage may use; each file is one idea. This file only re-exports. */
+export {
+  editDistance,
+  nearest,
+  nearNames,
+  didYouMean,
+  type EditDistanceOptions,
+  type NearestOptions,
+} from './suggest.ts';
