@@ -5,7 +5,7 @@
  */
 import type { Pattern } from '../stix/ast.ts';
 import { compileObservationFilter, findPatternBinding } from '../stix/index.ts';
-import type { Observation } from './types.ts';
+import type { Observation } from '../stix/observation.ts';
 
 export type LocalEvaluation = 'none' | 'observation' | 'set';
 

@@ -1,35 +1,11 @@
 /**
- * The contract between the hunt runtime and every data source. A connector turns a {@link SourceQuery} into a stream
- * of {@link Observation}s in STIX 2.0 observed-data form — the one shape the hunt cache ingests, whatever the source
- * speaks (STIX 2.0/2.1 bundles, ECS documents from Elastic/OpenSearch or the embedded store).
+ * The contract between the hunt runtime and every data source. A connector turns a {@link SourceQuery} (the
+ * planner's, `src/hunt/plan/`) into a stream of {@link Observation}s in STIX 2.0 observed-data form (`src/stix/`) —
+ * the one shape the hunt cache ingests, whatever the source speaks (STIX 2.0/2.1 bundles, ECS documents from
+ * Elastic/OpenSearch or the embedded store).
  */
-import type { Pattern } from '../stix/ast.ts';
-
-/** A STIX cyber-observable inside an observation; `*_ref(s)` hold keys of the same `objects` map. */
-export interface StixObject {
-  type: string;
-  [attr: string]: unknown;
-}
-
-/** STIX 2.0 observed-data. STIX 2.1 SCO graphs are converted into this form by the reader that meets them. */
-export interface Observation {
-  id: string;
-  first_observed: string;
-  last_observed: string;
-  number_observed: number;
-  objects: Record<string, StixObject>;
-}
-
-/** What the runtime asks a source for: observations of which entities of `entityType` match `pattern`. */
-export interface SourceQuery {
-  readonly entityType: string;
-  /** The full STIX pattern, time qualifiers included; null = everything of entityType in the time range. */
-  readonly pattern: Pattern | null;
-  /** STOP exclusive, ISO 8601. Already folded into `pattern` when it has a START/STOP qualifier. */
-  readonly timeRange?: { readonly start: string; readonly stop: string };
-  /** Maximum number of records (observations) wanted; undefined = all. */
-  readonly limit?: number;
-}
+import type { QueryExplainer, SourceQuery } from '../hunt/plan/index.ts';
+import type { Observation } from '../stix/observation.ts';
 
 /** Progress of a long query, for the CLI's progress line and the kernel's stream messages. */
 export interface Progress {
@@ -44,15 +20,11 @@ export interface QueryContext {
   readonly onProgress?: (p: Progress) => void;
 }
 
-/** An opened data source (one profile, one bundle list). */
-export interface DataSource {
+/** An opened data source (one profile, one bundle list); EXPLAIN reads its `connector` and `explain`. */
+export interface DataSource extends QueryExplainer {
   /** The URI as the user wrote it, e.g. `stixshifter://container1` or `file:///tmp/b.json`. */
   readonly uri: string;
-  /** Connector name, e.g. `bundle`, `elastic_ecs`, `local`. */
-  readonly connector: string;
   query(q: SourceQuery, ctx?: QueryContext): AsyncIterable<Observation>;
-  /** The native query value (DSL object, SQL + parameters, or a description) — shown by EXPLAIN, never secrets. */
-  explain(q: SourceQuery): unknown;
   close?(): Promise<void>;
 }
 

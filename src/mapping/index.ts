@@ -6,7 +6,7 @@
  * - `toStix(ecsDoc)` / `ecsToStix()` → the STIX objects of one ECS document (result direction; used by the Elastic
  *   connector, the embedded store and the SysFlow ECS exporter's tests).
  */
-import type { Observation, StixObject } from '../connectors/types.ts';
+import type { Observation, StixObject } from '../stix/observation.ts';
 import type { ObjectPath } from '../stix/ast.ts';
 import { stixEcsMap } from './load.ts';
 import { lookupFields, type EcsFieldRef } from './query-fields.ts';

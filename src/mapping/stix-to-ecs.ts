@@ -8,7 +8,7 @@
  * ECS field (no lossy transform) is written back to that field. Objects for which no spec is free (a second unrelated
  * process in one observation) are reported as `dropped`, never silently lost.
  */
-import type { Observation, StixObject } from '../connectors/types.ts';
+import type { Observation, StixObject } from '../stix/observation.ts';
 import type { FieldMapData, ObjectSpec, PropSpec, RefSpec } from './schema.ts';
 
 const PRIMARY: Record<string, string> = {

@@ -2,7 +2,7 @@
  * ECS document → the STIX objects of one observation, compiled once from the `objects` section of the field map into
  * closures (no per-document interpretation of the map: the hot path of every Elastic pull).
  */
-import type { Observation, StixObject } from '../connectors/types.ts';
+import type { Observation, StixObject } from '../stix/observation.ts';
 import { ecsGetter, hasFlattenedKeys, type Getter } from './ecs-path.ts';
 import type { FieldMapData, ObjectSpec, PropSpec, RefSpec } from './schema.ts';
 import { applyTransform, ipVersion, registryKey } from './transforms.ts';

@@ -6,6 +6,8 @@
  * - {@link printPattern}: canonical text; parse(print(x)) equals x modulo spans.
  * - {@link visit} / {@link dispatch} with `Record<Kind, fn>` tables.
  * - Matching lives in `./matcher/index.ts` (re-exported here).
+ * - The data the hunt works on — STIX 2.0 observed-data and the objects inside — is `./observation.ts`; import it from
+ *   there (`Observation` here names the AST node `[ … ]`).
  */
 import type { ComparisonExpr, Pattern } from './ast.ts';
 import { Parser, placementOf, type ComparisonParseOptions, type ParseOptions } from './parser.ts';

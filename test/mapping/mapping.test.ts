@@ -12,7 +12,7 @@ import {
   type FieldMapData,
 } from '../../src/mapping/index.ts';
 import { MappingError } from '../../src/errors/index.ts';
-import type { StixObject } from '../../src/connectors/types.ts';
+import type { StixObject } from '../../src/stix/observation.ts';
 import { canonicalGraph } from '../support/stix-graph.ts';
 
 const DATA = '../shared/data';

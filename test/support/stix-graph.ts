@@ -3,7 +3,7 @@
  * is replaced by the canonical form of its target (cycle-safe), so two observations with the same objects and the
  * same links compare equal whatever keys they use.
  */
-import type { StixObject } from '../../src/connectors/types.ts';
+import type { StixObject } from '../../src/stix/observation.ts';
 
 export interface GraphOptions {
   /** Object types left out of the comparison (and refs to them dropped). */

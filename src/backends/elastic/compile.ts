@@ -12,7 +12,7 @@
  * - Observations under no START/STOP get the query's time range, or the default window when there is none.
  * The walk is the shared one (`../shared/walk.ts`, as the SQL backend's); this file gives it the DSL's hooks.
  */
-import type { SourceQuery } from '../../connectors/types.ts';
+import type { SourceQuery } from '../../hunt/plan/index.ts';
 import type { MappingError } from '../../errors/index.ts';
 import { stixEcsMap, type FieldMapData } from '../../mapping/index.ts';
 import { walkSourceQuery } from '../shared/index.ts';

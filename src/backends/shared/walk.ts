@@ -11,7 +11,7 @@
  * - A query without a pattern selects documents holding a field of the entity type.
  * The backend supplies {@link WalkHooks}: its and/or, constants, the time range, `exists` and one comparison.
  */
-import type { SourceQuery } from '../../connectors/types.ts';
+import type { SourceQuery } from '../../hunt/plan/index.ts';
 import type { FieldMapData } from '../../mapping/index.ts';
 import type { Comparison, ComparisonExpr, ObservationExpr, Qualifier } from '../../stix/ast.ts';
 import {

@@ -3,7 +3,7 @@
  * the default walker (`../shared/walk.ts`, the same semantics as the Elastic DSL compiler) with SQL hooks, and the
  * comparison table of `comparison.ts`. Returns a value; runs nothing.
  */
-import type { SourceQuery } from '../../connectors/types.ts';
+import type { SourceQuery } from '../../hunt/plan/index.ts';
 import { stixEcsMap, type FieldMapData } from '../../mapping/index.ts';
 import { walkSourceQuery } from '../shared/index.ts';
 import { jsonPath, quoteIdent, typedColumn } from '../../store/ecs/index.ts';

@@ -8,7 +8,7 @@ import { closeSync, createReadStream, existsSync, openSync, readSync, statSync }
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConnectorError, InputError, isPeregrineError, type PeregrineError } from '../../errors/index.ts';
-import type { Observation, StixObject } from '../types.ts';
+import type { Observation, StixObject } from '../../stix/observation.ts';
 import { BundleScanner, ScanError, type RawElement } from './json-scanner.ts';
 import { checkTimestamp } from '../../stix/index.ts';
 import { locateJsonError, positionIn } from './json-locate.ts';

@@ -7,7 +7,9 @@
 import { CancelledError, InputError } from '../../errors/index.ts';
 import { compileObservationFilter, printPattern } from '../../stix/index.ts';
 import { timestampMicros } from '../../stix/timestamp.ts';
-import type { DataSource, Observation, QueryContext, SourceQuery } from '../types.ts';
+import type { DataSource, QueryContext } from '../types.ts';
+import type { Observation } from '../../stix/observation.ts';
+import type { SourceQuery } from '../../hunt/plan/index.ts';
 import { checkLocation, parseLocation, readBundleBatches, type BundleLocation } from './reader.ts';
 
 const PROGRESS_EVERY = 5000;

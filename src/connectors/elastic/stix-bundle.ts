@@ -10,7 +10,7 @@
  *   `src_ref` nor `dst_ref` (a DNS-only event) is invalid in 2.1 and left out, with the references to it.
  */
 import { createHash } from 'node:crypto';
-import type { Observation, StixObject } from '../types.ts';
+import type { Observation, StixObject } from '../../stix/observation.ts';
 
 /** The STIX 2.1 namespace for SCO UUIDv5 ids. */
 const STIX_NAMESPACE = '00abedb4-aa42-466c-9c01-fed23315a9b7';

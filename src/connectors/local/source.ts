@@ -10,7 +10,9 @@ import { ecsToStix } from '../../mapping/index.ts';
 import { evaluateLocally } from '../local-evaluation.ts';
 import { openStore, quoteIdent } from '../../store/ecs/index.ts';
 import { observationId } from '../elastic/ids.ts';
-import type { DataSource, Observation, QueryContext, SourceQuery } from '../types.ts';
+import type { DataSource, QueryContext } from '../types.ts';
+import type { Observation } from '../../stix/observation.ts';
+import type { SourceQuery } from '../../hunt/plan/index.ts';
 import type { LocalSettings } from './settings.ts';
 
 /** The statement run for a plan over the given indices (names become parameters after the plan's own). */

@@ -1,6 +1,6 @@
 /** GET: from data sources (pattern pushed down, centered objects selected in the cache) or from a variable. */
 import { ConnectorError, isPeregrineError } from '../../errors/index.ts';
-import type { Observation } from '../../connectors/types.ts';
+import type { Observation } from '../../stix/observation.ts';
 import { HuntCache, timeSpan } from '../../store/cache/index.ts';
 import type { ComparisonExpr, ObservationExpr, PathStep, Pattern } from '../../stix/ast.ts';
 import { prefetchAttribute, prefetchInto } from './prefetch.ts';

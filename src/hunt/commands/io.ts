@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import { CancelledError, InputError } from '../../errors/index.ts';
-import type { Observation, StixObject } from '../../connectors/types.ts';
+import type { Observation, StixObject } from '../../stix/observation.ts';
 import { HuntCache } from '../../store/cache/index.ts';
 import type { IrLoad, IrNew, IrSave } from '../ir/types.ts';
 import { varSpan } from '../ir/spans.ts';

@@ -2,9 +2,9 @@
  * The planner: for each statement that reads data, what is pushed to the data source (the STIX pattern with its
  * time range and the record limit) and what is evaluated on the hunt cache (centered selection of the asked entity
  * type, local time filter, LIMIT in records, relations followed through cached references). Plans are plain data;
- * {@link explainLines} renders one, including each source's native query value (`DataSource.explain`).
+ * {@link explainLines} renders one, including each source's native query value (`QueryExplainer.explain`).
  */
-import type { DataSource, SourceQuery } from '../../connectors/types.ts';
+import type { QueryExplainer, SourceQuery } from './source-query.ts';
 import type { Pattern } from '../../stix/ast.ts';
 import { printPattern } from '../../stix/printer.ts';
 
@@ -114,7 +114,7 @@ function localLines(p: LocalPlan, indent: string): string[] {
 }
 
 /** Human-readable plan lines; `source` adds the source's native query value. */
-export function explainLines(plan: Plan, source?: DataSource): string[] {
+export function explainLines(plan: Plan, source?: QueryExplainer): string[] {
   switch (plan.kind) {
     case 'SourcePlan': {
       const out = [`pushed to ${plan.uri}${source ? ` (connector ${source.connector})` : ''}:`];

@@ -5,7 +5,9 @@
  * as one source whose EXPLAIN lists every part's native query.
  */
 import { isProfileUri, openSource } from '../../connectors/registry.ts';
-import type { DataSource, Observation, QueryContext, SourceQuery } from '../../connectors/types.ts';
+import type { DataSource, QueryContext } from '../../connectors/types.ts';
+import type { Observation } from '../../stix/observation.ts';
+import type { SourceQuery } from '../plan/index.ts';
 
 function composite(uri: string, parts: readonly DataSource[]): DataSource {
   return {

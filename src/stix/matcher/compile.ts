@@ -13,7 +13,7 @@
  * after `x_refs`. `[*]` selects every element, `[n]` one.
  */
 import type { Comparison, ComparisonExpr, PathStep } from '../ast.ts';
-import type { Observation, StixObject } from '../../connectors/types.ts';
+import type { Observation, StixObject } from '../observation.ts';
 import { dispatch, type ComparisonVisitor } from '../visitor.ts';
 import { compileValueTest, type CompileContext, type ValueTest } from './values.ts';
 

@@ -11,7 +11,7 @@
  * Everything is compiled to closures once per AST node (cached in a WeakMap), then applied per observation.
  */
 import type { ComparisonExpr, Literal, ObservationExpr, Pattern } from '../ast.ts';
-import type { Observation } from '../../connectors/types.ts';
+import type { Observation } from '../observation.ts';
 import { timestampMicros } from '../timestamp.ts';
 import { dispatch, type ObservationVisitor } from '../visitor.ts';
 import { compileComparisonExpr, type ObservationPredicate } from './compile.ts';

@@ -12,7 +12,7 @@
  * rather than exhaust memory.
  */
 import type { ObservationExpr } from '../ast.ts';
-import type { Observation } from '../../connectors/types.ts';
+import type { Observation } from '../observation.ts';
 import { timestampMicros } from '../timestamp.ts';
 import { dispatch, type ObservationVisitor } from '../visitor.ts';
 import type { ObservationPredicate } from './compile.ts';

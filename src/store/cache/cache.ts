@@ -15,7 +15,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CancelledError, StoreError } from '../../errors/index.ts';
-import type { Observation, StixObject } from '../../connectors/types.ts';
+import type { Observation, StixObject } from '../../stix/observation.ts';
 import { entityKey } from './identity.ts';
 import { SCHEMA_SQL, entityViewSql } from './schema.ts';
 import { registerCidrFunction } from './cidr.ts';

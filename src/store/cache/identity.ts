@@ -15,7 +15,7 @@
  *
  * The key is a string `type|…`; two records with equal keys are one entity.
  */
-import type { Observation, StixObject } from '../../connectors/types.ts';
+import type { Observation, StixObject } from '../../stix/observation.ts';
 
 const VALUE_TYPES = new Set(['ipv4-addr', 'ipv6-addr', 'mac-addr', 'domain-name', 'url', 'email-addr']);
 const HASH_PREFERENCE = ['MD5', 'SHA-1', 'SHA-256', 'SHA-512'];

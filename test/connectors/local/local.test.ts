@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { openSource } from '../../../src/connectors/index.ts';
 import { observationId } from '../../../src/connectors/elastic/index.ts';
-import type { Observation } from '../../../src/connectors/types.ts';
+import type { Observation } from '../../../src/stix/observation.ts';
 import { StoreError } from '../../../src/errors/index.ts';
 import { HuntSession } from '../../../src/hunt/session/index.ts';
 import { parsePattern } from '../../../src/stix/index.ts';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Observation, StixObject } from '../../../src/connectors/types.ts';
+import type { Observation, StixObject } from '../../../src/stix/observation.ts';
 import {
   compileObservationFilter,
   findPatternBinding,

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Observation } from '../../../src/connectors/types.ts';
+import type { Observation } from '../../../src/stix/observation.ts';
 import { matchPattern, parsePattern, type ObservationExpr } from '../../../src/stix/index.ts';
 
 const T0 = Date.parse('2020-01-01T00:00:00Z');

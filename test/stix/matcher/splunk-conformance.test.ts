@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Observation, StixObject } from '../../../src/connectors/types.ts';
+import type { Observation, StixObject } from '../../../src/stix/observation.ts';
 import {
   compileObjectPredicate,
   matchObservation,
