@@ -1,10 +1,15 @@
 /**
- * What the search backends (`../elastic/`, `../sql/`) share: the default pattern walker and the rules around each
- * backend's comparison leaves. Backend-neutral: no DSL, no SQL.
+ * What the backends (`../elastic/`, `../sql/`, `../cache/`) share: the default pattern walker, the search semantics
+ * built on it, and the rules around each search backend's comparison leaves. Backend-neutral: no DSL, no SQL.
  */
 export {
+  defaultPatternTable,
+  walkObservation,
+  walkComparison,
   walkSourceQuery,
   entityWitnessFields,
+  type PatternHooks,
+  type PatternTable,
   type WalkHooks,
   type WalkNotes,
   type WalkOptions,
