@@ -4,10 +4,11 @@
  * bundles keep their SCOs (and observed-data whose SCOs have not been seen yet) until the end, because an
  * observed-data may come before the objects it references.
  */
-import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConnectorError, InputError, isPeregrineError, type PeregrineError } from '../../errors/index.ts';
+import { InputError, isPeregrineError, type PeregrineError } from '../../errors/index.ts';
+import { fileChunks, httpChunks } from '../files/bytes.ts';
 import type { Observation, StixObject } from '../../stix/observation.ts';
 import { BundleScanner, ScanError, type RawElement } from './json-scanner.ts';
 import { checkTimestamp } from '../../stix/index.ts';
@@ -68,53 +69,6 @@ export function checkLocation(loc: BundleLocation): void {
     throw new InputError('E_BUNDLE_NOT_FOUND', `not a file: ${loc.path}`, {
       hint: 'give the path of a STIX bundle (.json) file',
     });
-  }
-}
-
-async function* fileChunks(path: string): AsyncGenerator<Buffer> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  try {
-    for await (const chunk of stream) yield chunk as Buffer;
-  } finally {
-    stream.destroy();
-  }
-}
-
-async function* httpChunks(url: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
-  let res: Response;
-  try {
-    res = await fetch(url, { signal });
-  } catch (e) {
-    if (signal?.aborted) throw e;
-    // fetch says only "fetch failed"; the reason (refused, unknown host, bad port) is its cause
-    const why = ((e as Error).cause as Error | undefined)?.message ?? (e as Error).message;
-    throw new ConnectorError('E_BUNDLE_HTTP', `cannot fetch ${url}: ${why}`, {
-      hint: 'check the URL and that the server is reachable',
-      cause: e,
-    });
-  }
-  if (!res.ok || !res.body) {
-    await res.body?.cancel();
-    throw new ConnectorError(
-      'E_BUNDLE_HTTP',
-      `fetching ${url} failed: HTTP ${res.status} ${res.statusText}`.trim(),
-      {
-        hint:
-          res.status === 404
-            ? 'the server has no bundle at this URL'
-            : 'the server refused to send the bundle',
-      },
-    );
-  }
-  const reader = res.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
   }
 }
 
@@ -231,6 +185,8 @@ function checkTimes(loc: BundleLocation, obj: StixObject, el: RawElement): void 
 export interface ReadOptions {
   /** Called with the error instead of throwing it; the observed-data is skipped and the read goes on. */
   readonly onBadObservation?: (error: PeregrineError) => void;
+  /** The bytes to read, when the caller already opened the location (e.g. an entry of a zip archive). */
+  readonly chunks?: AsyncIterable<Buffer>;
 }
 
 /** Streams the observations of one bundle location. */
@@ -251,9 +207,9 @@ export async function* readBundleBatches(
   signal?: AbortSignal,
   opts: ReadOptions = {},
 ): AsyncGenerator<Observation[]> {
-  checkLocation(loc);
+  if (!opts.chunks) checkLocation(loc);
   const scanner = new BundleScanner();
-  const chunks = loc.kind === 'file' ? fileChunks(loc.path) : httpChunks(loc.url, signal);
+  const chunks = opts.chunks ?? (loc.kind === 'file' ? fileChunks(loc.path) : httpChunks(loc.url, signal));
   // STIX 2.1 state
   const scos = new Map<string, StixObject>();
   const pending: StixObject[] = [];
