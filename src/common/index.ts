@@ -7,3 +7,4 @@ export {
   type EditDistanceOptions,
   type NearestOptions,
 } from './suggest.ts';
+export { deepFreeze } from './freeze.ts';

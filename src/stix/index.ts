@@ -9,6 +9,7 @@
  * - The data the hunt works on — STIX 2.0 observed-data and the objects inside — is `./observation.ts`; import it from
  *   there (`Observation` here names the AST node `[ … ]`).
  */
+import { deepFreeze } from '../common/index.ts';
 import type { ComparisonExpr, Pattern } from './ast.ts';
 import { Parser, placementOf, type ComparisonParseOptions, type ParseOptions } from './parser.ts';
 import type { ComparisonMode } from './comparison-parser.ts';
@@ -37,14 +38,6 @@ export { toSexpr } from './sexpr.ts';
 export { checkTimestamp, timestampMicros } from './timestamp.ts';
 export { stripSpans } from './strip.ts';
 export * from './matcher/index.ts';
-
-function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object') {
-    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
-    Object.freeze(v);
-  }
-  return v;
-}
 
 /**
  * Parses a whole STIX pattern such as `[process:name = 'cmd.exe'] FOLLOWEDBY [file:name LIKE '%.ps1']`, from

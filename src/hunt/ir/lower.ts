@@ -5,6 +5,7 @@
  * Each statement kind has its lowerer in `lower-statements.ts`; the checks they share live in `lower-scope.ts`
  * (names and attributes) and `lower-expressions.ts` (WHERE, time ranges, views).
  */
+import { deepFreeze } from '../../common/index.ts';
 import type { PeregrineError } from '../../errors/index.ts';
 import type * as A from '../syntax/ast.ts';
 import { LowerScope, type LowerContext } from './lower-scope.ts';
@@ -52,13 +53,4 @@ function focusOf(s: A.Statement): Span | undefined {
     default:
       return undefined;
   }
-}
-
-/** IR is immutable data (house rule 2): frozen all the way down once lowered. */
-function deepFreeze<T>(v: T): T {
-  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
-    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
-    Object.freeze(v);
-  }
-  return v;
 }

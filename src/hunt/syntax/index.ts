@@ -5,6 +5,7 @@
  * Contract: every function here either returns or throws a `PeregrineError` (a `ParseError` with a span inside the
  * text and a hint) — never another exception, whatever the input.
  */
+import { deepFreeze } from '../../common/index.ts';
 import { ParseError, isPeregrineError, spanAt, type PeregrineError } from '../../errors/index.ts';
 import type { Huntflow, Statement } from './ast.ts';
 import { HUNT_ERROR_CODES, isIncompleteError } from './diagnostics.ts';
@@ -43,23 +44,6 @@ export {
 export interface ParseHuntflowOptions {
   /** Name of the input for spans and messages: a file path, `<cell 3>`, `<repl>`. Default `<huntflow>`. */
   readonly source?: string;
-}
-
-/** Freezes a fresh tree (arrays walked by index: `for…in` over arrays is several times slower). */
-function deepFreeze<T>(v: T): T {
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const x: unknown = v[i];
-      if (x !== null && typeof x === 'object') deepFreeze(x);
-    }
-    return Object.freeze(v);
-  }
-  const o = v as Record<string, unknown>;
-  for (const k in o) {
-    const x = o[k];
-    if (x !== null && typeof x === 'object') deepFreeze(x);
-  }
-  return Object.freeze(v);
 }
 
 /** Wraps anything that is not a PeregrineError (a bug) into a positioned ParseError, so callers never see a raw throw. */

@@ -167,12 +167,3 @@ export interface PolicyFile {
   readonly decls: readonly Decl[];
   readonly problems: readonly LoadProblem[];
 }
-
-/** Deep-freezes a freshly built node tree (AST values are immutable by contract). */
-export function freeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as Record<string, unknown>)) freeze(v);
-  }
-  return value;
-}

@@ -8,7 +8,8 @@
  * regions; offsets are relative to `base`, the position of `text` in its file, so spans point into the file.
  */
 import { ParseError } from '../../../errors/index.ts';
-import { freeze, type Atom, type Cond, type CompareOp, type ListOp, type Span } from './ast.ts';
+import { deepFreeze } from '../../../common/index.ts';
+import type { Atom, Cond, CompareOp, ListOp, Span } from './ast.ts';
 import type { LineIndex } from './span.ts';
 
 type TokType = 'word' | 'string' | 'op' | '(' | ')' | '[' | ']' | ',' | 'eof';
@@ -233,7 +234,7 @@ export function parseCondition(text: string, base: number, lines: LineIndex, sou
     const hint = t.type === 'word' ? "join conditions with 'and' / 'or'" : undefined;
     fail(t, `unexpected ${describe(t)} after a complete condition`, hint);
   }
-  return freeze(root);
+  return deepFreeze(root);
 }
 
 /** Prints a condition back as canonical text (fully parenthesised where precedence needs it). */

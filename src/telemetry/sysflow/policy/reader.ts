@@ -13,7 +13,8 @@
  * true `file:line:col`. A malformed declaration becomes a {@link LoadProblem}; the rest of the file still loads.
  */
 import { isPeregrineError } from '../../../errors/index.ts';
-import { freeze, type Atom, type Condition, type Decl, type LoadProblem, type PolicyFile, type Span } from './ast.ts';
+import { deepFreeze } from '../../../common/index.ts';
+import type { Atom, Condition, Decl, LoadProblem, PolicyFile, Span } from './ast.ts';
 import { parseCondition } from './condition.ts';
 import { isSigmaText, readSigmaFile } from './sigma.ts';
 import { LineIndex } from './span.ts';
@@ -235,7 +236,7 @@ export function readPolicyFile(source: string, text: string): PolicyFile {
       });
     }
   }
-  return freeze({ kind: 'policy', source, decls, problems });
+  return deepFreeze({ kind: 'policy', source, decls, problems });
 }
 
 function buildDecl(

@@ -10,7 +10,8 @@
  */
 import { parseDocument, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { z } from 'zod';
-import { freeze, type Atom, type CompareOp, type Cond, type LoadProblem, type PolicyFile, type Span } from './ast.ts';
+import { deepFreeze } from '../../../common/index.ts';
+import type { Atom, CompareOp, Cond, LoadProblem, PolicyFile, Span } from './ast.ts';
 import data from './sigma-fields.json' with { type: 'json' };
 import { LineIndex } from './span.ts';
 
@@ -40,7 +41,7 @@ export function readSigmaFile(source: string, text: string): PolicyFile {
   const doc = parseDocument(text);
   for (const e of doc.errors) problems.push({ severity: 'error', code: 'E_SIGMA_YAML', message: e.message.split('\n')[0], span: lines.span(e.pos[0]) });
   const root = doc.contents;
-  if (!isMap(root) || root.has('fieldmappings') || problems.length > 0) return freeze({ kind: 'policy', source, decls: [], problems });
+  if (!isMap(root) || root.has('fieldmappings') || problems.length > 0) return deepFreeze({ kind: 'policy', source, decls: [], problems });
   const spanOf = (n: Node | null | undefined, fallback = 0): Span => {
     const r = n && 'range' in n ? n.range : undefined;
     return r ? lines.span(r[0], Math.max(1, r[1] - r[0])) : lines.span(fallback);
@@ -83,7 +84,7 @@ export function readSigmaFile(source: string, text: string): PolicyFile {
     }
     const tagsNode = root.get('tags');
     const tags = isSeq(tagsNode) ? tagsNode.items.map((t) => String(isScalar(t) ? t.value : t)) : [];
-    return freeze({
+    return deepFreeze({
       kind: 'policy',
       source,
       decls: [
@@ -105,7 +106,7 @@ export function readSigmaFile(source: string, text: string): PolicyFile {
   } catch (err) {
     if (!(err instanceof SigmaError)) throw err;
     problems.push({ severity: 'error', code: 'E_SIGMA', message: err.message, span: lines.span(err.at) });
-    return freeze({ kind: 'policy', source, decls: [], problems });
+    return deepFreeze({ kind: 'policy', source, decls: [], problems });
   }
 }
 
