@@ -8,3 +8,4 @@ export {
   type NearestOptions,
 } from './suggest.ts';
 export { deepFreeze } from './freeze.ts';
+export { LineIndex } from './line-index.ts';

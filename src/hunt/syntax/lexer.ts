@@ -4,6 +4,7 @@
  * attribute paths are scanned raw by the parser with {@link Lexer.scanRaw}. Whitespace (newlines included) and
  * `#` comments separate tokens; a statement ends where the next one begins, as in Kestrel's grammar.
  */
+import { LineIndex } from '../../common/index.ts';
 import type { Span } from './ast.ts';
 import { HUNT_ERROR_CODES as C, syntaxError, type ErrorContext } from './diagnostics.ts';
 
@@ -28,7 +29,7 @@ const PUNCT1 = new Set(['=', '<', '>', '(', ')', '[', ']', '{', '}', ',', ';', '
 export class Lexer {
   /** Offset just after the last consumed token. */
   pos = 0;
-  private readonly lineStarts: number[] = [0];
+  private readonly lines: LineIndex;
   private cache: Token | undefined;
   private cachedFrom = -1;
 
@@ -36,19 +37,13 @@ export class Lexer {
     readonly text: string,
     readonly ctx: ErrorContext,
   ) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    this.lines = new LineIndex(text);
   }
 
   /** STIX-style span (1-based line/col) of `[start, end)`. */
   span(start: number, end: number): Span {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= start) lo = mid;
-      else hi = mid - 1;
-    }
-    return { start, end, line: lo + 1, col: start - this.lineStarts[lo] + 1 };
+    const line = this.lines.lineOf(start);
+    return { start, end, line, col: start - this.lines.lineStart(line) + 1 };
   }
 
   /** First offset at or after `from` that is not whitespace or inside a `#` comment. */

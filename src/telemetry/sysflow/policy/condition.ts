@@ -10,7 +10,7 @@
 import { ParseError } from '../../../errors/index.ts';
 import { deepFreeze } from '../../../common/index.ts';
 import type { Atom, Cond, CompareOp, ListOp, Span } from './ast.ts';
-import type { LineIndex } from './span.ts';
+import type { PolicyLines } from './span.ts';
 
 type TokType = 'word' | 'string' | 'op' | '(' | ')' | '[' | ']' | ',' | 'eof';
 interface Token {
@@ -38,7 +38,7 @@ export const KEYWORDS: ReadonlySet<string> = new Set(['and', 'or', 'not', 'exist
 
 const WORD_STOP = new Set([...' \t\r\n()[],=<>!"\'']);
 
-function lex(text: string, base: number, lines: LineIndex, source: string): Token[] {
+function lex(text: string, base: number, lines: PolicyLines, source: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   const n = text.length;
@@ -98,7 +98,7 @@ function lex(text: string, base: number, lines: LineIndex, source: string): Toke
 }
 
 /** Parses one condition. Throws {@link ParseError} (with a file span) on malformed input. */
-export function parseCondition(text: string, base: number, lines: LineIndex, source: string): Cond {
+export function parseCondition(text: string, base: number, lines: PolicyLines, source: string): Cond {
   const toks = lex(text, base, lines, source);
   let p = 0;
   const peek = (): Token => toks[p];

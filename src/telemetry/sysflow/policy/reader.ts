@@ -17,7 +17,7 @@ import { deepFreeze } from '../../../common/index.ts';
 import type { Atom, Condition, Decl, LoadProblem, PolicyFile, Span } from './ast.ts';
 import { parseCondition } from './condition.ts';
 import { isSigmaText, readSigmaFile } from './sigma.ts';
-import { LineIndex } from './span.ts';
+import { PolicyLines } from './span.ts';
 
 const DECL_KINDS = new Set(['rule', 'macro', 'list', 'filter', 'drop']);
 /** Top-level Falco entries that carry no detection logic. */
@@ -104,7 +104,7 @@ function scalar(raw: string): string {
 }
 
 /** Items of a flow list `[a, "b", 'c']` or a block list (`- a` lines) or a bare scalar, with spans. */
-function listItems(text: string, start: number, end: number, lines: LineIndex): Atom[] {
+function listItems(text: string, start: number, end: number, lines: PolicyLines): Atom[] {
   const src = blankComments(text, start, end);
   const out: Atom[] = [];
   const push = (s: number, e: number): void => {
@@ -171,16 +171,11 @@ function listItems(text: string, start: number, end: number, lines: LineIndex): 
 /** Parses one policy file. Never throws for bad content: problems are returned with the declarations that loaded. */
 export function readPolicyFile(source: string, text: string): PolicyFile {
   if (isSigmaText(text)) return readSigmaFile(source, text);
-  const lines = new LineIndex(text);
+  const lines = new PolicyLines(text);
   const decls: Decl[] = [];
   const problems: LoadProblem[] = [];
   const rows = text.split('\n');
-  let offset = 0;
-  const starts: number[] = rows.map((r) => {
-    const s = offset;
-    offset += r.length + 1;
-    return s;
-  });
+  const starts = (row: number): number => lines.lineStart(row + 1);
 
   let i = 0;
   while (i < rows.length) {
@@ -193,7 +188,7 @@ export function readPolicyFile(source: string, text: string): PolicyFile {
           severity: 'error',
           code: 'E_POLICY_STRAY',
           message: `text outside any declaration: ${JSON.stringify(t.slice(0, 60))}`,
-          span: lines.span(starts[i] + row.indexOf(t), t.length),
+          span: lines.span(starts(i) + row.indexOf(t), t.length),
         });
       }
       i++;
@@ -208,9 +203,9 @@ export function readPolicyFile(source: string, text: string): PolicyFile {
     const beginField = (r: number, key: string, keyCol: number, colon: number): void => {
       fields.push({
         key,
-        keySpan: lines.span(starts[r] + keyCol, key.length),
-        start: starts[r] + colon + 1,
-        end: starts[r] + rows[r].length,
+        keySpan: lines.span(starts(r) + keyCol, key.length),
+        start: starts(r) + colon + 1,
+        end: starts(r) + rows[r].length,
       });
     };
     beginField(first, m[2], keyIndent, m[0].length - 1);
@@ -220,7 +215,7 @@ export function readPolicyFile(source: string, text: string): PolicyFile {
         beginField(r, km[2], km[1].length, km[0].length - 1);
       } else if (rows[r].trim() !== '' && !rows[r].trim().startsWith('#')) {
         const last = fields[fields.length - 1];
-        fields[fields.length - 1] = { ...last, end: starts[r] + rows[r].length };
+        fields[fields.length - 1] = { ...last, end: starts(r) + rows[r].length };
       }
     }
     try {
@@ -240,7 +235,7 @@ export function readPolicyFile(source: string, text: string): PolicyFile {
 }
 
 function buildDecl(
-  source: string, text: string, lines: LineIndex, fields: Field[], problems: LoadProblem[]): Decl | undefined {
+  source: string, text: string, lines: PolicyLines, fields: Field[], problems: LoadProblem[]): Decl | undefined {
   // The declaration's kind is its first kind-naming key (Falco files sometimes put `condition:` first).
   const head = fields.find((f) => DECL_KINDS.has(f.key) || IGNORED_DECLS.has(f.key)) ?? fields[0];
   const kind = head.key;

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { deepFreeze } from '../../../common/index.ts';
 import type { Atom, CompareOp, Cond, LoadProblem, PolicyFile, Span } from './ast.ts';
 import data from './sigma-fields.json' with { type: 'json' };
-import { LineIndex } from './span.ts';
+import { PolicyLines } from './span.ts';
 
 const SigmaFieldsSchema = z.object({
   fieldmappings: z.record(z.string(), z.string().startsWith('sf.')),
@@ -36,7 +36,7 @@ class SigmaError extends Error {
 }
 
 export function readSigmaFile(source: string, text: string): PolicyFile {
-  const lines = new LineIndex(text);
+  const lines = new PolicyLines(text);
   const problems: LoadProblem[] = [];
   const doc = parseDocument(text);
   for (const e of doc.errors) problems.push({ severity: 'error', code: 'E_SIGMA_YAML', message: e.message.split('\n')[0], span: lines.span(e.pos[0]) });

@@ -11,7 +11,7 @@ import { runCases } from '../../../support/fixtures.ts';
 import { isPeregrineError } from '../../../../src/errors/index.ts';
 import type { Atom, Cond } from '../../../../src/telemetry/sysflow/policy/ast.ts';
 import { parseCondition } from '../../../../src/telemetry/sysflow/policy/condition.ts';
-import { LineIndex } from '../../../../src/telemetry/sysflow/policy/span.ts';
+import { PolicyLines } from '../../../../src/telemetry/sysflow/policy/span.ts';
 import { compilePolicies, lintPolicies, formatFinding, loadPolicySources, readPolicyFile } from '../../../../src/telemetry/sysflow/policy/index.ts';
 import { EVENTS } from './events.ts';
 import { EntityTables, readSysFlowFile, resolveEvents } from '../../../../src/telemetry/sysflow/format/index.ts';
@@ -72,7 +72,7 @@ runCases(CASES, async (input, _c, file) => {
   switch (file) {
     case 'parse.txt': {
       try {
-        return sexp(parseCondition(input, 0, new LineIndex(input), 'case'));
+        return sexp(parseCondition(input, 0, new PolicyLines(input), 'case'));
       } catch (err) {
         if (!isPeregrineError(err) || !err.span) throw err;
         return `error ${err.span.line}:${err.span.col} ${err.message}${err.hint ? ` (${err.hint})` : ''}`;
