@@ -6,6 +6,7 @@
  */
 import type { QueryExplainer, SourceQuery } from '../hunt/plan/index.ts';
 import type { Observation } from '../stix/observation.ts';
+import type { PeregrineError } from '../errors/index.ts';
 
 /** Progress of a long query, for the CLI's progress line and the kernel's stream messages. */
 export interface Progress {
@@ -18,6 +19,8 @@ export interface Progress {
 export interface QueryContext {
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: Progress) => void;
+  /** Told what a source skipped without failing (values of an events file that are not events). */
+  readonly onWarning?: (w: PeregrineError) => void;
 }
 
 /** An opened data source (one profile, one bundle list); EXPLAIN reads its `connector` and `explain`. */

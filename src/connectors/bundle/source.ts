@@ -1,5 +1,7 @@
 /**
- * The bundle data source: one or more bundle locations (comma-separated URIs) read as one source. `query` streams
+ * The bundle data source: one or more file or http(s) locations (comma-separated URIs) read as one source — STIX
+ * bundles, or Windows events / ECS documents files, plain or zipped, each read by what it holds
+ * (`../files/observations.ts`). `query` streams
  * every location in order and yields the observations that pass, in single-observation mode, the STIX matcher
  * (`q.pattern`), the time range (`first_observed` in [start, stop)) and, without a pattern, contain an object of
  * `q.entityType`; it stops after `q.limit` observations.
@@ -10,7 +12,8 @@ import { timestampMicros } from '../../stix/timestamp.ts';
 import type { DataSource, QueryContext } from '../types.ts';
 import type { Observation } from '../../stix/observation.ts';
 import type { SourceQuery } from '../../hunt/plan/index.ts';
-import { checkLocation, parseLocation, readBundleBatches, type BundleLocation } from './reader.ts';
+import { locationObservationBatches } from '../files/observations.ts';
+import { checkLocation, parseLocation, type BundleLocation } from './reader.ts';
 
 const PROGRESS_EVERY = 5000;
 
@@ -57,7 +60,7 @@ export class BundleSource implements DataSource {
     let seen = 0;
     let reported = 0;
     for (const loc of this.locations) {
-      for await (const batch of readBundleBatches(loc, ctx.signal)) {
+      for await (const batch of locationObservationBatches(loc, ctx)) {
         if (ctx.signal?.aborted) throw new CancelledError();
         for (const obs of batch) {
           if (q.timeRange) {
@@ -88,7 +91,8 @@ export class BundleSource implements DataSource {
       timeRange: q.timeRange ?? null,
       limit: q.limit ?? null,
       evaluation:
-        'local: each bundle is streamed and every observation is tested by the STIX matcher in single-observation mode ' +
+        'local: each bundle or events file is streamed (Windows events and ECS documents become observations through ' +
+        'the Windows → ECS and ECS → STIX maps) and every observation is tested by the STIX matcher in single-observation mode ' +
         '(an observation matching any [ … ] of the pattern is returned; START/STOP and the time range apply to first_observed, STOP exclusive)',
     };
   }

@@ -25,3 +25,14 @@ export {
   readWindowsEvents,
   type ReadOptions,
 } from './reader.ts';
+export {
+  WINDOWS_ECS_MAP_PATH,
+  compileWindowsEcs,
+  parseWindowsEcsMap,
+  splitCommandLine,
+  windowsEcsMap,
+  windowsToEcs,
+  type Conversion,
+  type WindowsEcsMap,
+} from './ecs/index.ts';
+export { eventObservationBatches, type ObservationReadOptions } from './observations.ts';

@@ -70,6 +70,7 @@ export async function runGet(s: IrGet, ctx: CommandContext): Promise<CommandResu
     stream = source.query(plan.query, {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+      onWarning: (w) => ctx.warnings.push(w),
     });
   } catch (e) {
     if (isPeregrineError(e)) throw e;

@@ -140,3 +140,38 @@ test('a file that holds no events says so; a truncated zip is an input error', a
     (e: unknown) => e instanceof InputError && e.code === 'E_BUNDLE_NOT_FOUND',
   );
 });
+
+test('an events file is a data source: observations through the ECS map, non-events skipped with a warning', async () => {
+  await import('../../../src/connectors/index.ts');
+  const { openSource } = await import('../../../src/connectors/registry.ts');
+  const { parsePattern } = await import('../../../src/stix/index.ts');
+  const warnings: string[] = [];
+  const query = async (uri: string, pattern: string) => {
+    const src = await openSource(uri);
+    const out = [];
+    for await (const o of src.query(
+      { entityType: 'process', pattern: parsePattern(pattern) },
+      { onWarning: (w) => warnings.push(`${w.code} ${w.message}`) },
+    ))
+      out.push(o);
+    return out;
+  };
+  const dumps = await query(
+    `file://${join(OTRF, `${LSASS}.zip`)}`,
+    "[process:command_line LIKE '%comsvcs.dll% MiniDump%']",
+  );
+  // the Sysmon process creation and the Security 4688 of the same rundll32
+  assert.deepEqual(
+    dumps.map((o) => Object.values(o.objects).find((x) => x.type === 'x-oca-event')?.code).sort(),
+    ['1', '4688'],
+  );
+  const mixed = file(
+    '{"EventID":1,"Provider":"Microsoft-Windows-Sysmon","Computer":"h","UtcTime":"2021-01-01 00:00:00.000","Image":"C:\\\\a.exe","ProcessGuid":"{1}"}\n{"hello":1}\n',
+  );
+  const found = await query(mixed, "[process:name = 'a.exe']");
+  assert.equal(found.length, 1);
+  assert.equal(found[0].first_observed, '2021-01-01T00:00:00.000Z');
+  assert.deepEqual(warnings, [
+    `W_NOT_EVENTS 1 value of ${mixed} is not events and was skipped (first at line 2: not a Windows event or an ECS document (no EventID, Event.System, winlog or @timestamp; keys: hello))`,
+  ]);
+});
