@@ -38,7 +38,7 @@ import {
   type CaptureHandle,
 } from '../src/telemetry/collector/index.ts';
 import { snapshotTree } from '../src/telemetry/collector/proc.ts';
-import { ipv4ToString, type SysFlowRecord } from '../src/telemetry/sysflow/records.ts';
+import { ipv4ToString, type SysFlowRecord } from '../src/telemetry/sysflow/records/index.ts';
 
 const WORKLOAD_C = `#define _GNU_SOURCE
 #include <arpa/inet.h>

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EntityTables, readSysFlowFile, resolveEvents } from '../src/telemetry/sysflow/format/index.ts';
 import { compilePolicies } from '../src/telemetry/sysflow/policy/index.ts';
-import { SF_TYPE, type ResolvedEvent } from '../src/telemetry/sysflow/records.ts';
+import { SF_TYPE, type ResolvedEvent } from '../src/telemetry/sysflow/records/index.ts';
 
 const N = Number(process.argv[2] ?? 2_000_000);
 const DATA = '../shared/data/sysflow';

@@ -26,7 +26,7 @@ import {
   writeSysFlowFile,
 } from '../src/telemetry/sysflow/format/index.ts';
 import { sysflowLongType } from '../src/telemetry/sysflow/format/long-type.ts';
-import type { SysFlowRecord } from '../src/telemetry/sysflow/records.ts';
+import type { SysFlowRecord } from '../src/telemetry/sysflow/records/index.ts';
 import { Pipeline, pipelineFromFlags, loadPolicyStage } from '../src/telemetry/sysflow/processor/index.ts';
 import { createExporter } from '../src/telemetry/sysflow/export/registry.ts';
 import { EntityTables } from '../src/telemetry/sysflow/format/resolver.ts';

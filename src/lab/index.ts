@@ -21,10 +21,10 @@ import {
   straceArgv,
   straceFifo,
   type DriverName,
+  type LifterStats,
 } from '../telemetry/collector/index.ts';
-import type { LifterStats } from '../telemetry/collector/lifter.ts';
 import { readSysFlowFile, writeSysFlowFile } from '../telemetry/sysflow/format/index.ts';
-import type { SysFlowRecord } from '../telemetry/sysflow/records.ts';
+import type { SysFlowRecord } from '../telemetry/sysflow/records/index.ts';
 import { startWorkload, type Workload } from './workload.ts';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

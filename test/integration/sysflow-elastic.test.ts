@@ -15,7 +15,7 @@ import { readSysFlowFile, resolveEvents } from '../../src/telemetry/sysflow/form
 import { documentId } from '../../src/telemetry/sysflow/ecs/index.ts';
 import { Pipeline, pipelineFromFlags, loadPolicyStage } from '../../src/telemetry/sysflow/processor/index.ts';
 import { createExporter } from '../../src/telemetry/sysflow/export/registry.ts';
-import type { SysFlowRecord } from '../../src/telemetry/sysflow/records.ts';
+import type { SysFlowRecord } from '../../src/telemetry/sysflow/records/index.ts';
 import { ROOT, TRACES } from '../telemetry/sysflow/helpers.ts';
 
 const UPSTREAM = new URL(process.env.PEREGRINE_OPENSEARCH_URL ?? 'http://127.0.0.1:9200');

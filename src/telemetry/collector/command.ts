@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, TelemetryError } from '../../errors/index.ts';
 import { writeSysFlowFile } from '../sysflow/format/index.ts';
-import { bigintReplacer, type SysFlowRecord } from '../sysflow/records.ts';
-import { captureCommand, captureTree, chooseDriver, type CaptureHandle, type DriverName } from './index.ts';
+import { bigintReplacer, type SysFlowRecord } from '../sysflow/records/index.ts';
+import { captureCommand, captureTree, chooseDriver, type CaptureHandle, type DriverName } from './capture.ts';
 
 export interface CollectOptions {
   driver?: string;

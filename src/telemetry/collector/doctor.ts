@@ -4,7 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { DoctorCheck, DoctorFinding } from '../../cli/commands/doctor.ts';
-import { chooseDriver, ebpfReadiness } from './index.ts';
+import { chooseDriver } from './capture.ts';
+import { ebpfReadiness } from './drivers/ebpf.ts';
 
 function version(cmd: string, args: string[]): string | null {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { captureCommand, captureTree, ebpfReadiness } from '../../../src/telemetry/collector/index.ts';
-import { ipv4ToString, opFlagNames, type SysFlowRecord } from '../../../src/telemetry/sysflow/records.ts';
+import { ipv4ToString, opFlagNames, type SysFlowRecord } from '../../../src/telemetry/sysflow/records/index.ts';
 
 let server: Server;
 let port = 0;

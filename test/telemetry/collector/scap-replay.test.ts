@@ -19,7 +19,7 @@ import {
   ipv4ToString,
   opFlagNames,
   type SysFlowRecord,
-} from '../../../src/telemetry/sysflow/records.ts';
+} from '../../../src/telemetry/sysflow/records/index.ts';
 
 const TESTS = join(
   import.meta.dirname,

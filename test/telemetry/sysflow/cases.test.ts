@@ -24,7 +24,7 @@ import { parsePipelineConfig } from '../../../src/telemetry/sysflow/processor/co
 import { toEcs } from '../../../src/telemetry/sysflow/ecs/document.ts';
 import { PeregrineError } from '../../../src/errors/index.ts';
 import { sysflowLongType } from '../../../src/telemetry/sysflow/format/long-type.ts';
-import { opFlagNames, RECORD_KINDS, type SysFlowRecord } from '../../../src/telemetry/sysflow/records.ts';
+import { opFlagNames, RECORD_KINDS, type SysFlowRecord } from '../../../src/telemetry/sysflow/records/index.ts';
 import { SYSFLOW_DATA } from './helpers.ts';
 
 /** Counts by union branch name through avsc's file decoder alone. */

@@ -2,7 +2,7 @@
  * `event.category`, `event.type` and `event.action` of each SysFlow record (table in docs/sysflow-ecs.md): ECS
  * categories and types only, arrays as ECS 8 defines them.
  */
-import { OpFlag, type EventRecord } from '../records.ts';
+import { OpFlag, type EventRecord } from '../records/index.ts';
 
 export function has(flags: number, bit: number): boolean {
   return (flags & bit) !== 0;

@@ -23,7 +23,7 @@ import {
   SF_TYPE,
   transportName,
   type Process,
-} from '../records.ts';
+} from '../records/index.ts';
 import { technique, techniqueIdOfTag } from '../policy/attack.ts';
 import { nsToIso } from '../format/print.ts';
 import { severityOf, type ProcessedEvent, type RuleMatch } from '../processor/types.ts';

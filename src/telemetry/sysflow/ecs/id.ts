@@ -4,7 +4,7 @@
  * the bulk `create` of an existing id is a no-op conflict.
  */
 import { createHash } from 'node:crypto';
-import type { ResolvedEvent } from '../records.ts';
+import type { ResolvedEvent } from '../records/index.ts';
 
 function feed(parts: string[], v: unknown): void {
   if (v === null || v === undefined) parts.push('');

@@ -6,7 +6,7 @@
  */
 import { toEcs } from '../ecs/document.ts';
 import { itemToJson } from '../format/print.ts';
-import { bigintReplacer } from '../records.ts';
+import { bigintReplacer } from '../records/index.ts';
 import type { ExportFormat } from '../processor/config.ts';
 import type { ProcessedEvent } from '../processor/types.ts';
 

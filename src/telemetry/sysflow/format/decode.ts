@@ -1,6 +1,6 @@
 /**
  * Avro values (as avsc decodes them with {@link sysflowLongType}) → typed SysFlow records, for every schema version:
- * fields an older writer schema lacks take the defaults documented in `records.ts` (and any other missing field its
+ * fields an older writer schema lacks take the defaults documented in `../records/` (and any other missing field its
  * zero value: "", 0, false, []), so a record of an unforeseen schema still yields a well-typed record. Branches are
  * matched by record name, not by union position, so a writer schema that reorders or extends the union still decodes.
  * The decoders are built from one table of fields per record kind (`FIELDS`); the record kinds that share fields
@@ -16,7 +16,7 @@ import type {
   RecordKind,
   Service,
   SysFlowRecord,
-} from '../records.ts';
+} from '../records/index.ts';
 import { big, num, type AvroLong } from './long-type.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw avsc values are untyped by nature */

@@ -2,7 +2,7 @@
  * Typed SysFlow records → Avro values of the version-5 schema (`sysflow-schema.json`), the inverse of `decode.ts`.
  * FOIDs go back to 20-byte buffers; everything else is already in a shape the {@link sysflowLongType} accepts.
  */
-import type { OID, RecordKind, SysFlowRecord } from '../records.ts';
+import type { OID, RecordKind, SysFlowRecord } from '../records/index.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- avsc values are untyped */
 type Raw = any;

@@ -6,7 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../../errors/index.ts';
-import type { SysFlowRecord } from '../records.ts';
+import type { SysFlowRecord } from '../records/index.ts';
 import { readSysFlowBatches, readSysFlowFile, readSysFlowFileBatches, readSysFlowStream } from './reader.ts';
 
 /** One source of SysFlow records. */

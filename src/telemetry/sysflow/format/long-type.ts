@@ -3,7 +3,7 @@
  * `bigint` otherwise (nanosecond timestamps). The default avsc long throws "potential precision loss" on those.
  *
  * It works on the raw zig-zag varint bytes (avsc's `noUnpack` mode) so that small values (pids, counters) cost no
- * allocation beyond avsc's slice; the record decoders then coerce each field to the representation `records.ts`
+ * allocation beyond avsc's slice; the record decoders then coerce each field to the representation `../records/`
  * fixes (timestamps always `bigint`, everything else `number`).
  */
 import avsc from 'avsc';

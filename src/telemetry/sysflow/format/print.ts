@@ -13,7 +13,7 @@ import {
   type Process,
   type ResolvedEvent,
   type SysFlowRecord,
-} from '../records.ts';
+} from '../records/index.ts';
 import type { ReadItem } from './resolver.ts';
 
 function procSummary(p: Process | undefined): Record<string, unknown> | undefined {

@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import avsc from 'avsc';
 import { TelemetryError } from '../../../errors/index.ts';
-import type { RecordKind, SysFlowRecord } from '../records.ts';
+import type { RecordKind, SysFlowRecord } from '../records/index.ts';
 import { readContainer, readSmallLong, type ContainerHeader } from './container.ts';
 import { decoders, kindOfAvroName } from './decode.ts';
 import { sysflowLongType } from './long-type.ts';

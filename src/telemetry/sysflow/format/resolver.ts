@@ -15,7 +15,7 @@ import {
   type Process,
   type ResolvedEvent,
   type SysFlowRecord,
-} from '../records.ts';
+} from '../records/index.ts';
 
 const MAX_ANCESTORS = 64;
 const NO_ANCESTORS: readonly Process[] = Object.freeze([]);

@@ -7,7 +7,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import avsc from 'avsc';
 import { TelemetryError } from '../../../errors/index.ts';
-import { RECORD_KINDS, type RecordKind, type SysFlowRecord } from '../records.ts';
+import { RECORD_KINDS, type RecordKind, type SysFlowRecord } from '../records/index.ts';
 import { encodeBlock, encodeHeader, writeSmallLong, type AvroCodec } from './container.ts';
 import { encoders } from './encode.ts';
 import { sysflowLongType } from './long-type.ts';

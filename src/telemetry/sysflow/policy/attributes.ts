@@ -25,7 +25,7 @@ import {
   type File,
   type Process,
   type ResolvedEvent,
-} from '../records.ts';
+} from '../records/index.ts';
 
 export type AttrType = 'str' | 'strs' | 'int' | 'big' | 'bool';
 export type AttrValue = string | readonly string[] | number | bigint | boolean;

@@ -13,8 +13,8 @@
  * `unknownAttributes: 'literal'` reproduces. A Falco field SysFlow cannot supply is collected so the engine can
  * report the rule as unmappable instead of loading it.
  */
-import type { ResolvedEvent } from '../records.ts';
-import { OpFlag } from '../records.ts';
+import type { ResolvedEvent } from '../records/index.ts';
+import { OpFlag } from '../records/index.ts';
 import type { Atom, Compare, Cond, CondKind, Exists, InList, Span } from './ast.ts';
 import type { AttrType, AttrValue, AttributeDef } from './attributes.ts';
 import { expandItems, type Catalog } from './catalog.ts';

@@ -12,7 +12,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../../errors/index.ts';
-import { SF_TYPE, type ResolvedEvent } from '../records.ts';
+import { SF_TYPE, type ResolvedEvent } from '../records/index.ts';
 import type { LoadProblem, PolicyFile, Span } from './ast.ts';
 import { techniqueIdOfTag, techniqueName } from './attack.ts';
 import { buildCatalog } from './catalog.ts';

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import aliasData from './falco-fields.json' with { type: 'json' };
-import { baseName, fileTypeChar, ipv4ToString, OpFlag, FILE_TYPES, transportName, type Process, type ResolvedEvent } from '../records.ts';
+import { baseName, fileTypeChar, ipv4ToString, OpFlag, FILE_TYPES, transportName, type Process, type ResolvedEvent } from '../records/index.ts';
 import type { AttributeDef } from './attributes.ts';
 
 const FalcoFieldsSchema = z.object({

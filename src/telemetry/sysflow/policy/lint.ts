@@ -13,7 +13,7 @@
  * - duplicate rule names, unknown priorities and prefilter types.
  */
 import { nearest } from '../../../common/index.ts';
-import { OP_FLAG_NAMES, SF_TYPE } from '../records.ts';
+import { OP_FLAG_NAMES, SF_TYPE } from '../records/index.ts';
 import type { Atom, Cond, PolicyFile, RuleDecl, Span } from './ast.ts';
 import type { AttributeDef } from './attributes.ts';
 import { buildCatalog, expandItems, type Catalog } from './catalog.ts';

@@ -4,7 +4,7 @@
  * path: keys and array indices). Also the close-match suggestions the linter prints for misspelt names.
  */
 import { editDistance } from '../../../common/index.ts';
-import type { ResolvedEvent } from '../records.ts';
+import type { ResolvedEvent } from '../records/index.ts';
 import { SF_ATTRIBUTES, type AttrValue, type AttributeDef } from './attributes.ts';
 import { FALCO_DERIVED, FALCO_FIELDS, FALCO_NAMESPACES, indexedAncestor, unmappableReason } from './falco-fields.ts';
 

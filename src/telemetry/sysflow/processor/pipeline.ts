@@ -7,7 +7,7 @@
 import { TelemetryError } from '../../../errors/index.ts';
 import { EntityTables } from '../format/resolver.ts';
 import { batchesOf, inputName, type SysFlowInput } from '../format/inputs.ts';
-import { isEntityRecord, type ResolvedEvent } from '../records.ts';
+import { isEntityRecord, type ResolvedEvent } from '../records/index.ts';
 import type { ExporterStage, PipelineConfig, PolicyStageConfig, StageConfig } from './config.ts';
 import type { ExportStats, Exporter, PolicyMode, PolicyStage, ProcessedEvent } from './types.ts';
 

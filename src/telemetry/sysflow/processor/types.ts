@@ -3,7 +3,7 @@
  * exporters, and what an exporter is. The policy engine itself (`../policy/`, H6) is reached only through
  * {@link PolicyStage}.
  */
-import type { ResolvedEvent } from '../records.ts';
+import type { ResolvedEvent } from '../records/index.ts';
 
 /** Policy engine modes (sf-processor): `alert` passes only records some rule matched; `enrich` passes every record. */
 export type PolicyMode = 'alert' | 'enrich';

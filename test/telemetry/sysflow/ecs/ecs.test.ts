@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { readSysFlowFile, resolveEvents } from '../../../../src/telemetry/sysflow/format/index.ts';
 import { toEcs, documentId, type EcsDocument } from '../../../../src/telemetry/sysflow/ecs/index.ts';
 import type { RuleMatch } from '../../../../src/telemetry/sysflow/processor/types.ts';
-import type { ResolvedEvent } from '../../../../src/telemetry/sysflow/records.ts';
+import type { ResolvedEvent } from '../../../../src/telemetry/sysflow/records/index.ts';
 import { SYSFLOW_DATA } from '../helpers.ts';
 
 interface Example {

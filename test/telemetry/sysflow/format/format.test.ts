@@ -17,7 +17,7 @@ import {
   opFlagNames,
   openFlagNames,
   type SysFlowRecord,
-} from '../../../../src/telemetry/sysflow/records.ts';
+} from '../../../../src/telemetry/sysflow/records/index.ts';
 import { TelemetryError } from '../../../../src/errors/index.ts';
 import { allTraces, TRACES } from '../helpers.ts';
 

@@ -2,7 +2,7 @@
  * A handful of resolved events written out as data (the shapes H5's reader produces), for operator-level cases.
  * Names: cgi-bash, cat-read, curl-connect, mv-rename, k8s-pod.
  */
-import { ipv4FromString, OpFlag, OpenFlag, type Container, type File, type Header, type Process, type ResolvedEvent } from '../../../../src/telemetry/sysflow/records.ts';
+import { ipv4FromString, OpFlag, OpenFlag, type Container, type File, type Header, type Process, type ResolvedEvent } from '../../../../src/telemetry/sysflow/records/index.ts';
 
 const header: Header = { kind: 'Header', version: 5, exporter: 'node-1', ip: '10.0.0.1', filename: '/tmp/trace.sf' };
 const apache: Container = {

@@ -15,7 +15,7 @@ import { PolicyLines } from '../../../../src/telemetry/sysflow/policy/span.ts';
 import { compilePolicies, lintPolicies, formatFinding, loadPolicySources, readPolicyFile } from '../../../../src/telemetry/sysflow/policy/index.ts';
 import { EVENTS } from './events.ts';
 import { EntityTables, readSysFlowFile, resolveEvents } from '../../../../src/telemetry/sysflow/format/index.ts';
-import { opFlagNames, SF_TYPE, type ResolvedEvent } from '../../../../src/telemetry/sysflow/records.ts';
+import { opFlagNames, SF_TYPE, type ResolvedEvent } from '../../../../src/telemetry/sysflow/records/index.ts';
 
 const CASES = join(import.meta.dirname, 'cases');
 
