@@ -1,10 +1,13 @@
 /**
  * `peregrine kernel install`: writes the kernelspec directory `<jupyter data dir>/kernels/peregrine/` with
  * `kernel.json` (argv runs this checkout's `bin/peregrine.js` with the current node), `kernel.js` (classic Notebook
- * highlighting) and the logos. Where it goes follows Jupyter's own rules for `--user`, `--prefix` and `--sys-prefix`.
+ * highlighting) and the logos, and copies the prebuilt JupyterLab 4 / Notebook 7 extension (`labextension/prebuilt/`,
+ * huntflow highlighting) to `<jupyter data dir>/labextensions/@peregrine/jupyterlab-kestrel/`, where JupyterLab finds
+ * prebuilt extensions without a build. Where they go follows Jupyter's own rules for `--user`, `--prefix` and
+ * `--sys-prefix`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { homedir, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,21 +63,42 @@ function sysPrefix(): string {
   });
 }
 
-/** The kernelspec directory for a target. */
-export function kernelDir(target: InstallTarget): string {
+/** The Jupyter data directory of a target (holds `kernels/` and `labextensions/`). */
+export function dataDir(target: InstallTarget): string {
   switch (target.kind) {
     case 'user':
-      return join(userDataDir(), 'kernels', KERNEL_NAME);
+      return userDataDir();
     case 'prefix':
-      return join(resolve(target.prefix), 'share', 'jupyter', 'kernels', KERNEL_NAME);
+      return join(resolve(target.prefix), 'share', 'jupyter');
     case 'sys-prefix':
-      return join(sysPrefix(), 'share', 'jupyter', 'kernels', KERNEL_NAME);
+      return join(sysPrefix(), 'share', 'jupyter');
   }
 }
 
-/** Writes the kernelspec; returns the directory written. */
-export async function installKernelSpec(target: InstallTarget): Promise<string> {
+/** The kernelspec directory for a target. */
+export function kernelDir(target: InstallTarget): string {
+  return join(dataDir(target), 'kernels', KERNEL_NAME);
+}
+
+/** The name of the JupyterLab extension (its folder under `labextensions/`). */
+export const LABEXTENSION_NAME = '@peregrine/jupyterlab-kestrel';
+
+/** The committed prebuilt extension in this checkout (built by `labextension/build.js`). */
+export function prebuiltLabextension(): string {
+  return resolve(fileURLToPath(new URL('../../labextension/prebuilt', import.meta.url)));
+}
+
+/** Where the prebuilt extension goes for a target. */
+export function labextensionDir(target: InstallTarget): string {
+  return join(dataDir(target), 'labextensions', ...LABEXTENSION_NAME.split('/'));
+}
+
+/** Writes the kernelspec and the JupyterLab extension; returns the directories written. */
+export async function installKernelSpec(
+  target: InstallTarget,
+): Promise<{ kernel: string; labextension: string }> {
   const dir = kernelDir(target);
+  const lab = labextensionDir(target);
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'kernel.json'), JSON.stringify(kernelSpec(), null, 2) + '\n');
@@ -82,11 +106,22 @@ export async function installKernelSpec(target: InstallTarget): Promise<string> 
     await writeFile(join(dir, 'logo-svg.svg'), logoSvg());
     await writeFile(join(dir, 'logo-32x32.png'), logoPng(32));
     await writeFile(join(dir, 'logo-64x64.png'), logoPng(64));
+    // A new build has new content-hashed file names: replace the folder rather than add to it.
+    await rm(lab, { recursive: true, force: true });
+    await cp(prebuiltLabextension(), lab, { recursive: true });
+    await writeFile(
+      join(lab, 'install.json'),
+      JSON.stringify({
+        packageManager: 'npm',
+        packageName: 'peregrine',
+        uninstallInstructions: `remove ${lab} and ${dir}`,
+      }) + '\n',
+    );
   } catch (cause) {
-    throw new InputError('E_KERNEL_INSTALL', `cannot write the kernelspec to ${dir}`, {
+    throw new InputError('E_KERNEL_INSTALL', `cannot write the kernelspec to ${dir} and ${lab}`, {
       cause,
       hint: 'use --user, or --prefix PATH with a directory you can write',
     });
   }
-  return dir;
+  return { kernel: dir, labextension: lab };
 }

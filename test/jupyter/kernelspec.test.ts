@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { BIN, ROOT } from './support.ts';
 
-test('kernel install --prefix writes kernel.json, kernel.js and logos under share/jupyter/kernels/peregrine', () => {
+test('kernel install --prefix writes kernel.json, kernel.js, logos and the prebuilt JupyterLab extension under share/jupyter', () => {
   const prefix = mkdtempSync(join(tmpdir(), 'peregrine-spec-'));
   try {
     const r = spawnSync(process.execPath, [BIN, 'kernel', 'install', '--prefix', prefix], {
@@ -17,6 +17,12 @@ test('kernel install --prefix writes kernel.json, kernel.js and logos under shar
     assert.equal(r.status, 0, r.stderr);
     const dir = join(prefix, 'share', 'jupyter', 'kernels', 'peregrine');
     assert.match(r.stdout, new RegExp(`installed kernelspec peregrine in ${dir}`));
+    const lab = join(prefix, 'share', 'jupyter', 'labextensions', '@peregrine', 'jupyterlab-kestrel');
+    assert.match(r.stdout, new RegExp(`extension \\(huntflow highlighting\\) in ${lab}`));
+    const labPkg = JSON.parse(readFileSync(join(lab, 'package.json'), 'utf8'));
+    assert.equal(labPkg.name, '@peregrine/jupyterlab-kestrel');
+    assert.ok(existsSync(join(lab, labPkg.jupyterlab._build.load)), 'the remote entry the package names');
+    assert.equal(JSON.parse(readFileSync(join(lab, 'install.json'), 'utf8')).packageName, 'peregrine');
     const spec = JSON.parse(readFileSync(join(dir, 'kernel.json'), 'utf8'));
     assert.equal(spec.display_name, 'Peregrine (Kestrel huntflows)');
     assert.equal(spec.language, 'kestrel');

@@ -31,8 +31,11 @@ export function register(program: Command): void {
         : opts.sysPrefix
           ? { kind: 'sys-prefix' }
           : { kind: 'user' };
-      const dir = await installKernelSpec(target);
-      process.stdout.write(`installed kernelspec peregrine in ${dir}\n`);
+      const dirs = await installKernelSpec(target);
+      process.stdout.write(
+        `installed kernelspec peregrine in ${dirs.kernel}\n` +
+          `installed the JupyterLab/Notebook 7 extension (huntflow highlighting) in ${dirs.labextension}\n`,
+      );
     });
 
   kernel
