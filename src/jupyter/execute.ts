@@ -6,8 +6,7 @@
  */
 import { CancelledError, isPeregrineError } from '../errors/index.ts';
 import type { Display, ExecuteResult, HuntSession, VariableSummary } from '../hunt/session/index.ts';
-import { renderErrorText } from '../render/error.ts';
-import { displayBundle, summaryBundle, warningText } from './outputs.ts';
+import { displayBundle, errorTraceback, summaryBundle, warningText } from './outputs.ts';
 import { ProgressReporter } from './progress.ts';
 import type { RequestContext } from './server.ts';
 
@@ -134,7 +133,7 @@ export class CellRunner {
     const error = {
       ename: isPeregrineError(failure) ? failure.name : 'InternalError',
       evalue: failure instanceof Error ? failure.message : String(failure),
-      traceback: renderErrorText(failure, { debug: this.#debug }).split('\n'),
+      traceback: errorTraceback(failure, this.#debug),
     };
     if (content.stop_on_error !== false) ctx.abortQueuedExecutions();
     await publish('error', error);

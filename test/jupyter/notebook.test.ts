@@ -102,8 +102,12 @@ test('a multi-line GET with START/STOP → 7 entities', () => {
 });
 
 type ErrOut = Output & { ename: string; evalue: string; traceback: string[] };
-const errorOf = (c: Cell): ErrOut | undefined =>
-  c.outputs.find((o) => o.output_type === 'error') as ErrOut | undefined;
+/** The cell's error, its traceback without the ANSI colours (outputs.test.ts checks those). */
+function errorOf(c: Cell): ErrOut | undefined {
+  const e = c.outputs.find((o) => o.output_type === 'error') as ErrOut | undefined;
+  // eslint-disable-next-line no-control-regex
+  return e && { ...e, traceback: e.traceback.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')) };
+}
 
 test('broken cells: each error names its line:col inside the cell, shows the line, a caret and a hint', () => {
   assert.equal(broken.cells.length, 5);

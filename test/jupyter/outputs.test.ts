@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Display, VariableSummary } from '../../src/hunt/session/index.ts';
-import { displayBundle, progressLine, summaryBundle } from '../../src/jupyter/outputs.ts';
+import { ParseError, spanAt } from '../../src/errors/index.ts';
+import { displayBundle, errorTraceback, progressLine, summaryBundle } from '../../src/jupyter/outputs.ts';
+import { renderErrorText } from '../../src/render/error.ts';
 import { ProgressReporter } from '../../src/jupyter/progress.ts';
 import { renderResult, renderSummaryText } from '../../src/render/index.ts';
 
@@ -39,24 +41,43 @@ test('the text twin of each display and of the summary is what `peregrine run` p
 });
 
 test('the HTML table has the display columns and escaped cells; numbers are right-aligned', () => {
-  const html = displayBundle(table).data['text/html']!;
+  const html = String(displayBundle(table).data['text/html']);
   assert.match(html, /<th>name<\/th><th>pid<\/th><th>command_line<\/th>/);
   assert.ok(html.includes('cmd /c &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot; &amp; exit'));
   assert.ok(!html.includes('<script>'));
   assert.match(html, /<td style="text-align:right">4242<\/td>/);
   assert.match(html, /<td>powershell.exe<\/td><td style="text-align:right">17<\/td><td><\/td>/);
   assert.match(
-    displayBundle(text).data['text/html']!,
+    String(displayBundle(text).data['text/html']),
     /<pre>GET process FROM file:\/\/\/x.json\n {2}&lt;pushed: 1 query&gt;<\/pre>/,
   );
 });
 
 test('the HTML summary has one row per variable with its counts and related records', () => {
-  const html = summaryBundle(summary).data['text/html']!;
+  const html = String(summaryBundle(summary).data['text/html']);
   assert.match(html, /class="peregrine-table peregrine-summary"/);
   assert.match(
     html,
     /<td>procs<\/td><td>process<\/td><td style="text-align:right">2<\/td><td style="text-align:right">3<\/td><td>ipv4-addr: 4<\/td>/,
+  );
+});
+
+test('an error traceback is the rendered error in ANSI colours: red label and caret, blue gutter, cyan hint', () => {
+  const source = "x = GET process FROM file://a.json\n    WHERE [ = 'node']";
+  const err = new ParseError('E_SYNTAX', "expected an object path, found '='", {
+    span: spanAt('cell 3', source, source.indexOf('[ =') + 2, 1),
+    hint: 'a comparison needs an object path like process:name before the operator',
+  });
+  const tb = errorTraceback(err, false);
+  // eslint-disable-next-line no-control-regex
+  const strip = (l: string): string => l.replace(/\x1b\[[0-9;]*m/g, '');
+  assert.deepEqual(tb.map(strip), renderErrorText(err).split('\n'));
+  assert.equal(tb[0], "cell 3:2:13: \x1b[1;31merror[E_SYNTAX]\x1b[0m: expected an object path, found '='");
+  assert.equal(tb[2], "\x1b[34m2 |\x1b[0m     WHERE [ = 'node']");
+  assert.equal(tb[3], '\x1b[34m  |\x1b[0m             \x1b[1;31m^\x1b[0m');
+  assert.equal(
+    tb[4],
+    '\x1b[1;36mhint:\x1b[0m a comparison needs an object path like process:name before the operator',
   );
 });
 
