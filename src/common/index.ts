@@ -9,3 +9,13 @@ export {
 } from './suggest.ts';
 export { deepFreeze } from './freeze.ts';
 export { LineIndex } from './line-index.ts';
+export {
+  compileRegex,
+  escapeRegex,
+  inlineFlags,
+  isValidRegex,
+  unsupportedConstruct,
+  type Regex,
+  type RegexFlags,
+  type RegexOrigin,
+} from './regex.ts';
