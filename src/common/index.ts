@@ -19,3 +19,5 @@ export {
   type RegexFlags,
   type RegexOrigin,
 } from './regex.ts';
+export { quoteIdent, sqlString, jsonPathKey } from './sql-quote.ts';
+export { csvField, csvTable } from './csv.ts';

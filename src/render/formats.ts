@@ -3,6 +3,7 @@
  * `{"variables":[{name,type,entities,records,…}],"displays":[…]}`; JSONL writes one line per display row (and one per
  * variable); CSV writes each table display (with a blank line between tables).
  */
+import { csvTable } from '../common/index.ts';
 import type { Display, ExecuteResult, VariableSummary } from '../hunt/session/types.ts';
 import { cellText, renderDisplayText, renderSummaryText } from './table.ts';
 
@@ -13,14 +14,9 @@ export function isOutputFormat(s: string): s is OutputFormat {
   return (FORMATS as readonly string[]).includes(s);
 }
 
-function csvCell(v: unknown): string {
-  const s = cellText(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function displayToCsv(d: Display): string {
   if (d.kind === 'text') return d.text;
-  return [d.columns.map(csvCell).join(','), ...d.rows.map((r) => r.map(csvCell).join(','))].join('\n');
+  return csvTable(d.columns, d.rows, cellText);
 }
 
 function rowObjects(d: Display & { kind: 'table' }): Record<string, unknown>[] {

@@ -51,8 +51,3 @@ export function not(q: string): string {
   if (q === FALSE) return TRUE;
   return `(NOT ${q})`;
 }
-
-/** A SQL string literal for constants of the program only (JSON paths, regexps of the compiler) — never user values. */
-export function constString(s: string): string {
-  return "'" + s.replace(/'/g, "''") + "'";
-}

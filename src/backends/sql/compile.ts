@@ -6,8 +6,9 @@
 import type { SourceQuery } from '../../hunt/plan/index.ts';
 import { stixEcsMap, type FieldMapData } from '../../mapping/index.ts';
 import { walkSourceQuery } from '../shared/index.ts';
-import { jsonPath, quoteIdent, typedColumn } from '../../store/ecs/index.ts';
-import { and, constString, or, SqlBuilder, TRUE, type SqlValue } from './builder.ts';
+import { quoteIdent, sqlString } from '../../common/index.ts';
+import { jsonPath, typedColumn } from '../../store/ecs/index.ts';
+import { and, or, SqlBuilder, TRUE, type SqlValue } from './builder.ts';
 import { compileComparison } from './comparison.ts';
 import { fieldExists } from './fields.ts';
 import type { RowKind } from './fields.ts';
@@ -46,7 +47,7 @@ function timeRange(b: SqlBuilder, ts: string, start: string, stop: string): stri
   const x =
     col?.kind === 'timestamp'
       ? quoteIdent(ts)
-      : `TRY_CAST(TRY_CAST(json_extract_string(_source, ${constString(jsonPath(ts))}) AS TIMESTAMPTZ) AS TIMESTAMP)`;
+      : `TRY_CAST(TRY_CAST(json_extract_string(_source, ${sqlString(jsonPath(ts))}) AS TIMESTAMPTZ) AS TIMESTAMP)`;
   return `(${x} >= CAST(CAST(${lo} AS TIMESTAMPTZ) AS TIMESTAMP) AND ${x} < CAST(CAST(${hi} AS TIMESTAMPTZ) AS TIMESTAMP))`;
 }
 

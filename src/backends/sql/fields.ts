@@ -3,8 +3,9 @@
  * many (arrays), spelled nested or dotted. Regular rows use the typed column when the store has one; rows flagged
  * `_irregular` and fields without a typed column are read from `_source` (JSON).
  */
-import { isListKind, jsonPath, quoteIdent, typedColumn, type ColumnKind } from '../../store/ecs/index.ts';
-import { constString, FALSE, type SqlBuilder } from './builder.ts';
+import { jsonPathKey, quoteIdent, sqlString } from '../../common/index.ts';
+import { isListKind, jsonPath, typedColumn, type ColumnKind } from '../../store/ecs/index.ts';
+import { FALSE, type SqlBuilder } from './builder.ts';
 
 /** The type of a value expression handed to a predicate: a typed column's kind, or a JSON value. */
 export type ValueType = Exclude<ColumnKind, 'keyword[]' | 'ip[]'> | 'json';
@@ -26,14 +27,14 @@ export function pathVariants(field: string): string[] {
       if (mask & (1 << (i - 1))) keys[keys.length - 1] += '.' + parts[i];
       else keys.push(parts[i]);
     }
-    out.push('$' + keys.map((k) => '."' + k.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"').join(''));
+    out.push('$' + keys.map(jsonPathKey).join(''));
   }
   return out;
 }
 
 /** The non-null JSON values at `paths` of `_source` (arrays flattened one level): the store's `ecs_values` macro. */
 function jsonValues(paths: readonly string[]): string {
-  return `ecs_values(_source, [${paths.map(constString).join(', ')}])`;
+  return `ecs_values(_source, [${paths.map(sqlString).join(', ')}])`;
 }
 
 /**
@@ -58,7 +59,7 @@ function fieldValues(field: string, rows: RowKind): string {
   const wild = jsonPath(arr) + '[*]' + jsonPath(field.slice(arr.length + 1)).slice(1);
   const v = 'w';
   return (
-    `list_concat(${base}, list_filter(coalesce(json_extract(_source, ${constString(wild)}), []::JSON[]), ` +
+    `list_concat(${base}, list_filter(coalesce(json_extract(_source, ${sqlString(wild)}), []::JSON[]), ` +
     `${v} -> ${v} IS NOT NULL AND json_type(${v}) <> 'NULL'))`
   );
 }
@@ -73,9 +74,9 @@ function mayHold(field: string): string {
   const parts = field.split('.');
   if (parts.some((p) => /["\\/]/.test(p) || !/^[ -~]*$/.test(p))) return 'TRUE';
   const anyOf = (needles: string[]) =>
-    '(' + needles.map((n) => `contains(_source, ${constString(n)})`).join(' OR ') + ')';
+    '(' + needles.map((n) => `contains(_source, ${sqlString(n)})`).join(' OR ') + ')';
   const n = parts.length;
-  if (n === 1) return `contains(_source, ${constString(`"${parts[0]}"`)})`;
+  if (n === 1) return `contains(_source, ${sqlString(`"${parts[0]}"`)})`;
   const tests = parts.map((p, i) =>
     i === 0
       ? anyOf([`"${p}"`, `"${p}.`])

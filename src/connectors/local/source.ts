@@ -8,7 +8,8 @@ import { compileSql, selectSql, type SqlPlan } from '../../backends/sql/index.ts
 import { CancelledError, StoreError } from '../../errors/index.ts';
 import { ecsToStix } from '../../mapping/index.ts';
 import { evaluateLocally } from '../local-evaluation.ts';
-import { openStore, quoteIdent } from '../../store/ecs/index.ts';
+import { quoteIdent } from '../../common/index.ts';
+import { openStore } from '../../store/ecs/index.ts';
 import { observationId } from '../elastic/ids.ts';
 import type { DataSource, QueryContext } from '../types.ts';
 import type { Observation } from '../../stix/observation.ts';

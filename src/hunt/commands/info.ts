@@ -1,4 +1,5 @@
 /** INFO, DESCRIBE and EXPLAIN: what a variable is, statistics of one attribute, how it was computed. */
+import { quoteIdent } from '../../common/index.ts';
 import {
   VAR_FROM,
   attrSql,
@@ -40,7 +41,7 @@ export async function runInfo(s: IrInfo, ctx: CommandContext): Promise<CommandRe
 
 export async function runDescribe(s: IrDescribe, ctx: CommandContext): Promise<CommandResult> {
   const v = variable(ctx, s.input, s.span);
-  const x = v.storage === 'records' ? attrSql(s.attr) : `to_json("${s.attr.replace(/"/g, '""')}")`;
+  const x = v.storage === 'records' ? attrSql(s.attr) : `to_json(${quoteIdent(s.attr)})`;
   const from = v.storage === 'records' ? `${VAR_FROM} AND r.type = ?` : `${tableName(v.vid)} WHERE TRUE`;
   const params = v.storage === 'records' ? [v.vid, v.type] : [];
   const str = `json_extract_string(${x}, '$')`;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
+import { csvTable, sqlString } from '../../common/index.ts';
 import { CancelledError, InputError } from '../../errors/index.ts';
 import type { Observation, StixObject } from '../../stix/observation.ts';
 import { HuntCache } from '../../store/cache/index.ts';
@@ -195,10 +196,10 @@ export async function runLoad(s: IrLoad, ctx: CommandContext): Promise<CommandRe
   }
 }
 
-function csvCell(v: unknown): string {
+/** A value as SAVE writes it in a CSV field: null empty, strings as they are, anything else as JSON. */
+function savedText(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 export async function runSave(s: IrSave, ctx: CommandContext): Promise<CommandResult> {
@@ -223,7 +224,7 @@ export async function runSave(s: IrSave, ctx: CommandContext): Promise<CommandRe
         const out = gz ? join(tmp, 'out.parquet') : path;
         // COPY takes no parameters: the path is quoted as an SQL string literal.
         await ctx.cache.run(
-          `COPY (SELECT * FROM read_json_auto(?)) TO '${out.replace(/'/g, "''")}' (FORMAT parquet)`,
+          `COPY (SELECT * FROM read_json_auto(?)) TO ${sqlString(out)} (FORMAT parquet)`,
           [jsonl],
           ctx.signal,
         );
@@ -233,10 +234,7 @@ export async function runSave(s: IrSave, ctx: CommandContext): Promise<CommandRe
       }
     } else {
       let text: string;
-      if (s.format === 'csv')
-        text =
-          [t.columns.map(csvCell).join(','), ...t.rows.map((r) => r.map(csvCell).join(','))].join('\n') +
-          '\n';
+      if (s.format === 'csv') text = csvTable(t.columns, t.rows, savedText) + '\n';
       else
         text = JSON.stringify(
           t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? null]))),

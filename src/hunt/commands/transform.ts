@@ -1,4 +1,5 @@
 /** GROUP, SORT, JOIN and merge: new variables computed from others on the cache. */
+import { quoteIdent } from '../../common/index.ts';
 import {
   VAR_FROM,
   VAR_FROM_RECORDS,
@@ -18,18 +19,14 @@ import {
 } from './context.ts';
 import { recordsOfVariable, selectInto } from './select.ts';
 
-function q(s: string): string {
-  return `"${s.replace(/"/g, '""')}"`;
-}
-
 /** Column expression (JSON) of a records variable (`r`/`o`) or a derived table's column. */
 function colExpr(storage: 'records' | 'table', attr: string): string {
-  return storage === 'records' ? attrSql(attr) : `to_json(${q(attr)})`;
+  return storage === 'records' ? attrSql(attr) : `to_json(${quoteIdent(attr)})`;
 }
 
 /** {@link colExpr} as text. */
 function colText(storage: 'records' | 'table', attr: string): string {
-  return storage === 'records' ? attrTextSql(attr) : `json_extract_string(to_json(${q(attr)}), '$')`;
+  return storage === 'records' ? attrTextSql(attr) : `json_extract_string(to_json(${quoteIdent(attr)}), '$')`;
 }
 
 export async function runGroup(s: IrGroup, ctx: CommandContext): Promise<CommandResult> {
@@ -52,29 +49,29 @@ export async function runGroup(s: IrGroup, ctx: CommandContext): Promise<Command
     return name;
   };
   const keys = s.keys.map((k) => {
-    if (!k.bin) return `${column(k.attr, 'json')} AS ${q(k.alias)}`;
+    if (!k.bin) return `${column(k.attr, 'json')} AS ${quoteIdent(k.alias)}`;
     const str = column(k.attr, 'text');
     if (k.bin.seconds !== undefined) {
-      return `to_json(strftime(time_bucket(to_seconds(${Math.trunc(k.bin.seconds)}), TRY_CAST(${str} AS TIMESTAMPTZ)) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')) AS ${q(k.alias)}`;
+      return `to_json(strftime(time_bucket(to_seconds(${Math.trunc(k.bin.seconds)}), TRY_CAST(${str} AS TIMESTAMPTZ)) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')) AS ${quoteIdent(k.alias)}`;
     }
-    return `to_json(CAST(floor(TRY_CAST(${str} AS DOUBLE) / ${Number(k.bin.size)}) * ${Number(k.bin.size)} AS BIGINT)) AS ${q(k.alias)}`;
+    return `to_json(CAST(floor(TRY_CAST(${str} AS DOUBLE) / ${Number(k.bin.size)}) * ${Number(k.bin.size)} AS BIGINT)) AS ${quoteIdent(k.alias)}`;
   });
   const aggs = s.aggregations.map((a) => {
     const str = column(a.attr, 'text');
     const num = `TRY_CAST(${str} AS DOUBLE)`;
     switch (a.func) {
       case 'COUNT':
-        return `count(${str}) AS ${q(a.alias)}`;
+        return `count(${str}) AS ${quoteIdent(a.alias)}`;
       case 'NUNIQUE':
-        return `count(DISTINCT ${str}) AS ${q(a.alias)}`;
+        return `count(DISTINCT ${str}) AS ${quoteIdent(a.alias)}`;
       case 'SUM':
-        return `sum(${num}) AS ${q(a.alias)}`;
+        return `sum(${num}) AS ${quoteIdent(a.alias)}`;
       case 'AVG':
-        return `avg(${num}) AS ${q(a.alias)}`;
+        return `avg(${num}) AS ${quoteIdent(a.alias)}`;
       case 'MIN':
       case 'MAX': {
         const f = a.func.toLowerCase();
-        return `CASE WHEN count(${num}) = count(${str}) THEN to_json(${f}(${num})) ELSE to_json(${f}(${str})) END AS ${q(a.alias)}`;
+        return `CASE WHEN count(${num}) = count(${str}) THEN to_json(${f}(${num})) ELSE to_json(${f}(${str})) END AS ${quoteIdent(a.alias)}`;
       }
     }
   });
@@ -92,7 +89,7 @@ export async function runGroup(s: IrGroup, ctx: CommandContext): Promise<Command
   const orderBy = s.keys
     .map(
       (k) =>
-        `TRY_CAST(json_extract_string(${q(k.alias)}, '$') AS DOUBLE) NULLS LAST, json_extract_string(${q(k.alias)}, '$') NULLS LAST`,
+        `TRY_CAST(json_extract_string(${quoteIdent(k.alias)}, '$') AS DOUBLE) NULLS LAST, json_extract_string(${quoteIdent(k.alias)}, '$') NULLS LAST`,
     )
     .join(', ');
   await ctx.cache.run(
@@ -113,7 +110,7 @@ export async function runSort(s: IrSort, ctx: CommandContext): Promise<CommandRe
   const vid = ctx.cache.newVariableId();
   if (input.storage === 'table') {
     await ctx.cache.run(
-      `CREATE OR REPLACE TABLE ${tableName(vid)} AS SELECT * FROM ${tableName(input.vid)} ORDER BY ${q(s.attr)} ${s.asc ? 'ASC' : 'DESC'} NULLS LAST`,
+      `CREATE OR REPLACE TABLE ${tableName(vid)} AS SELECT * FROM ${tableName(input.vid)} ORDER BY ${quoteIdent(s.attr)} ${s.asc ? 'ASC' : 'DESC'} NULLS LAST`,
       [],
       ctx.signal,
     );
@@ -181,7 +178,7 @@ export async function runJoin(s: IrJoin, ctx: CommandContext): Promise<CommandRe
     if (v.storage === 'table') {
       const cols = await tableColumns(ctx.cache, v.vid);
       return {
-        sql: `SELECT ${cols.map((c, i) => `to_json(${q(c)}) AS c${i}`).join(', ')}, ${key ? `json_extract_string(to_json(${q(key)}), '$')` : 'NULL'} AS k FROM ${tableName(v.vid)}`,
+        sql: `SELECT ${cols.map((c, i) => `to_json(${quoteIdent(c)}) AS c${i}`).join(', ')}, ${key ? `json_extract_string(to_json(${quoteIdent(key)}), '$')` : 'NULL'} AS k FROM ${tableName(v.vid)}`,
         params: [],
         cols,
       };
@@ -204,9 +201,9 @@ export async function runJoin(s: IrJoin, ctx: CommandContext): Promise<CommandRe
   const select = [
     ...L.cols.map((c, i) => {
       const j = R.cols.indexOf(c);
-      return j >= 0 ? `coalesce(L.c${i}, R.c${j}) AS ${q(c)}` : `L.c${i} AS ${q(c)}`;
+      return j >= 0 ? `coalesce(L.c${i}, R.c${j}) AS ${quoteIdent(c)}` : `L.c${i} AS ${quoteIdent(c)}`;
     }),
-    ...rightExtra.map(([c, i]) => `R.c${i} AS ${q(c)}`),
+    ...rightExtra.map(([c, i]) => `R.c${i} AS ${quoteIdent(c)}`),
   ];
   await ctx.cache.run(
     `CREATE OR REPLACE TABLE ${tableName(vid)} AS SELECT DISTINCT ${select.join(', ')} FROM (${L.sql}) L JOIN (${R.sql}) R ON L.k = R.k`,

@@ -2,6 +2,7 @@
  * Variable-level queries over the cache: a variable's records live in `member` (vid, rid, ord); derived tables in
  * `vt_<vid>`. Everything here returns values; the session decides what they mean.
  */
+import { quoteIdent } from '../../common/index.ts';
 import type { HuntCache } from './cache.ts';
 import { attrSql } from './attr-path.ts';
 
@@ -77,7 +78,7 @@ export async function attributeValues(cache: HuntCache, vid: number, attr: strin
 
 /** Distinct values of a derived table's column. */
 export async function tableColumnValues(cache: HuntCache, vid: number, column: string): Promise<unknown[]> {
-  const rows = await cache.all(`SELECT DISTINCT "${column.replace(/"/g, '""')}" AS v FROM ${tableName(vid)}`);
+  const rows = await cache.all(`SELECT DISTINCT ${quoteIdent(column)} AS v FROM ${tableName(vid)}`);
   return rows.map((r) => r.v).filter((v) => v !== null && v !== undefined);
 }
 

@@ -13,14 +13,8 @@
  */
 import { availableParallelism } from 'node:os';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import {
-  TYPED_COLUMNS,
-  convertExpr,
-  extractionStructure,
-  irregularExpr,
-  sqlString,
-  structRef,
-} from './columns.ts';
+import { sqlString } from '../../common/index.ts';
+import { TYPED_COLUMNS, convertExpr, extractionStructure, irregularExpr, structRef } from './columns.ts';
 import { assertIndexName } from './index-names.ts';
 
 /**

@@ -8,6 +8,7 @@
  * document whose value for a scalar column is an array or an object, or which uses dotted keys, is flagged
  * `_irregular`; queries then evaluate that row from `_source` instead of the typed columns, so answers match Elastic.
  */
+import { jsonPathKey, quoteIdent } from '../../common/index.ts';
 
 /** How a field is stored. `ip` is text (IPv4 dotted quad or IPv6) — CIDR tests are compiled by the SQL backend. */
 export type ColumnKind =
@@ -102,25 +103,9 @@ export function sqlType(kind: ColumnKind): string {
   }
 }
 
-/** `"process.pid"` — a field name as a quoted SQL identifier. */
-export function quoteIdent(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"';
-}
-
 /** JSONPath of a nested field: `$."process"."pid"`. */
 export function jsonPath(field: string): string {
-  return (
-    '$' +
-    field
-      .split('.')
-      .map((p) => '."' + p.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"')
-      .join('')
-  );
-}
-
-/** A SQL string literal — only for constants of the program (column paths), never for user values. */
-export function sqlString(s: string): string {
-  return "'" + s.replace(/'/g, "''") + "'";
+  return '$' + field.split('.').map(jsonPathKey).join('');
 }
 
 /**

@@ -32,7 +32,6 @@ export {
   TYPED_COLUMNS,
   typedColumn,
   isListKind,
-  quoteIdent,
   jsonPath,
   type ColumnKind,
   type TypedColumn,

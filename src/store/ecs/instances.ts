@@ -7,7 +7,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { StoreError } from '../../errors/index.ts';
-import { TYPED_COLUMNS, quoteIdent, sqlType } from './columns.ts';
+import { quoteIdent } from '../../common/index.ts';
+import { TYPED_COLUMNS, sqlType } from './columns.ts';
 import { clearWriterInfo, isLockConflict, lockedError, writeWriterInfo } from './lock.ts';
 
 export const STORE_SCHEMA_VERSION = '1';
