@@ -25,16 +25,31 @@ export function flatEvent(record: Readonly<Record<string, unknown>>): EventSourc
 
 const getters = new Map<string, ReturnType<typeof ecsGetter>>();
 
-/** An ECS document (nested, flattened or mixed), read by dotted field names. */
+function read(doc: Record<string, unknown>, name: string): unknown {
+  let g = getters.get(name);
+  if (!g) {
+    g = ecsGetter(name);
+    getters.set(name, g);
+  }
+  return g(doc);
+}
+
+/**
+ * An ECS document (nested, flattened or mixed), read by dotted field names. A raw field kept under a parent object
+ * with the spaces Windows writes (`winlog.event_data["Source Name"]`) is found by Sigma's name without them.
+ */
 export function ecsEvent(doc: Record<string, unknown>): EventSource {
   return {
     field: (name) => {
-      let g = getters.get(name);
-      if (!g) {
-        g = ecsGetter(name);
-        getters.set(name, g);
-      }
-      return g(doc);
+      const v = read(doc, name);
+      const dot = name.lastIndexOf('.');
+      if (v !== undefined || dot < 0) return v;
+      const parent = read(doc, name.slice(0, dot));
+      if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return undefined;
+      const leaf = name.slice(dot + 1);
+      for (const [k, x] of Object.entries(parent))
+        if (k.includes(' ') && k.replace(/ /g, '') === leaf) return x;
+      return undefined;
     },
     values: () => Object.values(doc),
   };

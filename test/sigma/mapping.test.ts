@@ -45,7 +45,7 @@ test('logsources resolve to their entity, event condition and ECS fields; raw fi
   assert.deepEqual(ecsFields(pc, 'CommandLine'), ['process.command_line']);
   assert.deepEqual(ecsFields(pc, 'GrandParentThing'), ['winlog.event_data.GrandParentThing']);
   const il = resolveLogsource({ product: 'windows', category: 'image_load' });
-  assert.deepEqual(ecsFields(il, 'OriginalFileName'), ['dll.pe.original_file_name']);
+  assert.deepEqual(ecsFields(il, 'OriginalFileName'), ['file.pe.original_file_name']);
   const lx = resolveLogsource({ product: 'linux', category: 'process_creation' });
   assert.equal(lx.spec?.sysflow?.opflags, 'EXEC');
   assert.deepEqual(ecsFields(lx, 'Unmapped'), []);
