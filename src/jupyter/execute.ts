@@ -6,8 +6,9 @@
  */
 import { CancelledError, isPeregrineError } from '../errors/index.ts';
 import type { Display, ExecuteResult, HuntSession, VariableSummary } from '../hunt/session/index.ts';
-import { displayBundle, errorTraceback, summaryBundle, warningText } from './outputs.ts';
-import { ProgressReporter } from './progress.ts';
+import { warningText } from '../render/error.ts';
+import { ProgressReporter } from '../render/index.ts';
+import { displayBundle, errorTraceback, summaryBundle } from './outputs.ts';
 import type { RequestContext } from './server.ts';
 
 export class CellRunner {

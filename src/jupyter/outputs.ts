@@ -8,11 +8,10 @@
  * strings, or to JSON values for `+json` types (`application/vnd.vegalite.v5+json` is a spec object, which
  * JupyterLab renders natively with its Vega extension); PNG is base64 without line breaks.
  */
-import type { PeregrineError } from '../errors/index.ts';
-import type { Display, Progress, VariableSummary } from '../hunt/session/index.ts';
+import type { Display, VariableSummary } from '../hunt/session/index.ts';
 import { renderErrorText, type ErrorPaint } from '../render/error.ts';
 import { escapeHtml, renderHtmlPre, renderHtmlTable } from '../render/html.ts';
-import { cellText, renderResult, renderSummaryText, summaryTable } from '../render/index.ts';
+import { cellText, displayText, renderSummaryText, summaryTable } from '../render/index.ts';
 
 export interface MimeBundle extends Record<string, unknown> {
   /** MIME type → content: text, base64 (images) or a JSON value (`…+json` types). */
@@ -28,16 +27,6 @@ function numericColumns(columns: readonly string[], rows: readonly (readonly unk
       out.add(i);
   });
   return out;
-}
-
-/**
- * The text of one display exactly as `peregrine run` prints it in table format: taken from `renderResult` itself
- * (a one-display result, without the summary block that follows), so the two cannot drift apart.
- */
-export function displayText(d: Display): string {
-  const full = renderResult({ displays: [d], summary: [] }, 'table');
-  const tail = '\n\n' + renderSummaryText([]);
-  return full.endsWith(tail) ? full.slice(0, -tail.length) : full;
 }
 
 type DisplayOf<K extends Display['kind']> = Extract<Display, { kind: K }>;
@@ -84,12 +73,6 @@ export function summaryBundle(summary: readonly VariableSummary[]): MimeBundle {
   };
 }
 
-/** One progress line for the stderr stream: `file:///x.json: 12,000 observations (of 50,000) in 1.2 s`. */
-export function progressLine(p: Progress): string {
-  const total = p.total !== undefined ? ` of ${p.total.toLocaleString('en-US')}` : '';
-  return `${p.source}: ${p.hits.toLocaleString('en-US')}${total} observations in ${(p.elapsedMs / 1000).toFixed(1)} s`;
-}
-
 const sgr =
   (code: string) =>
   (text: string): string =>
@@ -106,9 +89,4 @@ export const ANSI_ERROR_PAINT: ErrorPaint = {
 /** The `traceback` of an `error` message: the positioned error, one line per element, in ANSI colours. */
 export function errorTraceback(failure: unknown, debug: boolean): string[] {
   return renderErrorText(failure, { debug, paint: ANSI_ERROR_PAINT }).split('\n');
-}
-
-/** A non-fatal problem, rendered as `peregrine run` does on stderr: the error layout, labelled `warning[…]`. */
-export function warningText(w: PeregrineError): string {
-  return renderErrorText(w).replace(/error\[/, 'warning[');
 }

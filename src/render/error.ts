@@ -93,3 +93,8 @@ function renderPeregrineError(err: PeregrineError, debug: boolean, paint: ErrorP
   if (debug && err.stack) out.push(err.stack);
   return out.join('\n');
 }
+
+/** A non-fatal problem, rendered as `peregrine run` does on stderr: the error layout, labelled `warning[…]`. */
+export function warningText(w: PeregrineError): string {
+  return renderErrorText(w).replace(/error\[/, 'warning[');
+}

@@ -69,3 +69,13 @@ export function renderResult(r: Pick<ExecuteResult, 'displays' | 'summary'>, for
     }
   }
 }
+
+/**
+ * The text of one display exactly as `peregrine run` prints it in table format: taken from `renderResult` itself
+ * (a one-display result, without the summary block that follows), so the two cannot drift apart.
+ */
+export function displayText(d: Display): string {
+  const full = renderResult({ displays: [d], summary: [] }, 'table');
+  const tail = '\n\n' + renderSummaryText([]);
+  return full.endsWith(tail) ? full.slice(0, -tail.length) : full;
+}

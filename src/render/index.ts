@@ -1,4 +1,7 @@
-/** Renderers of displays and execution summaries (text table, json, jsonl, csv); errors: `error.ts`. */
+/**
+ * Renderers of displays and execution summaries (text table, json, jsonl, csv) and of query progress; errors and
+ * warnings: `error.ts`.
+ */
 export {
   renderTextTable,
   renderDisplayText,
@@ -11,7 +14,9 @@ export {
   FORMATS,
   isOutputFormat,
   renderResult,
+  displayText,
   displayToCsv,
   displayToJson,
   type OutputFormat,
 } from './formats.ts';
+export { ProgressReporter, progressLine } from './progress.ts';

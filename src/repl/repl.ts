@@ -10,10 +10,8 @@ import { CancelledError, isPeregrineError } from '../errors/index.ts';
 import { complete } from '../hunt/complete/index.ts';
 import type { HuntSession } from '../hunt/session/index.ts';
 import { isComplete } from '../hunt/syntax/index.ts';
-import { renderErrorText } from '../render/error.ts';
-import { renderSummaryText } from '../render/index.ts';
-import { displayText, warningText } from '../jupyter/outputs.ts';
-import { ProgressReporter } from '../jupyter/progress.ts';
+import { renderErrorText, warningText } from '../render/error.ts';
+import { displayText, ProgressReporter, renderSummaryText } from '../render/index.ts';
 import { historyPath, loadHistory, saveHistory, HISTORY_SIZE } from './history.ts';
 
 const PROMPT = 'peregrine> ';

@@ -1,9 +1,14 @@
 /**
- * Progress of long queries, for the kernel's stderr stream and the REPL: quiet for the first second (a quick GET
+ * Progress of long queries, for the Jupyter kernel's stderr stream and the REPL: quiet for the first second (a quick GET
  * shows nothing), then the latest progress at most once per interval while the statement still runs.
  */
 import type { Progress } from '../hunt/session/index.ts';
-import { progressLine } from './outputs.ts';
+
+/** One progress line for the stderr stream: `file:///x.json: 12,000 observations (of 50,000) in 1.2 s`. */
+export function progressLine(p: Progress): string {
+  const total = p.total !== undefined ? ` of ${p.total.toLocaleString('en-US')}` : '';
+  return `${p.source}: ${p.hits.toLocaleString('en-US')}${total} observations in ${(p.elapsedMs / 1000).toFixed(1)} s`;
+}
 
 export interface ProgressOptions {
   /** Nothing is shown before this many milliseconds. */
