@@ -66,6 +66,20 @@ export function requireRecords(ctx: CommandContext, v: VariableEntry, what: stri
   }
 }
 
+/**
+ * The result of a command that selected entity records into a new variable (GET, FIND, LOAD, NEW, SORT, merge);
+ * `more` carries what the new variable inherits (its source, per-record display, the records it reorders).
+ */
+export function recordsVariable(
+  s: IrStatement & { readonly output: string },
+  type: string,
+  vid: number,
+  explain: readonly string[],
+  more: Pick<VariableEntry, 'sameRecordsAs' | 'perRecord' | 'displayAttrs' | 'source'> = {},
+): CommandResult {
+  return { variable: { name: s.output, type, vid, storage: 'records', ...more, birth: s, explain } };
+}
+
 /** The result of a command that wrote a derived table (GROUP, JOIN, SORT or a copy of grouped/joined rows). */
 export function tableVariable(
   s: IrStatement & { readonly output: string },

@@ -15,7 +15,13 @@ import { varSpan } from '../ir/spans.ts';
 import { explainLines, planLocal } from '../plan/index.ts';
 import { fetchRelated } from './find-remote.ts';
 import { prefetchInto } from './prefetch.ts';
-import { requireRecords, variable, type CommandContext, type CommandResult } from './context.ts';
+import {
+  recordsVariable,
+  requireRecords,
+  variable,
+  type CommandContext,
+  type CommandResult,
+} from './context.ts';
 import { resolvePattern, timeWindow } from './resolve.ts';
 import { selectInto } from './select.ts';
 
@@ -100,19 +106,15 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
     ...(limit !== undefined ? { limit } : {}),
   });
   await ctx.cache.run(`DELETE FROM member WHERE vid = ?`, [tmp]);
-  return {
-    variable: {
-      name: s.output,
-      type: s.entityType,
-      vid,
-      storage: 'records',
-      ...(input.source ? { source: input.source } : {}),
-      birth: s,
-      explain: [
-        `on the cache: follow ${refsUsed.join(', ') || '(no reference)'} from the entities of ${s.input}`,
-        ...explain,
-        ...explainLines(local),
-      ],
-    },
-  };
+  return recordsVariable(
+    s,
+    s.entityType,
+    vid,
+    [
+      `on the cache: follow ${refsUsed.join(', ') || '(no reference)'} from the entities of ${s.input}`,
+      ...explain,
+      ...explainLines(local),
+    ],
+    input.source ? { source: input.source } : {},
+  );
 }

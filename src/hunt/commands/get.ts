@@ -8,6 +8,7 @@ import type { IrGet } from '../ir/types.ts';
 import { varSpan } from '../ir/spans.ts';
 import { explainLines, planGetFromSource, planLocal } from '../plan/index.ts';
 import {
+  recordsVariable,
   requireRecords,
   semanticError,
   variable,
@@ -34,17 +35,7 @@ export async function runGet(s: IrGet, ctx: CommandContext): Promise<CommandResu
       time,
       limit: s.limit,
     });
-    return {
-      variable: {
-        name: s.output,
-        type: s.entityType,
-        vid,
-        storage: 'records',
-        source: input.source,
-        birth: s,
-        explain: explainLines(plan),
-      },
-    };
+    return recordsVariable(s, s.entityType, vid, explainLines(plan), { source: input.source });
   }
 
   let uri: string;
@@ -108,9 +99,7 @@ export async function runGet(s: IrGet, ctx: CommandContext): Promise<CommandResu
         : undefined);
     explain.push(...(await prefetchInto(ctx, vid, s.entityType, uri, window)));
   }
-  return {
-    variable: { name: s.output, type: s.entityType, vid, storage: 'records', source: uri, birth: s, explain },
-  };
+  return recordsVariable(s, s.entityType, vid, explain, { source: uri });
 }
 
 /** Comparisons of a pattern as (object type, path steps). */

@@ -15,11 +15,16 @@ import type { Observation, StixObject } from '../../stix/observation.ts';
 import { HuntCache } from '../../store/cache/index.ts';
 import type { IrLoad, IrNew, IrSave } from '../ir/types.ts';
 import { varSpan } from '../ir/spans.ts';
-import { semanticError, type CommandContext, type CommandResult } from './context.ts';
+import {
+  recordsVariable,
+  semanticError,
+  variable,
+  type CommandContext,
+  type CommandResult,
+} from './context.ts';
 import { selectInto } from './select.ts';
 import { viewRows } from './view.ts';
 import { checkCsv } from './csv-check.ts';
-import { variable } from './context.ts';
 
 /** The type of the object a flattened `ref.attr` column describes, when the row does not say (`ref.type`). */
 function refTargetType(owner: string, ref: string, sub: Record<string, unknown>): string {
@@ -162,29 +167,8 @@ export async function runLoad(s: IrLoad, ctx: CommandContext): Promise<CommandRe
         s.focus ?? s.span,
         `write LOAD ${s.path} AS process`,
       );
-    const batch = await ctx.cache.ingest(
-      rowsAsObservations(type, rows, s.path),
-      ctx.signal ? { signal: ctx.signal } : {},
-    );
-    const vid = ctx.cache.newVariableId();
-    await selectInto(ctx, vid, {
-      from: `${HuntCache.batchFrom()} AND r.lkey = '0'`,
-      fromParams: [batch.batch],
-      hasMember: false,
-      entityType: type,
-      pattern: null,
-      mode: 'full',
-    });
-    return {
-      variable: {
-        name: s.output,
-        type,
-        vid,
-        storage: 'records',
-        birth: s,
-        explain: [`load ${s.path} (${s.format})`],
-      },
-    };
+    const vid = await ingestVariable(ctx, type, rowsAsObservations(type, rows, s.path));
+    return recordsVariable(s, type, vid, [`load ${s.path} (${s.format})`]);
   } catch (e) {
     if ((e as { stage?: string }).stage) throw e;
     throw new InputError('E_LOAD_FILE', `cannot load ${s.path}: ${(e as Error).message}`, {
@@ -254,31 +238,30 @@ export async function runSave(s: IrSave, ctx: CommandContext): Promise<CommandRe
 }
 
 export async function runNew(s: IrNew, ctx: CommandContext): Promise<CommandResult> {
-  const batch = await ctx.cache.ingest(
-    rowsAsObservations(
-      s.entityType,
-      s.objects.map((o) => ({ ...o })),
-      `new-${randomUUID()}`,
-    ),
-    ctx.signal ? { signal: ctx.signal } : {},
+  const observations = rowsAsObservations(
+    s.entityType,
+    s.objects.map((o) => ({ ...o })),
+    `new-${randomUUID()}`,
   );
+  const vid = await ingestVariable(ctx, s.entityType, observations);
+  return recordsVariable(s, s.entityType, vid, ['new entities from the huntflow']);
+}
+
+/** Ingests observations into the cache as one batch and selects its entities of `type` into a new variable id. */
+async function ingestVariable(
+  ctx: CommandContext,
+  type: string,
+  observations: Parameters<HuntCache['ingest']>[0],
+): Promise<number> {
+  const batch = await ctx.cache.ingest(observations, ctx.signal ? { signal: ctx.signal } : {});
   const vid = ctx.cache.newVariableId();
   await selectInto(ctx, vid, {
     from: `${HuntCache.batchFrom()} AND r.lkey = '0'`,
     fromParams: [batch.batch],
     hasMember: false,
-    entityType: s.entityType,
+    entityType: type,
     pattern: null,
     mode: 'full',
   });
-  return {
-    variable: {
-      name: s.output,
-      type: s.entityType,
-      vid,
-      storage: 'records',
-      birth: s,
-      explain: ['new entities from the huntflow'],
-    },
-  };
+  return vid;
 }

@@ -11,6 +11,7 @@ import {
 import type { IrGroup, IrJoin, IrMerge, IrSort } from '../ir/types.ts';
 import { varSpan } from '../ir/spans.ts';
 import {
+  recordsVariable,
   requireRecords,
   tableVariable,
   variable,
@@ -123,20 +124,18 @@ export async function runSort(s: IrSort, ctx: CommandContext): Promise<CommandRe
     mode: 'full',
     order: { attr: s.attr, asc: s.asc },
   });
-  return {
-    variable: {
-      name: s.output,
-      type: input.type,
-      vid,
-      storage: 'records',
+  return recordsVariable(
+    s,
+    input.type,
+    vid,
+    [`on the cache: sort ${s.input} by ${s.attr} ${s.asc ? 'ASC' : 'DESC'}`],
+    {
       sameRecordsAs: input.vid,
       ...(input.perRecord ? { perRecord: true } : {}),
       ...(input.displayAttrs ? { displayAttrs: input.displayAttrs } : {}),
       ...(input.source ? { source: input.source } : {}),
-      birth: s,
-      explain: [`on the cache: sort ${s.input} by ${s.attr} ${s.asc ? 'ASC' : 'DESC'}`],
     },
-  };
+  );
 }
 
 export async function runMerge(s: IrMerge, ctx: CommandContext): Promise<CommandResult> {
@@ -152,18 +151,10 @@ export async function runMerge(s: IrMerge, ctx: CommandContext): Promise<Command
     ctx.signal,
   );
   const first = inputs[0]!;
-  return {
-    variable: {
-      name: s.output,
-      type: first.type,
-      vid,
-      storage: 'records',
-      ...(inputs.every((v) => v.perRecord) ? { perRecord: true } : {}),
-      ...(first.source ? { source: first.source } : {}),
-      birth: s,
-      explain: [`on the cache: union of ${s.inputs.join(', ')}`],
-    },
-  };
+  return recordsVariable(s, first.type, vid, [`on the cache: union of ${s.inputs.join(', ')}`], {
+    ...(inputs.every((v) => v.perRecord) ? { perRecord: true } : {}),
+    ...(first.source ? { source: first.source } : {}),
+  });
 }
 
 export async function runJoin(s: IrJoin, ctx: CommandContext): Promise<CommandResult> {
