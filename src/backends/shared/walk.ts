@@ -40,7 +40,10 @@ type WalkedNode = ObservationExpr | ComparisonExpr;
  * overrides a kind changes how the default handlers recurse into that kind too.
  */
 export type PatternTable<Q> = {
-  readonly [K in WalkedNode['kind']]: (node: Extract<WalkedNode, { readonly kind: K }>, t: PatternTable<Q>) => Q;
+  readonly [K in WalkedNode['kind']]: (
+    node: Extract<WalkedNode, { readonly kind: K }>,
+    t: PatternTable<Q>,
+  ) => Q;
 } & {
   readonly [K in Qualifier['kind']]: (
     q: Qualified,

@@ -7,7 +7,8 @@
  * identity attribute and is not prefetched.
  */
 import type { Pattern } from '../../stix/ast.ts';
-import { HuntCache, IDENTITY_ATTRIBUTE, attributeValues, patternToSql } from '../../store/cache/index.ts';
+import { compileCacheWhere } from '../../backends/cache/index.ts';
+import { HuntCache, IDENTITY_ATTRIBUTE, attributeValues } from '../../store/cache/index.ts';
 import type { DataSource } from '../../connectors/types.ts';
 import { explainLines, planGetFromSource, type TimeWindow } from '../plan/index.ts';
 import type { CommandContext } from './context.ts';
@@ -213,12 +214,12 @@ async function prefetchProcesses(
   const { batch, plan, source } = await ask(ctx, sourceUri, 'process', attr, values, window, opts);
   // The returned processes with one of the values that satisfy the WHERE's comparisons on processes (Kestrel
   // extracts them with the query's pattern; comparisons on other types held at the source, per observation).
-  const where = patternToSql(opts.where, { center: 'process', mode: 'centered' });
+  const where = compileCacheWhere(opts.where, { center: 'process', mode: 'centered' });
   await ctx.cache.run(
     `CREATE OR REPLACE TEMP TABLE pf_fil AS ${processRowsSql(HuntCache.batchFrom())}
        AND json_extract_string(r.attrs, ?) IN (SELECT json_extract_string(r2.attrs, ?) FROM member m2 JOIN rec r2 ON r2.rid = m2.rid WHERE m2.vid = ?)
        AND ${where.sql}`,
-    [batch, `$.${attr}`, `$.${attr}`, vid, ...where.params],
+    [batch, `$.${attr}`, `$.${attr}`, vid, ...where.parameters],
     ctx.signal,
   );
   if (attr === 'pid') {

@@ -1,5 +1,6 @@
 /** Filling a records variable from a SELECT over the cache (shared by GET, FIND, filters, merge, SORT, LOAD, NEW). */
-import { VAR_FROM, VAR_FROM_RECORDS, attrTextSql, patternToSql } from '../../store/cache/index.ts';
+import { compileCacheWhere } from '../../backends/cache/index.ts';
+import { OBSERVATION_ATTRIBUTES, VAR_FROM, VAR_FROM_RECORDS, attrTextSql } from '../../store/cache/index.ts';
 import type { Pattern } from '../../stix/ast.ts';
 import type { TimeWindow } from '../plan/index.ts';
 import type { CommandContext } from './context.ts';
@@ -26,8 +27,8 @@ export function recordsOfVariable(vid: number): Pick<SelectSpec, 'from' | 'fromP
 
 /** Inserts the selected records into `member` under `vid`, numbering them in order. Returns nothing; counts later. */
 export async function selectInto(ctx: CommandContext, vid: number, s: SelectSpec): Promise<void> {
-  const where = patternToSql(s.pattern, { center: s.entityType, mode: s.mode });
-  const params: unknown[] = [...s.fromParams, s.entityType, ...where.params];
+  const where = compileCacheWhere(s.pattern, { center: s.entityType, mode: s.mode });
+  const params: unknown[] = [...s.fromParams, s.entityType, ...where.parameters];
   let timeSql = '';
   if (s.time) {
     timeSql = ` AND o.first_observed >= ?::TIMESTAMPTZ AND o.first_observed < ?::TIMESTAMPTZ`;
@@ -57,8 +58,11 @@ export async function selectInto(ctx: CommandContext, vid: number, s: SelectSpec
   }
   if (tail) tail = ` ORDER BY ${order.join(', ')}${tail}`;
   // A variable's records need their observations only when something reads them (time, observation attributes).
-  const from =
-    s.from === VAR_FROM && !/\bo\./.test(where.sql + timeSql + cols.join()) ? VAR_FROM_RECORDS : s.from;
+  const readsObservation =
+    where.observation ||
+    s.time !== undefined ||
+    (s.order !== undefined && OBSERVATION_ATTRIBUTES.has(s.order.attr));
+  const from = s.from === VAR_FROM && !readsObservation ? VAR_FROM_RECORDS : s.from;
   const sql = `INSERT INTO member SELECT ${Math.trunc(vid)} AS vid, __r, row_number() OVER (ORDER BY ${order.join(', ')}) AS ord FROM (
       SELECT ${cols.join(', ')} FROM ${from} AND r.type = ? AND ${where.sql}${timeSql}${tail}) sel`;
   await ctx.cache.run(sql, params, ctx.signal);

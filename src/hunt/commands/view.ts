@@ -1,5 +1,6 @@
 /** DISP and filter assignment (`y = TIMESTAMPED(x) WHERE … ATTR … SORT BY … LIMIT … OFFSET …`). */
-import { VAR_FROM, attrSql, patternToSql, tableColumns, tableName } from '../../store/cache/index.ts';
+import { compileCacheWhere } from '../../backends/cache/index.ts';
+import { VAR_FROM, attrSql, tableColumns, tableName } from '../../store/cache/index.ts';
 import type { IrAssign, IrDisp, IrView } from '../ir/types.ts';
 import type { Display } from '../session/types.ts';
 import type { VariableEntry } from '../session/symbols.ts';
@@ -80,7 +81,7 @@ export async function viewRows(
     cols = [...cols, 'observation_id'];
   }
   const pattern = await resolvePattern(ctx, view.pattern ?? null);
-  const where = patternToSql(pattern, { center: v.type, mode: 'full' });
+  const where = compileCacheWhere(pattern, { center: v.type, mode: 'full' });
   const sortExpr = view.sort ? attrSql(view.sort.attr) : 'NULL';
   const names = cols.map((_, i) => `c${i}`);
   const query = (from: string): string => {
@@ -91,9 +92,9 @@ export async function viewRows(
         : `SELECT * FROM (${inner}) QUALIFY row_number() OVER (PARTITION BY ${names.join(', ')} ORDER BY __ord) = 1`;
     return `SELECT ${names.join(', ') || 'c0'} FROM (${dedup}) ORDER BY ${view.sort ? sortSql('__sort', view.sort.asc) + ', ' : ''}__ord`;
   };
-  let t = await firstRows(ctx, v, view, query, where.params);
+  let t = await firstRows(ctx, v, view, query, where.parameters);
   if (!t) {
-    params.push(v.vid, v.type, ...where.params);
+    params.push(v.vid, v.type, ...where.parameters);
     const sql = query(VAR_FROM) + pageSql(view, params);
     t = await ctx.cache.table(sql, params, ctx.signal);
   }

@@ -5,8 +5,9 @@
  * {@link explainLines} renders one, including each source's native query value (`QueryExplainer.explain`).
  */
 import type { QueryExplainer, SourceQuery } from './source-query.ts';
-import type { Pattern } from '../../stix/ast.ts';
+import type { ObservationExpr, Pattern } from '../../stix/ast.ts';
 import { printPattern } from '../../stix/printer.ts';
+import { dispatch, type ObservationVisitor } from '../../stix/visitor.ts';
 
 export interface TimeWindow {
   readonly start: string;
@@ -44,13 +45,31 @@ export interface FindPlan {
 
 export type Plan = SourcePlan | LocalPlan | FindPlan;
 
+/** Which kinds that span several observations a pattern uses (the cache evaluates one record at a time). */
+function multiObservationKinds(e: ObservationExpr, found: Set<'WITHIN/REPEATS' | 'FOLLOWEDBY'>): void {
+  const table: ObservationVisitor<void> = {
+    Observation: () => undefined,
+    ObservationBinary: (b) => {
+      if (b.op === 'FOLLOWEDBY') found.add('FOLLOWEDBY');
+      multiObservationKinds(b.left, found);
+      multiObservationKinds(b.right, found);
+    },
+    Qualified: (q) => {
+      if (q.qualifier.kind !== 'StartStop') found.add('WITHIN/REPEATS');
+      multiObservationKinds(q.expr, found);
+    },
+  };
+  dispatch<ObservationExpr, void>(table, e);
+}
+
 function localNotes(pattern: Pattern | null): string[] {
   if (!pattern) return [];
+  const found = new Set<'WITHIN/REPEATS' | 'FOLLOWEDBY'>();
+  multiObservationKinds(pattern.expr, found);
   const notes: string[] = [];
-  const text = printPattern(pattern);
-  if (/\b(WITHIN|REPEATS)\b/.test(text))
+  if (found.has('WITHIN/REPEATS'))
     notes.push('WITHIN/REPEATS qualifiers are evaluated by data sources only; ignored on the cache');
-  if (/\bFOLLOWEDBY\b/.test(text)) notes.push('FOLLOWEDBY is evaluated as AND on the cache');
+  if (found.has('FOLLOWEDBY')) notes.push('FOLLOWEDBY is evaluated as AND on the cache');
   return notes;
 }
 

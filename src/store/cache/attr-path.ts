@@ -5,9 +5,18 @@
  * observation id in STIX 2.0 bundles — records have no ids of their own), `type`.
  */
 import type { PathStep } from '../../stix/ast.ts';
-import { jsonPath } from './where-sql.ts';
 
 export const OBSERVATION_ATTRIBUTES = new Set(['first_observed', 'last_observed', 'number_observed']);
+
+/** JSON path text for Key/Index steps (keys quoted, so `SHA-256` and dots are safe). */
+export function jsonPath(steps: readonly PathStep[]): string {
+  let p = '$';
+  for (const s of steps) {
+    if (s.kind === 'Key') p += `."${s.name.replace(/^'|'$/g, '').replace(/"/g, '\\"')}"`;
+    else p += s.index === '*' ? '[*]' : `[${s.index}]`;
+  }
+  return p;
+}
 
 /** Splits `a.b.'c-d'[0]` into path steps. */
 export function parseAttrPath(attr: string): PathStep[] {
@@ -56,7 +65,7 @@ export function attrSql(attr: string, alias = 'r', obsAlias = 'o'): string {
       : `to_json(strftime(${obsAlias}.${attr} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ'))`;
   }
   if (attr === 'type') return `to_json(${alias}.type)`;
-  return stepsSql(parseAttrPath(attr), alias);
+  return stepsSql(parseAttrPath(attr), alias, { n: 0 });
 }
 
 /**
@@ -72,12 +81,12 @@ export function attrTextSql(attr: string, alias = 'r', obsAlias = 'o'): string {
   return `json_extract_string(${attrSql(attr, alias, obsAlias)}, '$')`;
 }
 
-let seq = 0;
-function stepsSql(steps: readonly PathStep[], alias: string): string {
+/** Aliases `d<n>` of one expression: numbered per expression, unique within it (sibling subqueries may reuse them). */
+function stepsSql(steps: readonly PathStep[], alias: string, seq: { n: number }): string {
   const last = steps[steps.length - 1];
   if (last?.kind === 'Key' && /_refs?$/.test(last.name) && steps.length === 1) {
     // A reference itself (`dst_ref`, `child_refs`): the entity keys of what it points to (the cache keeps no ids).
-    const t = `d${(seq = (seq + 1) % 1_000_000)}`;
+    const t = `d${++seq.n}`;
     const value = last.name.endsWith('_refs')
       ? `to_json(list(${t}.eid ORDER BY ${t}.rid))`
       : `to_json(${t}.eid)`;
@@ -94,6 +103,6 @@ function stepsSql(steps: readonly PathStep[], alias: string): string {
     offset = first.index === '*' ? 0 : first.index;
     rest = rest.slice(1);
   }
-  const t = `d${(seq = (seq + 1) % 1_000_000)}`;
-  return `(SELECT ${stepsSql(rest, t)} FROM edge e_${t} JOIN rec ${t} ON ${t}.rid = e_${t}.dst WHERE e_${t}.src = ${alias}.rid AND e_${t}.ref = ${lit(ref)} ORDER BY ${t}.rid LIMIT 1 OFFSET ${Math.max(0, Math.trunc(offset))})`;
+  const t = `d${++seq.n}`;
+  return `(SELECT ${stepsSql(rest, t, seq)} FROM edge e_${t} JOIN rec ${t} ON ${t}.rid = e_${t}.dst WHERE e_${t}.src = ${alias}.rid AND e_${t}.ref = ${lit(ref)} ORDER BY ${t}.rid LIMIT 1 OFFSET ${Math.max(0, Math.trunc(offset))})`;
 }

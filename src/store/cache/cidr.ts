@@ -1,6 +1,6 @@
 /**
  * IP address ∈ CIDR for both families, registered as the DuckDB scalar `peregrine_in_cidr(ip, cidr)` so ISSUBSET /
- * ISSUPERSET on IPv6 evaluate on the cache (IPv4 uses pure SQL arithmetic, see `where-sql.ts`).
+ * ISSUPERSET on IPv6 evaluate on the cache (IPv4 uses pure SQL arithmetic, see `src/backends/cache/comparison.ts`).
  */
 import { BOOLEAN, DuckDBScalarFunction, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 

@@ -20,6 +20,19 @@ export const SCHEMA_SQL = [
       CAST(split_part(s, '.', 3) AS BIGINT) * 256 + CAST(split_part(split_part(s, '.', 4), '/', 1) AS BIGINT)) ELSE NULL END`,
 ];
 
+/**
+ * A compiled test of one record, the contract between the cache's operations and its WHERE compiler
+ * (`src/backends/cache/`): a boolean SQL expression over the record `r` (a row of `rec`) and its observation `o` (of
+ * `obs`), with `?` placeholders for `parameters` in text order. Aliases it introduces are its own (`t<n>`, `o_t<n>`,
+ * `e_t<n>`); it reads `o` only when `observation` is true, so an operation may leave the observations out of its
+ * FROM otherwise.
+ */
+export interface RecordPredicate {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+  readonly observation: boolean;
+}
+
 export function entityViewSql(type: string): string {
   const name = `entity_${type.replace(/[^A-Za-z0-9_]/g, '_')}`;
   return `CREATE OR REPLACE VIEW "${name}" AS SELECT r.rid, r.eid, r.attrs, o.id AS observation_id, o.first_observed, o.last_observed FROM rec r JOIN obs o USING (oid) WHERE r.type = '${type.replace(/'/g, "''")}'`;
