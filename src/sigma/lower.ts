@@ -348,7 +348,7 @@ export function lowerRule(rule: Rule, options: LowerOptions = {}, src?: RuleSour
           l.fail(
             c.span,
             'E_SIGMA_CONDITION',
-            `no search identifier matches '${c.pattern}'`,
+            `no selection matches '${c.pattern}'`,
             `defined: ${[...searches.keys()].join(', ')}`,
           );
         const parts = names.map(get);

@@ -1,196 +1,202 @@
 /**
- * SIGMA rules on SysFlow (sf-processor's second policy language): a Sigma rule file becomes a {@link RuleDecl} whose
- * condition is built from its `detection` — each selection a conjunction of field tests (a list of values: any of
- * them; `|all`: every one; a list of maps: any map), the `condition` expression (`and`, `or`, `not`, parentheses,
- * `1 of sel*`, `all of sel*`, `all of them`) over the selections. Fields map to SysFlow attributes through
- * `sigma-fields.json` (sf-processor's `sigma/config/sysflow.yml`); the logsource category adds the record type
- * prefilter and opflags (`process_creation` → PE and EXEC). Matching is Sigma's: case-insensitive, modifiers
- * `contains`, `startswith`, `endswith`, `re`, `all`. Nodes point at the YAML keys they came from.
+ * SIGMA rules on SysFlow (sf-processor's second policy language), read by Peregrine's one Sigma engine
+ * (`src/sigma`): the rule is read and lowered there (every modifier applied), and its detection expression becomes
+ * a {@link RuleDecl} condition here — each test a comparison on the SysFlow attribute the Linux mapping names
+ * (`src/sigma/mapping/data/linux.json`, whose SysFlow column is sf-processor's `sigma/config/sysflow.yml`), the
+ * logsource adding the record-type prefilter and opflags (`process_creation` → PE and `sf.opflags = EXEC`).
+ * Matching stays Sigma's: plain values compare case-insensitively (`iequals`, `icontains`, …; `cased` uses the
+ * case-sensitive operators), inner wildcards become `iglob`, `re` becomes `regex`. What SysFlow policies cannot say
+ * (keywords, `cidr`, regex flags) is a load problem naming the construct; the rule is then not loaded.
  * A Sigma config file (`fieldmappings:`) is recognised and contributes no rules.
  */
-import { parseDocument, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
-import { z } from 'zod';
 import { deepFreeze } from '../../../common/index.ts';
-import type { Atom, CompareOp, Cond, LoadProblem, PolicyFile, Span } from './ast.ts';
-import data from './sigma-fields.json' with { type: 'json' };
-import { PolicyLines } from './span.ts';
-
-const SigmaFieldsSchema = z.object({
-  fieldmappings: z.record(z.string(), z.string().startsWith('sf.')),
-  categories: z.record(z.string(), z.object({ prefilter: z.array(z.string()), opflags: z.string().optional() })),
-});
-export const SIGMA_FIELDS = SigmaFieldsSchema.parse(data);
+import {
+  builtinMapping,
+  fieldTarget,
+  lowerRule,
+  printGlob,
+  readRules,
+  resolveLogsource,
+  SigmaError,
+  visit,
+  type Expr,
+  type GlobToken,
+  type Match,
+  type Rule,
+  type Span,
+} from '../../../sigma/index.ts';
+import type { Atom, CompareOp, Cond, LoadProblem, PolicyFile, RuleDecl } from './ast.ts';
 
 /** True when the text is a Sigma rule or a Sigma config rather than an SFPL/Falco list of declarations. */
 export function isSigmaText(text: string): boolean {
   return /^detection:\s*$/m.test(text) || /^fieldmappings:\s*$/m.test(text);
 }
 
-class SigmaError extends Error {
+/** A construct of the detection SysFlow policies cannot express. */
+class Unexpressible extends Error {
   constructor(
     message: string,
-    readonly at: number,
+    readonly span: Span,
   ) {
     super(message);
   }
 }
 
-export function readSigmaFile(source: string, text: string): PolicyFile {
-  const lines = new PolicyLines(text);
-  const problems: LoadProblem[] = [];
-  const doc = parseDocument(text);
-  for (const e of doc.errors) problems.push({ severity: 'error', code: 'E_SIGMA_YAML', message: e.message.split('\n')[0], span: lines.span(e.pos[0]) });
-  const root = doc.contents;
-  if (!isMap(root) || root.has('fieldmappings') || problems.length > 0) return deepFreeze({ kind: 'policy', source, decls: [], problems });
-  const spanOf = (n: Node | null | undefined, fallback = 0): Span => {
-    const r = n && 'range' in n ? n.range : undefined;
-    return r ? lines.span(r[0], Math.max(1, r[1] - r[0])) : lines.span(fallback);
-  };
-  const str = (k: string): string => {
-    const v = root.get(k);
-    return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-  };
-  const titleNode = root.get('title', true) as Node | undefined;
-  try {
-    const det = root.get('detection', true);
-    if (!isMap(det)) throw new SigmaError('no detection map', titleNode?.range?.[0] ?? 0);
-    const selections = new Map<string, Cond>();
-    let condNode: Node | undefined;
-    for (const pair of det.items as Pair<Node, Node>[]) {
-      const name = isScalar(pair.key) ? String(pair.key.value) : '';
-      if (name === 'condition') {
-        condNode = pair.value ?? undefined;
-        continue;
+const STRING_OPS: Record<'eq' | 'contains' | 'startswith' | 'endswith', readonly [CompareOp, CompareOp]> = {
+  // [case-insensitive, cased]
+  eq: ['iequals', '='],
+  contains: ['icontains', 'contains'],
+  startswith: ['istartswith', 'startswith'],
+  endswith: ['iendswith', 'endswith'],
+};
+
+/** Glob tokens in SFPL's glob syntax: a literal `*`, `?` or `[` becomes a one-character class. */
+function sfplGlob(tokens: readonly GlobToken[]): string {
+  return tokens.map((t) => (typeof t === 'string' ? t.replace(/[*?[]/g, (c) => `[${c}]`) : t.wild)).join('');
+}
+
+class Converter {
+  constructor(private readonly attribute: (sigmaField: string) => string) {}
+
+  atom(text: string, span: Span, quoted: boolean): Atom {
+    return { kind: 'atom', text, quoted, span };
+  }
+
+  compare(op: CompareOp, field: string, value: string, span: Span, rightIsAttribute = false): Cond {
+    return {
+      kind: 'compare',
+      op,
+      left: this.atom(this.attribute(field), span, false),
+      right: this.atom(value, span, !rightIsAttribute),
+      span,
+    };
+  }
+
+  exists(field: string, span: Span): Cond {
+    return { kind: 'exists', operand: this.atom(this.attribute(field), span, false), span };
+  }
+
+  match(field: string, m: Match, span: Span): Cond {
+    switch (m.kind) {
+      case 'str':
+        return this.compare(STRING_OPS[m.op][m.cased ? 1 : 0], field, m.value, span);
+      case 'glob':
+        return this.compare(m.cased ? 'glob' : 'iglob', field, sfplGlob(m.tokens), span);
+      case 're':
+        if (m.flags.ignoreCase || m.flags.multiline || m.flags.dotAll)
+          throw new Unexpressible(
+            `regex flags (|re|i, |re|m, |re|s) cannot be expressed in a SysFlow policy`,
+            span,
+          );
+        return this.compare('regex', field, m.pattern, span);
+      case 'cidr':
+        throw new Unexpressible(`'cidr' (${m.network}) cannot be expressed in a SysFlow policy`, span);
+      case 'num': {
+        const op: Record<typeof m.op, CompareOp> = { eq: '=', lt: '<', lte: '<=', gt: '>', gte: '>=' };
+        return this.compare(op[m.op], field, m.text, span);
       }
-      if (name === 'timeframe') continue;
-      selections.set(name, selection(pair.value, spanOf(pair.key), spanOf));
+      case 'bool':
+        return this.compare('=', field, String(m.value), span);
+      case 'null':
+        return { kind: 'not', arg: this.exists(field, span), span };
+      case 'exists':
+        return m.value ? this.exists(field, span) : { kind: 'not', arg: this.exists(field, span), span };
+      case 'fieldref':
+        return this.compare(STRING_OPS[m.op][m.cased ? 1 : 0], field, this.attribute(m.other), span, true);
     }
-    if (!condNode || !isScalar(condNode)) throw new SigmaError('detection has no condition', det.range?.[0] ?? 0);
-    const condText = String(condNode.value);
-    let cond = sigmaCondition(condText, selections, spanOf(condNode));
-    const logsource = root.get('logsource', true);
-    const category = isMap(logsource) ? String(logsource.get('category') ?? '') : '';
-    const cat = SIGMA_FIELDS.categories[category];
-    const span = spanOf(condNode);
-    if (cat?.opflags) {
-      const opflags: Cond = {
-        kind: 'compare',
-        op: '=',
-        left: { kind: 'atom', text: 'sf.opflags', quoted: false, span },
-        right: { kind: 'atom', text: cat.opflags, quoted: false, span },
-        span,
-      };
-      cond = { kind: 'and', args: [opflags, cond], span };
-    }
-    const tagsNode = root.get('tags');
-    const tags = isSeq(tagsNode) ? tagsNode.items.map((t) => String(isScalar(t) ? t.value : t)) : [];
-    return deepFreeze({
-      kind: 'policy',
-      source,
-      decls: [
-        {
-          kind: 'rule',
-          name: str('title'),
-          desc: str('description'),
-          condition: { text: condText, root: cond, span },
-          priority: str('level') || 'low',
-          tags,
-          actions: [],
-          prefilter: cat?.prefilter ?? [],
-          enabled: str('status') !== 'deprecated',
-          span: spanOf(titleNode),
+  }
+
+  cond(e: Expr, span: Span): Cond {
+    return visit<Cond>(
+      {
+        and: (x) => ({ kind: 'and', args: x.args.map((a) => this.cond(a, span)), span }),
+        or: (x) => ({ kind: 'or', args: x.args.map((a) => this.cond(a, span)), span }),
+        not: (x) => ({ kind: 'not', arg: this.cond(x.arg, span), span }),
+        // an empty and is true, an empty or false (the compiler folds both)
+        const: (x) => ({ kind: x.value ? 'and' : 'or', args: [], span }),
+        test: (x) => this.match(x.field, x.match, x.span),
+        keyword: (x) => {
+          const v =
+            x.match.kind === 'glob'
+              ? printGlob(x.match.tokens)
+              : 'value' in x.match
+                ? x.match.value
+                : x.match.pattern;
+          throw new Unexpressible(
+            `keywords ('${v}') cannot be expressed in a SysFlow policy: it has no full-text attribute`,
+            x.span,
+          );
         },
-      ],
-      problems,
-    });
-  } catch (err) {
-    if (!(err instanceof SigmaError)) throw err;
-    problems.push({ severity: 'error', code: 'E_SIGMA', message: err.message, span: lines.span(err.at) });
-    return deepFreeze({ kind: 'policy', source, decls: [], problems });
+      },
+      e,
+    );
   }
 }
 
-const MODIFIER_OPS: Record<string, CompareOp> = { contains: 'icontains', startswith: 'istartswith', endswith: 'iendswith', re: 'regex' };
-
-/** One selection: a map (all fields must hold) or a list of maps (any map). */
-function selection(node: Node | null, keySpan: Span, spanOf: (n: Node | null | undefined) => Span): Cond {
-  if (isSeq(node)) {
-    const args = node.items.map((m) => selection(m as Node, keySpan, spanOf));
-    return args.length === 1 ? args[0] : { kind: 'or', args, span: keySpan };
+/** One Sigma rule as a SysFlow policy rule declaration. @throws SigmaError, Unexpressible. */
+function ruleDecl(rule: Rule, source: { name: string; text: string }): RuleDecl {
+  const linux = builtinMapping('linux');
+  const ls = resolveLogsource({ ...rule.logsource, product: 'linux' }, () => linux);
+  const detection = lowerRule(rule, {}, source);
+  const span = rule.detection.conditions[0].span;
+  // a field the mapping does not place keeps its Sigma name: the compiler reports it as an unknown attribute
+  const conv = new Converter((f) => fieldTarget(ls, f)?.sysflow ?? f);
+  let cond = conv.cond(detection, span);
+  const sf = ls.spec?.sysflow;
+  if (sf?.opflags) {
+    const opflags: Cond = {
+      kind: 'compare',
+      op: '=',
+      left: conv.atom('sf.opflags', span, false),
+      right: conv.atom(sf.opflags, span, false),
+      span,
+    };
+    cond = { kind: 'and', args: [opflags, cond], span };
   }
-  if (!isMap(node)) throw new SigmaError('a selection must be a map of field tests (keyword lists are not supported)', keySpan.offset);
-  const tests: Cond[] = [];
-  for (const pair of node.items as Pair<Node, Node>[]) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    const span = spanOf(pair.key);
-    const [field, ...mods] = key.split('|');
-    const attr = SIGMA_FIELDS.fieldmappings[field] ?? field;
-    const all = mods.includes('all');
-    const mod = mods.find((m) => m !== 'all');
-    if (mod !== undefined && !(mod in MODIFIER_OPS)) throw new SigmaError(`unsupported Sigma modifier '${mod}'`, span.offset);
-    const op: CompareOp = mod ? MODIFIER_OPS[mod] : 'iequals';
-    const values = isSeq(pair.value) ? pair.value.items : [pair.value];
-    const left: Atom = { kind: 'atom', text: attr, quoted: false, span };
-    const terms: Cond[] = values.map((v) => {
-      const vs = spanOf(v as Node);
-      const text = isScalar(v) ? (v.value === null ? '' : String(v.value)) : '';
-      return { kind: 'compare', op, left, right: { kind: 'atom', text, quoted: true, span: vs }, span: vs };
-    });
-    tests.push(terms.length === 1 ? terms[0] : { kind: all ? 'and' : 'or', args: terms, span });
-  }
-  return tests.length === 1 ? tests[0] : { kind: 'and', args: tests, span: keySpan };
+  return {
+    kind: 'rule',
+    name: rule.title,
+    desc: rule.description ?? '',
+    condition: { text: rule.detection.conditions.map((c) => c.text).join(' or '), root: cond, span },
+    priority: rule.level ?? 'low',
+    tags: rule.tags,
+    actions: [],
+    prefilter: sf?.prefilter ?? [],
+    enabled: rule.status !== 'deprecated',
+    span: rule.span,
+  };
 }
 
-/** The Sigma condition expression over named selections. */
-function sigmaCondition(text: string, selections: ReadonlyMap<string, Cond>, span: Span): Cond {
-  const toks = text.match(/\(|\)|[^\s()]+/g) ?? [];
-  let p = 0;
-  const fail = (msg: string): never => {
-    throw new SigmaError(`condition '${text}': ${msg}`, span.offset);
+export function readSigmaFile(source: string, text: string): PolicyFile {
+  const problems: LoadProblem[] = [];
+  const decls: RuleDecl[] = [];
+  const problem = (code: string, message: string, span: Span): void => {
+    problems.push({ severity: 'error', code, message, span });
   };
-  const matching = (pattern: string): Cond[] => {
-    const re = pattern === 'them' ? /^/ : new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    const hits = [...selections].filter(([n]) => re.test(n)).map(([, c]) => c);
-    if (hits.length === 0) fail(`no selection matches '${pattern}'`);
-    return hits;
-  };
-  const primary = (): Cond => {
-    const t = toks[p++];
-    if (t === undefined) return fail('unexpected end');
-    if (t === '(') {
-      const c = or();
-      if (toks[p++] !== ')') fail("missing ')'");
-      return c;
+  if (/^fieldmappings:\s*$/m.test(text) && !/^detection:\s*$/m.test(text))
+    return deepFreeze({ kind: 'policy', source, decls, problems });
+  const read = readRules(text, source);
+  const at = (e: SigmaError): Span =>
+    e.span
+      ? { line: e.span.line, col: e.span.col, offset: e.span.offset, length: e.span.length ?? 1 }
+      : { line: 1, col: 1, offset: 0, length: 1 };
+  for (const e of read.errors) problem(e.code, e.message, at(e));
+  for (const d of read.documents) {
+    if (d.kind === 'correlation') {
+      problem(
+        'E_SIGMA_UNSUPPORTED',
+        `correlation rule '${d.title}' is not evaluated by the policy engine`,
+        d.span,
+      );
+      continue;
     }
-    if (t === 'not') return { kind: 'not', arg: primary(), span };
-    if ((t === '1' || t === 'any' || t === 'all') && toks[p] === 'of') {
-      p++;
-      const target = toks[p++];
-      if (target === undefined) return fail("'of' needs a selection pattern");
-      const args = matching(target);
-      return args.length === 1 ? args[0] : { kind: t === 'all' ? 'and' : 'or', args, span };
+    try {
+      decls.push(ruleDecl(d, read.source));
+    } catch (e) {
+      if (e instanceof Unexpressible) problem('E_SIGMA_SYSFLOW', e.message, e.span);
+      else if (e instanceof SigmaError) problem(e.code, e.message, at(e));
+      else throw e;
     }
-    const sel = selections.get(t);
-    if (!sel) return fail(`unknown selection '${t}'`);
-    return sel;
-  };
-  const and = (): Cond => {
-    const args = [primary()];
-    while (toks[p] === 'and') {
-      p++;
-      args.push(primary());
-    }
-    return args.length === 1 ? args[0] : { kind: 'and', args, span };
-  };
-  function or(): Cond {
-    const args = [and()];
-    while (toks[p] === 'or') {
-      p++;
-      args.push(and());
-    }
-    return args.length === 1 ? args[0] : { kind: 'or', args, span };
   }
-  const c = or();
-  if (p < toks.length) fail(`unexpected '${toks[p]}'`);
-  return c;
+  return deepFreeze({ kind: 'policy', source, decls, problems });
 }
