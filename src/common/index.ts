@@ -21,3 +21,4 @@ export {
 } from './regex.ts';
 export { quoteIdent, sqlString, jsonPathKey } from './sql-quote.ts';
 export { csvField, csvTable } from './csv.ts';
+export type { DoctorCheck, DoctorFinding, DoctorOptions } from './doctor.ts';

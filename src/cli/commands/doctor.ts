@@ -6,23 +6,7 @@
  * {@link doctorChecks}. Checks never print secrets.
  */
 import type { Command } from 'commander';
-
-export interface DoctorFinding {
-  readonly check: string;
-  readonly status: 'ok' | 'warn' | 'fail' | 'skip';
-  readonly detail: string;
-  readonly hint?: string;
-}
-
-export interface DoctorOptions {
-  /** Only this data-source profile (stixshifter://NAME or NAME). */
-  readonly profile?: string;
-}
-
-export interface DoctorCheck {
-  readonly name: string;
-  run(options: DoctorOptions): Promise<DoctorFinding[]>;
-}
+import type { DoctorCheck, DoctorFinding } from '../../common/index.ts';
 
 /** Every check group, loaded only when `doctor` runs. Add yours here. */
 export const doctorChecks: Array<() => Promise<DoctorCheck>> = [

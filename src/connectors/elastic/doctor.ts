@@ -3,6 +3,7 @@
  * TLS / timeout named apart); the credentials are accepted (401 = wrong credentials, 403 = missing privileges);
  * each index expression matches an index; the mapped ECS fields (and `@timestamp`) exist in the mappings.
  */
+import type { DoctorCheck, DoctorFinding, DoctorOptions } from '../../common/index.ts';
 import { isPeregrineError } from '../../errors/index.ts';
 import { stixEcsMap } from '../../mapping/index.ts';
 import { listProfiles, resolveStixShifterProfile } from '../profiles/index.ts';
@@ -10,14 +11,7 @@ import type { SourceProfile } from '../types.ts';
 import { ElasticClient } from './client.ts';
 import { elasticSettings, type ElasticSettings } from './settings.ts';
 
-interface Finding {
-  readonly check: string;
-  readonly status: 'ok' | 'warn' | 'fail' | 'skip';
-  readonly detail: string;
-  readonly hint?: string;
-}
-
-function failure(check: string, e: unknown): Finding {
+function failure(check: string, e: unknown): DoctorFinding {
   if (isPeregrineError(e)) return { check, status: 'fail', detail: `${e.message} [${e.code}]`, hint: e.hint };
   return { check, status: 'fail', detail: String((e as Error)?.message ?? e) };
 }
@@ -30,9 +24,9 @@ function mappedFields(): Set<string> {
   return out;
 }
 
-async function checkProfile(profile: SourceProfile): Promise<Finding[]> {
+async function checkProfile(profile: SourceProfile): Promise<DoctorFinding[]> {
   const name = `stixshifter://${profile.name}`;
-  const out: Finding[] = [];
+  const out: DoctorFinding[] = [];
   let settings: ElasticSettings;
   try {
     settings = elasticSettings(profile);
@@ -176,9 +170,9 @@ async function checkProfile(profile: SourceProfile): Promise<Finding[]> {
   }
 }
 
-export const elasticProfilesCheck = {
+export const elasticProfilesCheck: DoctorCheck = {
   name: 'elastic_ecs data sources',
-  async run(options: { profile?: string }): Promise<Finding[]> {
+  async run(options: DoctorOptions): Promise<DoctorFinding[]> {
     let profiles: SourceProfile[];
     try {
       profiles = options.profile ? [resolveStixShifterProfile(options.profile)] : listProfiles();
@@ -195,7 +189,7 @@ export const elasticProfilesCheck = {
         },
       ];
     }
-    const out: Finding[] = [];
+    const out: DoctorFinding[] = [];
     for (const p of profiles) out.push(...(await checkProfile(p)));
     return out;
   },

@@ -3,7 +3,7 @@
  * bpftrace, strace, sysdig (scap replay) — and which driver `collect`/`stack up` will use.
  */
 import { spawnSync } from 'node:child_process';
-import type { DoctorCheck, DoctorFinding } from '../../cli/commands/doctor.ts';
+import type { DoctorCheck, DoctorFinding } from '../../common/index.ts';
 import { chooseDriver } from './capture.ts';
 import { ebpfReadiness } from './drivers/ebpf.ts';
 
