@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { EntityTables, readSysFlowFile, resolveEvents } from '../src/telemetry/sysflow/format/index.ts';
 import { compilePolicies } from '../src/telemetry/sysflow/policy/index.ts';
 import { SF_TYPE, type ResolvedEvent } from '../src/telemetry/sysflow/records/index.ts';
+import { SYSFLOW_DATA } from '../test/support/data.ts';
 
 const N = Number(process.argv[2] ?? 2_000_000);
-const DATA = '../shared/data/sysflow';
 
 function traces(dir: string): string[][] {
   const out: string[][] = [];
@@ -29,7 +29,7 @@ function traces(dir: string): string[][] {
 }
 
 const events: ResolvedEvent[] = [];
-for (const series of [...traces(join(DATA, 'sf-processor/resources/traces')), ...traces(join(DATA, 'sf-collector/tests'))]) {
+for (const series of [...traces(join(SYSFLOW_DATA, 'sf-processor/resources/traces')), ...traces(join(SYSFLOW_DATA, 'sf-collector/tests'))]) {
   const tables = new EntityTables();
   for (const f of series) for await (const ev of resolveEvents(readSysFlowFile(f), f, tables)) events.push(ev);
 }

@@ -30,9 +30,10 @@ import type { SysFlowRecord } from '../src/telemetry/sysflow/records/index.ts';
 import { Pipeline, pipelineFromFlags, loadPolicyStage } from '../src/telemetry/sysflow/processor/index.ts';
 import { createExporter } from '../src/telemetry/sysflow/export/registry.ts';
 import { EntityTables } from '../src/telemetry/sysflow/format/resolver.ts';
+import { SYSFLOW_DATA } from '../test/support/data.ts';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
-const TRACES = join(ROOT, '..', 'shared', 'data', 'sysflow', 'sf-processor', 'resources', 'traces');
+const TRACES = join(SYSFLOW_DATA, 'sf-processor', 'resources', 'traces');
 const SOURCES = ['mon.1531776682.sf', 'mon.1531776712.sf', 'mon.1531776742.sf'].map((f) => join(TRACES, f));
 const TTPS = join(ROOT, 'data', 'policies', 'ttps.yaml');
 

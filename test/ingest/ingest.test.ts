@@ -5,8 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { withStore } from '../../src/store/ecs/index.ts';
-import { corpusNdjson, SHARED } from '../store/ecs/corpus.ts';
+import { corpusNdjson } from '../store/ecs/corpus.ts';
 import { tempDir } from '../store/ecs/helpers.ts';
+import { KESTREL_TEST_DATA, STIX_SHIFTER_DATA } from '../support/data.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -76,7 +77,7 @@ describe('peregrine ingest', () => {
   });
 
   test('STIX bundles become their ECS equivalents', async () => {
-    const file = join(SHARED, 'kestrel', 'test-data', 'test_bundle.json');
+    const file = join(KESTREL_TEST_DATA, 'test_bundle.json');
     const r = peregrine(['ingest', file, '--index', 'stix-nt', '--store', store]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /100 accepted \(100 new, 0 replaced\), 0 rejected/);
@@ -89,7 +90,7 @@ describe('peregrine ingest', () => {
   });
 
   test('STIX 2.1 bundles, and a bundle cut short: what came before is kept, the break is a rejection', async () => {
-    const ss = JSON.parse(readFileSync(join(SHARED, 'stix-shifter', 'elastic_ecs_results.json'), 'utf8')) as {
+    const ss = JSON.parse(readFileSync(join(STIX_SHIFTER_DATA, 'elastic_ecs_results.json'), 'utf8')) as {
       stix_2_1_example_for_first_doc: unknown;
     };
     const b21 = join(dir, 'b21.json');

@@ -9,17 +9,18 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { compileElastic } from '../../src/backends/elastic/index.ts';
 import type { Comparison, Literal, ObservationExpr, Pattern } from '../../src/stix/ast.ts';
 import { parsePattern } from '../../src/stix/index.ts';
 import { bulkLoad, os } from './elastic-support.ts';
+import { STIX_SHIFTER_DATA } from '../support/data.ts';
 
-const SHIFTER = '../shared/data/stix-shifter';
-const vectors: any[] = JSON.parse(readFileSync(`${SHIFTER}/elastic_ecs_vectors.json`, 'utf8'));
+const vectors: any[] = JSON.parse(readFileSync(join(STIX_SHIFTER_DATA, 'elastic_ecs_vectors.json'), 'utf8'));
 const fromStix: Record<string, { fields: Record<string, string[]> }> = JSON.parse(
   readFileSync(
-    `${SHIFTER}/stix_shifter_modules/elastic_ecs/stix_translation/json/from_stix_map.json`,
+    join(STIX_SHIFTER_DATA, 'stix_shifter_modules/elastic_ecs/stix_translation/json/from_stix_map.json'),
     'utf8',
   ),
 );

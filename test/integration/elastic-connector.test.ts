@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openSource } from '../../src/connectors/index.ts';
 import { ElasticDataSource, observationId } from '../../src/connectors/elastic/index.ts';
@@ -15,11 +16,12 @@ import { CancelledError } from '../../src/errors/index.ts';
 import { toObservation } from '../../src/mapping/index.ts';
 import { compileObservationFilter, matchPattern, parsePattern } from '../../src/stix/index.ts';
 import { bulkLoad, ensureEcsTemplate, generateDocs, OS_URL } from './elastic-support.ts';
+import { SYSFLOW_DATA } from '../support/data.ts';
 
 const INDEX = 'peregrine-it-conn-events';
 const N = 1500;
 const docs = generateDocs(N);
-const sysflow = JSON.parse(readFileSync('../shared/data/sysflow/ecs_examples.json', 'utf8')).documents.map(
+const sysflow = JSON.parse(readFileSync(join(SYSFLOW_DATA, 'ecs_examples.json'), 'utf8')).documents.map(
   (d: any, i: number) => ({ id: `sf${i}`, doc: d._source }),
 );
 const all = [...docs, ...sysflow];

@@ -17,12 +17,12 @@ import { renderDisplayText } from '../../src/render/index.ts';
 import { parsePattern } from '../../src/stix/index.ts';
 import { parseCases } from '../support/fixtures.ts';
 import { readFileSync } from 'node:fs';
-import { corpusNdjson, SHARED } from '../store/ecs/corpus.ts';
+import { corpusNdjson } from '../store/ecs/corpus.ts';
 import { tempDir } from '../store/ecs/helpers.ts';
+import { KESTREL_TEST_DATA } from '../support/data.ts';
 
 const url = new URL(process.env.PEREGRINE_OPENSEARCH_URL ?? 'http://127.0.0.1:9200');
 const run = `parity-${process.pid}`;
-const KTD = join(SHARED, 'kestrel', 'test-data');
 
 function profiles(name: string, index: string, store: string): void {
   process.env[`STIXSHIFTER_${name}OS_CONNECTION`] = JSON.stringify({
@@ -55,7 +55,10 @@ describe('embedded store ↔ OpenSearch parity', { timeout: 600_000 }, () => {
     writeFileSync(corpusFile, corpusNdjson());
     profiles('PECS', `${run}-ecs`, store);
     profiles('PK', `${run}-kestrel-*`, store);
-    const kestrel = [join(KTD, 'test_bundle.json'), join(KTD, 'doctored-1k.json')];
+    const kestrel = [
+      join(KESTREL_TEST_DATA, 'test_bundle.json'),
+      join(KESTREL_TEST_DATA, 'doctored-1k.json'),
+    ];
     for (const to of [{ to: 'PECSOS', refresh: true }, { store }]) {
       const a = await ingest({ files: [corpusFile], index: `${run}-ecs`, ...to });
       assert.deepEqual(a.rejections, []);

@@ -8,11 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KESTREL_TEST_DATA } from '../support/data.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const PY_DIR = join(ROOT, 'test', 'jupyter', 'py');
 export const BIN = join(ROOT, 'bin', 'peregrine.js');
-export const TEST_BUNDLE = join(ROOT, '..', 'shared', 'data', 'kestrel', 'test-data', 'test_bundle.json');
+export const TEST_BUNDLE = join(KESTREL_TEST_DATA, 'test_bundle.json');
 
 export interface JupyterEnv {
   readonly prefix: string;

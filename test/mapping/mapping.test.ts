@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON fixtures */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   compileToStix,
@@ -14,8 +15,8 @@ import {
 import { MappingError } from '../../src/errors/index.ts';
 import type { StixObject } from '../../src/stix/observation.ts';
 import { canonicalGraph } from '../support/stix-graph.ts';
+import { STIX_SHIFTER_DATA, SYSFLOW_DATA } from '../support/data.ts';
 
-const DATA = '../shared/data';
 const readJson = (p: string): any => JSON.parse(readFileSync(p, 'utf8'));
 
 test('the built-in map validates and every object ref resolves', () => {
@@ -41,7 +42,7 @@ test('an invalid map is a MappingError naming the JSON path', () => {
 
 test("every entry of STIX-shifter's from_stix_map resolves to at least its ECS fields", () => {
   const ref = readJson(
-    `${DATA}/stix-shifter/stix_shifter_modules/elastic_ecs/stix_translation/json/from_stix_map.json`,
+    join(STIX_SHIFTER_DATA, 'stix_shifter_modules/elastic_ecs/stix_translation/json/from_stix_map.json'),
   );
   let n = 0;
   for (const [type, spec] of Object.entries<any>(ref)) {
@@ -90,7 +91,7 @@ test("every field SysFlow's ECS exporter writes is mapped (or knowingly left out
       else if ('from' in p) for (const f of [p.from].flat()) used.add(f);
     }
   }
-  const docs = readJson(`${DATA}/sysflow/ecs_examples.json`).documents;
+  const docs = readJson(join(SYSFLOW_DATA, 'ecs_examples.json')).documents;
   const leaves: string[] = [];
   const walk = (o: any, p: string): void => {
     if (o && typeof o === 'object' && !Array.isArray(o))
@@ -103,7 +104,7 @@ test("every field SysFlow's ECS exporter writes is mapped (or knowingly left out
 });
 
 test('SysFlow documents map to process/parent/file/user/asset graphs with TTP tags', () => {
-  const docs: Record<string, StixObject>[] = readJson(`${DATA}/sysflow/ecs_examples.json`).documents.map(
+  const docs: Record<string, StixObject>[] = readJson(join(SYSFLOW_DATA, 'ecs_examples.json')).documents.map(
     (d: any) => toStix(d._source),
   );
   const [alert, fileEvt, netEvt] = docs;
@@ -124,7 +125,7 @@ test('SysFlow documents map to process/parent/file/user/asset graphs with TTP ta
 });
 
 test("STIX-shifter's 5 result documents give equivalent STIX object graphs", () => {
-  const ref = readJson(`${DATA}/stix-shifter/elastic_ecs_results.json`);
+  const ref = readJson(join(STIX_SHIFTER_DATA, 'elastic_ecs_results.json'));
   // Documented in docs/conformance.md (elastic section): types we do not emit, attributes we add.
   const ignoreTypes = new Set([
     'x-ecs-service',

@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { KESTREL_TEST_DATA } from '../support/data.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'peregrine.js');
-const BUNDLE = join(ROOT, '..', 'shared', 'data', 'kestrel', 'test-data', 'test_bundle.json');
+const BUNDLE = join(KESTREL_TEST_DATA, 'test_bundle.json');
 
 let dir: string;
 let server: Server;

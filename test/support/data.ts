@@ -1,15 +1,33 @@
 /**
- * Kestrel's test bundles seen through a path of fixed length. Error positions and table widths in the fixture
- * cases depend on how long the bundle's path is, and a checkout can live anywhere; so the tests reach
- * `../shared/data/kestrel/test-data` through a symlink in the temp directory whose name does not depend on where
- * the checkout is (its suffix is a hash of the real folder, so two checkouts side by side do not collide).
+ * The third-party data the tests and benchmarks read, vendored under `test/data/<source>/` (each folder keeps its
+ * upstream licence; its README names the origin and commit). Every test and benchmark reaches that data through the
+ * names exported here, never through a path of its own: a clone of the repository must be complete by itself.
  */
 import { createHash } from 'node:crypto';
 import { readlinkSync, renameSync, symlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-const REAL = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'kestrel', 'test-data');
+/** `test/data`: the vendored folders, one per source. */
+export const TEST_DATA = join(import.meta.dirname, '..', 'data');
 
+/** STIX-shifter: the elastic_ecs vectors and maps, the splunk pattern cases, the connectors' cybox bundles. */
+export const STIX_SHIFTER_DATA = join(TEST_DATA, 'stix-shifter');
+
+/** OASIS's STIX 2.1 JSON schemas (`common/`, `observables/`, `sdos/`, `sros/`). */
+export const STIX2_SCHEMAS = join(TEST_DATA, 'stix2-json-schemas', 'schemas');
+
+/** SysFlow: sf-processor's traces and policies, sf-collector's captures, the ECS exporter examples. */
+export const SYSFLOW_DATA = join(TEST_DATA, 'sysflow');
+
+/** Falco's rule files (`rules/*.yaml`). */
+export const FALCO_DATA = join(TEST_DATA, 'falco');
+
+/**
+ * A path of fixed length for `real`. Error positions and table widths in the fixture cases depend on how long a
+ * bundle's path is, and a checkout can live anywhere; so the tests reach such data through a symlink in /tmp whose
+ * name does not depend on where the checkout is (its suffix is a hash of the real folder, so two checkouts side by
+ * side do not collide).
+ */
 function linkTo(real: string): string {
   const link = join('/tmp', `peregrine-td-${createHash('sha256').update(real).digest('hex').slice(0, 8)}`);
   try {
@@ -23,5 +41,5 @@ function linkTo(real: string): string {
   return link;
 }
 
-/** The folder of Kestrel's test bundles, as a path of fixed length. */
-export const KESTREL_TEST_DATA = linkTo(REAL);
+/** Kestrel 1.x's test bundles and LOAD inputs (`test/data/kestrel/test-data`), as a path of fixed length. */
+export const KESTREL_TEST_DATA = linkTo(join(TEST_DATA, 'kestrel', 'test-data'));

@@ -18,11 +18,10 @@ import { NO_TIME } from '../../../src/connectors/bundle/index.ts';
 import { ConnectorError, InputError, isPeregrineError } from '../../../src/errors/index.ts';
 import { parsePattern } from '../../../src/stix/index.ts';
 import { renderErrorText } from '../../../src/render/error.ts';
+import { KESTREL_TEST_DATA, STIX_SHIFTER_DATA } from '../../support/data.ts';
 
-const DATA = join(import.meta.dirname, '../../../../shared/data');
-const KESTREL = join(DATA, 'kestrel/test-data');
-const CYBOX = join(DATA, 'stix-shifter/data/cybox');
-const TEST_BUNDLE = join(KESTREL, 'test_bundle.json');
+const CYBOX = join(STIX_SHIFTER_DATA, 'data/cybox');
+const TEST_BUNDLE = join(KESTREL_TEST_DATA, 'test_bundle.json');
 const tmp = mkdtempSync(join(tmpdir(), 'peregrine-bundle-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -93,7 +92,7 @@ test('Kestrel counts on test_bundle.json', async () => {
 test('no pattern: every observation holding an object of the entity type', async () => {
   assert.equal(await count(TEST_BUNDLE, { entityType: 'network-traffic' }), 100);
   assert.equal(await count(TEST_BUNDLE, { entityType: 'process' }), 0);
-  assert.equal(await count(join(KESTREL, 'doctored-1k.json'), { entityType: 'process' }), 974);
+  assert.equal(await count(join(KESTREL_TEST_DATA, 'doctored-1k.json'), { entityType: 'process' }), 974);
 });
 
 test('limit counts observations', async () => {
@@ -105,8 +104,8 @@ test('file:// URLs, bare relative paths and comma-separated lists', async () => 
   const url = pathToFileURL(TEST_BUNDLE).href;
   assert.equal(await count(url, { entityType: 'network-traffic' }), 100);
   assert.equal(await count(relative(process.cwd(), TEST_BUNDLE), { entityType: 'network-traffic' }), 100);
-  const both = `${url}, ${join(KESTREL, 'test_bundle_2.json')}`;
-  const single2 = await count(join(KESTREL, 'test_bundle_2.json'), {});
+  const both = `${url}, ${join(KESTREL_TEST_DATA, 'test_bundle_2.json')}`;
+  const single2 = await count(join(KESTREL_TEST_DATA, 'test_bundle_2.json'), {});
   assert.equal(await count(both, {}), 100 + single2);
   const src = await openSource(both);
   assert.equal(src.connector, 'bundle');
@@ -115,7 +114,10 @@ test('file:// URLs, bare relative paths and comma-separated lists', async () => 
     pattern: parsePattern("[process:name = 'x']"),
     limit: 3,
   }) as Record<string, unknown>;
-  assert.deepEqual(ex.sources, [{ file: TEST_BUNDLE }, { file: join(KESTREL, 'test_bundle_2.json') }]);
+  assert.deepEqual(ex.sources, [
+    { file: TEST_BUNDLE },
+    { file: join(KESTREL_TEST_DATA, 'test_bundle_2.json') },
+  ]);
   assert.equal(ex.pattern, "[process:name = 'x']");
   assert.match(String(ex.evaluation), /local/);
 });

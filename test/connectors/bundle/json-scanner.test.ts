@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BundleScanner, ScanError } from '../../../src/connectors/bundle/index.ts';
+import { KESTREL_TEST_DATA } from '../../support/data.ts';
 
 const tricky = JSON.stringify(
   {
@@ -51,10 +52,7 @@ test('elements are cut exactly, for any chunk size', () => {
 });
 
 test('a real bundle scans to the same objects as JSON.parse', () => {
-  const text = readFileSync(
-    join(import.meta.dirname, '../../../../shared/data/kestrel/test-data/test_bundle.json'),
-    'utf8',
-  );
+  const text = readFileSync(join(KESTREL_TEST_DATA, 'test_bundle.json'), 'utf8');
   const truth = JSON.parse(text) as { objects: unknown[] };
   for (const size of [97, 4096]) assert.deepEqual(scan(text, size).elements, truth.objects);
 });

@@ -6,13 +6,13 @@ import { test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { toBundle, toStix21Objects, uuidv5 } from '../../../src/connectors/elastic/stix-bundle.ts';
 import { ecsDocsToObservations, translateResults } from '../../../src/connectors/elastic/shifter-verbs.ts';
+import { STIX_SHIFTER_DATA, STIX2_SCHEMAS, SYSFLOW_DATA } from '../../support/data.ts';
 
-const DATA = '../shared/data';
 const readJson = (p: string): any => JSON.parse(readFileSync(p, 'utf8'));
 
 function validator(): (obj: any) => string[] {
   const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true, unicodeRegExp: false });
-  const root = `${DATA}/stix2-json-schemas/schemas`;
+  const root = STIX2_SCHEMAS;
   const ids = new Map<string, string>();
   for (const dir of ['common', 'observables', 'sdos', 'sros']) {
     for (const f of readdirSync(join(root, dir))) {
@@ -43,8 +43,8 @@ test('uuidv5 follows RFC 4122 (known vector)', () => {
 test('STIX 2.1 bundles of every conformance document validate against the OASIS schemas', () => {
   const validate = validator();
   const docs = [
-    ...readJson(`${DATA}/stix-shifter/elastic_ecs_results.json`).entries.map((e: any) => e.input_ecs_doc),
-    ...readJson(`${DATA}/sysflow/ecs_examples.json`).documents.map((d: any) => d._source),
+    ...readJson(join(STIX_SHIFTER_DATA, 'elastic_ecs_results.json')).entries.map((e: any) => e.input_ecs_doc),
+    ...readJson(join(SYSFLOW_DATA, 'ecs_examples.json')).documents.map((d: any) => d._source),
   ];
   const bundle = toBundle(ecsDocsToObservations(docs), {
     stix21: true,
@@ -56,7 +56,7 @@ test('STIX 2.1 bundles of every conformance document validate against the OASIS 
 });
 
 test('2.1 ids are deterministic and refs are resolved before hashing (no network-traffic collision)', () => {
-  const vec = readJson(`${DATA}/stix-shifter/elastic_ecs_results.json`).observed_bug_vectors[0];
+  const vec = readJson(join(STIX_SHIFTER_DATA, 'elastic_ecs_results.json')).observed_bug_vectors[0];
   const a = JSON.stringify(
     translateResults('elastic_ecs', '{}', JSON.stringify(vec.input_ecs_docs), '{"stix_2.1": true}'),
   );
@@ -80,7 +80,7 @@ test('STIX 2.0 bundles keep the objects map and the data-source identity', () =>
     name: 'ElasticEcs',
     identity_class: 'events',
   };
-  const doc = readJson(`${DATA}/stix-shifter/elastic_ecs_results.json`).entries[0].input_ecs_doc;
+  const doc = readJson(join(STIX_SHIFTER_DATA, 'elastic_ecs_results.json')).entries[0].input_ecs_doc;
   const b = translateResults('elastic_ecs', JSON.stringify(identity), JSON.stringify([doc])) as any;
   assert.equal(b.spec_version, '2.0');
   assert.deepEqual(b.objects[0], identity);

@@ -1,6 +1,6 @@
 /**
  * Conformance fixtures (`test/cases/hunt/*.txt`): a huntflow over Kestrel's own test bundles (`$TD` = the folder
- * `../shared/data/kestrel/test-data`) ==> one line per assigned variable `name type entities records`, then each
+ * `test/data/kestrel/test-data`) ==> one line per assigned variable `name type entities records`, then each
  * display as a text table; or, for a bad huntflow, `line:col CODE message`. Counts come from Kestrel 1.x's test suite.
  */
 import { join } from 'node:path';

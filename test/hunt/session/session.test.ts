@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CancelledError } from '../../../src/errors/index.ts';
 import { HuntSession } from '../../../src/hunt/session/index.ts';
+import { KESTREL_TEST_DATA } from '../../support/data.ts';
 
-const TD = join(process.cwd(), '..', 'shared', 'data', 'kestrel', 'test-data');
+const TD = KESTREL_TEST_DATA;
 const tmp = mkdtempSync(join(tmpdir(), 'peregrine-hunt-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -1,6 +1,6 @@
 /**
  * Conformance with the 31 STIX-pattern cases of STIX-shifter's splunk module, read straight from
- * ../shared/data. Each case's CAR and CIM events become STIX observations through the field map in
+ * test/data/stix-shifter. Each case's CAR and CIM events become STIX observations through the field map in
  * test/cases/stix/splunk-fields.json; cases that ship no events get the ones in splunk-supplement.json. Every case
  * must parse, print canonically, and select exactly its `matches` events in single-observation mode (what a data
  * source does). One CIM non-match is SPL-specific and asserted differently (see FOLLOWEDBY below and
@@ -20,10 +20,11 @@ import {
   stripSpans,
   type Pattern,
 } from '../../../src/stix/index.ts';
+import { STIX_SHIFTER_DATA } from '../../support/data.ts';
 
 const DIR = join(
-  import.meta.dirname,
-  '../../../../shared/data/stix-shifter/stix_shifter_modules/splunk/tests/stix_translation/patterns/input_files',
+  STIX_SHIFTER_DATA,
+  'stix_shifter_modules/splunk/tests/stix_translation/patterns/input_files',
 );
 const CASES = join(import.meta.dirname, '..', 'cases');
 

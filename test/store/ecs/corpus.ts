@@ -6,19 +6,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STIX_SHIFTER_DATA, SYSFLOW_DATA } from '../../support/data.ts';
 
-export const SHARED = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data');
 export const CORPUS_START = '2019-01-01T00:00:00Z';
 export const CORPUS_STOP = '2025-01-01T00:00:00Z';
 
 type Doc = Record<string, unknown>;
 
 function referenceDocs(): Doc[] {
-  const ss = JSON.parse(readFileSync(join(SHARED, 'stix-shifter', 'elastic_ecs_results.json'), 'utf8')) as {
+  const ss = JSON.parse(readFileSync(join(STIX_SHIFTER_DATA, 'elastic_ecs_results.json'), 'utf8')) as {
     entries: { input_ecs_doc: Doc }[];
     observed_bug_vectors: { input_ecs_docs: Doc[] }[];
   };
-  const sf = JSON.parse(readFileSync(join(SHARED, 'sysflow', 'ecs_examples.json'), 'utf8')) as {
+  const sf = JSON.parse(readFileSync(join(SYSFLOW_DATA, 'ecs_examples.json'), 'utf8')) as {
     documents: { _source: Doc }[];
   };
   return [

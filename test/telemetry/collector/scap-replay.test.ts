@@ -1,9 +1,10 @@
 /**
- * Conformance of the lifter with SysFlow's own collector: every `.scap` under sf-collector/tests is replayed through
- * `sysdig -r … -j` and our lifter, and compared with the `.sf` the reference collector wrote from the same capture —
- * processes and exec chains, file paths, flow operation flags and op/byte counts, network tuples.
+ * Conformance of the lifter with SysFlow's own collector: captures of sf-collector's tests (test/data/sysflow, the
+ * `.scap` files gzipped: `sysdig -r` reads them as they are) are replayed through `sysdig -r … -j` and our lifter,
+ * and compared with the `.sf` the reference collector wrote from the same capture — processes and exec chains, file
+ * paths, flow operation flags and op/byte counts, network tuples.
  *
- * Seven captures must match record for record. For the other four the differences are known and documented in
+ * Six captures must match record for record. For two others the differences are known and documented in
  * docs/conformance.md (each listed here with the reason); the test checks that nothing else differs.
  */
 import assert from 'node:assert/strict';
@@ -20,19 +21,9 @@ import {
   opFlagNames,
   type SysFlowRecord,
 } from '../../../src/telemetry/sysflow/records/index.ts';
+import { SYSFLOW_DATA } from '../../support/data.ts';
 
-const TESTS = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'data',
-  'sysflow',
-  'sf-collector',
-  'tests',
-);
+const TESTS = join(SYSFLOW_DATA, 'sf-collector', 'tests');
 
 /** One comparable line per event record: who, what, on what, with which counts. */
 function lines(records: SysFlowRecord[]): string[] {
@@ -74,7 +65,7 @@ function diff(a: string[], b: string[]): { onlyOurs: string[]; onlyTheirs: strin
 }
 
 async function compare(name: string): Promise<{ onlyOurs: string[]; onlyTheirs: string[] }> {
-  const scap = join(TESTS, `${name}.scap`);
+  const scap = join(TESTS, `${name}.scap.gz`);
   const ours: SysFlowRecord[] = [];
   for await (const r of lift(replayScap(scap), new Lifter({ useProc: false }))) ours.push(r);
   const theirs: SysFlowRecord[] = [];
@@ -98,7 +89,7 @@ for (const name of EXACT) {
     `scap replay matches SysFlow: ${name}`,
     { skip: !hasSysdig && 'sysdig is not installed (apt-get install sysdig)' },
     async () => {
-      assert.ok(existsSync(join(TESTS, `${name}.scap`)));
+      assert.ok(existsSync(join(TESTS, `${name}.scap.gz`)));
       assert.deepEqual(await compare(name), { onlyOurs: [], onlyTheirs: [] });
     },
   );

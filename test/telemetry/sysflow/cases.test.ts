@@ -25,7 +25,7 @@ import { toEcs } from '../../../src/telemetry/sysflow/ecs/document.ts';
 import { PeregrineError } from '../../../src/errors/index.ts';
 import { sysflowLongType } from '../../../src/telemetry/sysflow/format/long-type.ts';
 import { opFlagNames, RECORD_KINDS, type SysFlowRecord } from '../../../src/telemetry/sysflow/records/index.ts';
-import { SYSFLOW_DATA } from './helpers.ts';
+import { SYSFLOW_DATA } from '../../support/data.ts';
 
 /** Counts by union branch name through avsc's file decoder alone. */
 async function avscCounts(path: string): Promise<Record<string, number>> {

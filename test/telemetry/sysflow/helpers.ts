@@ -1,13 +1,13 @@
-/** Shared paths for the SysFlow tests: the real traces under ../shared/data/sysflow. */
+/** Paths for the SysFlow tests: the real traces vendored under test/data/sysflow. */
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SYSFLOW_DATA } from '../../support/data.ts';
 
 export const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
-export const SYSFLOW_DATA = join(ROOT, '..', 'shared', 'data', 'sysflow');
 export const TRACES = join(SYSFLOW_DATA, 'sf-processor', 'resources', 'traces');
 
-/** Every `.sf` file under the shared data, sorted, as [relative name, absolute path]. */
+/** Every `.sf` file under test/data/sysflow, sorted, as [relative name, absolute path]. */
 export function allTraces(): [string, string][] {
   const out: string[] = [];
   const walk = (d: string): void => {

@@ -1,5 +1,5 @@
 /**
- * ECS documents against sf-processor's own (../shared/data/sysflow/ecs_examples.json, derived from the same trace
+ * ECS documents against sf-processor's own (test/data/sysflow/ecs_examples.json, derived from the same trace
  * records): every field both write must agree, except the documented fixes (event.kind "alert" on a match,
  * event.category/type as arrays, network.transport instead of network.protocol, process.args as an array, string
  * user ids). Also: the mapped fields are the ones the STIX↔ECS map reads for process, file, network-traffic and
@@ -13,7 +13,7 @@ import { readSysFlowFile, resolveEvents } from '../../../../src/telemetry/sysflo
 import { toEcs, documentId, type EcsDocument } from '../../../../src/telemetry/sysflow/ecs/index.ts';
 import type { RuleMatch } from '../../../../src/telemetry/sysflow/processor/types.ts';
 import type { ResolvedEvent } from '../../../../src/telemetry/sysflow/records/index.ts';
-import { SYSFLOW_DATA } from '../helpers.ts';
+import { SYSFLOW_DATA } from '../../../support/data.ts';
 
 interface Example {
   _source: Record<string, Record<string, unknown>>;

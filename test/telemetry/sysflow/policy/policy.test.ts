@@ -16,6 +16,7 @@ import { compilePolicies, lintPolicies, formatFinding, loadPolicySources, readPo
 import { EVENTS } from './events.ts';
 import { EntityTables, readSysFlowFile, resolveEvents } from '../../../../src/telemetry/sysflow/format/index.ts';
 import { opFlagNames, SF_TYPE, type ResolvedEvent } from '../../../../src/telemetry/sysflow/records/index.ts';
+import { TRACES } from '../helpers.ts';
 
 const CASES = join(import.meta.dirname, 'cases');
 
@@ -221,7 +222,7 @@ test("k8s_small.sf: the misspelt sf.proc.username silences 'Non sudo setuid' (sf
   const count = async (unknownAttributes: 'absent' | 'literal'): Promise<number> => {
     const engine = compilePolicies([{ path: 'ttps.yaml', text }], { unknownAttributes });
     let n = 0;
-    const path = '../shared/data/sysflow/sf-processor/resources/traces/k8s_small.sf';
+    const path = join(TRACES, 'k8s_small.sf');
     for await (const ev of resolveEvents(readSysFlowFile(path), path, new EntityTables())) {
       if (engine.evaluate(ev).matches.some((m) => m.name === 'Non sudo setuid')) n++;
     }

@@ -1,0 +1,148 @@
+/**
+ * The repository stands alone: a user's clone has no `../shared` beside it, so nothing that the code, the tests, the
+ * benchmarks or the scripts run may read from there. Third-party data is vendored under `test/data/<source>/` and
+ * reached through `test/support/data.ts`. Comments may name where a file came from; code and fixture inputs may not
+ * point there.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { test } from 'node:test';
+import ts from 'typescript';
+
+const ROOT = resolve(import.meta.dirname, '..');
+/** The folders whose files run: the program, its tests and benchmarks, the scripts, the lab's workload. */
+const AREAS = ['src', 'test', 'bench', 'scripts', 'workload', 'bin'];
+/** Vendored third-party files are data, not references; this file spells the patterns it looks for. */
+const SKIPPED = [join('test', 'data') + sep, relative(ROOT, import.meta.filename) + sep];
+const CODE = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']);
+
+interface Finding {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+}
+
+const inside = (p: string): boolean => p === ROOT || p.startsWith(ROOT + sep);
+
+function isModuleSpecifier(node: ts.Node): boolean {
+  const p = node.parent;
+  return (
+    ((ts.isImportDeclaration(p) || ts.isExportDeclaration(p)) && p.moduleSpecifier === node) ||
+    (ts.isCallExpression(p) && p.expression.kind === ts.SyntaxKind.ImportKeyword) ||
+    (ts.isLiteralTypeNode(p) && ts.isImportTypeNode(p.parent))
+  );
+}
+
+/** Why a string literal of `file` reaches outside the repository, or undefined when it does not. */
+function literalProblem(file: string, node: ts.Node, value: string): string | undefined {
+  if (/shared[/\\]data/.test(value)) return 'names shared/data';
+  if (!/\.\.[/\\]shared\b/.test(value)) return undefined;
+  const target = resolve(dirname(file), value);
+  // An import of a sibling folder named `shared` (src/backends/shared) is fine when it stays in the repository.
+  if (isModuleSpecifier(node)) return inside(target) ? undefined : 'imports from outside the repository';
+  return inside(target) && existsSync(target) ? undefined : 'names ../shared';
+}
+
+function codeFindings(file: string, text: string): Finding[] {
+  const kind = extname(file).endsWith('ts') ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
+  const out: Finding[] = [];
+  const add = (node: ts.Node, why: string): void => {
+    const { line } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    out.push({ file, line: line + 1, text: `${why}: ${node.getText(sf).replace(/\s+/g, ' ')}` });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) {
+      const why = literalProblem(file, node, node.text);
+      if (why) add(node, why);
+    }
+    // join(ROOT, '..', 'shared', …): path segments that climb out and into `shared`.
+    if (ts.isCallExpression(node)) {
+      const segments = node.arguments.map((a) => (ts.isStringLiteralLike(a) ? a.text : undefined));
+      const up = segments.indexOf('..');
+      if (up >= 0 && segments.indexOf('shared', up) > up) add(node, 'joins ../shared');
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/** Fixture cases, notebooks, Python drivers, shell: every line but comments (`#`, `;`, `//`) and case names. */
+function textFindings(file: string, text: string): Finding[] {
+  return text.split('\n').flatMap((line, i) => {
+    if (/^\s*(#|;|\/\/)/.test(line) || !/shared[/\\]data|\.\.[/\\]shared\b/.test(line)) return [];
+    return [{ file, line: i + 1, text: line.trim() }];
+  });
+}
+
+/** Every place in `text` (the content of `file`) that reads from `../shared` when it runs. */
+function outsideReferences(file: string, text: string): Finding[] {
+  if (!text.includes('shared')) return [];
+  return CODE.has(extname(file)) ? codeFindings(file, text) : textFindings(file, text);
+}
+
+function* files(dir: string): Generator<string> {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (name === 'node_modules' || SKIPPED.some((s) => (relative(ROOT, p) + sep).startsWith(s))) continue;
+    if (statSync(p).isDirectory()) yield* files(p);
+    else if (extname(p) !== '.md') yield p; // prose names origins
+  }
+}
+
+test('nothing under src, test, bench, scripts, workload or bin reads from ../shared', () => {
+  const found: string[] = [];
+  for (const area of AREAS) {
+    if (!existsSync(join(ROOT, area))) continue;
+    for (const file of files(join(ROOT, area))) {
+      const bytes = readFileSync(file);
+      if (bytes.subarray(0, 8000).includes(0)) continue; // binary
+      for (const f of outsideReferences(file, bytes.toString('utf8')))
+        found.push(`${relative(ROOT, f.file)}:${f.line}: ${f.text}`);
+    }
+  }
+  assert.deepEqual(
+    found,
+    [],
+    'a clone has no ../shared: copy the data into test/data/<source>/ (with its licence and a README line naming ' +
+      'origin and commit) and reach it through test/support/data.ts',
+  );
+});
+
+test('the check finds runtime references and leaves comments and in-repository imports alone', () => {
+  const at = (path: string, text: string): string[] =>
+    outsideReferences(join(ROOT, path), text).map((f) => `${f.line}: ${f.text}`);
+  assert.deepEqual(
+    at(
+      'test/x/a.test.ts',
+      [
+        '// copied from ../shared/data/kestrel/test-data (commit e732981a)',
+        '/** Origin: `../shared/data/sysflow`. */',
+        "const A = join(ROOT, '..', 'shared', 'data', 'kestrel');",
+        "const B = readFileSync('../shared/data/x.json', 'utf8');",
+        'const C = `${ROOT}/../shared/x`;',
+        "const D = new URL('../../../shared/', import.meta.url);",
+        "import { E } from '../../../shared/e.ts';",
+        "const F = 'shared';",
+      ].join('\n'),
+    ),
+    [
+      "3: joins ../shared: join(ROOT, '..', 'shared', 'data', 'kestrel')",
+      "4: names shared/data: '../shared/data/x.json'",
+      '5: names ../shared: }/../shared/x`',
+      "6: names ../shared: '../../../shared/'",
+      "7: imports from outside the repository: '../../../shared/e.ts'",
+    ],
+  );
+  // src/backends/sql importing the backends' shared walker stays inside the repository.
+  assert.deepEqual(at('src/backends/sql/compile.ts', "import { walk } from '../shared/walk.ts';"), []);
+  assert.deepEqual(
+    at(
+      'test/telemetry/sysflow/policy/cases/load.txt',
+      '# the policies of ../shared/data/sysflow\n; origin: ../shared/data\n../shared/data/sysflow/a.yaml\n==>\nfiles=1',
+    ),
+    ['3: ../shared/data/sysflow/a.yaml'],
+  );
+});
