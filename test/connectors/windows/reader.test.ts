@@ -16,8 +16,8 @@ import {
   type WindowsEvent,
 } from '../../../src/connectors/windows/index.ts';
 import { runCases } from '../../support/fixtures.ts';
+import { OTRF_DATA } from '../../support/data.ts';
 
-const OTRF = join(import.meta.dirname, '../../data/otrf');
 const LSASS = 'psh_lsass_memory_dump_comsvcs_2020-10-18T19500924';
 const tmp = mkdtempSync(join(tmpdir(), 'peregrine-windows-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -51,9 +51,9 @@ async function events(location: string): Promise<WindowsEvent[]> {
 }
 
 test('an OTRF dataset gives the same events plain and zipped, and every line is an event', async () => {
-  const plain = await events(join(OTRF, `${LSASS}.json`));
-  const zipped = await events(join(OTRF, `${LSASS}.zip`));
-  const lines = readFileSync(join(OTRF, `${LSASS}.json`), 'utf8')
+  const plain = await events(join(OTRF_DATA, `${LSASS}.json`));
+  const zipped = await events(join(OTRF_DATA, `${LSASS}.zip`));
+  const lines = readFileSync(join(OTRF_DATA, `${LSASS}.json`), 'utf8')
     .split('\n')
     .filter((l) => l.trim());
   assert.equal(plain.length, lines.length);
@@ -81,7 +81,7 @@ test('every vendored OTRF zip reads with no rejection', async () => {
     'sysmon_log4shell_cve2021_44228_java_serialized_object_2022-05-13045800',
   ]) {
     let k = 0;
-    for await (const r of readEventRecords(join(OTRF, `${name}.zip`))) {
+    for await (const r of readEventRecords(join(OTRF_DATA, `${name}.zip`))) {
       assert.equal(r.kind, 'windows', `${name}:${r.line} ${r.kind === 'rejected' ? r.reason : ''}`);
       k++;
     }
@@ -109,7 +109,7 @@ before(async () => {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/zip' });
-    createReadStream(join(OTRF, name)).pipe(res);
+    createReadStream(join(OTRF_DATA, name)).pipe(res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -118,7 +118,7 @@ after(() => new Promise<void>((r) => server.close(() => r())));
 
 test('a zipped dataset over http streams through its local headers, the same events as the file', async () => {
   const remote = await events(`${base}/${LSASS}.zip`);
-  assert.deepEqual(remote, await events(join(OTRF, `${LSASS}.json`)));
+  assert.deepEqual(remote, await events(join(OTRF_DATA, `${LSASS}.json`)));
   await assert.rejects(
     events(`${base}/missing.zip`),
     (e: unknown) => isPeregrineError(e) && /404/.test(e.message),
@@ -130,7 +130,7 @@ test('a file that holds no events says so; a truncated zip is an input error', a
     events(file('hello\n', '.txt')),
     (e: unknown) => e instanceof InputError && e.code === 'E_NOT_EVENTS',
   );
-  const zip = readFileSync(join(OTRF, `${LSASS}.zip`));
+  const zip = readFileSync(join(OTRF_DATA, `${LSASS}.zip`));
   await assert.rejects(
     events(file(zip.subarray(0, 5000), '.zip')),
     (e: unknown) => e instanceof InputError && e.code === 'E_ZIP',
@@ -157,7 +157,7 @@ test('an events file is a data source: observations through the ECS map, non-eve
     return out;
   };
   const dumps = await query(
-    `file://${join(OTRF, `${LSASS}.zip`)}`,
+    `file://${join(OTRF_DATA, `${LSASS}.zip`)}`,
     "[process:command_line LIKE '%comsvcs.dll% MiniDump%']",
   );
   // the Sysmon process creation and the Security 4688 of the same rundll32
