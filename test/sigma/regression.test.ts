@@ -25,8 +25,8 @@ import {
   type Rule,
   type RuleSource,
 } from '../../src/sigma/index.ts';
+import { SIGMA_DATA } from '../support/data.ts';
 
-const DATA = join(import.meta.dirname, '..', 'data', 'sigma');
 const REPORT = join(import.meta.dirname, 'regression', 'report.txt');
 
 function files(dir: string, keep: (name: string) => boolean, out: string[] = []): string[] {
@@ -46,8 +46,8 @@ interface Info {
 test('SigmaHQ regression cases: passed / failed / unsupported per rule', async () => {
   const rules = new Map<string, { rule: Rule; source: RuleSource; path: string }>();
   for (const dir of ['rules', 'rules-emerging-threats', 'rules-threat-hunting'])
-    for (const path of files(join(DATA, dir), (n) => n.endsWith('.yml'))) {
-      const r = readRules(readFileSync(path, 'utf8'), relative(DATA, path));
+    for (const path of files(join(SIGMA_DATA, dir), (n) => n.endsWith('.yml'))) {
+      const r = readRules(readFileSync(path, 'utf8'), relative(SIGMA_DATA, path));
       assert.deepEqual(r.errors, [], path);
       for (const d of r.documents)
         if (d.kind === 'rule' && d.id) rules.set(d.id, { rule: d, source: r.source, path: r.source.name });
@@ -55,7 +55,7 @@ test('SigmaHQ regression cases: passed / failed / unsupported per rule', async (
 
   const lines: string[] = [];
   const count = { passed: 0, failed: 0, unsupported: 0 };
-  for (const info of files(join(DATA, 'regression_data'), (n) => n === 'info.yml')) {
+  for (const info of files(join(SIGMA_DATA, 'regression_data'), (n) => n === 'info.yml')) {
     const meta = parse(readFileSync(info, 'utf8')) as Info;
     const id = meta.rule_metadata[0].id;
     const spec = meta.regression_tests_info?.[0];

@@ -25,6 +25,9 @@ export const FALCO_DATA = join(TEST_DATA, 'falco');
 /** OTRF Security-Datasets: Windows event recordings of attacks, JSON lines zipped. */
 export const OTRF_DATA = join(TEST_DATA, 'otrf');
 
+/** SigmaHQ: the regression cases (`regression_data/`) and the rules they name, at their upstream paths. */
+export const SIGMA_DATA = join(TEST_DATA, 'sigma');
+
 /**
  * A path of fixed length for `real`. Error positions and table widths in the fixture cases depend on how long a
  * bundle's path is, and a checkout can live anywhere; so the tests reach such data through a symlink in /tmp whose
