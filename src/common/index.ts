@@ -22,3 +22,4 @@ export {
 export { quoteIdent, sqlString, jsonPathKey } from './sql-quote.ts';
 export { csvField, csvTable } from './csv.ts';
 export type { DoctorCheck, DoctorFinding, DoctorOptions } from './doctor.ts';
+export { escapeControls, hasControls } from './escape-controls.ts';

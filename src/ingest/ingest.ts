@@ -13,7 +13,7 @@ import {
   type StoreLines,
   type StoreRecord,
 } from '../store/ecs/index.ts';
-import { escapeControls } from '../render/escape.ts';
+import { escapeControls } from '../common/index.ts';
 import { bulkToElastic, elasticTarget } from './elastic-target.ts';
 import { detectFormat, recordsOf, type Format } from './formats.ts';
 import { readLineRuns } from './lines.ts';

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { locateJsonError } from '../connectors/bundle/index.ts';
 import { InputError, type SourceSpan } from '../errors/index.ts';
-import { hasControls } from '../render/escape.ts';
+import { hasControls } from '../common/index.ts';
 import type { IngestSummary } from './ingest.ts';
 
 /** How much of a line is kept for the error (the renderer shows one line; a binary "line" can be huge). */

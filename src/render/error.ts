@@ -1,5 +1,5 @@
+import { escapeControls } from '../common/index.ts';
 import { isPeregrineError, type PeregrineError } from '../errors/index.ts';
-import { escapeControls } from './escape.ts';
 
 /**
  * Styling of the parts of a rendered error (e.g. ANSI colours for the Jupyter kernel's traceback, which JupyterLab

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConnectorError, ParseError, spanAt } from '../../src/errors/index.ts';
-import { escapeControls } from '../../src/render/escape.ts';
+import { escapeControls } from '../../src/common/index.ts';
 import { renderErrorText } from '../../src/render/error.ts';
 
 test('control bytes in the source line are escaped and the caret still points at the offending character', () => {
