@@ -1,11 +1,19 @@
 /**
  * Ingestion into an Elasticsearch/OpenSearch profile through the `_bulk` API: `index` operations with the same ids
  * the embedded store gives (the document's `_id` when given, else the MD5 of its text), so re-ingesting replaces
- * rather than duplicates; batches of at most 5,000 documents or 5 MB; HTTP 429 (whole request or single items) is
- * retried with exponential backoff; other item errors are rejections with Elastic's reason.
+ * rather than duplicates; batches of at most 5,000 documents or 5 MB, sent by the Elastic connector's bulk writer
+ * (429, 5xx and lost connections retried with the profile's retry policy: `options.retries`, default 4, from 250 ms
+ * doubling up to 8 s); other item errors, and items still refused after the last retry, are rejections with
+ * Elastic's reason.
  */
 import { createHash } from 'node:crypto';
-import { ElasticClient, elasticSettings, errorReason } from '../connectors/elastic/index.ts';
+import {
+  ElasticClient,
+  elasticSettings,
+  errorReason,
+  sendBulk,
+  type BulkItemAnswer,
+} from '../connectors/elastic/index.ts';
 import { ConnectorError } from '../errors/index.ts';
 import type { SourceProfile } from '../connectors/types.ts';
 import { ecsIndexMapping } from './ecs-index-mapping.ts';
@@ -27,7 +35,10 @@ export function documentId(source: string): string {
   return createHash('md5').update(source).digest('hex');
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Elastic's reason for refusing one document. */
+function answerReason(r: BulkItemAnswer): string {
+  return `${r.error?.type ?? `HTTP ${r.status}`}: ${r.error?.reason ?? ''}`.trim();
+}
 
 interface Item {
   readonly rec: StoreRecord;
@@ -71,68 +82,49 @@ export async function bulkToElastic(
   const ensured = new Set<string>();
   const ensureIndex = async (index: string): Promise<void> => {
     if (ensured.has(index)) return;
-    ensured.add(index);
     const head = await target.client.request(
       { method: 'HEAD', path: `/${encodeURIComponent(index)}` },
-      { ignore: [404] },
+      { ignore: [404], retries: 0 },
     );
-    if (head.statusCode !== 404) return;
-    // a new index gets ECS-like types, so term/range/CIDR queries mean what they mean in the embedded store
-    const r = await target.client.request(
-      { method: 'PUT', path: `/${encodeURIComponent(index)}`, body: ecsIndexMapping() },
-      { ignore: [400], what: `creating index ${index}` },
-    );
-    // 400 is fine only when another writer created the index meanwhile
-    if (r.statusCode === 400 && !JSON.stringify(r.body).includes('resource_already_exists_exception')) {
-      throw new ConnectorError(
-        'E_ELASTIC_CREATE_INDEX',
-        `cannot create index ${index} on ${target.label}: ${errorReason(r.body) ?? 'HTTP 400'}`,
+    if (head.statusCode === 404) {
+      // a new index gets ECS-like types, so term/range/CIDR queries mean what they mean in the embedded store
+      const r = await target.client.request(
+        { method: 'PUT', path: `/${encodeURIComponent(index)}`, body: ecsIndexMapping() },
+        { ignore: [400], retries: 0, what: `creating index ${index}` },
       );
+      // 400 is fine only when another writer created the index meanwhile
+      if (r.statusCode === 400 && !JSON.stringify(r.body).includes('resource_already_exists_exception')) {
+        throw new ConnectorError(
+          'E_ELASTIC_CREATE_INDEX',
+          `cannot create index ${index} on ${target.label}: ${errorReason(r.body) ?? 'HTTP 400'}`,
+        );
+      }
     }
+    ensured.add(index);
   };
 
   const send = async (batch: Item[]): Promise<void> => {
-    for (const it of batch) await ensureIndex(it.index);
-    let todo = batch;
-    for (let attempt = 0; todo.length > 0; attempt++) {
-      const body = todo
-        .map(
-          (it) => JSON.stringify({ index: { _index: it.index, _id: it.id } }) + '\n' + it.rec.source + '\n',
-        )
-        .join('');
-      // the client retries whole-request 429/5xx with backoff; item-level 429s are retried below
-      const res = await target.client.request(
-        {
-          method: 'POST',
-          path: '/_bulk',
-          body,
-          ...(options.refresh ? { querystring: { refresh: 'wait_for' } } : {}),
-        },
-        { what: `bulk indexing into ${target.label}` },
-      );
-      const out = res.body as {
-        items: Record<
-          string,
-          { status: number; result?: string; error?: { type?: string; reason?: string } }
-        >[];
-      };
-      const retry: Item[] = [];
-      out.items.forEach((entry, i) => {
-        const r = Object.values(entry)[0];
-        const it = todo[i];
-        if (r.status === 429 && attempt < 8) retry.push(it);
-        else if (r.status >= 300)
-          reject(it.rec, `${r.error?.type ?? `HTTP ${r.status}`}: ${r.error?.reason ?? ''}`.trim());
+    const { undelivered, error } = await sendBulk(target.client, batch, {
+      lines: (it) => JSON.stringify({ index: { _index: it.index, _id: it.id } }) + '\n' + it.rec.source,
+      prepare: async () => {
+        for (const it of batch) await ensureIndex(it.index);
+      },
+      onAnswer: (it, r) => {
+        if (r.status >= 300) reject(it.rec, answerReason(r));
         else {
           accepted++;
           indices.add(it.index);
           if (r.result === 'created') created++;
           else updated++;
         }
-      });
-      todo = retry;
-      if (todo.length) await sleep(Math.min(200 * 2 ** attempt, 10_000));
-    }
+      },
+      refresh: options.refresh,
+      what: `bulk indexing into ${target.label}`,
+    });
+    // the cluster stayed unreachable or overloaded for the whole policy: the ingest stops with why
+    if (error) throw error;
+    for (const u of undelivered)
+      reject(u.op.rec, u.answer ? answerReason(u.answer) : 'the cluster gave no answer for this document');
     options.onProgress?.({ accepted, rejected, elapsedMs: performance.now() - started });
   };
 

@@ -125,6 +125,8 @@ export interface FaultPlan {
   delayMs?: number;
   /** Report a failed shard in every search answer. */
   shardFailure?: boolean;
+  /** Rewrite the answers of the next `count` bulk items to this status (the server did write them). */
+  bulkItems?: { status: number; count: number };
 }
 
 export interface FaultProxy {
@@ -208,6 +210,18 @@ export async function startFaultProxy(): Promise<FaultProxy> {
                 failed: 1,
                 failures: [{ shard: 1, reason: { type: 'injected', reason: 'shard lost' } }],
               };
+              body = JSON.stringify(j);
+            }
+            if (p.bulkItems && /^\/_bulk(\?|$)/.test(url) && up.statusCode === 200) {
+              const j = JSON.parse(body);
+              for (const item of j.items) {
+                if (p.bulkItems.count <= 0) break;
+                p.bulkItems.count--;
+                const answer = Object.values(item)[0] as Record<string, unknown>;
+                answer.status = p.bulkItems.status;
+                answer.error = { type: 'injected', reason: `injected ${p.bulkItems.status}` };
+              }
+              j.errors = true;
               body = JSON.stringify(j);
             }
             send(up.statusCode ?? 502, body);

@@ -23,6 +23,8 @@ export interface RequestOptions {
   readonly retries?: number;
   /** What the request is for, in errors: "searching container1-*". */
   readonly what?: string;
+  /** Overrides the settings' per-request timeout (a quick probe). */
+  readonly timeoutMs?: number;
 }
 
 export interface Response {
@@ -31,6 +33,20 @@ export interface Response {
 }
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
+
+/** How often and how patiently a request is sent again: one policy for every request of a client, bulk included. */
+export interface RetryPolicy {
+  /** Attempts after the first one. */
+  readonly retries: number;
+  /** Wait before the first retry in ms; it doubles with every retry up to `maxBackoffMs`. */
+  readonly backoffMs: number;
+  readonly maxBackoffMs: number;
+}
+
+/** The wait before retry `n` (0 for the first) by `p`, ±25% so that parallel writers do not retry in step. */
+export function retryDelay(p: RetryPolicy, n: number): number {
+  return Math.min(p.maxBackoffMs, p.backoffMs * 2 ** n) * (0.75 + Math.random() * 0.5);
+}
 
 function authHeaders(s: ElasticSettings): Record<string, string> {
   switch (s.auth.kind) {
@@ -81,12 +97,18 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** One cluster of one profile. */
 export class ElasticClient {
   readonly settings: ElasticSettings;
+  readonly retry: RetryPolicy;
   private readonly client: Client;
 
   constructor(settings: ElasticSettings) {
     this.settings = settings;
+    this.retry = {
+      retries: settings.retries,
+      backoffMs: settings.backoffMs ?? 250,
+      maxBackoffMs: settings.maxBackoffMs ?? 8000,
+    };
     this.client = new Client({
-      node: settings.node,
+      node: settings.nodes ? [...settings.nodes] : settings.node,
       maxRetries: 0,
       requestTimeout: settings.timeoutMs,
       headers: authHeaders(settings),
@@ -98,7 +120,7 @@ export class ElasticClient {
   private fail(code: string, message: string, hint: string): ConnectorError {
     return new ConnectorError(
       code,
-      `data source "${this.settings.profile}" (${this.settings.hostLabel}): ${message}`,
+      `${this.settings.subject ?? `data source "${this.settings.profile}" (${this.settings.hostLabel})`}: ${message}`,
       { hint },
     );
   }
@@ -201,12 +223,15 @@ export class ElasticClient {
   /** One request with retries; returns the parsed body. */
   async request(p: RequestParams, o: RequestOptions = {}): Promise<Response> {
     const what = o.what ?? `${p.method} ${p.path}`;
-    const retries = o.retries ?? this.settings.retries;
+    const retries = o.retries ?? this.retry.retries;
     for (let attempt = 0; ; attempt++) {
       if (o.signal?.aborted) throw new CancelledError();
       const req = this.client.transport.request(
         { method: p.method, path: p.path, body: p.body as never, querystring: p.querystring },
-        { ignore: o.ignore ? [...o.ignore] : undefined },
+        {
+          ignore: o.ignore ? [...o.ignore] : undefined,
+          ...(o.timeoutMs !== undefined ? { requestTimeout: o.timeoutMs } : {}),
+        },
       );
       const onAbort = (): void => req.abort();
       o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -217,7 +242,7 @@ export class ElasticClient {
         if (o.signal?.aborted) throw new CancelledError();
         const e = this.classify(err, what, attempt < retries);
         if (e) throw e;
-        await sleep(Math.min(8000, 250 * 2 ** attempt) * (0.75 + Math.random() * 0.5), o.signal);
+        await sleep(retryDelay(this.retry, attempt), o.signal);
       } finally {
         o.signal?.removeEventListener('abort', onAbort);
       }

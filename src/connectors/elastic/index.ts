@@ -7,8 +7,23 @@ import '../profiles/index.ts';
 import { elasticSettings } from './settings.ts';
 import { ElasticDataSource } from './source.ts';
 
-export { ElasticClient, errorReason, type RequestParams, type RequestOptions } from './client.ts';
-export { elasticSettings, type ElasticSettings, type ElasticAuth } from './settings.ts';
+export {
+  ElasticClient,
+  errorReason,
+  retryDelay,
+  type RequestParams,
+  type RequestOptions,
+  type RetryPolicy,
+} from './client.ts';
+export {
+  isTransient,
+  sendBulk,
+  type BulkItemAnswer,
+  type BulkSendOptions,
+  type BulkSendResult,
+  type Undelivered,
+} from './bulk.ts';
+export { elasticSettings, nodeSettings, type ElasticSettings, type ElasticAuth } from './settings.ts';
 export { ElasticDataSource } from './source.ts';
 export { pullHits, type Hit, type PullOptions, type PullStrategy } from './pull.ts';
 export { observationId, uuidFromName } from './ids.ts';

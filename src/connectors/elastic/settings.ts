@@ -28,7 +28,15 @@ export interface ElasticSettings {
   readonly resultLimit?: number;
   readonly timeoutMs: number;
   readonly defaultWindowMinutes: number;
+  /** Retries of a request that failed for a while (and of bulk items the cluster answered 429 or 5xx). */
   readonly retries: number;
+  /** First wait before a retry in ms (default 250); it doubles per retry up to `maxBackoffMs` (default 8000). */
+  readonly backoffMs?: number;
+  readonly maxBackoffMs?: number;
+  /** Every node when the cluster is given by several URLs (`node` is the first); the client spreads requests. */
+  readonly nodes?: readonly string[];
+  /** How errors name the cluster; default `data source "PROFILE" (host:port)`. */
+  readonly subject?: string;
   /** Parallel slices of a pull (options.slices, default 1). */
   readonly slices: number;
 }
@@ -178,5 +186,43 @@ export function elasticSettings(profile: SourceProfile): ElasticSettings {
     defaultWindowMinutes: o.time_range ?? 5,
     retries: o.retries ?? 4,
     slices: o.slices ?? 1,
+  };
+}
+
+/** Settings of a cluster given by node URLs and options (the SysFlow exporter's `es.*`) rather than by a profile. */
+export function nodeSettings(o: {
+  readonly nodes: readonly string[];
+  /** How errors name the cluster: "bulk export to …". */
+  readonly subject: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly backoffMs: number;
+  readonly maxBackoffMs: number;
+}): ElasticSettings {
+  const host = (url: string): string => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return url;
+    }
+  };
+  return {
+    profile: o.subject,
+    subject: o.subject,
+    node: o.nodes[0] ?? '',
+    nodes: o.nodes,
+    hostLabel: o.nodes.map(host).join(','),
+    indices: [],
+    auth: o.username ? { kind: 'basic', username: o.username, password: o.password ?? '' } : { kind: 'none' },
+    verifyCert: true,
+    pageSize: 5000,
+    timeoutMs: o.timeoutMs,
+    defaultWindowMinutes: 5,
+    retries: o.retries,
+    backoffMs: o.backoffMs,
+    maxBackoffMs: o.maxBackoffMs,
+    slices: 1,
   };
 }

@@ -7,15 +7,21 @@
  * - Every document has an idempotent id (a hash of the record's identity) and is sent with the bulk `create`
  *   action: resending a record the server already has yields a 409 conflict, counted as a duplicate — never a
  *   second copy.
- * - 429 and 5xx answers (for the whole request or single items) and connection failures are retried with
- *   exponential backoff; when the server stays unreachable, batches go to a disk spool (`es.spool`) instead of
+ * - Documents go through the Elastic connector's bulk writer: 429 and 5xx answers (for the whole request or single
+ *   items), lost connections and timeouts are retried with exponential backoff (`es.retries`, `es.backoff`,
+ *   `es.backoff.max`); when the server stays unreachable, batches go to a disk spool (`es.spool`) instead of
  *   memory, and the exporter keeps accepting records. Before each later batch it probes the server (backing off);
  *   when it answers, the spool is sent first, in order, then normal sending resumes. `close` keeps trying to empty
  *   the spool for `es.drain.timeout` seconds (default 120); whatever is left stays on disk and is sent by the next run that uses
  *   the same spool.
  */
-import { Client } from '@opensearch-project/opensearch';
 import { join } from 'node:path';
+import {
+  ElasticClient,
+  nodeSettings,
+  sendBulk,
+  type BulkItemAnswer,
+} from '../../../connectors/elastic/index.ts';
 import { ConnectorError, TelemetryError } from '../../../errors/index.ts';
 import { documentId } from '../ecs/id.ts';
 import { toEcs } from '../ecs/document.ts';
@@ -52,32 +58,17 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Failures that mean "the server is not there right now" (retry, then spool). */
-function isTransient(e: unknown): boolean {
-  const err = e as { name?: string; meta?: { statusCode?: number }; statusCode?: number };
-  const status = err.meta?.statusCode ?? err.statusCode;
-  if (status === 429 || (status !== undefined && status >= 500)) return true;
-  return ['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError', 'RequestAbortedError'].includes(
-    err.name ?? '',
-  );
-}
-
-interface BulkItem {
-  status?: number;
-  error?: { type?: string; reason?: string };
-}
-
 export class ElasticExporter implements Exporter {
   readonly name: string;
   readonly alertsIndex: string;
   readonly eventsIndex: string;
-  private readonly client: Client;
+  private readonly client: ElasticClient;
   private readonly spool: Spool;
   private readonly batchSize: number;
-  private readonly retries: number;
   private readonly backoff: number;
   private readonly maxBackoff: number;
   private readonly drainTimeout: number;
+  /** Bulk operations waiting to be sent: the action line and the document line, `\n` between them. */
   private batch: string[] = [];
   private templateInstalled = false;
   private spooling = false;
@@ -100,7 +91,6 @@ export class ElasticExporter implements Exporter {
     this.eventsIndex = `${opts.prefix}-events`;
     this.name = `elastic ${opts.prefix}-*`;
     this.batchSize = opts.batchSize ?? 500;
-    this.retries = opts.retries ?? 3;
     this.backoff = opts.backoffMs ?? 200;
     this.maxBackoff = opts.maxBackoffMs ?? 5000;
     this.probeBackoff = this.backoff;
@@ -108,12 +98,18 @@ export class ElasticExporter implements Exporter {
     this.spool = new Spool(
       opts.spoolPath ?? join(process.cwd(), '.peregrine', 'spool', `${opts.prefix}.ndjson`),
     );
-    this.client = new Client({
-      nodes: [...opts.nodes],
-      maxRetries: 0,
-      requestTimeout: opts.requestTimeoutMs ?? 10_000,
-      ...(opts.username ? { auth: { username: opts.username, password: opts.password ?? '' } } : {}),
-    } as ConstructorParameters<typeof Client>[0]);
+    this.client = new ElasticClient(
+      nodeSettings({
+        nodes: opts.nodes,
+        subject: `bulk export to ${opts.nodes.join(',')}`,
+        username: opts.username,
+        password: opts.password,
+        timeoutMs: opts.requestTimeoutMs ?? 10_000,
+        retries: opts.retries ?? 3,
+        backoffMs: this.backoff,
+        maxBackoffMs: this.maxBackoff,
+      }),
+    );
   }
 
   /** Opens the exporter; a spool left by an earlier run is sent before anything new. */
@@ -138,22 +134,23 @@ export class ElasticExporter implements Exporter {
     if (alert) this.stats.alerts++;
     const id = documentId(p.event);
     this.batch.push(
-      JSON.stringify({ create: { _index: alert ? this.alertsIndex : this.eventsIndex, _id: id } }),
-      JSON.stringify(toEcs(p)),
+      JSON.stringify({ create: { _index: alert ? this.alertsIndex : this.eventsIndex, _id: id } }) +
+        '\n' +
+        JSON.stringify(toEcs(p)),
     );
-    if (this.batch.length >= this.batchSize * 2) return this.flush();
+    if (this.batch.length >= this.batchSize) return this.flush();
   }
 
   /** Sends (or spools) the current batch. */
   async flush(): Promise<void> {
-    const lines = this.batch;
+    const ops = this.batch;
     this.batch = [];
     if (this.spooling && Date.now() >= this.nextProbe) await this.tryDrain();
     if (this.spooling) {
-      await this.toSpool(lines);
+      await this.toSpool(ops);
       return;
     }
-    const rest = await this.send(lines);
+    const rest = await this.send(ops);
     if (rest.length > 0) {
       await this.toSpool(rest);
       this.spooling = true;
@@ -164,26 +161,28 @@ export class ElasticExporter implements Exporter {
     }
   }
 
-  private async toSpool(lines: string[]): Promise<void> {
-    if (lines.length === 0) return;
-    await this.spool.append(lines);
-    this.stats.spooled += lines.length / 2;
+  /** Spools operations (each two lines of the spool file). */
+  private async toSpool(ops: readonly string[]): Promise<void> {
+    if (ops.length === 0) return;
+    await this.spool.append(ops);
+    this.stats.spooled += ops.length;
   }
 
   /** Probes the server; when it answers, sends the spool. Leaves `spooling` false when the spool is empty. */
   private async tryDrain(): Promise<void> {
     let up = false;
     try {
-      await this.client.ping({}, { requestTimeout: 2000 });
+      await this.client.request({ method: 'HEAD', path: '/' }, { retries: 0, timeoutMs: 2000 });
       up = true;
     } catch {
       up = false;
     }
     if (up) {
-      const done = await this.spool.drain(
-        this.batchSize,
-        async (lines) => (await this.send(lines)).length === 0,
-      );
+      const done = await this.spool.drain(this.batchSize, async (lines) => {
+        const ops: string[] = [];
+        for (let i = 0; i + 1 < lines.length; i += 2) ops.push(`${lines[i]}\n${lines[i + 1]}`);
+        return (await this.send(ops)).length === 0;
+      });
       if (done) {
         this.spooling = false;
         this.stats.spoolDrains++;
@@ -197,63 +196,48 @@ export class ElasticExporter implements Exporter {
 
   private async installTemplate(): Promise<void> {
     if (this.templateInstalled) return;
-    await this.client.indices.putIndexTemplate({
-      name: `${this.opts.prefix}-peregrine-sysflow`,
-      body: indexTemplate(this.opts.prefix),
-    } as never);
+    await this.client.request(
+      {
+        method: 'PUT',
+        path: `/_index_template/${encodeURIComponent(`${this.opts.prefix}-peregrine-sysflow`)}`,
+        body: indexTemplate(this.opts.prefix),
+      },
+      { retries: 0, what: `installing the index template of ${this.opts.prefix}-*` },
+    );
     this.templateInstalled = true;
   }
 
   /**
-   * Sends bulk lines with retries; returns the lines still undelivered (empty when done). Items the server rejects
-   * for good (mapping errors) are counted as failed and not retried; 409 conflicts are duplicates.
+   * Sends bulk operations through the bulk writer (the template installed first, inside its retries); returns
+   * those still undelivered (empty when done). Items the server rejects for good (mapping errors) are counted as
+   * failed and not retried; 409 conflicts are duplicates.
    */
-  private async send(lines: string[]): Promise<string[]> {
-    let pending = lines;
-    let delay = this.backoff;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) {
-        if (attempt > this.retries) return pending;
-        this.stats.retries++;
-        await sleep(delay);
-        delay = Math.min(delay * 2, this.maxBackoff);
-      }
-      let items: BulkItem[];
-      try {
-        await this.installTemplate();
-        const res = await this.client.bulk({ body: pending.join('\n') + '\n' } as never);
-        items = ((res.body as { items?: Record<string, BulkItem>[] }).items ?? []).map(
-          (i) => Object.values(i)[0] ?? {},
-        );
-      } catch (e) {
-        if (isTransient(e)) continue;
-        throw new ConnectorError(
-          'E_EXPORT_ELASTIC',
-          `bulk export to ${this.opts.nodes.join(',')} failed: ${(e as Error).message}`,
-          {
-            cause: e,
-            hint: 'check es.addresses, credentials and the index prefix',
-          },
-        );
-      }
-      if (items.length !== pending.length / 2) {
-        // An answer that does not line up with the request: resend everything (ids make it safe).
-        continue;
-      }
-      const retry: string[] = [];
-      items.forEach((it, i) => {
-        const s = it.status ?? 0;
-        if (s >= 200 && s < 300) this.stats.created++;
-        else if (s === 409) this.stats.duplicates++;
-        else if (s === 429 || s >= 500) retry.push(pending[2 * i], pending[2 * i + 1]);
-        else {
-          this.stats.failed++;
-          this.firstFailure ??= `${s} ${it.error?.type ?? ''}: ${it.error?.reason ?? ''}`;
-        }
+  private async send(ops: readonly string[]): Promise<string[]> {
+    try {
+      const r = await sendBulk(this.client, ops, {
+        lines: (op) => op,
+        prepare: () => this.installTemplate(),
+        onAnswer: (_op, answer) => this.count(answer),
+        what: `writing to ${this.opts.prefix}-*`,
       });
-      pending = retry;
+      this.stats.retries += r.retries;
+      return r.undelivered.map((u) => u.op);
+    } catch (e) {
+      throw new ConnectorError('E_EXPORT_ELASTIC', (e as Error).message, {
+        cause: e,
+        hint: 'check es.addresses, credentials and the index prefix',
+      });
     }
-    return pending;
+  }
+
+  private count(answer: BulkItemAnswer): void {
+    const s = answer.status;
+    if (s >= 200 && s < 300) this.stats.created++;
+    else if (s === 409) this.stats.duplicates++;
+    else {
+      this.stats.failed++;
+      this.firstFailure ??= `${s} ${answer.error?.type ?? ''}: ${answer.error?.reason ?? ''}`;
+    }
   }
 
   async close(): Promise<ExportStats> {
@@ -266,10 +250,14 @@ export class ElasticExporter implements Exporter {
           await sleep(Math.max(0, Math.min(this.nextProbe - Date.now(), deadline - Date.now())));
       }
       if (this.opts.refresh && !this.spooling) {
-        await this.client.indices.refresh({
-          index: `${this.alertsIndex},${this.eventsIndex}`,
-          ignore_unavailable: true,
-        } as never);
+        await this.client.request(
+          {
+            method: 'POST',
+            path: `/${this.alertsIndex},${this.eventsIndex}/_refresh`,
+            querystring: { ignore_unavailable: true },
+          },
+          { retries: 0, what: `refreshing ${this.opts.prefix}-*` },
+        );
       }
       const remaining = this.spooling ? (await this.spool.pendingLines()) / 2 : 0;
       return {
