@@ -46,6 +46,12 @@ const processCmd: SysflowSubcommand = (group) => {
       'policy mode: alert (only matching records) or enrich (all records, matches tagged); default enrich',
     )
     .option(
+      '--compat <engine>',
+      "evaluate the policies as another engine does: sf-processor (sf-processor 0.7.0's reading — an unknown " +
+        'attribute compares as its own name, text comparisons split at commas, …; see docs/conformance.md). ' +
+        'Overrides the "compat" key of every policyengine stage; default peregrine',
+    )
+    .option(
       '-e, --export <target>',
       'terminal | file | elastic | local | null (repeatable: tees into each)',
       collect,

@@ -101,7 +101,7 @@ function pipelineConfig(input: string): string {
       .map((s) => {
         const extra =
           s.kind === 'policy'
-            ? ` mode=${s.mode} policies=${s.policies.join(',')}`
+            ? ` mode=${s.mode} policies=${s.policies.join(',')}${s.compat ? ` compat=${s.compat}` : ''}`
             : s.kind === 'exporter'
               ? ` export=${s.export} format=${s.format}` +
                 Object.entries(s.options)

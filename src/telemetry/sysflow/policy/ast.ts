@@ -24,6 +24,8 @@ export interface Atom {
   /** The text without bounding quotes. */
   readonly text: string;
   readonly quoted: boolean;
+  /** Set on an item written inside `[…]` within `in (…)` (sf-processor does not read those). */
+  readonly bracketed?: true;
   readonly span: Span;
 }
 
@@ -119,6 +121,8 @@ export interface RuleDecl {
   /** Record types (`PE`, `FF`, …) the rule is restricted to; empty = all. */
   readonly prefilter: readonly string[];
   readonly enabled: boolean;
+  /** The `enabled:` value as written, when given (sf-processor reads it as a Go boolean). */
+  readonly enabledText?: string;
   /** Falco `output:` text, kept for display. */
   readonly output?: string;
   readonly span: Span;
@@ -145,6 +149,8 @@ export interface FilterDecl {
   readonly name: string;
   readonly condition: Condition;
   readonly enabled: boolean;
+  /** The `enabled:` value as written, when given. */
+  readonly enabledText?: string;
   readonly span: Span;
 }
 

@@ -9,16 +9,23 @@
  * Semantics follow sf-processor: a multi-valued attribute matches when any of its values does; `!=` is the negation
  * of `=`; `in` is exact match against the expanded list, `pmatch` is substring match against it; an undefined macro
  * is false; a list item naming no list is a literal. An unknown attribute on the left of a comparison reads as
- * absent (the term is false) — sf-processor instead compares the attribute's NAME as a literal string, which
- * `unknownAttributes: 'literal'` reproduces. A Falco field SysFlow cannot supply is collected so the engine can
- * report the rule as unmappable instead of loading it.
+ * absent (the term is false). A Falco field SysFlow cannot supply is collected so the engine can report the rule as
+ * unmappable instead of loading it.
+ *
+ * `compat: 'sf-processor'` swaps the leaves for sf-processor 0.7.0's reading (`sf-processor/terms.ts`): its field
+ * mapper, an unknown attribute read as its own name, comma-split text comparisons, 64-bit integer ordering; and
+ * the engine hands each rule the list and macro definitions sf-processor would let it see (`sf-processor/scopes.ts`).
  */
 import type { ResolvedEvent } from '../records/index.ts';
 import { OpFlag } from '../records/index.ts';
 import type { Atom, Compare, Cond, CondKind, Exists, InList, Span } from './ast.ts';
 import type { AttrType, AttrValue, AttributeDef } from './attributes.ts';
 import { expandItems, type Catalog } from './catalog.ts';
+import { globToRegExp, order, ORDER_OPS, STR_OPS, type StrOp } from './operators.ts';
 import { lookupAttribute, looksLikeSfAttribute, suggestAttributes } from './lookup.ts';
+import { sfProcessorFields, SfpState } from './sf-processor/fields.ts';
+import { sfProcessorItems } from './sf-processor/scopes.ts';
+import { SfpTerms } from './sf-processor/terms.ts';
 
 export type Pred = (ev: ResolvedEvent) => boolean;
 export const TRUE: Pred = () => true;
@@ -33,9 +40,13 @@ export interface PolicyNote {
   readonly hint?: string;
 }
 
+/** A reading of the policy language other than Peregrine's own: `sf-processor` reproduces sf-processor 0.7.0. */
+export type PolicyCompat = 'sf-processor';
+export const POLICY_COMPATS: readonly PolicyCompat[] = ['sf-processor'];
+
 export interface CompileOptions {
-  /** How a comparison on an attribute name nobody knows evaluates: 'absent' (false, default) or 'literal'. */
-  readonly unknownAttributes?: 'absent' | 'literal';
+  /** Evaluate as another engine does (default: Peregrine's reading). */
+  readonly compat?: PolicyCompat;
 }
 
 export interface CompiledCondition {
@@ -90,32 +101,6 @@ function negate(p: Pred): Pred {
 // ---------------------------------------------------------------------------------------------------------------
 // Value helpers
 
-type StrOp = (l: string, r: string) => boolean;
-const STR_OPS: Partial<Record<Compare['op'], StrOp>> = {
-  '=': (l, r) => l === r,
-  contains: (l, r) => l.includes(r),
-  icontains: (l, r) => l.toLowerCase().includes(r.toLowerCase()),
-  startswith: (l, r) => l.startsWith(r),
-  endswith: (l, r) => l.endsWith(r),
-  iequals: (l, r) => l.toLowerCase() === r.toLowerCase(),
-  istartswith: (l, r) => l.toLowerCase().startsWith(r.toLowerCase()),
-  iendswith: (l, r) => l.toLowerCase().endsWith(r.toLowerCase()),
-};
-const ORDER_OPS = new Set(['<', '<=', '>', '>=']);
-
-function order(op: string, l: number | bigint, r: number | bigint): boolean {
-  switch (op) {
-    case '<':
-      return l < r;
-    case '<=':
-      return l <= r;
-    case '>':
-      return l > r;
-    default:
-      return l >= r;
-  }
-}
-
 /** The value(s) of an attribute as strings (how sf-processor compares everything but ordering). */
 function stringsOf(type: AttrType, get: (ev: ResolvedEvent) => AttrValue): (ev: ResolvedEvent) => readonly string[] {
   switch (type) {
@@ -149,24 +134,6 @@ function parseBool(text: string): boolean | undefined {
   return undefined;
 }
 
-function globToRegExp(glob: string, flags: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const close = glob.indexOf(']', i + 1);
-      if (close < 0) re += '\\[';
-      else {
-        re += '[' + glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
-        i = close;
-      }
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, flags);
-}
-
 /** opflags names → bit masks, split by whether the READ/WRITE or the RECV/SEND spelling applies. */
 function opflagMask(names: readonly string[]): { mask: number; netMask: number; fileMask: number } {
   let mask = 0;
@@ -192,27 +159,55 @@ interface MacroEntry {
 export class ConditionCompiler {
   readonly notes: PolicyNote[] = [];
   private readonly noted = new Set<string>();
-  private readonly macros = new Map<string, MacroEntry>();
+  /** Compiled macros per catalog (under sf-processor's reading each rule may see its own definitions). */
+  private readonly macroCache = new Map<Catalog, Map<string, MacroEntry>>();
   private readonly compiling: string[] = [];
   private unmappable = new Set<string>();
   private source = '';
+  private catalog: Catalog;
+  /** sf-processor's leaves, when that reading is on. */
+  private readonly sfp: SfpTerms | undefined;
+  /** The record-to-record state sf-processor's reading keeps; the engine feeds it every event. */
+  readonly sfpState: SfpState | undefined;
 
   constructor(
-    private readonly catalog: Catalog,
-    private readonly options: CompileOptions = {},
-  ) {}
+    catalog: Catalog,
+    options: CompileOptions = {},
+  ) {
+    this.catalog = catalog;
+    if (options.compat === 'sf-processor') {
+      const state = new SfpState();
+      this.sfpState = state;
+      this.sfp = new SfpTerms(sfProcessorFields(state), {
+        TRUE,
+        FALSE,
+        expand: (items) => sfProcessorItems(this.catalog, items),
+        unknown: (a) =>
+          this.note({
+            severity: 'error',
+            code: 'E_UNKNOWN_ATTRIBUTE',
+            message: `unknown attribute '${a.text}'`,
+            span: a.span,
+            hint: 'compared as its own text, as sf-processor does',
+          }),
+        unmappable: (what) => this.unmappable.add(what),
+      });
+    }
+  }
 
-  /** Compiles a condition found in `source`. */
-  compile(cond: Cond, source: string): CompiledCondition {
-    const saved = { unmappable: this.unmappable, source: this.source };
+  /** Compiles a condition found in `source`; `scope` replaces the compiler's catalog for this condition. */
+  compile(cond: Cond, source: string, scope: Catalog = this.catalog): CompiledCondition {
+    const saved = { unmappable: this.unmappable, source: this.source, catalog: this.catalog };
     this.unmappable = new Set();
     this.source = source;
+    this.catalog = scope;
     try {
       const pred = this.cond(cond);
       return { pred, unmappable: [...this.unmappable].sort() };
     } finally {
       this.unmappable = saved.unmappable;
       this.source = saved.source;
+      this.catalog = saved.catalog;
     }
   }
 
@@ -232,13 +227,15 @@ export class ConditionCompiler {
     or: (c) => any(c.args.map((a) => this.cond(a))),
     not: (c) => negate(this.cond(c.arg)),
     ref: (c) => this.macro(c.name, c.span),
-    exists: (c) => this.exists(c),
-    compare: (c) => this.compare(c),
-    inlist: (c) => this.inList(c),
+    exists: (c) => (this.sfp ? this.sfp.exists(c) : this.exists(c)),
+    compare: (c) => (this.sfp ? this.sfp.compare(c) : this.compare(c)),
+    inlist: (c) => (this.sfp ? this.sfp.inList(c) : this.inList(c)),
   };
 
   private macro(name: string, span: Span): Pred {
-    const hit = this.macros.get(name);
+    let macros = this.macroCache.get(this.catalog);
+    if (!macros) this.macroCache.set(this.catalog, (macros = new Map()));
+    const hit = macros.get(name);
     if (hit) {
       for (const u of hit.unmappable) this.unmappable.add(u);
       return hit.pred;
@@ -274,7 +271,7 @@ export class ConditionCompiler {
       this.compiling.pop();
     }
     const entry: MacroEntry = { pred, unmappable: this.unmappable };
-    this.macros.set(name, entry);
+    macros.set(name, entry);
     this.unmappable = outer.unmappable;
     this.source = outer.source;
     for (const u of entry.unmappable) this.unmappable.add(u);
@@ -296,10 +293,9 @@ export class ConditionCompiler {
       code: 'E_UNKNOWN_ATTRIBUTE',
       message: `unknown attribute '${a.text}'`,
       span: a.span,
-      hint: (suggestions.length ? `did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}? ` : '') +
-        (this.options.unknownAttributes === 'literal' ? 'compared as the literal text, as sf-processor does' : 'the term is always false'),
+      hint: (suggestions.length ? `did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}? ` : '') + 'the term is always false',
     });
-    return this.options.unknownAttributes === 'literal' ? { literal: a.text } : undefined;
+    return undefined;
   }
 
   private exists(c: Exists): Pred {

@@ -140,7 +140,7 @@ export function parseCondition(text: string, base: number, lines: PolicyLines, s
       if (peek().type === '[') {
         next();
         while (peek().type !== ']') {
-          out.push(atom('a list item'));
+          out.push({ ...atom('a list item'), bracketed: true });
           if (peek().type === ',') next();
           else if (peek().type !== ']') fail(peek(), `expected ',' or ']', found ${describe(peek())}`);
         }

@@ -8,16 +8,26 @@
  * low/medium/high the way sf-processor maps Falco's levels (emergency/alert/critical/error → high, warning → medium,
  * notice/info/informational/debug → low); `mitre:Txxxx` (and Falco's bare `Txxxx`) tags become techniques with
  * their ATT&CK names.
+ *
+ * With `compat: 'sf-processor'` the engine evaluates as sf-processor 0.7.0 does: each rule sees the definitions
+ * sf-processor lets it see, its leaves read sf-processor's fields (`sf-processor/`), `alert` priorities fold to low,
+ * `enabled` is read as Go reads a boolean, and process flows and network events — which sf-processor's reader
+ * passes to no stage — are dropped. Either way {@link PolicyEngine.readingNotes} lists the rules whose outcome
+ * depends on which of the two readings runs them.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../../errors/index.ts';
 import { SF_TYPE, type ResolvedEvent } from '../records/index.ts';
-import type { LoadProblem, PolicyFile, Span } from './ast.ts';
+import type { Decl, FilterDecl, LoadProblem, PolicyFile, RuleDecl, Span } from './ast.ts';
 import { techniqueIdOfTag, techniqueName } from './attack.ts';
-import { buildCatalog } from './catalog.ts';
-import { ConditionCompiler, type CompileOptions, type PolicyNote, type Pred } from './compile.ts';
+import { buildCatalog, type Catalog } from './catalog.ts';
+import { ConditionCompiler, type CompileOptions, type PolicyCompat, type PolicyNote, type Pred } from './compile.ts';
 import { readPolicyFile } from './reader.ts';
+import { readingDifferences, type ReadingNote } from './sf-processor/differences.ts';
+import { parseGoBool, trimBoundingQuotes } from './sf-processor/go.ts';
+import { sfProcessorScopes } from './sf-processor/scopes.ts';
+import type { SfpState } from './sf-processor/fields.ts';
 
 export type Severity = 'low' | 'medium' | 'high';
 export type PolicyMode = 'alert' | 'enrich';
@@ -90,13 +100,22 @@ export interface EngineCounts {
 }
 
 const NO_MATCH: PolicyResult = Object.freeze({ matches: Object.freeze([]) as readonly RuleInfo[], drop: false });
+/** Record kinds sf-processor's reader hands to no stage. */
+const SFP_UNREAD: ReadonlySet<string> = new Set(['ProcessFlow', 'NetworkEvent']);
+const SFP_UNREAD_RESULT: PolicyResult = Object.freeze({
+  matches: NO_MATCH.matches,
+  drop: true,
+  droppedBy: '(sf-processor reads no process flows or network events)',
+});
 
-export function normalisePriority(label: string): Severity | undefined {
+export function normalisePriority(label: string, compat?: PolicyCompat): Severity | undefined {
   switch (label.trim().toLowerCase()) {
+    case 'alert':
+      // sf-processor's table of Falco levels lacks `alert`: it defers to low.
+      return compat === 'sf-processor' ? undefined : 'high';
     case 'high':
     case 'critical':
     case 'emergency':
-    case 'alert':
     case 'error':
       return 'high';
     case 'medium':
@@ -125,16 +144,35 @@ export class PolicyEngine {
   readonly unmappable: readonly UnmappableRule[];
   /** Compile-time findings: unknown attributes, undefined macros, … (the engine still runs). */
   readonly notes: readonly PolicyNote[];
+  /** Rules and filters whose outcome depends on the reading (Peregrine's or sf-processor's), one entry each. */
+  readonly readingNotes: readonly ReadingNote[];
+  /** The reading in force; undefined for Peregrine's own. */
+  readonly compat: PolicyCompat | undefined;
   /** Reader findings: declarations that could not be read. */
   readonly problems: readonly (LoadProblem & { source: string })[];
   readonly counts: EngineCounts;
   private readonly filterPreds: readonly { name: string; pred: Pred }[];
   private readonly byType: ReadonlyMap<string, readonly CompiledRule[]>;
+  private readonly sfpState: SfpState | undefined;
 
   constructor(files: readonly PolicyFile[], options: EngineOptions = {}) {
     this.mode = options.mode ?? 'alert';
+    this.compat = options.compat;
     const catalog = buildCatalog(files);
     const compiler = new ConditionCompiler(catalog, options);
+    this.sfpState = compiler.sfpState;
+    const scopes = options.compat === 'sf-processor' ? sfProcessorScopes(files) : undefined;
+    const scopeOf = (d: Decl): Catalog => scopes?.get(d) ?? catalog;
+    const enabled = (d: { enabled: boolean; enabledText?: string }): boolean => {
+      if (!scopes || d.enabledText === undefined) return d.enabled;
+      // Go's strconv.ParseBool; anything it does not read leaves the rule enabled.
+      return parseGoBool(trimBoundingQuotes(d.enabledText)) ?? true;
+    };
+    const readingNotes: ReadingNote[] = [];
+    const noteReading = (kind: 'rule' | 'filter', d: RuleDecl | FilterDecl, source: string): void => {
+      const differences = readingDifferences(d.condition.root, source, scopeOf(d));
+      if (differences.length) readingNotes.push({ rule: d.name, kind, source, span: d.span, differences });
+    };
     const problems: (LoadProblem & { source: string })[] = [];
     for (const f of files) for (const p of f.problems) problems.push({ ...p, source: f.source });
     const notes: PolicyNote[] = [];
@@ -142,16 +180,17 @@ export class PolicyEngine {
     const compiled: CompiledRule[] = [];
     let disabled = 0;
     for (const { decl, source } of catalog.rules) {
-      const c = compiler.compile(decl.condition.root, source);
+      const c = compiler.compile(decl.condition.root, source, scopeOf(decl));
+      if (enabled(decl)) noteReading('rule', decl, source);
       if (c.unmappable.length > 0) {
         unmappable.push({ rule: decl.name, source, span: decl.span, fields: c.unmappable });
         continue;
       }
-      if (!decl.enabled) {
+      if (!enabled(decl)) {
         disabled++;
         continue;
       }
-      let severity = normalisePriority(decl.priority);
+      let severity = normalisePriority(decl.priority, options.compat);
       if (!severity) {
         notes.push({
           severity: 'warning',
@@ -182,12 +221,13 @@ export class PolicyEngine {
     }
     const filterPreds: { name: string; pred: Pred }[] = [];
     for (const { decl, source } of catalog.filters) {
-      const c = compiler.compile(decl.condition.root, source);
+      const c = compiler.compile(decl.condition.root, source, scopeOf(decl));
+      if (enabled(decl)) noteReading('filter', decl, source);
       if (c.unmappable.length > 0) {
         unmappable.push({ rule: decl.name, source, span: decl.span, fields: c.unmappable });
         continue;
       }
-      if (decl.enabled) filterPreds.push({ name: decl.name, pred: c.pred });
+      if (enabled(decl)) filterPreds.push({ name: decl.name, pred: c.pred });
     }
     // Rules by record kind (the prefilter applied once, here): evaluate() does one Map lookup per event.
     const byType = new Map<string, CompiledRule[]>();
@@ -203,6 +243,7 @@ export class PolicyEngine {
     this.byType = byType;
     this.unmappable = Object.freeze(unmappable);
     this.notes = Object.freeze([...compiler.notes, ...notes]);
+    this.readingNotes = Object.freeze(readingNotes);
     this.problems = Object.freeze(problems);
     this.counts = Object.freeze({
       files: files.length,
@@ -218,6 +259,10 @@ export class PolicyEngine {
 
   /** Runs the drop filters, then the rules, on one event. Never throws; allocates only when a rule matches. */
   evaluate(ev: ResolvedEvent): PolicyResult {
+    if (this.sfpState) {
+      if (SFP_UNREAD.has(ev.record.kind)) return SFP_UNREAD_RESULT;
+      this.sfpState.observe(ev);
+    }
     const fs = this.filterPreds;
     for (let i = 0; i < fs.length; i++) {
       if (fs[i].pred(ev)) return { matches: NO_MATCH.matches, drop: true, droppedBy: fs[i].name };

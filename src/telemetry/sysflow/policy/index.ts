@@ -19,7 +19,8 @@ export { parseCondition, printCond } from './condition.ts';
 export { SF_ATTRIBUTES, type AttributeDef, type AttrType } from './attributes.ts';
 export { FALCO_DERIVED, FALCO_FIELDS } from './falco-fields.ts';
 export { lookupAttribute, suggestAttributes, ATTRIBUTE_NAMES, type AttrLookup } from './lookup.ts';
-export { ConditionCompiler, type CompileOptions, type PolicyNote, type Pred } from './compile.ts';
+export { ConditionCompiler, POLICY_COMPATS, type CompileOptions, type PolicyCompat, type PolicyNote, type Pred } from './compile.ts';
+export { formatReadingNote, readingDifferences, type ReadingDifference, type ReadingNote } from './sf-processor/differences.ts';
 export {
   PolicyEngine,
   compilePolicies,

@@ -289,6 +289,8 @@ function buildDecl(
     problems.push({ severity: 'warning', code: 'W_POLICY_BOOL', message: `'${k}: ${v}' is not true/false; using ${dflt}`, span: f.keySpan });
     return dflt;
   };
+  const enabledField = get('enabled');
+  const enabledText = enabledField ? { enabledText: value(enabledField) } : {};
   if (name === '') {
     problems.push({ severity: 'error', code: 'E_POLICY_NO_NAME', message: `${kind} without a name`, span: declSpan });
     return undefined;
@@ -310,7 +312,7 @@ function buildDecl(
     case 'filter':
     case 'drop': {
       const c = needCondition();
-      return c && { kind: 'filter', name, condition: c, enabled: bool('enabled', true), span: nameSpan };
+      return c && { kind: 'filter', name, condition: c, enabled: bool('enabled', true), ...enabledText, span: nameSpan };
     }
     default: {
       const c = needCondition();
@@ -327,6 +329,7 @@ function buildDecl(
         actions,
         prefilter: list('prefilter'),
         enabled: bool('enabled', true),
+        ...enabledText,
         ...(output !== undefined ? { output } : {}),
         span: nameSpan,
       };

@@ -6,7 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../../../errors/index.ts';
 import { expandInputs, type SysFlowInput } from '../format/inputs.ts';
 import { createExporter } from '../export/registry.ts';
-import { parsePipelineConfig, pipelineFromFlags, type PipelineConfig } from './config.ts';
+import {
+  COMPAT_HINT,
+  parseCompat,
+  parsePipelineConfig,
+  pipelineFromFlags,
+  type PipelineConfig,
+} from './config.ts';
 import { Pipeline, type PipelineStats } from './pipeline.ts';
 import { loadPolicyStage } from './policy-stage.ts';
 import type { PolicyMode } from './types.ts';
@@ -15,6 +21,8 @@ export interface ProcessCommandOptions {
   config?: string;
   policy?: string[];
   mode?: string;
+  /** Another engine's reading of the policies (`sf-processor`); applies to every policy stage. */
+  compat?: string;
   export?: string[];
   format?: string;
   output?: string;
@@ -30,6 +38,12 @@ export async function configFromOptions(
   opts: ProcessCommandOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<PipelineConfig> {
+  const compat = parseCompat(opts.compat);
+  if (compat === null) {
+    throw new InputError('E_INPUT_FLAG', `unknown --compat ${opts.compat}`, {
+      hint: COMPAT_HINT.replace(/^compat/, '--compat'),
+    });
+  }
   if (opts.config) {
     if (opts.policy?.length || opts.mode || opts.export?.length || opts.format) {
       throw new InputError(
@@ -46,7 +60,17 @@ export async function configFromOptions(
     } catch (cause) {
       throw new InputError('E_INPUT_MISSING', `cannot read pipeline configuration ${opts.config}`, { cause });
     }
-    return parsePipelineConfig(text, opts.config, env);
+    const config = parsePipelineConfig(text, opts.config, env);
+    if (opts.compat === undefined) return config;
+    // --compat overrides the key of every policy stage.
+    return {
+      ...config,
+      stages: config.stages.map((s) => {
+        if (s.kind !== 'policy') return s;
+        const { compat: _old, ...rest } = s;
+        return compat ? { ...rest, compat } : rest;
+      }),
+    };
   }
   if (opts.mode && opts.mode !== 'alert' && opts.mode !== 'enrich') {
     throw new InputError('E_INPUT_FLAG', `unknown --mode ${opts.mode}`, { hint: 'alert or enrich' });
@@ -64,6 +88,7 @@ export async function configFromOptions(
     {
       policy: opts.policy,
       mode: opts.mode as PolicyMode | undefined,
+      compat,
       export: opts.export,
       format: opts.format,
       exporterOptions,
@@ -84,7 +109,18 @@ export async function runProcess(
     });
   const resolved =
     typeof inputs[0] === 'string' ? await expandInputs(inputs as string[]) : (inputs as SysFlowInput[]);
-  const pipeline = await Pipeline.build(config, { loadPolicy: loadPolicyStage, createExporter });
+  // Warnings about the reading go out once each, before the first record, sanitised (rule and attribute names
+  // come from the policy files).
+  const warned = new Set<string>();
+  const warn = (line: string): void => {
+    if (warned.has(line)) return;
+    warned.add(line);
+    process.stderr.write(line + '\n');
+  };
+  const pipeline = await Pipeline.build(config, {
+    loadPolicy: (o) => loadPolicyStage({ ...o, warn }),
+    createExporter,
+  });
   try {
     await pipeline.run(resolved);
   } catch (e) {

@@ -6,12 +6,15 @@
  * - `in`: the channel the stage consumes, `"<id> <type>"` (e.g. `"flat flattenerchan"`), or an array of them (fan-in);
  * - `out`: the channel(s) it produces — an array tees every record into each channel (e.g. one policy engine per
  *   branch, or several exporters);
- * - the other keys configure the stage (`policies`, `mode`, `export`, `format`, `file.path`, `es.addresses`, …).
+ * - the other keys configure the stage (`policies`, `mode`, `export`, `format`, `file.path`, `es.addresses`, …);
+ *   a policyengine stage's `compat` (Peregrine's own key) names another engine's reading of the policies:
+ *   `sf-processor` evaluates them as sf-processor 0.7.0 does (`peregrine`, the default, as Peregrine does).
  * Environment overrides follow sf-processor: `<PROCESSOR>_<KEY>` with `_` in the key read as `.`
  * (`EXPORTER_ES_ADDRESSES=…` sets `es.addresses` of every `exporter` stage; `POLICYENGINE_MODE=alert`).
  * Values are kept as text; each stage validates its own keys.
  */
 import { InputError, spanAt } from '../../../errors/index.ts';
+import { POLICY_COMPATS, type PolicyCompat } from '../policy/index.ts';
 import type { PolicyMode } from './types.ts';
 
 export type StageKind = 'reader' | 'policy' | 'exporter';
@@ -35,6 +38,8 @@ export interface PolicyStageConfig extends StageBase {
   /** Policy files or directories (`policies`, comma-separated). */
   readonly policies: readonly string[];
   readonly mode: PolicyMode;
+  /** Another engine's reading of the policies (`compat`); absent for Peregrine's own. */
+  readonly compat?: PolicyCompat;
 }
 export interface ExporterStage extends StageBase {
   readonly kind: 'exporter';
@@ -67,6 +72,15 @@ const EXPORT_ALIASES: Readonly<Record<string, ExportTarget>> = {
   null: 'null',
 };
 const FORMAT_ALIASES: Readonly<Record<string, ExportFormat>> = { json: 'json', jsonl: 'json', ecs: 'ecs' };
+
+/** The reading a `compat` value names: undefined for Peregrine's own, a {@link PolicyCompat}, or null when unknown. */
+export function parseCompat(value: string | undefined): PolicyCompat | undefined | null {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '' || v === 'peregrine') return undefined;
+  return (POLICY_COMPATS as readonly string[]).includes(v) ? (v as PolicyCompat) : null;
+}
+
+export const COMPAT_HINT = `compat is ${POLICY_COMPATS.join(' or ')} (another engine's reading of the policies), or peregrine (the default)`;
 
 /** Channel id of `"<id> <type>"` (or a bare id). */
 function channelId(spec: string): string {
@@ -177,7 +191,15 @@ export function parsePipelineConfig(
         .filter(Boolean);
       if (policies.length === 0) fail('a policyengine stage needs "policies" (a policy file or directory)');
       if (inList.length === 0) fail('a policyengine stage needs "in"');
-      stages.push({ ...base, kind: 'policy', mode: mode as PolicyMode, policies });
+      const compat = parseCompat(options.compat);
+      if (compat === null) fail(`unknown compat "${options.compat}"`, COMPAT_HINT);
+      stages.push({
+        ...base,
+        kind: 'policy',
+        mode: mode as PolicyMode,
+        policies,
+        ...(compat ? { compat } : {}),
+      });
     } else if (processor === 'exporter') {
       const exp = EXPORT_ALIASES[(options.export ?? 'terminal').toLowerCase()];
       if (!exp)
@@ -267,6 +289,8 @@ export function validateGraph(config: PipelineConfig, text = ''): PipelineConfig
 export interface ProcessFlags {
   policy?: readonly string[];
   mode?: PolicyMode;
+  /** The policy stage's `compat`. */
+  compat?: PolicyCompat;
   export?: readonly string[];
   format?: string;
   /** Extra exporter options (`file.path`, `es.addresses`, `es.index`, …), applied to every exporter. */
@@ -298,6 +322,7 @@ export function pipelineFromFlags(
       out: exportChannels,
       policies: flags.policy!.join(','),
       mode: flags.mode ?? 'enrich',
+      ...(flags.compat ? { compat: flags.compat } : {}),
     });
   }
   exports.forEach((e, i) => {

@@ -8,6 +8,7 @@ import { TelemetryError } from '../../../errors/index.ts';
 import { EntityTables } from '../format/resolver.ts';
 import { batchesOf, inputName, type SysFlowInput } from '../format/inputs.ts';
 import { isEntityRecord, type ResolvedEvent } from '../records/index.ts';
+import type { PolicyCompat } from '../policy/index.ts';
 import type { ExporterStage, PipelineConfig, PolicyStageConfig, StageConfig } from './config.ts';
 import type { ExportStats, Exporter, PolicyMode, PolicyStage, ProcessedEvent } from './types.ts';
 
@@ -15,6 +16,8 @@ import type { ExportStats, Exporter, PolicyMode, PolicyStage, ProcessedEvent } f
 export type PolicyLoader = (opts: {
   readonly paths: readonly string[];
   readonly mode: PolicyMode;
+  /** Another engine's reading of the policies; absent for Peregrine's own. */
+  readonly compat?: PolicyCompat;
 }) => Promise<PolicyStage>;
 /** Creates the exporter of an exporter stage. */
 export type ExporterFactory = (stage: ExporterStage) => Promise<Exporter>;
@@ -179,7 +182,11 @@ async function policyNode(
       },
     );
   }
-  const engine = await deps.loadPolicy({ paths: s.policies, mode: s.mode });
+  const engine = await deps.loadPolicy({
+    paths: s.policies,
+    mode: s.mode,
+    ...(s.compat ? { compat: s.compat } : {}),
+  });
   const alertOnly = s.mode === 'alert';
   return {
     write(p) {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { TelemetryError } from '../../../errors/index.ts';
-import { compilePolicies, loadPolicySources } from '../policy/index.ts';
+import { compilePolicies, formatReadingNote, loadPolicySources } from '../policy/index.ts';
 import type { PolicyLoader } from './pipeline.ts';
 import type { PolicyStage } from './types.ts';
 
@@ -18,8 +18,22 @@ export interface LoadedPolicies {
   readonly notes: number;
 }
 
-export const loadPolicyStage: PolicyLoader & { last?: LoadedPolicies } = async ({ paths, mode }) => {
-  const engine = compilePolicies(await loadPolicySources(paths), { mode });
+/** A {@link PolicyLoader} that can also report on the reading. */
+export type PolicyStageLoader = (
+  opts: Parameters<PolicyLoader>[0] & { readonly warn?: (line: string) => void },
+) => Promise<PolicyStage>;
+
+/**
+ * The loader. `warn` receives one line per rule or filter whose outcome depends on the reading (Peregrine's or
+ * sf-processor's: an attribute only one of them knows, or an unknown one sf-processor reads as its own name).
+ */
+export const loadPolicyStage: PolicyStageLoader & { last?: LoadedPolicies } = async ({
+  paths,
+  mode,
+  compat,
+  warn,
+}) => {
+  const engine = compilePolicies(await loadPolicySources(paths), { mode, compat });
   // A rule the engine could not load must stop the run: silently dropping it would hide alerts.
   const bad = engine.problems.find((p) => p.severity === 'error');
   if (bad) {
@@ -45,6 +59,7 @@ export const loadPolicyStage: PolicyLoader & { last?: LoadedPolicies } = async (
       },
     );
   }
+  if (warn) for (const n of engine.readingNotes) warn(formatReadingNote(n, compat === 'sf-processor'));
   loadPolicyStage.last = {
     files: engine.counts.files,
     rules: engine.counts.rules,

@@ -16,7 +16,8 @@ const apache: Container = {
   podId: null,
 };
 
-function proc(hpid: number, exe: string, exeArgs: string, extra: Partial<Process> = {}, parent?: Process): Process {
+/** A process record (a fixed creation time per pid); `parent` sets its poid. */
+export function proc(hpid: number, exe: string, exeArgs: string, extra: Partial<Process> = {}, parent?: Process): Process {
   return {
     kind: 'Process',
     state: 'CREATED',
@@ -37,7 +38,8 @@ function proc(hpid: number, exe: string, exeArgs: string, extra: Partial<Process
     ...extra,
   };
 }
-function file(path: string, restype = 'f'): File {
+/** A file record with an oid derived from the path. */
+export function file(path: string, restype = 'f'): File {
   return { kind: 'File', state: 'CREATED', oid: path.length.toString(16).padStart(40, '0'), ts: 0n, restype: restype.charCodeAt(0), path, containerId: null };
 }
 

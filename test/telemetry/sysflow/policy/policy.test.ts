@@ -16,7 +16,6 @@ import { compilePolicies, lintPolicies, formatFinding, loadPolicySources, readPo
 import { EVENTS } from './events.ts';
 import { EntityTables, readSysFlowFile, resolveEvents } from '../../../../src/telemetry/sysflow/format/index.ts';
 import { opFlagNames, SF_TYPE, type ResolvedEvent } from '../../../../src/telemetry/sysflow/records/index.ts';
-import { TRACES } from '../helpers.ts';
 
 const CASES = join(import.meta.dirname, 'cases');
 
@@ -144,12 +143,6 @@ test('drop filters drop before rules; enrich mode emits every kept record, alert
   }
 });
 
-test("unknownAttributes 'literal' reproduces sf-processor's name-as-text comparison", () => {
-  const text = `- rule: r\n  desc: d\n  condition: sf-process.args contains 'f'\n  priority: low\n`;
-  assert.equal(compilePolicies([{ path: 'p.yaml', text }]).evaluate(EVENTS['cgi-bash']).matches.length, 0);
-  assert.equal(compilePolicies([{ path: 'p.yaml', text }], { unknownAttributes: 'literal' }).evaluate(EVENTS['cgi-bash']).matches.length, 1);
-});
-
 const TTPS = compilePolicies([{ path: 'data/policies/ttps.yaml', text: readFileSync('data/policies/ttps.yaml', 'utf8') }]);
 
 function summary(ev: ResolvedEvent): string {
@@ -215,20 +208,4 @@ level: critical
   const bad = compilePolicies([{ path: 'bad.yml', text: text.replace('all of selection_*', '1 of nothing*') }]);
   assert.equal(bad.rules.length, 0);
   assert.match(bad.problems[0].message, /no selection matches 'nothing\*'/);
-});
-
-test("k8s_small.sf: the misspelt sf.proc.username silences 'Non sudo setuid' (sf-processor's literal reading fires it)", async () => {
-  const text = readFileSync('data/policies/ttps.yaml', 'utf8');
-  const count = async (unknownAttributes: 'absent' | 'literal'): Promise<number> => {
-    const engine = compilePolicies([{ path: 'ttps.yaml', text }], { unknownAttributes });
-    let n = 0;
-    const path = join(TRACES, 'k8s_small.sf');
-    for await (const ev of resolveEvents(readSysFlowFile(path), path, new EntityTables())) {
-      if (engine.evaluate(ev).matches.some((m) => m.name === 'Non sudo setuid')) n++;
-    }
-    return n;
-  };
-  assert.equal(await count('absent'), 0);
-  // sf-processor compares the text 'sf.proc.username' with 'root' (never equal, so != holds) and with 'N/A'.
-  assert.equal(await count('literal'), 19);
 });

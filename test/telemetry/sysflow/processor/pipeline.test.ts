@@ -193,3 +193,103 @@ test('CLI: sysflow process with short flags writes ECS alerts; sysflow read take
   assert.match(e.stderr, /nothing consumes channel "c"/);
   assert.doesNotMatch(e.stderr, /at .*\.ts:\d+/, 'no stack trace');
 });
+
+test("CLI: --compat sf-processor gives sf-processor's 80 alerts on k8s_small.sf; each rule that depends on the reading is named once, at start", () => {
+  const K8S = join(TRACES, 'k8s_small.sf');
+  const run = (...extra: string[]) =>
+    spawnSync(
+      process.execPath,
+      ['bin/peregrine.js', 'sysflow', 'process', '-p', TTPS, '-m', 'alert', '-e', 'null', ...extra, K8S],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+  const warnings = (stderr: string): string[] =>
+    stderr.split('\n').filter((l) => l.includes('warning[W_POLICY_READING]'));
+  const plain = run();
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.match(plain.stderr, /61 alerts/);
+  const compat = run('--compat', 'sf-processor');
+  assert.equal(compat.status, 0, compat.stderr);
+  assert.match(compat.stderr, /80 alerts/);
+  for (const r of [plain, compat]) {
+    const w = warnings(r.stderr);
+    assert.equal(w.length, 4, r.stderr);
+    assert.ok(
+      r.stderr.indexOf('warning[') < r.stderr.indexOf('sysflow process:'),
+      'warnings come before the summary',
+    );
+    const setuid = w.find((l) => l.includes("rule 'Non sudo setuid'"));
+    assert.match(
+      setuid ?? '',
+      /^.*ttps\.yaml:\d+: warning\[W_POLICY_READING\]: rule 'Non sudo setuid' depends on 'sf\.proc\.username' \(.*ttps\.yaml:\d+:\d+ via macro 'known_user_in_container'/,
+    );
+    assert.match(setuid ?? '', /--compat sf-processor/);
+  }
+  assert.match(
+    warnings(plain.stderr)[0],
+    /evaluated as Peregrine does; --compat sf-processor evaluates it as sf-processor does$/,
+  );
+  assert.match(warnings(compat.stderr)[0], /evaluated as sf-processor does \(--compat sf-processor\)$/);
+
+  // --compat overrides the key of every policy stage of a pipeline file; a bad value is a positioned error.
+  const cfg = join(dir, 'compat.json');
+  const stage = (compat: string) =>
+    JSON.stringify({
+      pipeline: [
+        { processor: 'sysflowreader', in: 'sysflow sysflowchan', out: 'flat flattenerchan' },
+        {
+          processor: 'policyengine',
+          in: 'flat flattenerchan',
+          out: 'evt eventchan',
+          policies: TTPS,
+          mode: 'alert',
+          compat,
+        },
+        { processor: 'exporter', in: 'evt eventchan', export: 'null' },
+      ],
+    });
+  writeFileSync(cfg, stage('peregrine'));
+  const viaFile = spawnSync(
+    process.execPath,
+    ['bin/peregrine.js', 'sysflow', 'process', '-c', cfg, '--compat', 'sf-processor', K8S],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(viaFile.status, 0, viaFile.stderr);
+  assert.match(viaFile.stderr, /80 alerts/);
+  writeFileSync(cfg, stage('sf-processor'));
+  const keyOnly = spawnSync(process.execPath, ['bin/peregrine.js', 'sysflow', 'process', '-c', cfg, K8S], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  assert.match(keyOnly.stderr, /80 alerts/);
+  const bad = run('--compat', 'sfprocessor');
+  assert.equal(bad.status, 1);
+  assert.match(
+    bad.stderr,
+    /error\[E_INPUT_FLAG\]: unknown --compat sfprocessor\nhint: --compat is sf-processor/,
+  );
+});
+
+test('CLI: reading warnings print policy text sanitised (no raw control characters reach the terminal)', () => {
+  const policy = join(dir, 'evil.yaml');
+  writeFileSync(
+    policy,
+    `- rule: "evil\u001b[31m rule"\n  desc: d\n  condition: sf.proc.user\u0007name != root\n  priority: low\n`,
+  );
+  const r = spawnSync(
+    process.execPath,
+    ['bin/peregrine.js', 'sysflow', 'process', '-p', policy, '-m', 'alert', '-e', 'null', SHELLSHOCK],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(!r.stderr.includes('\u0007') && !r.stderr.includes('\u001b'), 'no raw BEL or ESC');
+  assert.match(r.stderr, /rule 'evil\\u001b\[31m rule' depends on 'sf\.proc\.user\\u0007name'/);
+});
