@@ -15,8 +15,8 @@ import {
   type BulkItemAnswer,
 } from '../connectors/elastic/index.ts';
 import { ConnectorError } from '../errors/index.ts';
+import { ecsIndexMapping } from '../mapping/index.ts';
 import type { SourceProfile } from '../connectors/types.ts';
-import { ecsIndexMapping } from './ecs-index-mapping.ts';
 import type { AppendProgress, AppendResult, Rejection, StoreRecord } from '../store/ecs/index.ts';
 
 /** The cluster of an `elastic_ecs` profile, reached through the Elastic connector's client (auth, TLS, retries). */
@@ -89,7 +89,7 @@ export async function bulkToElastic(
     if (head.statusCode === 404) {
       // a new index gets ECS-like types, so term/range/CIDR queries mean what they mean in the embedded store
       const r = await target.client.request(
-        { method: 'PUT', path: `/${encodeURIComponent(index)}`, body: ecsIndexMapping() },
+        { method: 'PUT', path: `/${encodeURIComponent(index)}`, body: { mappings: ecsIndexMapping() } },
         { ignore: [400], retries: 0, what: `creating index ${index}` },
       );
       // 400 is fine only when another writer created the index meanwhile

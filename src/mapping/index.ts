@@ -5,6 +5,7 @@
  *   compiler and the embedded store's SQL backend).
  * - `toStix(ecsDoc)` / `ecsToStix()` → the STIX objects of one ECS document (result direction; used by the Elastic
  *   connector, the embedded store and the SysFlow ECS exporter's tests).
+ * - `ecsIndexMapping()` → the one Elasticsearch/OpenSearch mapping of ECS documents (`data/ecs-fields.json`).
  */
 import type { Observation, StixObject } from '../stix/observation.ts';
 import type { ObjectPath } from '../stix/ast.ts';
@@ -27,6 +28,13 @@ export { lookupFields, requireFields, objectPathKey, queryPaths, type EcsFieldRe
 export { compileToStix, type EcsToStix } from './to-stix.ts';
 export { ecsGetter, getEcsField } from './ecs-path.ts';
 export { basename, dirname, ipVersion, registryKey } from './transforms.ts';
+export {
+  ecsFieldTypes,
+  ecsIndexMapping,
+  parseEcsFields,
+  ECS_FIELDS_PATH,
+  type EcsFieldType,
+} from './ecs-index.ts';
 
 let mapper: EcsToStix | undefined;
 

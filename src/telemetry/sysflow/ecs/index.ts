@@ -2,5 +2,5 @@
 export { toEcs, alertFields, entityId, ECS_VERSION, type EcsDocument } from './document.ts';
 export { classify } from './classify.ts';
 export { documentId } from './id.ts';
-export { indexTemplate, ECS_MAPPINGS } from './template.ts';
+export { indexTemplate } from './template.ts';
 export { communityId } from './community-id.ts';
