@@ -9,7 +9,7 @@
  * window); then WHERE applies. LIMIT goes to that prefetch query, as in Kestrel 1.x; without a prefetch it counts
  * records.
  */
-import { VAR_FROM } from '../../store/cache/index.ts';
+import { releaseVariable, selectRelated, type ReferenceHop } from '../../store/cache/index.ts';
 import type { IrFind } from '../ir/types.ts';
 import { varSpan } from '../ir/spans.ts';
 import { explainLines, planLocal } from '../plan/index.ts';
@@ -23,11 +23,7 @@ import {
   type CommandResult,
 } from './context.ts';
 import { resolvePattern, timeWindow } from './resolve.ts';
-import { selectInto } from './select.ts';
-
-function inList(n: number): string {
-  return Array.from({ length: n }, () => '?').join(', ');
-}
+import { recordsOfVariable, selectInto } from './select.ts';
 
 export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandResult> {
   const input = variable(ctx, s.input, varSpan(s, s.input));
@@ -42,43 +38,24 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
   explain.push(...(await fetchRelated(ctx, s, input, window)));
 
   // 1. References in the cache, at entity level.
-  const parts: string[] = [];
-  const params: unknown[] = [];
+  const hops: ReferenceHop[] = [];
   const refsUsed: string[] = [];
   for (const e of s.edges) {
     const onResult = e.returnIsSubject ? e.subjectRefs : e.objectRefs;
     const onInput = e.returnIsSubject ? e.objectRefs : e.subjectRefs;
-    if (onResult.length) {
-      parts.push(
-        `SELECT e.src AS rid FROM edge e JOIN rec t ON t.rid = e.dst WHERE e.ref IN (${inList(onResult.length)}) AND t.eid IN (SELECT eid FROM inp)`,
-      );
-      params.push(...onResult);
-      refsUsed.push(...onResult.map((r) => `${s.entityType}.${r}`));
-    }
-    if (onInput.length) {
-      parts.push(
-        `SELECT e.dst AS rid FROM edge e JOIN rec t ON t.rid = e.src WHERE e.ref IN (${inList(onInput.length)}) AND t.eid IN (SELECT eid FROM inp)`,
-      );
-      params.push(...onInput);
-      refsUsed.push(...onInput.map((r) => `${input.type}.${r}`));
-    }
+    hops.push({ refs: onResult, holder: 'result' }, { refs: onInput, holder: 'input' });
+    refsUsed.push(...onResult.map((r) => `${s.entityType}.${r}`));
+    refsUsed.push(...onInput.map((r) => `${input.type}.${r}`));
   }
-  if (s.relation === 'LINKED') {
-    // Kestrel 1.x's generic relation: entities seen in the same observation as an input entity.
-    parts.push(
-      `SELECT x.rid FROM rec x WHERE x.oid IN (SELECT t.oid FROM rec t WHERE t.eid IN (SELECT eid FROM inp))`,
-    );
-    refsUsed.push(`same observation as ${s.input}`);
-  }
-  if (parts.length) {
-    await ctx.cache.run(
-      `INSERT INTO member WITH inp AS (SELECT DISTINCT r.eid FROM ${VAR_FROM})
-       SELECT ${Math.trunc(tmp)}, x.rid, row_number() OVER (ORDER BY x.rid) FROM (SELECT DISTINCT l.rid FROM (${parts.join(' UNION ALL ')}) l
-         JOIN rec rr ON rr.rid = l.rid WHERE rr.type = ?) x`,
-      [input.vid, ...params, s.entityType],
-      ctx.signal,
-    );
-  }
+  // Kestrel 1.x's generic relation LINKED: entities seen in the same observation as an input entity.
+  const sameObservation = s.relation === 'LINKED';
+  if (sameObservation) refsUsed.push(`same observation as ${s.input}`);
+  await selectRelated(
+    ctx.cache,
+    tmp,
+    { input: input.vid, entityType: s.entityType, hops, sameObservation },
+    ctx.signal,
+  );
 
   // 2. Prefetch every record of the found entities from the input's source, in the found records' time span ± the
   //    window. As in Kestrel 1.x, a LIMIT goes to that query (observations), and then limits nothing else.
@@ -97,15 +74,13 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
   // 3. WHERE, and LIMIT (records) when there was no prefetch, on the cache.
   const local = planLocal(s.entityType, pattern, undefined, limit);
   await selectInto(ctx, vid, {
-    from: VAR_FROM,
-    fromParams: [tmp],
-    hasMember: true,
+    ...recordsOfVariable(tmp),
     entityType: s.entityType,
     pattern,
     mode: 'full',
     ...(limit !== undefined ? { limit } : {}),
   });
-  await ctx.cache.run(`DELETE FROM member WHERE vid = ?`, [tmp]);
+  await releaseVariable(ctx.cache, { vid: tmp, storage: 'records' });
   return recordsVariable(
     s,
     s.entityType,

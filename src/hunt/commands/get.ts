@@ -1,7 +1,7 @@
 /** GET: from data sources (pattern pushed down, centered objects selected in the cache) or from a variable. */
 import { ConnectorError, isPeregrineError } from '../../errors/index.ts';
 import type { Observation } from '../../stix/observation.ts';
-import { HuntCache, timeSpan } from '../../store/cache/index.ts';
+import { timeSpan } from '../../store/cache/index.ts';
 import type { ComparisonExpr, ObservationExpr, PathStep, Pattern } from '../../stix/ast.ts';
 import { prefetchAttribute, prefetchInto } from './prefetch.ts';
 import type { IrGet } from '../ir/types.ts';
@@ -75,9 +75,7 @@ export async function runGet(s: IrGet, ctx: CommandContext): Promise<CommandResu
     onProgress: (n) => ctx.onProgress?.({ source: uri, hits: n, elapsedMs: Date.now() - started }),
   });
   await selectInto(ctx, vid, {
-    from: HuntCache.batchFrom(),
-    fromParams: [batch.batch],
-    hasMember: false,
+    from: { kind: 'batch', batch: batch.batch },
     entityType: s.entityType,
     pattern,
     mode: 'centered',

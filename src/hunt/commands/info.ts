@@ -1,13 +1,5 @@
 /** INFO, DESCRIBE and EXPLAIN: what a variable is, statistics of one attribute, how it was computed. */
-import { quoteIdent } from '../../common/index.ts';
-import {
-  VAR_FROM,
-  attrSql,
-  recordCounts,
-  tableColumns,
-  tableCounts,
-  tableName,
-} from '../../store/cache/index.ts';
+import { describeAttribute, recordCounts, tableColumns, tableCounts } from '../../store/cache/index.ts';
 import type { IrDescribe, IrExplain, IrInfo } from '../ir/types.ts';
 import { variable, type CommandContext, type CommandResult } from './context.ts';
 
@@ -41,30 +33,14 @@ export async function runInfo(s: IrInfo, ctx: CommandContext): Promise<CommandRe
 
 export async function runDescribe(s: IrDescribe, ctx: CommandContext): Promise<CommandResult> {
   const v = variable(ctx, s.input, s.span);
-  const x = v.storage === 'records' ? attrSql(s.attr) : `to_json(${quoteIdent(s.attr)})`;
-  const from = v.storage === 'records' ? `${VAR_FROM} AND r.type = ?` : `${tableName(v.vid)} WHERE TRUE`;
-  const params = v.storage === 'records' ? [v.vid, v.type] : [];
-  const str = `json_extract_string(${x}, '$')`;
-  const num = `TRY_CAST(${str} AS DOUBLE)`;
-  const stats = await ctx.cache.all(
-    `SELECT count(${str}) AS count, count(DISTINCT ${str}) AS "unique", count(${num}) AS nums,
-            min(${num}) AS min, max(${num}) AS max, avg(${num}) AS mean FROM ${from}`,
-    params,
-    ctx.signal,
-  );
-  const top = await ctx.cache.all(
-    `SELECT ${str} AS v, count(*) AS n FROM ${from} AND ${str} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`,
-    params,
-    ctx.signal,
-  );
-  const st = stats[0] ?? {};
+  const st = await describeAttribute(ctx.cache, v, s.attr, ctx.signal);
   const rows: [string, unknown][] = [
     ['count', st.count],
     ['unique', st.unique],
   ];
   if (Number(st.nums) > 0 && st.nums === st.count)
     rows.push(['mean', st.mean], ['min', st.min], ['max', st.max]);
-  if (top[0]) rows.push(['top', top[0].v], ['freq', top[0].n]);
+  if (st.top) rows.push(['top', st.top.value], ['freq', st.top.freq]);
   return {
     display: { kind: 'table', title: `DESCRIBE ${v.name}.${s.attr}`, columns: ['statistic', 'value'], rows },
   };

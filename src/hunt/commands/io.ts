@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
-import { csvTable, sqlString } from '../../common/index.ts';
+import { csvTable } from '../../common/index.ts';
 import { CancelledError, InputError } from '../../errors/index.ts';
 import type { Observation, StixObject } from '../../stix/observation.ts';
-import { HuntCache } from '../../store/cache/index.ts';
+import { readFileRows, writeParquet, type HuntCache } from '../../store/cache/index.ts';
 import type { IrLoad, IrNew, IrSave } from '../ir/types.ts';
 import { varSpan } from '../ir/spans.ts';
 import {
@@ -138,11 +138,9 @@ export async function runLoad(s: IrLoad, ctx: CommandContext): Promise<CommandRe
     }
   }
   try {
-    const reader =
-      s.format === 'csv' ? 'read_csv' : s.format === 'parquet' ? 'read_parquet' : 'read_json_auto';
     let rows: Record<string, unknown>[];
     try {
-      rows = await ctx.cache.all(`SELECT * FROM ${reader}(?)`, [file], ctx.signal);
+      rows = await readFileRows(ctx.cache, file, s.format, ctx.signal);
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       const why = ((e as Error).message.split('\n')[0] ?? '').replace(/^hunt cache query failed: /, '');
@@ -206,12 +204,7 @@ export async function runSave(s: IrSave, ctx: CommandContext): Promise<CommandRe
             .join('\n'),
         );
         const out = gz ? join(tmp, 'out.parquet') : path;
-        // COPY takes no parameters: the path is quoted as an SQL string literal.
-        await ctx.cache.run(
-          `COPY (SELECT * FROM read_json_auto(?)) TO ${sqlString(out)} (FORMAT parquet)`,
-          [jsonl],
-          ctx.signal,
-        );
+        await writeParquet(ctx.cache, jsonl, out, ctx.signal);
         if (gz) writeFileSync(path, gzipSync(readFileSync(out)));
       } finally {
         rmSync(tmp, { recursive: true, force: true });
@@ -256,9 +249,7 @@ async function ingestVariable(
   const batch = await ctx.cache.ingest(observations, ctx.signal ? { signal: ctx.signal } : {});
   const vid = ctx.cache.newVariableId();
   await selectInto(ctx, vid, {
-    from: `${HuntCache.batchFrom()} AND r.lkey = '0'`,
-    fromParams: [batch.batch],
-    hasMember: false,
+    from: { kind: 'batch', batch: batch.batch, objectKey: '0' },
     entityType: type,
     pattern: null,
     mode: 'full',

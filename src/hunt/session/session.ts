@@ -18,9 +18,9 @@ import {
   HuntCache,
   recordCounts,
   relatedCounts,
+  releaseVariable,
   tableColumns,
   tableCounts,
-  tableName,
 } from '../../store/cache/index.ts';
 import { runStatement, type CommandContext, type SourceManager } from '../commands/index.ts';
 import { focusSpan, lower, UNKNOWN_TYPE } from '../ir/index.ts';
@@ -174,8 +174,7 @@ export class HuntSession {
 
   /** Frees the cache rows of a variable that was reassigned (its data stays cached; only its membership goes). */
   private async release(v: VariableEntry): Promise<void> {
-    if (v.storage === 'records') await this.cache.run(`DELETE FROM member WHERE vid = ?`, [v.vid]);
-    else await this.cache.run(`DROP TABLE IF EXISTS ${tableName(v.vid)}`);
+    await releaseVariable(this.cache, v);
   }
 
   private async summarise(v: VariableEntry): Promise<VariableSummary> {

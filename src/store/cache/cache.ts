@@ -317,11 +317,6 @@ export class HuntCache {
     await this.run(`DROP TABLE dup`);
   }
 
-  /** SQL (params: batch) selecting `rec r JOIN obs o` of the observations a batch delivered. */
-  static batchFrom(): string {
-    return `rec r JOIN obs o ON o.oid = r.oid WHERE o.oid IN (SELECT oid FROM batch_obs WHERE batch = ?)`;
-  }
-
   /** Allocates a new variable id. */
   newVariableId(): number {
     return ++this.nextVid;

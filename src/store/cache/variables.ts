@@ -1,19 +1,35 @@
 /**
- * Variable-level queries over the cache: a variable's records live in `member` (vid, rid, ord); derived tables in
- * `vt_<vid>`. Everything here returns values; the session decides what they mean.
+ * Variable-level queries over the cache. A variable is a records variable (its rows of `member`, see `records.ts`)
+ * or a derived table `vt_<vid>` (GROUP and JOIN results and their copies; its rows in the table's order). Everything
+ * here returns values; the session decides what they mean.
  */
 import { quoteIdent } from '../../common/index.ts';
 import type { HuntCache } from './cache.ts';
 import { attrSql } from './attr-path.ts';
+import { fromSql, recordsFrom } from './records.ts';
 
-/** `FROM` clause of a records variable: its records `r` with their observations `o`, membership `m` (param: vid). */
-export const VAR_FROM = `member m JOIN rec r ON r.rid = m.rid JOIN obs o ON o.oid = r.oid WHERE m.vid = ?`;
+/** A variable as the cache knows it: its id, where its rows are, and (records) the STIX type of its entities. */
+export interface CachedVariable {
+  readonly vid: number;
+  readonly storage: 'records' | 'table';
+  readonly type: string;
+}
 
-/** {@link VAR_FROM} without the observations, for queries that read nothing of them. */
-export const VAR_FROM_RECORDS = `member m JOIN rec r ON r.rid = m.rid WHERE m.vid = ?`;
-
+/** The derived table of variable `vid`. */
 export function tableName(vid: number): string {
   return `vt_${Math.trunc(vid)}`;
+}
+
+/**
+ * Frees what variable `v` holds in the cache: its membership rows or its derived table. The records and
+ * observations stay cached (other variables and later fetches share them).
+ */
+export async function releaseVariable(
+  cache: HuntCache,
+  v: Pick<CachedVariable, 'vid' | 'storage'>,
+): Promise<void> {
+  if (v.storage === 'records') await cache.run(`DELETE FROM member WHERE vid = ?`, [v.vid]);
+  else await cache.run(`DROP TABLE IF EXISTS ${tableName(v.vid)}`);
 }
 
 export interface VarCounts {
@@ -22,9 +38,10 @@ export interface VarCounts {
 }
 
 export async function recordCounts(cache: HuntCache, vid: number, perRecord = false): Promise<VarCounts> {
-  const rows = await cache.all(`SELECT count(*) AS n, count(DISTINCT r.eid) AS e FROM ${VAR_FROM_RECORDS}`, [
-    vid,
-  ]);
+  const rows = await cache.all(
+    `SELECT count(*) AS n, count(DISTINCT r.eid) AS e FROM ${fromSql(recordsFrom({ kind: 'variable', vid }, false))}`,
+    [vid],
+  );
   const n = Number(rows[0]?.n ?? 0);
   return { records: n, entities: perRecord ? n : Number(rows[0]?.e ?? 0) };
 }
@@ -61,7 +78,7 @@ export async function timeSpan(
 ): Promise<{ start: string; stop: string } | undefined> {
   const rows = await cache.all(
     `SELECT strftime(min(o.first_observed) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ') AS s,
-            strftime(max(coalesce(o.last_observed, o.first_observed)) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ') AS e FROM ${VAR_FROM}`,
+            strftime(max(coalesce(o.last_observed, o.first_observed)) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ') AS e FROM ${fromSql(recordsFrom({ kind: 'variable', vid }))}`,
     [vid],
   );
   const s = rows[0]?.s;
@@ -72,7 +89,10 @@ export async function timeSpan(
 
 /** Distinct values of `attr` over the variable's records (JSON-decoded; nulls dropped). */
 export async function attributeValues(cache: HuntCache, vid: number, attr: string): Promise<unknown[]> {
-  const rows = await cache.all(`SELECT DISTINCT ${attrSql(attr)} AS v FROM ${VAR_FROM}`, [vid]);
+  const rows = await cache.all(
+    `SELECT DISTINCT ${attrSql(attr)} AS v FROM ${fromSql(recordsFrom({ kind: 'variable', vid }))}`,
+    [vid],
+  );
   return rows.map((r) => r.v).filter((v) => v !== null && v !== undefined);
 }
 
