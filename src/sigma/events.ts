@@ -1,5 +1,5 @@
 /** Ready-made {@link EventSource}s: a flat record keyed by field name, and an ECS document read by dotted path. */
-import { ecsGetter } from '../mapping/index.ts';
+import { ecsGetter, hasFlattenedKeys } from '../mapping/ecs-path.ts';
 import type { EventSource } from './match.ts';
 
 /**
@@ -23,15 +23,35 @@ export function flatEvent(record: Readonly<Record<string, unknown>>): EventSourc
   };
 }
 
-const getters = new Map<string, ReturnType<typeof ecsGetter>>();
+type Getter = ReturnType<typeof ecsGetter>;
+const getters = new Map<string, Getter>();
+const nestedGetters = new Map<string, Getter>();
 
-function read(doc: Record<string, unknown>, name: string): unknown {
-  let g = getters.get(name);
+function read(doc: Record<string, unknown>, name: string, nested: boolean): unknown {
+  const table = nested ? nestedGetters : getters;
+  let g = table.get(name);
   if (!g) {
-    g = ecsGetter(name);
-    getters.set(name, g);
+    g = ecsGetter(name, nested);
+    table.set(name, g);
   }
   return g(doc);
+}
+
+const spaced = new WeakMap<object, Map<string, string> | null>();
+
+/** An object's keys written with spaces, by their name without them (null when it has none); cached per object. */
+function unspacedKeys(o: Record<string, unknown>): Map<string, string> | null {
+  let m = spaced.get(o);
+  if (m === undefined) {
+    m = null;
+    for (const k of Object.keys(o))
+      if (k.includes(' ')) {
+        m ??= new Map();
+        m.set(k.replace(/ /g, ''), k);
+      }
+    spaced.set(o, m);
+  }
+  return m;
 }
 
 /**
@@ -39,17 +59,17 @@ function read(doc: Record<string, unknown>, name: string): unknown {
  * with the spaces Windows writes (`winlog.event_data["Source Name"]`) is found by Sigma's name without them.
  */
 export function ecsEvent(doc: Record<string, unknown>): EventSource {
+  // a document without dotted keys (the usual case) is read by the nested-only getters, the fast path
+  const nested = !hasFlattenedKeys(doc);
   return {
     field: (name) => {
-      const v = read(doc, name);
+      const v = read(doc, name, nested);
       const dot = name.lastIndexOf('.');
       if (v !== undefined || dot < 0) return v;
-      const parent = read(doc, name.slice(0, dot));
+      const parent = read(doc, name.slice(0, dot), nested);
       if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return undefined;
-      const leaf = name.slice(dot + 1);
-      for (const [k, x] of Object.entries(parent))
-        if (k.includes(' ') && k.replace(/ /g, '') === leaf) return x;
-      return undefined;
+      const k = unspacedKeys(parent as Record<string, unknown>)?.get(name.slice(dot + 1));
+      return k === undefined ? undefined : (parent as Record<string, unknown>)[k];
     },
     values: () => Object.values(doc),
   };

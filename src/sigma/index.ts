@@ -46,3 +46,23 @@ export {
 export { printExpr, printMatch } from './print.ts';
 export { globTokens, printGlob, escapeGlobText } from './glob.ts';
 export * from './mapping/index.ts';
+export { RuleSet, type RuleSetStats } from './rule-set.ts';
+export { requiredLiterals, type Clause, type LiteralKey, type Requirement } from './required-literals.ts';
+export {
+  scoreRecords,
+  techniqueOfTag,
+  levelOf,
+  atLeast,
+  productOfEcs,
+  Scorer,
+  type EntityScore,
+  type RuleHit,
+} from './score.ts';
+export {
+  loadRuleFiles,
+  compileAll,
+  selectRules,
+  readRuleFile,
+  type LoadedRules,
+  type RuleSelection,
+} from './load.ts';

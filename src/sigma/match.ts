@@ -21,51 +21,56 @@ export interface EventSource {
 
 const NONE: readonly never[] = Object.freeze([]);
 
+/** What the view caches of one field. */
+interface FieldCache {
+  raw: readonly unknown[];
+  text?: readonly string[];
+  low?: readonly string[];
+}
+
 /** One event with per-field caches; make one per event and evaluate any number of rules on it. */
 export class EventView {
-  private readonly raw = new Map<string, readonly unknown[]>();
-  private readonly text = new Map<string, readonly string[]>();
-  private readonly low = new Map<string, readonly string[]>();
+  private readonly cache = new Map<string, FieldCache>();
   private every: readonly string[] | undefined;
   private everyLow: readonly string[] | undefined;
 
   constructor(readonly source: EventSource) {}
 
-  /** The field's values: `[]` when absent or null, the elements when an array. */
-  values(field: string): readonly unknown[] {
-    let v = this.raw.get(field);
-    if (v === undefined) {
+  private entry(field: string): FieldCache {
+    let c = this.cache.get(field);
+    if (c === undefined) {
       const x = this.source.field(field);
-      v =
+      const raw =
         x === undefined || x === null
           ? NONE
           : Array.isArray(x)
             ? x.filter((e) => e !== null && e !== undefined)
             : [x];
-      this.raw.set(field, v);
+      c = { raw };
+      this.cache.set(field, c);
     }
-    return v;
+    return c;
+  }
+
+  /** The field's values: `[]` when absent or null, the elements when an array. */
+  values(field: string): readonly unknown[] {
+    return this.entry(field).raw;
   }
 
   /** The field's scalar values as text (objects are not text). */
   strings(field: string): readonly string[] {
-    let v = this.text.get(field);
-    if (v === undefined) {
-      v = textOf(this.values(field));
-      this.text.set(field, v);
-    }
-    return v;
+    const c = this.entry(field);
+    return (c.text ??= c.raw === NONE ? NONE : textOf(c.raw));
   }
 
   /** {@link strings}, lower-cased. */
   lower(field: string): readonly string[] {
-    let v = this.low.get(field);
-    if (v === undefined) {
-      const s = this.strings(field);
-      v = s.length === 1 ? [s[0].toLowerCase()] : s.map((x) => x.toLowerCase());
-      this.low.set(field, v);
+    const c = this.entry(field);
+    if (c.low === undefined) {
+      const s = c.text ?? (c.text = c.raw === NONE ? NONE : textOf(c.raw));
+      c.low = s.length === 0 ? NONE : s.length === 1 ? [s[0].toLowerCase()] : s.map((x) => x.toLowerCase());
     }
-    return v;
+    return c.low;
   }
 
   /** Every scalar value of the event as text (for keywords). */
