@@ -7,16 +7,20 @@
  * - `stix`: a STIX 2.0 bundle (or a JSON array of observed-data); each observed-data becomes its ECS equivalent
  *   through the field map read backwards (`src/mapping/stix-to-ecs.ts`).
  * - `json`: one JSON document, or a JSON array of documents.
- * `auto` looks at the start of the file.
+ * - `windows`: Windows events (OTRF JSON lines, Event.System/EventData JSON, winlogbeat documents; plain or zipped),
+ *   each made an ECS document by the Windows → ECS map (`windows.ts`).
+ * `auto` looks at the start of the file: a zip archive, or JSON with Windows event keys, is `windows`.
  */
 import { readFile } from 'node:fs/promises';
 import { locateJsonError, parseLocation, readBundle } from '../connectors/bundle/index.ts';
 import { InputError, isPeregrineError, spanAt, type PeregrineError } from '../errors/index.ts';
 import { stixEcsMap } from '../mapping/index.ts';
 import { compileStixToEcs } from '../mapping/stix-to-ecs.ts';
-import { head, readLines, unreadable } from './lines.ts';
+import { sniff } from '../connectors/files/sniff.ts';
+import { head, headBytes, readLines, unreadable } from './lines.ts';
+import { EventCounts as EventCountsSink, windowsRecords, type EventCounts } from './windows.ts';
 
-export const FORMATS = ['auto', 'ndjson', 'bulk', 'stix', 'json'] as const;
+export const FORMATS = ['auto', 'ndjson', 'bulk', 'stix', 'json', 'windows'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** A document to ingest, or a rejection found while reading (then `source` is absent). */
@@ -47,9 +51,16 @@ function bulkAction(text: string): { action: string; meta: Record<string, unknow
   return { action: keys[0], meta: meta as Record<string, unknown> };
 }
 
+/** Keys only Windows events have (winlogbeat documents, which are ECS already, have none of them). */
+const WINDOWS_KEYS = /"(EventID|Event|SyslogMessage)"\s*:/;
+
 /** Guesses the format of `path` from its first 64 KiB. */
 export async function detectFormat(path: string): Promise<Exclude<Format, 'auto'>> {
   if (path === '-') return 'ndjson';
+  const bytes = await headBytes(path);
+  const kind = sniff(bytes);
+  if (kind === 'zip' || kind === 'evtx') return 'windows';
+  if (kind === 'events' && WINDOWS_KEYS.test(bytes.toString('utf8'))) return 'windows';
   const text = (await head(path)).replace(/^\uFEFF/, '');
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) {
@@ -192,8 +203,14 @@ export async function* stixRecords(path: string): AsyncGenerator<IngestRecord> {
   }
 }
 
-export function recordsOf(path: string, format: Exclude<Format, 'auto'>): AsyncGenerator<IngestRecord> {
+export function recordsOf(
+  path: string,
+  format: Exclude<Format, 'auto'>,
+  counts?: EventCounts,
+): AsyncGenerator<IngestRecord> {
   switch (format) {
+    case 'windows':
+      return windowsRecords(path, counts ?? new EventCountsSink());
     case 'ndjson':
       return ndjsonRecords(path);
     case 'bulk':

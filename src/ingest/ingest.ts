@@ -17,6 +17,7 @@ import { escapeControls } from '../common/index.ts';
 import { bulkToElastic, elasticTarget } from './elastic-target.ts';
 import { detectFormat, recordsOf, type Format } from './formats.ts';
 import { readLineRuns } from './lines.ts';
+import { EventCounts, formatEventCounts, type EventCount } from './windows.ts';
 
 export interface IngestOptions {
   readonly files: readonly string[];
@@ -36,6 +37,8 @@ export interface IngestSummary extends AppendResult {
   /** `store PATH` or `profile NAME (URL)`. */
   readonly target: string;
   readonly formats: Readonly<Record<string, string>>;
+  /** Windows events read, by source and id (`windows` inputs only). */
+  readonly events: readonly EventCount[];
 }
 
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
@@ -55,6 +58,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       },
     );
   }
+  const counts = new EventCounts();
   const early: Rejection[] = [];
   let earlyCount = 0;
   const maxRejections = options.maxRejections ?? 1000;
@@ -72,7 +76,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   }
   async function* fileRecords(fi: number): AsyncGenerator<StoreRecord> {
     const file = options.files[fi];
-    for await (const r of recordsOf(file, formats[file] as Exclude<Format, 'auto'>)) {
+    for await (const r of recordsOf(file, formats[file] as Exclude<Format, 'auto'>, counts)) {
       if (r.source === undefined) {
         earlyCount++;
         if (early.length < maxRejections) {
@@ -130,7 +134,14 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         (a.line ?? 0) - (b.line ?? 0),
     )
     .slice(0, maxRejections);
-  return { ...result, rejected: result.rejected + earlyCount, rejections, target, formats };
+  return {
+    ...result,
+    rejected: result.rejected + earlyCount,
+    rejections,
+    target,
+    formats,
+    events: counts.list(),
+  };
 }
 
 /** The human summary printed after an ingest. */
@@ -140,6 +151,7 @@ export function formatSummary(s: IngestSummary): string {
     `ingested into ${s.target}: ${s.accepted} accepted (${s.created} new, ${s.updated} replaced), ${s.rejected} rejected — ${(s.elapsedMs / 1000).toFixed(2)} s, ${rate} docs/s`,
   ];
   if (s.indices.length) lines.push(`indices: ${s.indices.join(', ')}`);
+  lines.push(...formatEventCounts(s.events ?? []));
   for (const r of s.rejections) {
     const where = [r.file, r.line].filter((x) => x !== undefined).join(':');
     // a binary line's reason quotes its bytes: never print them raw

@@ -113,6 +113,22 @@ export function unreadable(path: string, e: unknown): InputError {
   });
 }
 
+/** The first `bytes` of a file (for format detection). */
+export async function headBytes(path: string, bytes = 8192): Promise<Buffer> {
+  const { open } = await import('node:fs/promises');
+  let fh;
+  try {
+    fh = await open(path, 'r');
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } catch (e) {
+    throw unreadable(path, e);
+  } finally {
+    await fh?.close();
+  }
+}
+
 /** The first `bytes` of a file as text (for format detection). */
 export async function head(path: string, bytes = 65536): Promise<string> {
   const { open } = await import('node:fs/promises');

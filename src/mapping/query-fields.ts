@@ -7,6 +7,8 @@ export interface EcsFieldRef {
   readonly field: string;
   /** How the STIX value relates to the ECS value; absent = equal. */
   readonly transform?: QueryTransform;
+  /** `false`: a match on this field is a candidate only, checked locally (see `schema.ts`). */
+  readonly exact?: false;
 }
 
 /** `process:binary_ref.hashes.'SHA-256'` → `process:binary_ref.hashes.SHA-256` (the map's key form). */

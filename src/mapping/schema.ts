@@ -3,7 +3,9 @@
  *
  * - `query`: STIX object path (`process:binary_ref.name`, quotes dropped from `hashes.'SHA-256'`) → the ECS fields a
  *   comparison on it searches; a field may carry a value transform (`basename`: the STIX value is the last path
- *   component of the ECS value; `dirname`: everything before it).
+ *   component of the ECS value; `dirname`: everything before it; `registryKey`: the STIX key is the ECS
+ *   `registry.path` with its hive spelled out and without a value name) or `exact: false` (a match there is only a
+ *   candidate: the result map may take the attribute from another field, so backends filter such results locally).
  * - `objects`: how one ECS document becomes the STIX objects of one observation. Each object spec names its STIX
  *   type (`@ip` = `ipv4-addr` or `ipv6-addr` by the value), its properties (attribute ← ECS field(s) + transform) and
  *   its references to other objects. An object exists when at least one non-weak property has a value, or a strong
@@ -11,7 +13,7 @@
  */
 import { z } from 'zod';
 
-export const QUERY_TRANSFORMS = ['basename', 'dirname'] as const;
+export const QUERY_TRANSFORMS = ['basename', 'dirname', 'registryKey'] as const;
 export type QueryTransform = (typeof QUERY_TRANSFORMS)[number];
 
 export const VALUE_TRANSFORMS = [
@@ -34,7 +36,14 @@ const ecsField = z
 
 export const QueryFieldSchema = z.union([
   ecsField,
-  z.object({ field: ecsField, transform: z.enum(QUERY_TRANSFORMS) }).strict(),
+  z
+    .object({
+      field: ecsField,
+      transform: z.enum(QUERY_TRANSFORMS).optional(),
+      /** A match on this field is only a candidate (the result map may take the attribute from another field). */
+      exact: z.literal(false).optional(),
+    })
+    .strict(),
 ]);
 
 const source = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);

@@ -6,7 +6,14 @@
 import { MappingError } from '../../errors/index.ts';
 import type { EcsFieldRef, FieldMapData } from '../../mapping/index.ts';
 import type { Comparison } from '../../stix/ast.ts';
-import { leafRules, mappedFields, operand, operands, singleAddress } from '../shared/index.ts';
+import {
+  leafRules,
+  mappedFields,
+  operand,
+  operands,
+  registryPathBody,
+  singleAddress,
+} from '../shared/index.ts';
 import type { LeafCtx, LeafDialect, OpFn, OpTable, WalkNotes } from '../shared/index.ts';
 import {
   and,
@@ -71,9 +78,31 @@ const endsWithSep = (v: unknown): boolean => typeof v === 'string' && /[/\\]$/.t
 /** Values per `terms` clause (FIND's batched relation queries can carry tens of thousands of identifiers). */
 export const TERMS_CHUNK = 10_000;
 
+/** The longest regexp sent in one query (OpenSearch's `index.max_regex_length` is 1,000 by default). */
+const MAX_REGEXP = 900;
+
+/** Regexp bodies joined by `|` into as few queries as keep each under {@link MAX_REGEXP} characters. */
+function regexpChunks(field: string, bodies: readonly string[], wrap: (joined: string) => string): DslQuery {
+  const out: DslQuery[] = [];
+  let cur: string[] = [];
+  let len = 0;
+  for (const b of bodies) {
+    if (cur.length && len + b.length + 1 > MAX_REGEXP) {
+      out.push(regexp(field, wrap(cur.join('|'))));
+      cur = [];
+      len = 0;
+    }
+    cur.push(b);
+    len += b.length + 1;
+  }
+  if (cur.length) out.push(regexp(field, wrap(cur.join('|'))));
+  return out.length === 1 ? out[0] : or(out);
+}
+
 const equals: OpFn<DslQuery, Ctx> = (field, f, ctx) => {
   const v = operand(ctx);
   if (!f.transform) return term(field, v);
+  if (f.transform === 'registryKey') return regexp(field, registryPathBody(String(v), escapeRegexp));
   return regexp(field, wrapTransform(f, escapeRegexp(String(v)), endsWithSep(v)));
 };
 
@@ -96,25 +125,20 @@ const OPS: OpTable<DslQuery, Ctx> = {
         chunks.push(terms(field, vs.slice(i, i + TERMS_CHUNK)));
       return or(chunks);
     }
+    if (f.transform === 'registryKey')
+      return regexpChunks(
+        field,
+        vs.map((v) => registryPathBody(String(v), escapeRegexp)),
+        (j) => j,
+      );
     if (f.transform === 'dirname' && vs.some(endsWithSep)) {
       return or(vs.map((v) => regexp(field, wrapTransform(f, escapeRegexp(String(v)), endsWithSep(v)))));
     }
-    const out: DslQuery[] = [];
-    for (let i = 0; i < vs.length; i += 1000) {
-      out.push(
-        regexp(
-          field,
-          wrapTransform(
-            f,
-            vs
-              .slice(i, i + 1000)
-              .map((v) => escapeRegexp(String(v)))
-              .join('|'),
-          ),
-        ),
-      );
-    }
-    return or(out);
+    return regexpChunks(
+      field,
+      vs.map((v) => escapeRegexp(String(v))),
+      (j) => wrapTransform(f, j),
+    );
   },
   LIKE: (field, f, ctx) => {
     const v = String(operand(ctx));
@@ -122,6 +146,7 @@ const OPS: OpTable<DslQuery, Ctx> = {
     if (type !== undefined && !STRING_TYPES.has(type))
       return overFetch(field, ctx, `LIKE on ${field} (mapped as ${type})`);
     if (!f.transform) return wildcard(field, likeToWildcard(v));
+    if (f.transform === 'registryKey') return regexp(field, registryPathBody(v, likeToRegexp));
     return regexp(field, wrapTransform(f, likeToRegexp(v)));
   },
   MATCHES: (field, f, ctx) => {
@@ -129,6 +154,7 @@ const OPS: OpTable<DslQuery, Ctx> = {
     const type = ctx.hooks.fieldType?.(field);
     if (type !== undefined && !STRING_TYPES.has(type))
       return overFetch(field, ctx, `MATCHES on ${field} (mapped as ${type})`);
+    if (f.transform === 'registryKey') return overFetch(field, ctx, `MATCHES on a registry key`);
     const re = pcreToLucene(v);
     if (re === undefined)
       return overFetch(field, ctx, `MATCHES '${v}' uses PCRE features Lucene regexps lack`);

@@ -102,6 +102,29 @@ export function singleAddress(v: string): string | undefined {
   return (m[1].includes(':') ? m[2] === '128' : m[2] === '32') ? m[1] : undefined;
 }
 
+/** Registry hives a STIX key spells out, and the abbreviation Sysmon (so ECS `registry.path`) writes. */
+const HIVE_ABBREVIATIONS: Readonly<Record<string, string>> = {
+  HKEY_LOCAL_MACHINE: 'HKLM',
+  HKEY_USERS: 'HKU',
+  HKEY_CURRENT_USER: 'HKCU',
+  HKEY_CLASSES_ROOT: 'HKCR',
+  HKEY_CURRENT_CONFIG: 'HKCC',
+};
+
+/**
+ * The regexp body (whole value; Lucene and RE2 alike) of the ECS `registry.path` values whose registry key is `key`
+ * (STIX form: the hive spelled out, no value name): the hive in either spelling, the rest of the key through `body`
+ * (an escape, or a LIKE translation), then at most one more component (a value name). A superset — `HKLM\A\B`
+ * under key `HKEY_LOCAL_MACHINE\A` is a subkey, not a value — so results are filtered locally.
+ */
+export function registryPathBody(key: string, body: (s: string) => string): string {
+  const m = /^(HKEY_[A-Za-z_]+)(?=\\|$)/.exec(key);
+  const full = m?.[1].toUpperCase();
+  const abbr = full ? HIVE_ABBREVIATIONS[full] : undefined;
+  if (!m || !abbr) return `(${body(key)})(\\\\[^\\\\]*)?`;
+  return `(${full}|${abbr})(${body(key.slice(m[1].length))})(\\\\[^\\\\]*)?`;
+}
+
 /** The rules around a backend's leaves, bound to its dialect. */
 export interface LeafRules<Q, C extends LeafCtx> {
   /** A leaf the backend cannot express exactly: "the field exists" (a superset), noted, and filtered locally. */
@@ -139,6 +162,15 @@ export function leafRules<Q, C extends LeafCtx>(d: LeafDialect<Q, C>): LeafRules
     acrossFields: (ctx, fields, leaf, name = (f) => f.field) => {
       const { c, notes } = ctx;
       const before = notes.overFetches;
+      for (const f of fields) {
+        if (f.exact !== false && f.transform !== 'registryKey') continue;
+        // a superset of the matching documents: the results are checked against the pattern locally
+        notes.localFilter = true;
+        notes.overFetches++;
+        notes.notes.push(
+          `${f.transform === 'registryKey' ? `a registry key (searched in ${f.field})` : `${f.field} (one of several fields the attribute may come from)`}: candidates filtered locally`,
+        );
+      }
       const q = d.or(fields.map(leaf));
       if (notes.overFetches > before && (c.negated || c.op === '!=')) {
         return c.negated ? d.all() : d.or(fields.map((f) => d.exists(name(f), ctx)));

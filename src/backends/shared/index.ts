@@ -21,6 +21,7 @@ export {
   mappedFields,
   operand,
   operands,
+  registryPathBody,
   singleAddress,
   type LeafCtx,
   type LeafDialect,

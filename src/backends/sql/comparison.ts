@@ -8,7 +8,14 @@ import { MappingError } from '../../errors/index.ts';
 import type { EcsFieldRef, FieldMapData } from '../../mapping/index.ts';
 import type { Comparison } from '../../stix/ast.ts';
 import { parseCidr } from '../../stix/index.ts';
-import { leafRules, mappedFields, operand, operands, singleAddress } from '../shared/index.ts';
+import {
+  leafRules,
+  mappedFields,
+  operand,
+  operands,
+  registryPathBody,
+  singleAddress,
+} from '../shared/index.ts';
 import type { LeafCtx, LeafDialect, OpFn, OpTable, Scalar, WalkNotes } from '../shared/index.ts';
 import { and, FALSE, not, or, TRUE, type SqlBuilder } from './builder.ts';
 import {
@@ -92,6 +99,7 @@ const ordered = (op: Exclude<CmpOp, '='>): OpFn<string, Ctx> =>
 
 const equals: OpFn<string, Ctx> = (field, f, ctx) => {
   const v = operand(ctx);
+  if (f.transform === 'registryKey') return fullMatch(ctx, field, registryPathBody(String(v), re2Escape));
   if (f.transform) return fullMatch(ctx, field, wrapTransform(f, re2Escape(String(v))));
   return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, '=', v), ctx.rows, ctx.keys);
 };
@@ -106,6 +114,8 @@ const OPS: OpTable<string, Ctx> = {
   IN: (field, f, ctx) => {
     const vs = operands(ctx);
     if (vs.length === 0) return FALSE;
+    if (f.transform === 'registryKey')
+      return fullMatch(ctx, field, vs.map((v) => registryPathBody(String(v), re2Escape)).join('|'));
     if (f.transform)
       return fullMatch(ctx, field, wrapTransform(f, vs.map((v) => re2Escape(String(v))).join('|')));
     return anyValue(
@@ -122,11 +132,13 @@ const OPS: OpTable<string, Ctx> = {
       const p = ctx.b.param(v);
       return anyValue(ctx.b, field, (x, t) => `${asText(x, t)} LIKE ${p}`, ctx.rows, ctx.keys);
     }
+    if (f.transform === 'registryKey') return fullMatch(ctx, field, registryPathBody(v, likeToRe2));
     return fullMatch(ctx, field, wrapTransform(f, likeToRe2(v)));
   },
   MATCHES: (field, f, ctx) => {
     const v = String(operand(ctx));
     if (!pcreSupported(v)) return overFetch(field, ctx, `MATCHES '${v}' uses PCRE features RE2 lacks`);
+    if (f.transform === 'registryKey') return overFetch(field, ctx, 'MATCHES on a registry key');
     if (!f.transform) {
       const p = ctx.b.param(v);
       return anyValue(ctx.b, field, (x, t) => `regexp_matches(${asText(x, t)}, ${p})`, ctx.rows, ctx.keys);

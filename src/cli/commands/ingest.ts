@@ -5,7 +5,7 @@ export function register(program: Command): void {
   program
     .command('ingest')
     .description(
-      'load ECS documents (NDJSON, Elastic bulk, JSON, STIX bundles) into the embedded store or an Elastic profile',
+      'load ECS documents (NDJSON, Elastic bulk, JSON, STIX bundles) or Windows events into the embedded store or an Elastic profile',
     )
     .argument('<files...>', 'input files (- for stdin, NDJSON)')
     .option('-i, --index <name>', 'index to write to (bulk files may name their own)')
@@ -14,7 +14,7 @@ export function register(program: Command): void {
       '--store <path>',
       'embedded store file (default: PEREGRINE_STORE or ~/.local/share/peregrine/store.duckdb)',
     )
-    .option('-f, --format <format>', 'auto | ndjson | bulk | json | stix', 'auto')
+    .option('-f, --format <format>', 'auto | ndjson | bulk | json | stix | windows', 'auto')
     .option('--max-rejections <n>', 'how many rejections to list', '50')
     .addHelpText(
       'after',
