@@ -11,4 +11,11 @@ registerConnector(bundleConnector);
 registerConnector(elasticConnector);
 registerConnector(localConnector);
 
-export { openSource, listConnectors, getConnector, registerConnector } from './registry.ts';
+export {
+  openSource,
+  listConnectors,
+  getConnector,
+  registerConnector,
+  type OpenSourceOptions,
+  type ProfileResolver,
+} from './registry.ts';

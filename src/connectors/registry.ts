@@ -2,17 +2,25 @@
  * The connector registry (house rule 9): connectors register under their name; `openSource` maps a URI the user
  * wrote in a huntflow to an opened {@link DataSource}.
  *
- * - `stixshifter://NAME` and a bare `NAME` (no `/`, no `.`) → the profile NAME, resolved by the registered profile
- *   resolver, opened by the connector the profile names (default `elastic_ecs`).
+ * - `stixshifter://NAME` and a bare `NAME` (no `/`, no `.`) → the profile NAME, resolved by the caller's profile
+ *   resolver (default: environment variables and the profile file, `profiles/`), opened by the connector the profile
+ *   names (default `elastic_ecs`).
  * - `file://…`, `http(s)://…` and bare paths → the `bundle` connector. Several comma-separated URIs of the bundle kind
  *   open as one source.
  */
 import { InputError } from '../errors/index.ts';
+import { resolveStixShifterProfile } from './profiles/load.ts';
 import type { Connector, DataSource, SourceProfile } from './types.ts';
 
 const connectors = new Map<string, Connector>();
-type ProfileResolver = (name: string) => SourceProfile;
-let profileResolver: ProfileResolver | undefined;
+
+/** Resolves the name of a data-source profile (`stixshifter://NAME`) to the profile. */
+export type ProfileResolver = (name: string) => SourceProfile;
+
+export interface OpenSourceOptions {
+  /** Where profile names resolve; default {@link resolveStixShifterProfile} over this process's environment. */
+  readonly profiles?: ProfileResolver;
+}
 
 export function registerConnector(c: Connector): void {
   connectors.set(c.name, c);
@@ -32,27 +40,12 @@ export function getConnector(name: string): Connector {
   return c;
 }
 
-/** Installed by the profiles module (env vars + YAML); see `src/connectors/profiles/`. */
-export function setProfileResolver(r: ProfileResolver): void {
-  profileResolver = r;
-}
-
-export function resolveProfile(name: string): SourceProfile {
-  if (!profileResolver) {
-    throw new InputError(
-      'E_NO_PROFILES',
-      `cannot resolve data source profile "${name}": no profile resolver is loaded`,
-    );
-  }
-  return profileResolver(name);
-}
-
 /** True when `uri` names a stixshifter profile rather than a bundle location. */
 export function isProfileUri(uri: string): boolean {
   return uri.startsWith('stixshifter://') || /^[A-Za-z0-9_-]+$/.test(uri);
 }
 
-export async function openSource(uri: string): Promise<DataSource> {
+export async function openSource(uri: string, options: OpenSourceOptions = {}): Promise<DataSource> {
   const trimmed = uri.trim();
   if (isProfileUri(trimmed)) {
     const name = trimmed.replace(/^stixshifter:\/\//, '');
@@ -61,7 +54,7 @@ export async function openSource(uri: string): Promise<DataSource> {
         hint: 'write stixshifter://NAME, where NAME has STIXSHIFTER_NAME_CONNECTION set or a profile in the profile file',
       });
     }
-    const profile = resolveProfile(name);
+    const profile = (options.profiles ?? resolveStixShifterProfile)(name);
     if (!connectors.has(profile.connector)) {
       // the mistake is in the profile, not in the huntflow: say where the name came from
       throw new InputError(

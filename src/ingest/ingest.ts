@@ -3,7 +3,7 @@
  * Rejections carry file:line and the reason; the rest of each file is still ingested.
  */
 import { InputError } from '../errors/index.ts';
-import { resolveProfile } from '../connectors/registry.ts';
+import { resolveStixShifterProfile } from '../connectors/profiles/index.ts';
 import {
   openStore,
   resolveStorePath,
@@ -106,7 +106,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   };
   let result: AppendResult;
   let target: string;
-  const profile = options.to ? resolveProfile(options.to) : undefined;
+  const profile = options.to ? resolveStixShifterProfile(options.to) : undefined;
   if (profile && profile.connector !== 'local') {
     const t = elasticTarget(profile);
     target = `profile ${profile.name} (${t.label})`;

@@ -40,7 +40,7 @@ export async function runStackUp(flags: StackUpFlags): Promise<void> {
   if (flags.hunt === false) return;
 
   const { HuntSession } = await import('../hunt/session/index.ts');
-  const session = await HuntSession.create();
+  const session = await HuntSession.create({ profiles: r.profiles });
   try {
     for (const flow of seedHuntflows(r.window)) {
       out(`## ${flow.name}\n${flow.text}\n`);

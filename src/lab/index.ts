@@ -12,6 +12,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ProfileResolver } from '../connectors/index.ts';
+import { resolveStixShifterProfile } from '../connectors/profiles/index.ts';
 import { TelemetryError } from '../errors/index.ts';
 import {
   captureTree,
@@ -61,6 +63,8 @@ export interface StackResult {
   events: number;
   /** The environment that defines `stixshifter://container1`. */
   profileEnv: Record<string, string>;
+  /** Profiles for a hunt session over the stack: `container1` from {@link profileEnv}, other names as usual. */
+  profiles: ProfileResolver;
 }
 
 /** Where the stack keeps its state: the store and a state file `stack down` reads. */
@@ -271,7 +275,6 @@ export async function stackUp(options: StackOptions = {}): Promise<StackResult> 
   log(
     `processor: ${pstats.events} events, ${alerts} tagged by ttps.yaml → ${options.elasticUrl ?? store} (${INDEX_PREFIX}-events / -alerts)`,
   );
-  Object.assign(process.env, profileEnv);
   mkdirSync(stackDir(), { recursive: true });
   writeFileSync(
     stateFile(),
@@ -291,6 +294,7 @@ export async function stackUp(options: StackOptions = {}): Promise<StackResult> 
     alerts,
     events: pstats.events,
     profileEnv,
+    profiles: (name) => resolveStixShifterProfile(name, { ...process.env, ...profileEnv }),
   };
 }
 

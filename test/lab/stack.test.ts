@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { HuntSession } from '../../src/hunt/session/index.ts';
-import { seedHuntflows, stackUp } from '../../src/lab/index.ts';
+import { seedHuntflows, stackUp, type StackResult } from '../../src/lab/index.ts';
 
 const dirs: string[] = [];
 after(() => {
@@ -20,11 +20,11 @@ interface Tables {
   [name: string]: { columns: readonly string[]; rows: readonly (readonly unknown[])[] };
 }
 
-async function huntAll(window: { start: string; stop: string }): Promise<Tables> {
-  const session = await HuntSession.create();
+async function huntAll(r: StackResult): Promise<Tables> {
+  const session = await HuntSession.create({ profiles: r.profiles });
   const tables: Tables = {};
   try {
-    for (const flow of seedHuntflows(window)) {
+    for (const flow of seedHuntflows(r.window)) {
       const r = await session.execute(flow.text, { sourceName: flow.name });
       const d = r.displays.at(-1);
       assert.ok(d && d.kind === 'table', `${flow.name} displays a table`);
@@ -78,7 +78,7 @@ test('mini-stack on the recorded capture (replay)', async () => {
   const r = await stackUp({ driver: 'replay', store: join(dir, 'store.duckdb'), log: () => {} });
   assert.equal(r.mode, 'replay');
   assert.ok(r.alerts > 0, 'ttps.yaml tagged something');
-  assertSeedHunt(await huntAll(r.window));
+  assertSeedHunt(await huntAll(r));
 });
 
 test('mini-stack live (eBPF, else strace)', async () => {
@@ -92,5 +92,5 @@ test('mini-stack live (eBPF, else strace)', async () => {
     `no live driver worked: ${r.fallbackReasons.join('; ')}\n${lines.join('\n')}`,
   );
   assert.equal(r.lifter?.lostEvents, 0);
-  assertSeedHunt(await huntAll(r.window));
+  assertSeedHunt(await huntAll(r));
 });

@@ -1,9 +1,8 @@
 /**
  * The `elastic_ecs` connector: `stixshifter://NAME` profiles on Elasticsearch or OpenSearch holding ECS documents.
- * Importing this module installs the `stixshifter://` profile resolver; `src/connectors/index.ts` registers it.
+ * `src/connectors/index.ts` registers it.
  */
 import type { Connector } from '../types.ts';
-import '../profiles/index.ts';
 import { elasticSettings } from './settings.ts';
 import { ElasticDataSource } from './source.ts';
 

@@ -5,7 +5,6 @@
  */
 import { InputError } from '../../errors/index.ts';
 import type { Connector } from '../types.ts';
-import '../profiles/index.ts';
 import { localSettings } from './settings.ts';
 import { LocalDataSource } from './source.ts';
 

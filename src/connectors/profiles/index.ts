@@ -1,9 +1,7 @@
 /**
- * Data-source profiles for `stixshifter://NAME` URIs (env vars + YAML, Kestrel-compatible). Importing this module
- * installs the resolver in the connector registry.
+ * Data-source profiles for `stixshifter://NAME` URIs (env vars + YAML, Kestrel-compatible); the connector registry
+ * resolves names with {@link resolveStixShifterProfile} unless its caller passes its own resolver.
  */
-import { setProfileResolver } from '../registry.ts';
-import { resolveStixShifterProfile } from './load.ts';
 
 export {
   DEFAULT_CONNECTOR,
@@ -13,5 +11,3 @@ export {
   redactProfile,
   resolveStixShifterProfile,
 } from './load.ts';
-
-setProfileResolver((name) => resolveStixShifterProfile(name));

@@ -4,7 +4,7 @@
  */
 import type { IrApply } from '../ir/types.ts';
 import { varSpan } from '../ir/spans.ts';
-import type { Display } from '../session/types.ts';
+import type { Display } from './display.ts';
 import { semanticError, variable, type CommandContext, type CommandResult } from './context.ts';
 import { viewRows } from './view.ts';
 

@@ -6,8 +6,8 @@ import { SemanticError, spanAt, type PeregrineError } from '../../errors/index.t
 import type { DataSource, Progress } from '../../connectors/types.ts';
 import type { HuntCache } from '../../store/cache/index.ts';
 import type { IrStatement, Span } from '../ir/types.ts';
-import type { Display } from '../session/types.ts';
-import type { SymbolTable, VariableEntry } from '../session/symbols.ts';
+import type { Display } from './display.ts';
+import type { SymbolTable, VariableEntry } from './symbols.ts';
 
 export interface SourceManager {
   open(uri: string): Promise<DataSource>;

@@ -2,8 +2,8 @@
 import { compileCacheWhere } from '../../backends/cache/index.ts';
 import { copyTable, recordRows, tableRows } from '../../store/cache/index.ts';
 import type { IrAssign, IrDisp, IrView } from '../ir/types.ts';
-import type { Display } from '../session/types.ts';
-import type { VariableEntry } from '../session/symbols.ts';
+import type { Display } from './display.ts';
+import type { VariableEntry } from './symbols.ts';
 import { explainLines, planLocal } from '../plan/index.ts';
 import {
   semanticError,

@@ -6,6 +6,7 @@
  * its variable completely or not at all.
  */
 import '../../connectors/index.ts';
+import type { ProfileResolver } from '../../connectors/registry.ts';
 import type { DataSource } from '../../connectors/types.ts';
 import {
   CancelledError,
@@ -22,11 +23,16 @@ import {
   tableColumns,
   tableCounts,
 } from '../../store/cache/index.ts';
-import { runStatement, type CommandContext, type SourceManager } from '../commands/index.ts';
+import {
+  runStatement,
+  SymbolTable,
+  type CommandContext,
+  type SourceManager,
+  type VariableEntry,
+} from '../commands/index.ts';
 import { focusSpan, lower, UNKNOWN_TYPE } from '../ir/index.ts';
 import { parseHuntflow } from '../syntax/index.ts';
 import { openSources } from './sources.ts';
-import { SymbolTable, type VariableEntry } from './symbols.ts';
 import type { Display, ExecuteOptions, ExecuteResult, SessionOptions, VariableSummary } from './types.ts';
 
 function windowFromEnv(): number | undefined {
@@ -50,11 +56,12 @@ export class HuntSession {
   private constructor(
     private readonly cache: HuntCache,
     private readonly timeWindowMinutes: number,
+    private readonly profiles: ProfileResolver | undefined,
   ) {}
 
   static async create(opts: SessionOptions = {}): Promise<HuntSession> {
     const cache = await HuntCache.open(opts.cachePath ?? ':memory:');
-    return new HuntSession(cache, opts.timeWindowMinutes ?? windowFromEnv() ?? 5);
+    return new HuntSession(cache, opts.timeWindowMinutes ?? windowFromEnv() ?? 5, opts.profiles);
   }
 
   private sourceManager(): SourceManager {
@@ -62,7 +69,7 @@ export class HuntSession {
       open: async (uri) => {
         let s = this.opened.get(uri);
         if (!s) {
-          s = await openSources(uri);
+          s = await openSources(uri, { profiles: this.profiles });
           this.opened.set(uri, s);
         }
         return s;

@@ -4,7 +4,7 @@
  * (`FROM host1, host2` or `stixshifter://a,stixshifter://b`) is opened part by part and queried one after another,
  * as one source whose EXPLAIN lists every part's native query.
  */
-import { isProfileUri, openSource } from '../../connectors/registry.ts';
+import { isProfileUri, openSource, type OpenSourceOptions } from '../../connectors/registry.ts';
 import type { DataSource, QueryContext } from '../../connectors/types.ts';
 import type { Observation } from '../../stix/observation.ts';
 import type { SourceQuery } from '../plan/index.ts';
@@ -33,13 +33,13 @@ function composite(uri: string, parts: readonly DataSource[]): DataSource {
 }
 
 /** Opens `uri` (possibly a comma-separated list) as one data source. */
-export async function openSources(uri: string): Promise<DataSource> {
+export async function openSources(uri: string, options: OpenSourceOptions = {}): Promise<DataSource> {
   const parts = uri
     .split(',')
     .map((u) => u.trim())
     .filter((u) => u.length > 0);
-  if (parts.length <= 1 || !parts.some((p) => isProfileUri(p))) return openSource(uri);
+  if (parts.length <= 1 || !parts.some((p) => isProfileUri(p))) return openSource(uri, options);
   const opened: DataSource[] = [];
-  for (const p of parts) opened.push(await openSource(p));
+  for (const p of parts) opened.push(await openSource(p, options));
   return composite(uri, opened);
 }

@@ -3,19 +3,11 @@
  * CLI, the REPL and the Jupyter kernel render the same objects (`src/render/`).
  */
 import type { PeregrineError } from '../../errors/index.ts';
+import type { ProfileResolver } from '../../connectors/registry.ts';
 import type { Progress } from '../../connectors/types.ts';
+import type { Display } from '../commands/index.ts';
 
-export type { Progress };
-
-/** What a command shows: a table (DISP, GROUP results, INFO, DESCRIBE) or text (EXPLAIN). */
-export type Display =
-  | {
-      readonly kind: 'table';
-      readonly title?: string;
-      readonly columns: readonly string[];
-      readonly rows: readonly (readonly unknown[])[];
-    }
-  | { readonly kind: 'text'; readonly title?: string; readonly text: string };
+export type { Display, Progress };
 
 /** One variable as the execution summary shows it. */
 export interface VariableSummary {
@@ -45,6 +37,8 @@ export interface SessionOptions {
   readonly cachePath?: string;
   /** Half-width of the time window inferred around referenced variables (default 5, env PEREGRINE_TIME_WINDOW). */
   readonly timeWindowMinutes?: number;
+  /** Where `stixshifter://NAME` profiles resolve; default environment variables and the profile file. */
+  readonly profiles?: ProfileResolver;
 }
 
 export interface ExecuteOptions {

@@ -1,6 +1,7 @@
 /**
  * The symbol table: what each variable of a session is. A variable is either a set of records in the cache
  * (`records`: GET, FIND, SORT, merge, filters, LOAD, NEW) or a derived table (`table`: GROUP, JOIN results).
+ * The hunt session owns the one table (house rule 12); commands read and define variables through their context.
  */
 import type { IrStatement } from '../ir/types.ts';
 
