@@ -15,12 +15,13 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readWindowsEvents } from '../src/connectors/windows/index.ts';
 import { windowsToEcs } from '../src/connectors/windows/ecs/index.ts';
+import { SIGMA_DATA } from '../test/support/data.ts';
 import { compileAll, ecsEvent, EventView, loadRuleFiles, productOfEcs, Scorer } from '../src/sigma/index.ts';
 
 const N = Number(process.argv[2] ?? 100_000);
 const M = Number(process.argv[3] ?? 5_000);
 const ROUNDS = Number(process.argv[4] ?? 3);
-const DATA = join(import.meta.dirname, '..', 'test', 'data', 'sigma');
+const DATA = SIGMA_DATA;
 
 function cpuMs(): number {
   const u = process.cpuUsage();

@@ -24,8 +24,9 @@ import {
 } from '../../src/sigma/index.ts';
 import { LiteralAutomaton } from '../../src/sigma/literal-automaton.ts';
 import { regexLiterals } from '../../src/sigma/regex-literals.ts';
+import { SIGMA_DATA } from '../support/data.ts';
 
-const DATA = join(import.meta.dirname, '..', 'data', 'sigma');
+const DATA = SIGMA_DATA;
 
 async function regressionEvents(): Promise<WindowsEvent[]> {
   const out: WindowsEvent[] = [];
