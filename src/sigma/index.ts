@@ -66,3 +66,4 @@ export {
   type LoadedRules,
   type RuleSelection,
 } from './load.ts';
+export { toStixSearch, type StixSearch } from './to-stix.ts';
