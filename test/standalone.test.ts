@@ -1,8 +1,8 @@
 /**
  * The repository stands alone: a user's clone has no `../shared` beside it, so nothing that the code, the tests, the
  * benchmarks or the scripts run may read from there. Third-party data is vendored under `test/data/<source>/` and
- * reached through `test/support/data.ts`. Comments may name where a file came from; code and fixture inputs may not
- * point there.
+ * reached through `test/support/data.ts` only (one module knows the layout). Comments may name where a file came
+ * from; code and fixture inputs may not point there.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -16,6 +16,9 @@ const AREAS = ['src', 'test', 'bench', 'scripts', 'workload', 'bin'];
 /** Vendored third-party files are data, not references; this file spells the patterns it looks for. */
 const SKIPPED = [join('test', 'data') + sep, relative(ROOT, import.meta.filename) + sep];
 const CODE = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']);
+const TEST_DATA = join(ROOT, 'test', 'data');
+/** The one module that knows where the vendored folders are. */
+const DATA_MODULE = join(ROOT, 'test', 'support', 'data.ts');
 
 interface Finding {
   readonly file: string;
@@ -23,7 +26,8 @@ interface Finding {
   readonly text: string;
 }
 
-const inside = (p: string): boolean => p === ROOT || p.startsWith(ROOT + sep);
+const within = (dir: string, p: string): boolean => p === dir || p.startsWith(dir + sep);
+const inside = (p: string): boolean => within(ROOT, p);
 
 function isModuleSpecifier(node: ts.Node): boolean {
   const p = node.parent;
@@ -34,9 +38,19 @@ function isModuleSpecifier(node: ts.Node): boolean {
   );
 }
 
-/** Why a string literal of `file` reaches outside the repository, or undefined when it does not. */
+const AROUND = 'reaches test/data around test/support/data.ts';
+
+/** Why a string literal of `file` reaches outside the repository or into test/data, or undefined. */
 function literalProblem(file: string, node: ts.Node, value: string): string | undefined {
   if (/shared[/\\]data/.test(value)) return 'names shared/data';
+  if (file !== DATA_MODULE && /(^|[/\\])data\b/.test(value)) {
+    // cwd-relative (`test/data/…`, the tests run from the root) or relative to the file (`../data/…`)
+    if (
+      within(TEST_DATA, resolve(ROOT, value)) ||
+      (value.startsWith('.') && within(TEST_DATA, resolve(dirname(file), value)))
+    )
+      return AROUND;
+  }
   if (!/\.\.[/\\]shared\b/.test(value)) return undefined;
   const target = resolve(dirname(file), value);
   // An import of a sibling folder named `shared` (src/backends/shared) is fine when it stays in the repository.
@@ -57,16 +71,27 @@ function codeFindings(file: string, text: string): Finding[] {
       const why = literalProblem(file, node, node.text);
       if (why) add(node, why);
     }
-    // join(ROOT, '..', 'shared', …): path segments that climb out and into `shared`.
     if (ts.isCallExpression(node)) {
       const segments = node.arguments.map((a) => (ts.isStringLiteralLike(a) ? a.text : undefined));
+      // join(ROOT, '..', 'shared', …): path segments that climb out and into `shared`.
       const up = segments.indexOf('..');
       if (up >= 0 && segments.indexOf('shared', up) > up) add(node, 'joins ../shared');
+      // join(import.meta.dirname, '..', 'data', 'otrf'): the folder's own path to a vendored source.
+      const [first, ...rest] = node.arguments;
+      if (
+        file !== DATA_MODULE &&
+        first !== undefined &&
+        rest.length > 0 &&
+        first.getText(sf) === 'import.meta.dirname' &&
+        rest.every(ts.isStringLiteralLike) &&
+        within(TEST_DATA, resolve(dirname(file), ...rest.map((a) => a.text)))
+      )
+        add(node, AROUND);
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return out;
+  return out.filter((f, i) => i === 0 || out[i - 1].line !== f.line); // one finding per line is enough
 }
 
 /** Fixture cases, notebooks, Python drivers, shell: every line but comments (`#`, `;`, `//`) and case names. */
@@ -77,9 +102,9 @@ function textFindings(file: string, text: string): Finding[] {
   });
 }
 
-/** Every place in `text` (the content of `file`) that reads from `../shared` when it runs. */
+/** Every place in `text` (the content of `file`) that reads from `../shared`, or from test/data on its own. */
 function outsideReferences(file: string, text: string): Finding[] {
-  if (!text.includes('shared')) return [];
+  if (!text.includes('shared') && !text.includes('data')) return [];
   return CODE.has(extname(file)) ? codeFindings(file, text) : textFindings(file, text);
 }
 
@@ -92,7 +117,7 @@ function* files(dir: string): Generator<string> {
   }
 }
 
-test('nothing under src, test, bench, scripts, workload or bin reads from ../shared', () => {
+test('nothing under src, test, bench, scripts, workload or bin reads from ../shared or around test/support/data.ts', () => {
   const found: string[] = [];
   for (const area of AREAS) {
     if (!existsSync(join(ROOT, area))) continue;
@@ -126,6 +151,10 @@ test('the check finds runtime references and leaves comments and in-repository i
         "const D = new URL('../../../shared/', import.meta.url);",
         "import { E } from '../../../shared/e.ts';",
         "const F = 'shared';",
+        "const G = join(import.meta.dirname, '..', 'data', 'otrf');",
+        "const H = readFileSync('test/data/kestrel/x.json', 'utf8');",
+        "const I = join(import.meta.dirname, '../data/sigma');",
+        "const J = join(ROOT, 'data', 'policies', 'ttps.yaml');",
       ].join('\n'),
     ),
     [
@@ -134,7 +163,15 @@ test('the check finds runtime references and leaves comments and in-repository i
       '5: names ../shared: }/../shared/x`',
       "6: names ../shared: '../../../shared/'",
       "7: imports from outside the repository: '../../../shared/e.ts'",
+      "9: reaches test/data around test/support/data.ts: join(import.meta.dirname, '..', 'data', 'otrf')",
+      "10: reaches test/data around test/support/data.ts: 'test/data/kestrel/x.json'",
+      "11: reaches test/data around test/support/data.ts: join(import.meta.dirname, '../data/sigma')",
     ],
+  );
+  // The data module itself, and the repository's own data/ folder, are fine.
+  assert.deepEqual(
+    at('test/support/data.ts', "export const TEST_DATA = join(import.meta.dirname, '..', 'data');"),
+    [],
   );
   // src/backends/sql importing the backends' shared walker stays inside the repository.
   assert.deepEqual(at('src/backends/sql/compile.ts', "import { walk } from '../shared/walk.ts';"), []);

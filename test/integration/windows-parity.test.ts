@@ -15,16 +15,16 @@ import { ingest } from '../../src/ingest/index.ts';
 import { renderDisplayText } from '../../src/render/index.ts';
 import { parsePattern } from '../../src/stix/index.ts';
 import { tempDir } from '../store/ecs/helpers.ts';
+import { OTRF_DATA } from '../support/data.ts';
 
 const url = new URL(process.env.PEREGRINE_OPENSEARCH_URL ?? 'http://127.0.0.1:9200');
 const run = `winparity-${process.pid}`;
-const OTRF = join(import.meta.dirname, '..', 'data', 'otrf');
 const DATASETS = [
   'psh_lsass_memory_dump_comsvcs_2020-10-18T19500924.zip',
   'cmd_mshta_vbscript_execute_psh_2020-10-2202580804.zip',
   'empire_launcher_vbs_2020-09-04160940.zip',
 ];
-const FILES = DATASETS.map((d) => join(OTRF, d));
+const FILES = DATASETS.map((d) => join(OTRF_DATA, d));
 const FILE_URI = FILES.map((f) => `file://${f}`).join(',');
 
 /** Observations without their ids (each path names them its own way), as sorted JSON texts. */

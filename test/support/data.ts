@@ -25,7 +25,7 @@ export const FALCO_DATA = join(TEST_DATA, 'falco');
 /** OTRF Security-Datasets: Windows event recordings of attacks, JSON lines zipped. */
 export const OTRF_DATA = join(TEST_DATA, 'otrf');
 
-/** SigmaHQ: the regression cases (`regression_data/`) and the rules they name, at their upstream paths. */
+/** SigmaHQ: the regression cases (`regression_data/`), the rules they name, and the rule corpus (`corpus/`). */
 export const SIGMA_DATA = join(TEST_DATA, 'sigma');
 
 /**
