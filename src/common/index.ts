@@ -23,3 +23,4 @@ export { quoteIdent, sqlString, jsonPathKey } from './sql-quote.ts';
 export { csvField, csvTable } from './csv.ts';
 export type { DoctorCheck, DoctorFinding, DoctorOptions } from './doctor.ts';
 export { escapeControls, hasControls } from './escape-controls.ts';
+export { addressText, cidrBounds, cidrContains, parseCidr, type Cidr } from './cidr.ts';

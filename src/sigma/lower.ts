@@ -4,10 +4,10 @@
  * (`modifiers.ts`). Every error points at the modifier, value or condition token it is about; a valid construct
  * Peregrine does not support carries the feature name (`SigmaError.feature`).
  */
+import { parseCidr } from '../common/index.ts';
 import { compileRegex } from '../common/regex.ts';
 import { didYouMean } from '../common/suggest.ts';
 import { ParseError } from '../errors/index.ts';
-import { parseCidr } from '../stix/index.ts';
 import type { Cond, FieldItem, FieldMap, Keywords, Rule, ScalarValue, Search, Span } from './ast.ts';
 import { sigmaError, type RuleSource } from './errors.ts';
 import { globTokens, normaliseGlob, wrapTokens } from './glob.ts';

@@ -8,8 +8,8 @@
  * any element does; an absent field fails every test but `null` and `exists: false`; `re` searches anywhere in the
  * value with RE2; numbers compare numerically (`eq` also by text); keywords pass when any value of the event does.
  */
+import { cidrContains, parseCidr } from '../common/index.ts';
 import { compileRegex } from '../common/regex.ts';
-import { cidrContains, parseCidr } from '../stix/index.ts';
 import { compileGlob, globMatch } from './glob-match.ts';
 import { visit, type Expr, type Match, type StringOp } from './ir.ts';
 

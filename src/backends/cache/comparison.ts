@@ -7,6 +7,7 @@
  * Attribute paths are identifiers of the pattern, not values: they are written into the text as quoted JSON paths;
  * every literal is a parameter.
  */
+import { cidrBounds, parseCidr, sqlString } from '../../common/index.ts';
 import { StoreError } from '../../errors/index.ts';
 import type { Comparison, ComparisonOp, Literal, PathStep } from '../../stix/ast.ts';
 import { jsonPath } from '../../store/cache/index.ts';
@@ -24,24 +25,16 @@ function nextAlias(s: CompileState): string {
   return `t${++s.aliases}`;
 }
 
-function quoted(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
 function isRefStep(s: PathStep): boolean {
   return s.kind === 'Key' && (s.name.endsWith('_ref') || s.name.endsWith('_refs'));
 }
 
 /** IPv4 CIDR → [first, last] as integers; undefined when not IPv4. */
-function ipv4Range(cidr: string): [number, number] | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(cidr.trim());
-  if (!m) return undefined;
-  const ip = ((+m[1]! << 24) >>> 0) + (+m[2]! << 16) + (+m[3]! << 8) + +m[4]!;
-  const bits = m[5] === undefined ? 32 : +m[5];
-  if (bits > 32 || [m[1], m[2], m[3], m[4]].some((o) => +o! > 255)) return undefined;
-  const size = 2 ** (32 - bits);
-  const first = Math.floor(ip / size) * size;
-  return [first, first + size - 1];
+function ipv4Range(text: string): [number, number] | undefined {
+  const c = parseCidr(text.trim());
+  if (!c || c.v6) return undefined;
+  const [first, last] = cidrBounds(c);
+  return [Number(first), Number(last)];
 }
 
 function literalScalar(l: Literal): unknown {
@@ -78,7 +71,7 @@ function valueExpr(alias: string, steps: readonly PathStep[], lit: Literal | und
   }
   if (only === 'number_observed')
     return `CAST((SELECT o_${alias}.number_observed FROM obs o_${alias} WHERE o_${alias}.oid = ${alias}.oid) AS DOUBLE)`;
-  const str = `json_extract_string(${alias}.attrs, ${quoted(jsonPath(steps))})`;
+  const str = `json_extract_string(${alias}.attrs, ${sqlString(jsonPath(steps))})`;
   const kind = valueKind(lit);
   if (kind === 'Int' || kind === 'Float') return `TRY_CAST(${str} AS DOUBLE)`;
   if (kind === 'Timestamp') return `TRY_CAST(${str} AS TIMESTAMPTZ)`;
@@ -164,10 +157,10 @@ function pathPredicate(
   }
   const star = steps.findIndex((x) => x.kind === 'Index' && x.index === '*');
   if (star >= 0) {
-    const listPath = quoted(jsonPath(steps.slice(0, star)));
+    const listPath = sqlString(jsonPath(steps.slice(0, star)));
     const u = nextAlias(s);
     const elemRest = steps.slice(star + 1);
-    const elem = `json_extract_string(${u}.v, ${quoted(elemRest.length === 0 ? '$' : jsonPath(elemRest))})`;
+    const elem = `json_extract_string(${u}.v, ${sqlString(elemRest.length === 0 ? '$' : jsonPath(elemRest))})`;
     const kind = valueKind(lit);
     const x = kind === 'Int' || kind === 'Float' ? `TRY_CAST(${elem} AS DOUBLE)` : elem;
     const test = compare(x, op, lit);

@@ -4,10 +4,10 @@
  * DSL compiler and the same rules around the leaves (`../shared/`), so both backends select the same documents. A
  * `Record<Op, fn>` table gives each operator's test.
  */
+import { cidrBounds, parseCidr } from '../../common/index.ts';
 import { MappingError } from '../../errors/index.ts';
 import type { EcsFieldRef, FieldMapData } from '../../mapping/index.ts';
 import type { Comparison } from '../../stix/ast.ts';
-import { parseCidr } from '../../stix/index.ts';
 import {
   leafRules,
   mappedFields,
@@ -154,10 +154,9 @@ const OPS: OpTable<string, Ctx> = {
       });
     }
     if (cidr.v6) return overFetch(field, ctx, `ISSUBSET '${v}' (IPv6)`);
-    const size = 2n ** BigInt(32 - cidr.bits);
-    const lo = (cidr.addr / size) * size;
+    const [lo, hi] = cidrBounds(cidr);
     const pl = ctx.b.param(Number(lo));
-    const ph = ctx.b.param(Number(lo + size - 1n));
+    const ph = ctx.b.param(Number(hi));
     return anyValue(
       ctx.b,
       field,

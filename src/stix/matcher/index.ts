@@ -20,7 +20,6 @@ import type { CompileContext } from './values.ts';
 
 export type { ObservationPredicate, ObjectPredicate } from './compile.ts';
 export { compileObjectPredicate, compilePath, satisfiableTypes } from './compile.ts';
-export { parseCidr, cidrContains } from './cidr.ts';
 export { likeToRegex, compileRegex } from './regex.ts';
 export { compileValueTest } from './values.ts';
 export { MAX_BINDINGS } from './set.ts';

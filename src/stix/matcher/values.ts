@@ -11,9 +11,9 @@
  * - a list value (no `[*]` in the path) is never equal to a scalar: `=` on a list is false, not an error.
  */
 import type { ComparisonOp, Literal } from '../ast.ts';
+import { cidrContains, parseCidr } from '../../common/index.ts';
 import { SemanticError, spanAt } from '../../errors/index.ts';
 import { timestampMicros } from '../timestamp.ts';
-import { cidrContains, parseCidr } from './cidr.ts';
 import { compileRegex, likeToRegex } from './regex.ts';
 
 /** Tests one JSON value; `key` is the last property name on the path (for the `_hex`/`_bin` suffixes). */

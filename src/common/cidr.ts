@@ -1,6 +1,8 @@
 /**
- * IPv4/IPv6 addresses and CIDR blocks for ISSUBSET/ISSUPERSET. An address without `/n` is a block of one
- * (/32 or /128). Addresses are BigInts so both families share one code path.
+ * IPv4/IPv6 addresses and CIDR blocks, for ISSUBSET/ISSUPERSET wherever they are evaluated or compiled (the STIX
+ * matcher, the SQL and cache backends, the hunt cache's `peregrine_in_cidr`, Sigma's `|cidr`). An address without
+ * `/n` is a block of one (/32 or /128). Addresses are BigInts so both families share one code path; parsing is
+ * strict (no blanks, no zone), callers that read addresses out of data loosen it with {@link addressText}.
  */
 export interface Cidr {
   readonly v6: boolean;
@@ -54,8 +56,9 @@ function parseV6(s: string): bigint | undefined {
   if (dbl.length > 2) return undefined;
   const left = dbl[0] ? dbl[0].split(':') : [];
   const right = dbl.length === 2 && dbl[1] ? dbl[1].split(':') : [];
-  const groups =
-    dbl.length === 2 ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  const missing = 8 - left.length - right.length;
+  if (missing < 0) return undefined;
+  const groups = dbl.length === 2 ? [...left, ...Array(missing).fill('0'), ...right] : left;
   if (groups.length !== 8) return undefined;
   let n = 0n;
   for (const g of groups) {
@@ -66,6 +69,7 @@ function parseV6(s: string): bigint | undefined {
   return n;
 }
 
+/** An address or a CIDR block (`10.0.0.0/8`, `2001:db8::/32`, `::ffff:10.0.0.1`); undefined when it is neither. */
 export function parseCidr(s: string): Cidr | undefined {
   const slash = s.indexOf('/');
   if (slash < 0 && s.indexOf(':') < 0) {
@@ -95,4 +99,17 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   }
   const shift = BigInt(128 - outer.bits);
   return outer.addr >> shift === inner.addr >> shift;
+}
+
+/** The first and the last address of a block, as numbers of 32 or 128 bits. */
+export function cidrBounds(c: Cidr): [bigint, bigint] {
+  const size = 1n << BigInt((c.v6 ? 128 : 32) - c.bits);
+  const first = (c.addr / size) * size;
+  return [first, first + size - 1n];
+}
+
+/** An address as data holds it, made parseable: surrounding blanks and an IPv6 zone (`fe80::1%eth0`) dropped. */
+export function addressText(s: string): string {
+  const t = s.trim();
+  return t.includes(':') ? t.replace(/%.*$/, '') : t;
 }
