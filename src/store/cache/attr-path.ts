@@ -4,6 +4,7 @@
  * attributes: `first_observed`, `last_observed`, `number_observed` (of the record's observation), `id` (the
  * observation id in STIX 2.0 bundles — records have no ids of their own), `type`.
  */
+import { jsonPathKey, sqlString } from '../../common/index.ts';
 import type { PathStep } from '../../stix/ast.ts';
 
 export const OBSERVATION_ATTRIBUTES = new Set(['first_observed', 'last_observed', 'number_observed']);
@@ -12,7 +13,7 @@ export const OBSERVATION_ATTRIBUTES = new Set(['first_observed', 'last_observed'
 export function jsonPath(steps: readonly PathStep[]): string {
   let p = '$';
   for (const s of steps) {
-    if (s.kind === 'Key') p += `."${s.name.replace(/^'|'$/g, '').replace(/"/g, '\\"')}"`;
+    if (s.kind === 'Key') p += jsonPathKey(s.name.replace(/^'|'$/g, ''));
     else p += s.index === '*' ? '[*]' : `[${s.index}]`;
   }
   return p;
@@ -50,10 +51,6 @@ export function parseAttrPath(attr: string): PathStep[] {
   return steps;
 }
 
-function lit(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
 /**
  * SQL expression (JSON-typed) of `attr` on record alias `alias` with observation alias `obsAlias`. References are
  * followed through `edge` (first target for `_refs` unless an index is given).
@@ -76,7 +73,7 @@ export function attrTextSql(attr: string, alias = 'r', obsAlias = 'o'): string {
   if (!OBSERVATION_ATTRIBUTES.has(attr) && attr !== 'type') {
     const steps = parseAttrPath(attr);
     if (!steps.some((s) => s.kind === 'Key' && /_refs?$/.test(s.name)))
-      return `json_extract_string(${alias}.attrs, ${lit(jsonPath(steps))})`;
+      return `json_extract_string(${alias}.attrs, ${sqlString(jsonPath(steps))})`;
   }
   return `json_extract_string(${attrSql(attr, alias, obsAlias)}, '$')`;
 }
@@ -91,10 +88,10 @@ function stepsSql(steps: readonly PathStep[], alias: string, seq: { n: number })
       ? `to_json(list(${t}.eid ORDER BY ${t}.rid))`
       : `to_json(${t}.eid)`;
     const one = last.name.endsWith('_refs') ? '' : ` ORDER BY ${t}.rid LIMIT 1`;
-    return `(SELECT ${value} FROM edge e_${t} JOIN rec ${t} ON ${t}.rid = e_${t}.dst WHERE e_${t}.src = ${alias}.rid AND e_${t}.ref = ${lit(last.name)}${one})`;
+    return `(SELECT ${value} FROM edge e_${t} JOIN rec ${t} ON ${t}.rid = e_${t}.dst WHERE e_${t}.src = ${alias}.rid AND e_${t}.ref = ${sqlString(last.name)}${one})`;
   }
   const refAt = steps.findIndex((s, i) => s.kind === 'Key' && /_refs?$/.test(s.name) && i < steps.length - 1);
-  if (refAt < 0) return `json_extract(${alias}.attrs, ${lit(jsonPath(steps))})`;
+  if (refAt < 0) return `json_extract(${alias}.attrs, ${sqlString(jsonPath(steps))})`;
   const ref = (steps[refAt] as { name: string }).name;
   let rest = steps.slice(refAt + 1);
   let offset = 0;
@@ -104,5 +101,5 @@ function stepsSql(steps: readonly PathStep[], alias: string, seq: { n: number })
     rest = rest.slice(1);
   }
   const t = `d${++seq.n}`;
-  return `(SELECT ${stepsSql(rest, t, seq)} FROM edge e_${t} JOIN rec ${t} ON ${t}.rid = e_${t}.dst WHERE e_${t}.src = ${alias}.rid AND e_${t}.ref = ${lit(ref)} ORDER BY ${t}.rid LIMIT 1 OFFSET ${Math.max(0, Math.trunc(offset))})`;
+  return `(SELECT ${stepsSql(rest, t, seq)} FROM edge e_${t} JOIN rec ${t} ON ${t}.rid = e_${t}.dst WHERE e_${t}.src = ${alias}.rid AND e_${t}.ref = ${sqlString(ref)} ORDER BY ${t}.rid LIMIT 1 OFFSET ${Math.max(0, Math.trunc(offset))})`;
 }

@@ -6,6 +6,8 @@
  * Derived tables of GROUP and JOIN results are `vt_<n>` (see `cache.ts`). Views `entity_<type>` show the records
  * of one STIX type, for people poking at a persistent cache with DuckDB.
  */
+import { quoteIdent, sqlString } from '../../common/index.ts';
+
 export const SCHEMA_SQL = [
   `CREATE TABLE IF NOT EXISTS obs (oid BIGINT, id VARCHAR, first_observed TIMESTAMPTZ, last_observed TIMESTAMPTZ, number_observed INTEGER, batch INTEGER)`,
   `CREATE TABLE IF NOT EXISTS rec (rid BIGINT, oid BIGINT, type VARCHAR, lkey VARCHAR, eid VARCHAR, attrs JSON)`,
@@ -35,5 +37,5 @@ export interface RecordPredicate {
 
 export function entityViewSql(type: string): string {
   const name = `entity_${type.replace(/[^A-Za-z0-9_]/g, '_')}`;
-  return `CREATE OR REPLACE VIEW "${name}" AS SELECT r.rid, r.eid, r.attrs, o.id AS observation_id, o.first_observed, o.last_observed FROM rec r JOIN obs o USING (oid) WHERE r.type = '${type.replace(/'/g, "''")}'`;
+  return `CREATE OR REPLACE VIEW ${quoteIdent(name)} AS SELECT r.rid, r.eid, r.attrs, o.id AS observation_id, o.first_observed, o.last_observed FROM rec r JOIN obs o USING (oid) WHERE r.type = ${sqlString(type)}`;
 }
