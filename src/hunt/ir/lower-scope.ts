@@ -3,7 +3,7 @@
  * of grouped/joined variables, the warnings collected, and the checks every statement lowerer shares — unknown
  * variables and entity types, unknown attributes, file formats. Only {@link lower} creates one.
  */
-import { didYouMean, nearNames } from '../../common/index.ts';
+import { didYouMean } from '../../common/index.ts';
 import { SemanticError, spanAt, type PeregrineError } from '../../errors/index.ts';
 import type { Span } from '../../stix/ast.ts';
 import type * as A from '../syntax/ast.ts';
@@ -112,11 +112,10 @@ export class LowerScope {
     if (!root || root.startsWith('x_') || type.startsWith('x-') || !isKnownEntityType(type)) return;
     const known = this.knownAttributes(type);
     if (known.has(root)) return;
-    const near = nearNames(root, known);
     this.warnings.push(
       new SemanticError('W_UNKNOWN_ATTRIBUTE', `"${attr}" is not a known attribute of ${type}`, {
         span: this.span(s),
-        hint: near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : undefined,
+        hint: didYouMean(root, known),
       }),
     );
   }
@@ -130,15 +129,11 @@ export class LowerScope {
     }
     const cols = this.columns.get(name);
     if (!cols || cols.has(attr)) return;
-    const near = nearNames(attr, cols);
     this.warnings.push(
       new SemanticError(
         'W_UNKNOWN_ATTRIBUTE',
         `"${attr}" is not a column of "${name}" (${[...cols].join(', ')})`,
-        {
-          span: this.span(s),
-          hint: near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : undefined,
-        },
+        { span: this.span(s), hint: didYouMean(attr, cols) },
       ),
     );
   }
