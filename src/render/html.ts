@@ -38,12 +38,20 @@ export function renderHtmlTable(
   const out: string[] = [];
   if (options.title) out.push(`<p><b>${escapeHtml(options.title)}</b></p>`);
   out.push(`<table class="${escapeHtml(['peregrine-table', options.className].filter(Boolean).join(' '))}">`);
-  out.push('<thead><tr>' + columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('') + '</tr></thead>');
+  // Alignment is explicit: JupyterLab's stylesheet right-aligns every cell, which suits numbers only.
+  const align = (i: number): string => (options.numeric?.has(i) ? 'right' : 'left');
+  out.push(
+    '<thead><tr>' +
+      columns.map((c, i) => `<th style="text-align:${align(i)}">${escapeHtml(c)}</th>`).join('') +
+      '</tr></thead>',
+  );
   out.push('<tbody>');
   for (const row of rows) {
     const cells = columns.map((_, i) => {
-      const style = options.numeric?.has(i) ? ' style="text-align:right"' : '';
-      return `<td${style}>${escapeHtml(options.formatCell(row[i]))}</td>`;
+      const text = options.formatCell(row[i]);
+      // short values without spaces (timestamps, addresses, names, numbers) never break across lines
+      const nowrap = text.length <= 40 && !/\s/.test(text) ? ';white-space:nowrap' : '';
+      return `<td style="text-align:${align(i)}${nowrap}">${escapeHtml(text)}</td>`;
     });
     out.push(`<tr>${cells.join('')}</tr>`);
   }

@@ -72,7 +72,7 @@ test('a cell runs: execute_input, then the execution summary with 29 entities, t
   const summary = cell.iopub.find((m) => m.msg_type === 'display_data')!;
   assert.match(
     summary.content.data['text/html'],
-    /<td>conns<\/td>\s*<td>network-traffic<\/td>\s*<td style="text-align:right">29<\/td>/,
+    /<td[^>]*>conns<\/td>\s*<td[^>]*>network-traffic<\/td>\s*<td style="text-align:right[^"]*">29<\/td>/,
   );
   assert.match(summary.content.data['text/plain'], /conns/);
 });

@@ -101,7 +101,7 @@ test('HTML tables escape every header and cell', () => {
   });
   assert.ok(!html.includes('<script>'));
   assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
-  assert.ok(html.includes('<th>&lt;b&gt;</th>'));
-  assert.ok(html.includes('<td style="text-align:right">3</td>'));
+  assert.ok(html.includes('<th style="text-align:left">&lt;b&gt;</th>'));
+  assert.ok(html.includes('<td style="text-align:right;white-space:nowrap">3</td>'));
   assert.ok(html.includes('a &amp; b'));
 });
