@@ -68,6 +68,8 @@ if (process.argv[2] !== '--check') {
     for (const f of ['package.json', 'tsconfig.json', 'webpack.config.cjs', 'src'])
       cpSync(join(here, f), join(root, 'labextension', f), { recursive: true });
     symlinkSync(join(here, 'node_modules'), join(root, 'labextension', 'node_modules'), 'dir');
+    // packages the sources import (types for tsc; webpack drops what the highlighter does not use)
+    symlinkSync(join(here, '..', 'node_modules'), join(root, 'node_modules'), 'dir');
     build(join(root, 'labextension'));
     const a = join(here, 'prebuilt');
     const b = join(root, 'labextension', 'prebuilt');
