@@ -23,7 +23,13 @@ const runs = new Map<string, Run>();
 before(async () => {
   jenv = installKernel();
   for (const nb of EXAMPLES)
-    runs.set(nb, await runDriver<Run>('notebook.py', jenv, {}, [join(ROOT, 'examples', nb)]));
+    runs.set(
+      nb,
+      // the huntbooks name their data relative to examples/ (the kernel's working folder); no $TEST_DATA in them
+      await runDriver<Run>('notebook.py', jenv, { PEREGRINE_TEST_DATA: join(ROOT, 'data', 'examples') }, [
+        join(ROOT, 'examples', nb),
+      ]),
+    );
 });
 after(() => jenv?.cleanup());
 

@@ -78,7 +78,7 @@ test('DISP … LIMIT 5 → an HTML table of 5 rows with the chosen columns and a
   assert.ok(d, 'DISP must produce display_data');
   const html = d.data!['text/html']!;
   assert.deepEqual(
-    [...html.matchAll(/<th[^>]*>(.*?)<\/th>/g)].map((m) => m[1]),
+    [...html.matchAll(/<th(?: [^>]*)?>(.*?)<\/th>/g)].map((m) => m[1]),
     ['src_ref.value', 'dst_ref.value', 'dst_port'],
   );
   const rows = htmlRows(html);

@@ -10,7 +10,7 @@
 import { isPeregrineError } from '../../errors/index.ts';
 import { Lexer as StixLexer, type Token as StixToken } from '../../stix/lexer.ts';
 import { Lexer, type Token } from './lexer.ts';
-import { BARE_PATH_RE } from './parser-base.ts';
+import { ATTR_RE, BARE_PATH_RE } from './parser-base.ts';
 import {
   AGGREGATE_FUNCTIONS,
   COMMANDS,
@@ -75,9 +75,6 @@ const STIX_KEYWORDS = new Set([
   'TIMES',
   'SECONDS',
 ]);
-/** An attribute path: `[type:]name[[*]](.step[[*]])*`, a step possibly quoted. */
-const ATTR_RE =
-  /(?:[A-Za-z_][A-Za-z0-9_-]*:)?[A-Za-z_][A-Za-z0-9_-]*(?:\[(?:\*|\d+)\])?(?:\.(?:[A-Za-z0-9_-]+|'[^'\n]*')(?:\[(?:\*|\d+)\])?)*/y;
 /** The rest of a path after a variable: `.name`, `.parent_ref.name`. */
 const STEPS_RE = /(?:\.(?:[A-Za-z0-9_-]+|'[^'\n]*')(?:\[(?:\*|\d+)\])?)+/y;
 

@@ -13,8 +13,8 @@ import { COMMANDS, TIME_UNITS, timeUnitOf } from './vocabulary.ts';
 const COMMAND_SET = new Set<string>(COMMANDS);
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** `[type:]name[[*]](.step[[*]])*` where a step may be quoted (`hashes.'SHA-256'`). */
-const ATTR_RE =
+/** `[type:]name[[*]](.step[[*]])*` where a step may be quoted (`hashes.'SHA-256'`). Sticky: set lastIndex first. */
+export const ATTR_RE =
   /(?:[A-Za-z_][A-Za-z0-9_-]*:)?[A-Za-z_][A-Za-z0-9_-]*(?:\[(?:\*|\d+)\])?(?:\.(?:[A-Za-z0-9_-]+|'[^'\n]*')(?:\[(?:\*|\d+)\])?)*/y;
 /** A bare ISO-8601-looking run (validated afterwards). */
 const BARE_TS_RE = /-?\d[0-9A-Za-z:.+-]*/y;
