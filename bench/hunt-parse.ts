@@ -3,10 +3,12 @@
  * variable names) and reports ms per parse and lines/s, as a ratio against a baseline measured in the same run: one
  * regex tokenizer pass over the same text (the least any parser must do). Times are best of 20 runs. A second
  * huntflow of the same size writes every WHERE over several lines with a `#` comment inside (the shape that used to
- * make the STIX bridge copy the whole text per clause).
+ * make the STIX bridge copy the whole text per clause). The editor highlighter (`highlightHuntflow`, what the
+ * JupyterLab extension runs on each change of a cell) is timed on the same texts.
  *
  *     node --import tsx bench/hunt-parse.ts
  */
+import { highlightHuntflow } from '../src/hunt/syntax/highlight.ts';
 import { parseHuntflow } from '../src/hunt/syntax/index.ts';
 
 function generate(lines: number): string {
@@ -74,6 +76,7 @@ for (const [label, text] of [
 ] as const) {
   const baseline = time(() => text.match(/[A-Za-z_][A-Za-z0-9_-]*|'(?:[^'\\]|\\.)*'|\d+|\S/g)?.length, 20);
   const parse = time(() => parseHuntflow(text).statements.length, 20);
+  const highlight = time(() => highlightHuntflow(text).length, 20);
   const statements = parseHuntflow(text).statements.length;
   console.log(
     `huntflow (${label}): ${LINES} lines, ${statements} statements, ${(text.length / 1024).toFixed(0)} KiB`,
@@ -83,5 +86,10 @@ for (const [label, text] of [
   console.log(
     `parseHuntflow: ${Math.round((LINES / parse.wall) * 1000).toLocaleString('en')} lines/s (best), ` +
       `${(parse.wall / baseline.wall).toFixed(1)}× baseline wall, ${(parse.cpu / baseline.cpu).toFixed(1)}× baseline cpu`,
+  );
+  console.log(row('highlightHuntflow:', highlight));
+  console.log(
+    `highlightHuntflow: ${(highlight.cpu / baseline.cpu).toFixed(1)}× baseline cpu, ` +
+      `${(highlight.cpu / parse.cpu).toFixed(2)}× parseHuntflow cpu`,
   );
 }

@@ -5,7 +5,8 @@
  * JupyterLab's theme colours it. The stable `tok-*` classes of `classHighlighter` are added too (the browser tests
  * and user CSS select on them).
  *
- * The parse is not incremental: a cell is re-read whole on each change (cells are small; the lexer reads ~50 MB/s).
+ * The parse is not incremental: a cell is re-read whole on each change. Cells are small: a 4-line cell takes ~0.05 ms,
+ * and 10,000 lines ~0.3–0.4× the parser's time (bench/hunt-parse.ts, docs/performance.md).
  */
 import {
   defineLanguageFacet,

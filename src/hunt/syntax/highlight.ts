@@ -301,9 +301,11 @@ class Highlighter {
 
   /** A bracketed STIX pattern starting at `[`: read with the STIX lexer up to its closing bracket. */
   pattern(open: number): void {
+    // the line and column of `[` from the huntflow lexer's line index (else the STIX lexer counts from offset 0)
+    const at = this.lex.span(open, open + 1);
     const lex = new StixLexer(
       this.text,
-      { source: '<highlight>', lenientStrings: true, comments: true },
+      { source: '<highlight>', lenientStrings: true, comments: true, startLine: at.line, startCol: at.col },
       open,
     );
     let depth = 0;
