@@ -3,7 +3,8 @@
  * trace (sf-processor's shellshock, node-attack and k8s traces and the sf-collector captures), the events replicated
  * round-robin up to N evaluations (default 2,000,000). Baseline in the same run: a loop over the same events that
  * only touches each one (reads its record type and opflags). Reading/resolving the traces is not timed (H5 measures
- * the whole pipeline).
+ * the whole pipeline). The same rules are also run in sf-processor's reading (`compat: 'sf-processor'`) and compared
+ * with Peregrine's.
  *
  *     node --import tsx bench/sysflow-policy.ts [N]
  */
@@ -34,7 +35,9 @@ for (const series of [...traces(join(SYSFLOW_DATA, 'sf-processor/resources/trace
   for (const f of series) for await (const ev of resolveEvents(readSysFlowFile(f), f, tables)) events.push(ev);
 }
 
-const engine = compilePolicies([{ path: 'data/policies/ttps.yaml', text: readFileSync('data/policies/ttps.yaml', 'utf8') }]);
+const ttps = [{ path: 'data/policies/ttps.yaml', text: readFileSync('data/policies/ttps.yaml', 'utf8') }];
+const engine = compilePolicies(ttps);
+const sfp = compilePolicies(ttps, { compat: 'sf-processor' });
 const perType = new Map<string, number>();
 for (const t of Object.values(SF_TYPE)) perType.set(t, engine.rules.filter((r) => r.prefilter.length === 0 || r.prefilter.includes(t)).length);
 let rulePreds = 0;
@@ -58,19 +61,22 @@ function baseline(): { ms: number; cpu: number; check: number } {
   return { ms: performance.now() - t0, cpu: cpuMs() - c0, check };
 }
 
-function policy(): { ms: number; cpu: number; matches: number } {
+function policy(e = engine): { ms: number; cpu: number; matches: number } {
   const c0 = cpuMs();
   const t0 = performance.now();
   let matches = 0;
-  for (let i = 0; i < N; i++) matches += engine.evaluate(events[i % events.length]).matches.length;
+  for (let i = 0; i < N; i++) matches += e.evaluate(events[i % events.length]).matches.length;
   return { ms: performance.now() - t0, cpu: cpuMs() - c0, matches };
 }
 
-// Warm up both loops once, then take the best of three.
+// Warm up the loops once, then take the best of three (the two readings interleaved).
 baseline();
 policy();
+policy(sfp);
 const b = [baseline(), baseline(), baseline()].sort((x, y) => x.ms - y.ms)[0];
-const p = [policy(), policy(), policy()].sort((x, y) => x.ms - y.ms)[0];
+const runs = [0, 1, 2].map(() => [policy(), policy(sfp)] as const);
+const p = runs.map((r) => r[0]).sort((x, y) => x.ms - y.ms)[0];
+const c = runs.map((r) => r[1]).sort((x, y) => x.ms - y.ms)[0];
 const evps = (ms: number): number => Math.round(N / (ms / 1000));
 console.log(`distinct real events: ${events.length}, evaluations: ${N}, rules: ${engine.rules.length}, rule predicates per event: ${predsPerEvent.toFixed(1)}`);
 console.log(`baseline (touch only): ${b.ms.toFixed(0)} ms wall, ${b.cpu.toFixed(0)} ms cpu, ${evps(b.ms).toLocaleString('en')} events/s wall`);
@@ -79,3 +85,7 @@ console.log(
     `${evps(p.cpu).toLocaleString('en')} events per cpu-second, ${Math.round((N * predsPerEvent) / (p.cpu / 1000)).toLocaleString('en')} rule predicates per cpu-second, ${p.matches} matches`,
 );
 console.log(`ratio engine/baseline: ${(p.ms / b.ms).toFixed(1)}x wall, ${(p.cpu / Math.max(1, b.cpu)).toFixed(1)}x cpu`);
+console.log(
+  `sf-processor reading:  ${c.ms.toFixed(0)} ms wall, ${c.cpu.toFixed(0)} ms cpu, ${evps(c.cpu).toLocaleString('en')} events per cpu-second, ${c.matches} matches; ` +
+    `ratio to Peregrine's reading ${(c.ms / p.ms).toFixed(2)}x wall, ${(c.cpu / Math.max(1, p.cpu)).toFixed(2)}x cpu`,
+);

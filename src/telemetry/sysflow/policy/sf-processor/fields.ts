@@ -36,6 +36,8 @@ export interface SfpField {
   readonly name: string;
   /** The compared text, before sf-processor splits it at commas. */
   readonly text: (ev: ResolvedEvent) => string;
+  /** The text split at commas (the text itself when it has none): what the operators compare, piece by piece. */
+  readonly pieces: (ev: ResolvedEvent) => Pieces;
   /** The integer ordering comparisons read. */
   readonly int: (ev: ResolvedEvent) => number | bigint;
   /** `exists`: the raw value is not zero. */
@@ -43,6 +45,33 @@ export interface SfpField {
   /** The untrimmed text of a text-valued field, which a `[path]` suffix reads as JSON. */
   readonly raw?: (ev: ResolvedEvent) => string;
 }
+
+/** A compared text cut at its commas; a text without a comma is its only piece (no array is built for it). */
+export type Pieces = string | readonly string[];
+
+/** sf-processor splits every compared text at its commas. */
+export function commaPieces(s: string): Pieces {
+  return s.indexOf(',') < 0 ? s : s.split(',');
+}
+
+/**
+ * `fn` with its results remembered for the first `max` distinct arguments: values that repeat across events (flag
+ * names, directories of the same files) are computed once, and memory stays bounded whatever the trace.
+ */
+function remembered<T>(fn: (s: string) => T, max = 4096): (s: string) => T {
+  const seen = new Map<string, T>();
+  return (s) => {
+    let v = seen.get(s);
+    if (v === undefined) {
+      v = fn(s);
+      if (seen.size < max) seen.set(s, v);
+    }
+    return v;
+  };
+}
+
+/** A field's getters before the shared ones (memoised text, its pieces) are added. */
+type FieldCore = Omit<SfpField, 'pieces'>;
 
 /** Go's `string(rune)` key of sf-apis' flag-name caches: invalid code points all become U+FFFD. */
 function runeKey(v: number): number {
@@ -57,7 +86,8 @@ function runeKey(v: number): number {
  */
 export class SfpState {
   private header: Header | undefined;
-  private readonly ptrees = new Map<string, readonly Process[]>();
+  /** hpid → createTS → the process and its ancestors (two levels, so no key text is built per event). */
+  private readonly ptrees = new Map<number, Map<bigint, readonly Process[]>>();
   private readonly opflags = new Map<number, string>();
   private readonly openflags = new Map<number, string>();
 
@@ -74,11 +104,12 @@ export class SfpState {
   ptree(ev: ResolvedEvent): readonly Process[] | undefined {
     const p = ev.process;
     if (!p) return undefined;
-    const key = oidKey(p.oid);
-    let t = this.ptrees.get(key);
+    let byTs = this.ptrees.get(p.oid.hpid);
+    if (!byTs) this.ptrees.set(p.oid.hpid, (byTs = new Map()));
+    let t = byTs.get(p.oid.createTS);
     if (!t) {
       t = Object.freeze([p, ...ev.ancestors]);
-      this.ptrees.set(key, t);
+      byTs.set(p.oid.createTS, t);
     }
     return t;
   }
@@ -125,7 +156,7 @@ function memo<T>(get: Get<T>): Get<T> {
 }
 
 /** A Go string. */
-function str(name: string, get: Get<string>): SfpField {
+function str(name: string, get: Get<string>): FieldCore {
   const raw = memo(get);
   return {
     name,
@@ -137,23 +168,23 @@ function str(name: string, get: Get<string>): SfpField {
 }
 
 /** A Go int64; `asBool` prints it as true/false (what sf-processor does for sf.proc.tty and sf.proc.entry). */
-function int64(name: string, get: Get<number | bigint>, asBool = false): SfpField {
+function int64(name: string, get: Get<number | bigint>, asBool = false): FieldCore {
   const text: Get<string> = asBool ? (ev) => (get(ev) != 0 ? 'true' : 'false') : (ev) => String(get(ev));
   return { name, text, int: get, present: (ev) => get(ev) != 0 };
 }
 
 /** A Go bool. */
-function bool(name: string, get: Get<boolean>): SfpField {
+function bool(name: string, get: Get<boolean>): FieldCore {
   return { name, text: (ev) => (get(ev) ? 'true' : 'false'), int: ZERO, present: get };
 }
 
 /** A pointer to a list (the `+` pod fields): no text, no number; present with the pod. */
-function pointer(name: string, get: Get<unknown>): SfpField {
+function pointer(name: string, get: Get<unknown>): FieldCore {
   return { name, text: () => '', int: ZERO, present: (ev) => get(ev) != null };
 }
 
 /** A parent value from the process-tree cache: the parent's int32/bool, or an int64 0 without a parent. */
-function cachedParent(name: string, state: SfpState, get: (p: Process) => number | boolean): SfpField {
+function cachedParent(name: string, state: SfpState, get: (p: Process) => number | boolean): FieldCore {
   const parent: Get<Process | undefined> = (ev) => state.ptree(ev)?.[1];
   return {
     name,
@@ -228,6 +259,7 @@ function servicesText(pod: Pod | undefined): string {
 
 /** Every name sf-processor's field mapper knows, over one engine's {@link SfpState}. */
 export function sfProcessorFields(state: SfpState): ReadonlyMap<string, SfpField> {
+  const dir = remembered(goDir);
   // sf-processor finds the container (and through it the pod) only through the event's process.
   const container = (ev: ResolvedEvent) => (ev.process ? ev.container : undefined);
   const pod = (ev: ResolvedEvent) => (ev.process ? ev.pod : undefined);
@@ -258,7 +290,7 @@ export function sfProcessorFields(state: SfpState): ReadonlyMap<string, SfpField
   const ppid: Get<number> = (ev) => poid(ev)?.hpid ?? 0;
   const pcreate: Get<bigint> = (ev) => poid(ev)?.createTS ?? 0n;
   const fileType: Get<string> = (ev) => String.fromCharCode(ev.file?.restype ?? 0);
-  const fileDir: Get<string> = (ev) => goDir(symPath(filePath(ev)).path);
+  const fileDir: Get<string> = (ev) => dir(symPath(filePath(ev)).path);
   const fileName: Get<string> = (ev) => goBase(filePath(ev));
   const openRead: Get<boolean> = (ev) => (openFlags(ev) & 1) !== 0;
   const openWrite: Get<boolean> = (ev) => (openFlags(ev) & 2) !== 0;
@@ -273,7 +305,7 @@ export function sfProcessorFields(state: SfpState): ReadonlyMap<string, SfpField
   const parentTty = (p: Process): boolean => p.tty;
   const ke = (ev: ResolvedEvent) => (ev.record.kind === 'K8sEvent' ? ev.record : undefined);
 
-  const fields: SfpField[] = [
+  const fields: FieldCore[] = [
     str('sf.type', recType),
     str('sf.opflags', opflags),
     int64('sf.ret', (ev) =>
@@ -336,7 +368,7 @@ export function sfProcessorFields(state: SfpState): ReadonlyMap<string, SfpField
     str('sf.file.newpath', (ev) => symPath(newPath(ev)).path),
     str('sf.file.newsymlink', (ev) => symPath(newPath(ev)).link),
     str('sf.file.newoid', (ev) => ev.newFile?.oid ?? ''),
-    str('sf.file.newdirectory', (ev) => goDir(symPath(newPath(ev)).path)),
+    str('sf.file.newdirectory', (ev) => dir(symPath(newPath(ev)).path)),
     str('sf.file.type', fileType),
     bool('sf.file.is_open_write', openWrite),
     bool('sf.file.is_open_read', openRead),
@@ -447,7 +479,13 @@ export function sfProcessorFields(state: SfpState): ReadonlyMap<string, SfpField
     str('container.type', contType),
     int64('container.privileged', privileged),
   ];
-  return new Map(fields.map((f) => [f.name, f]));
+  return new Map(
+    fields.map((f) => {
+      const text = memo(f.text);
+      const cut = remembered(commaPieces);
+      return [f.name, { ...f, text, pieces: memo((ev) => cut(text(ev))) }];
+    }),
+  );
 }
 
 /** The names sf-processor's mapper knows (a fresh state's table; names do not depend on the state). */

@@ -55,6 +55,9 @@ export function trimBoundingQuotes(s: string): string {
 /** `path/filepath.Clean` on Linux: one slash between elements, no `.` elements, `..` folded, `.` for empty. */
 export function goClean(path: string): string {
   if (path === '') return '.';
+  // Most paths are clean already: no empty, `.` or `..` element and no trailing slash.
+  if (!path.includes('//') && !/(^|\/)\.\.?(\/|$)/.test(path) && (path.length === 1 || !path.endsWith('/')))
+    return path;
   const rooted = path.startsWith('/');
   const out: string[] = [];
   for (const part of path.split('/')) {

@@ -17,7 +17,7 @@ import type { Atom, Compare, Exists, InList } from '../ast.ts';
 import { jsonPath } from '../lookup.ts';
 import { globToRegExp, order, STR_OPS, type StrOp } from '../operators.ts';
 import { parseGoInt, trimBoundingQuotes } from './go.ts';
-import type { SfpField } from './fields.ts';
+import { commaPieces, type Pieces, type SfpField } from './fields.ts';
 
 type Pred = (ev: ResolvedEvent) => boolean;
 
@@ -133,7 +133,7 @@ export class SfpTerms {
       c.op === 'glob' || c.op === 'iglob' || c.op === 'regex'
         ? patternOp(c.op)
         : (STR_OPS[negated ? '=' : c.op] ?? STR_OPS['='])!;
-    const pred = this.anyPair(this.text(l), this.text(r), test);
+    const pred = this.anyPair(this.pieces(l), this.pieces(r), test);
     if (!negated) return pred;
     if (pred === this.host.TRUE) return this.host.FALSE;
     if (pred === this.host.FALSE) return this.host.TRUE;
@@ -141,50 +141,68 @@ export class SfpTerms {
   }
 
   inList(c: InList): Pred {
-    const values = this.host.expand(c.items);
-    const l = this.text(this.operand(c.left, true));
-    const rights = values.flatMap((v) => v.split(','));
+    const rights = this.host.expand(c.items).flatMap((v) => v.split(','));
+    const l = this.pieces(this.operand(c.left, true));
+    let one: (piece: string) => boolean;
     if (c.op === 'pmatch') {
       // An empty item (an empty list, `items: []`, is one) is contained in everything.
       if (rights.includes('')) return this.host.TRUE;
-      const test = (s: string): boolean => {
-        for (const piece of s.split(',')) for (const r of rights) if (piece.includes(r)) return true;
+      one = (piece) => {
+        for (const r of rights) if (piece.includes(r)) return true;
         return false;
       };
-      if (typeof l === 'string') return test(l) ? this.host.TRUE : this.host.FALSE;
-      return (ev) => test(l(ev));
+    } else {
+      const set = new Set(rights);
+      one = (piece) => set.has(piece);
     }
-    const set = new Set(rights);
-    const test = (s: string): boolean => {
-      for (const piece of s.split(',')) if (set.has(piece)) return true;
+    const test = (p: Pieces): boolean => {
+      if (typeof p === 'string') return one(p);
+      for (const piece of p) if (one(piece)) return true;
       return false;
     };
-    if (typeof l === 'string') return test(l) ? this.host.TRUE : this.host.FALSE;
+    if (typeof l !== 'function') return test(l) ? this.host.TRUE : this.host.FALSE;
     return (ev) => test(l(ev));
+  }
+
+  /** The comma pieces of an operand: constant for a literal. */
+  private pieces(o: Operand): ((ev: ResolvedEvent) => Pieces) | Pieces {
+    if (o.kind === 'field') return o.f.pieces;
+    const t = this.text(o);
+    return typeof t === 'string' ? commaPieces(t) : (ev) => commaPieces(t(ev));
   }
 
   /** `op` over every pair of comma pieces of the two sides; folded when both are constant. */
   private anyPair(
-    l: ((ev: ResolvedEvent) => string) | string,
-    r: ((ev: ResolvedEvent) => string) | string,
+    l: ((ev: ResolvedEvent) => Pieces) | Pieces,
+    r: ((ev: ResolvedEvent) => Pieces) | Pieces,
     op: StrOp,
   ): Pred {
-    const pairs = (a: string, b: string): boolean => {
-      const rs = b.split(',');
-      for (const x of a.split(',')) for (const y of rs) if (op(x, y)) return true;
+    const pairs = (ls: Pieces, rs: Pieces): boolean => {
+      if (typeof ls === 'string') {
+        if (typeof rs === 'string') return op(ls, rs);
+        for (const y of rs) if (op(ls, y)) return true;
+        return false;
+      }
+      for (const x of ls) {
+        if (typeof rs === 'string') {
+          if (op(x, rs)) return true;
+        } else for (const y of rs) if (op(x, y)) return true;
+      }
       return false;
     };
-    if (typeof l === 'string') {
-      if (typeof r === 'string') return pairs(l, r) ? this.host.TRUE : this.host.FALSE;
+    if (typeof l !== 'function') {
+      if (typeof r !== 'function') return pairs(l, r) ? this.host.TRUE : this.host.FALSE;
       return (ev) => pairs(l, r(ev));
     }
     if (typeof r === 'string') {
-      const rs = r.split(',');
       return (ev) => {
-        for (const x of l(ev).split(',')) for (const y of rs) if (op(x, y)) return true;
+        const ls = l(ev);
+        if (typeof ls === 'string') return op(ls, r);
+        for (const x of ls) if (op(x, r)) return true;
         return false;
       };
     }
+    if (typeof r !== 'function') return (ev) => pairs(l(ev), r);
     return (ev) => pairs(l(ev), r(ev));
   }
 }

@@ -26,7 +26,11 @@ import {
   readSysFlowFile,
   resolveEvents,
 } from '../../../../../src/telemetry/sysflow/format/index.ts';
-import { opFlagNames, SF_TYPE, type ResolvedEvent } from '../../../../../src/telemetry/sysflow/records/index.ts';
+import {
+  opFlagNames,
+  SF_TYPE,
+  type ResolvedEvent,
+} from '../../../../../src/telemetry/sysflow/records/index.ts';
 import { SYSFLOW_DATA } from '../../../../support/data.ts';
 import { STREAM } from './events.ts';
 
