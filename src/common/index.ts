@@ -24,3 +24,4 @@ export { csvField, csvTable } from './csv.ts';
 export type { DoctorCheck, DoctorFinding, DoctorOptions } from './doctor.ts';
 export { escapeControls, hasControls } from './escape-controls.ts';
 export { addressText, cidrBounds, cidrContains, parseCidr, type Cidr } from './cidr.ts';
+export { parseJsonData, type JsonDataKind } from './json-data.ts';

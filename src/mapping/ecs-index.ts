@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseJsonData } from '../common/index.ts';
 import { MappingError } from '../errors/index.ts';
 
 const TYPES = ['keyword', 'long', 'integer', 'date_nanos', 'ip', 'boolean'] as const;
@@ -36,23 +37,12 @@ export const ECS_FIELDS_PATH = fileURLToPath(new URL('./data/ecs-fields.json', i
 
 /** Parses and validates field-type data; problems name their JSON path. */
 export function parseEcsFields(text: string, origin: string): ReadonlyMap<string, EcsFieldType> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new MappingError(
-      'E_MAP_JSON',
-      `ECS field types ${origin} are not valid JSON: ${(e as Error).message}`,
-    );
-  }
-  const r = EcsFieldsSchema.safeParse(raw);
-  if (!r.success) {
-    const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new MappingError('E_MAP_INVALID', `ECS field types ${origin} are invalid: ${issues.join('; ')}`, {
-      hint: 'see src/mapping/ecs-index.ts for the format',
-    });
-  }
-  const fields = new Map(Object.entries(r.data.fields));
+  const data = parseJsonData(text, origin, EcsFieldsSchema, {
+    what: 'ECS field-type data',
+    code: 'E_MAP',
+    schemaPath: 'src/mapping/ecs-index.ts',
+  });
+  const fields = new Map(Object.entries(data.fields));
   for (const f of fields.keys()) {
     const parts = f.split('.');
     for (let i = 1; i < parts.length; i++) {

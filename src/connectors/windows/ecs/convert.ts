@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MappingError } from '../../../errors/index.ts';
+import { parseJsonData } from '../../../common/index.ts';
 import { SYSTEM_FIELDS, type WindowsEvent } from '../event.ts';
 import { WindowsEcsMapSchema, type EventSpec, type FieldSpec, type WindowsEcsMap } from './schema.ts';
 import { MULTI_ARGUMENT, TRANSFORMS } from './transforms.ts';
@@ -18,23 +18,11 @@ export const WINDOWS_ECS_MAP_PATH = fileURLToPath(new URL('./data/windows-ecs.js
 
 /** Parses and validates a Windows → ECS map; every problem is reported with its JSON path. */
 export function parseWindowsEcsMap(text: string, origin: string): WindowsEcsMap {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new MappingError(
-      'E_MAP_JSON',
-      `Windows → ECS map ${origin} is not valid JSON: ${(e as Error).message}`,
-    );
-  }
-  const r = WindowsEcsMapSchema.safeParse(raw);
-  if (!r.success) {
-    const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new MappingError('E_MAP_INVALID', `Windows → ECS map ${origin} is invalid: ${issues.join('; ')}`, {
-      hint: 'see src/connectors/windows/ecs/schema.ts for the format',
-    });
-  }
-  return r.data;
+  return parseJsonData(text, origin, WindowsEcsMapSchema, {
+    what: 'Windows → ECS map',
+    code: 'E_MAP',
+    schemaPath: 'src/connectors/windows/ecs/schema.ts',
+  });
 }
 
 let builtin: WindowsEcsMap | undefined;
