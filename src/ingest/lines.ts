@@ -131,16 +131,5 @@ export async function headBytes(path: string, bytes = 8192): Promise<Buffer> {
 
 /** The first `bytes` of a file as text (for format detection). */
 export async function head(path: string, bytes = 65536): Promise<string> {
-  const { open } = await import('node:fs/promises');
-  let fh;
-  try {
-    fh = await open(path, 'r');
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead).toString('utf8');
-  } catch (e) {
-    throw unreadable(path, e);
-  } finally {
-    await fh?.close();
-  }
+  return (await headBytes(path, bytes)).toString('utf8');
 }

@@ -11,7 +11,7 @@
  *
  * Positions: `line` is 1-based; `col` is 1-based in UTF-16 code units of the line.
  */
-import { locateJsonError } from '../bundle/json-locate.ts';
+import { locateJsonError, positionIn as position } from '../bundle/json-locate.ts';
 
 /** One top-level value (or one element of a top-level array), or the reason its text is not JSON. */
 export interface JsonValue {
@@ -256,17 +256,4 @@ function isWs(c: number): boolean {
 function describe(b: string, i: number): string {
   const c = b.charCodeAt(i);
   return c >= 32 && c < 127 ? `'${b[i]}'` : `character U+${c.toString(16).padStart(4, '0').toUpperCase()}`;
-}
-
-/** Line and column of `offset` inside `text`, which starts at `line`/`col`. */
-function position(text: string, offset: number, line: number, col: number): { line: number; col: number } {
-  let l = line;
-  let c = col;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      l++;
-      c = 1;
-    } else c++;
-  }
-  return { line: l, col: c };
 }
