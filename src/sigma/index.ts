@@ -67,3 +67,4 @@ export {
   type RuleSelection,
 } from './load.ts';
 export { toStixSearch, type StixSearch } from './to-stix.ts';
+export { stixToSigma, type ExportOptions, type ExportedRule } from './from-stix.ts';

@@ -15,6 +15,7 @@ import { register as analytics } from './analytics.ts';
 import { register as shifter } from './shifter.ts';
 import { register as doctor } from './doctor.ts';
 import { register as stack } from './stack.ts';
+import { register as sigma } from './sigma.ts';
 
 /** Hunting first, then telemetry and data, then setup. */
 export const commands: RegisterCommand[] = [
@@ -22,6 +23,7 @@ export const commands: RegisterCommand[] = [
   repl,
   stack,
   sysflow,
+  sigma,
   ingest,
   shifter,
   analytics,

@@ -4,7 +4,8 @@
  * One file per Sigma `product`. `fields` maps Sigma's taxonomy field names to where each target keeps the value:
  * - `ecs`: the ECS fields holding it (a test on the Sigma field tests any of them; the first is canonical);
  * - `stix`: the STIX object path a hunt's pattern names it by; `transform: basename` when the STIX value is the last
- *   path component of the Sigma value (`Image` ↔ `process:binary_ref.name`);
+ *   path component of the Sigma value (`Image` ↔ `process:binary_ref.name`); `stixAliases` other paths of the same
+ *   value, read when a hunt's pattern is exported as a rule;
  * - `sysflow`: the SysFlow policy attribute;
  * - `raw`: the name in a raw event record when it differs from Sigma's.
  * `logsources` (keyed `category:<name>` or `service:<name>`) say which events a logsource means — `events` as
@@ -19,18 +20,21 @@ const ecsField = z
   .regex(/^(@?[A-Za-z0-9_]+)(\.[A-Za-z0-9_@-]+)*$/, 'an ECS field name like process.parent.pid');
 const sigmaField = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a Sigma field name like CommandLine');
 
+const StixTargetSchema = z
+  .object({
+    path: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*:[A-Za-z0-9_.'[\]*-]+$/, 'a STIX object path like process:command_line'),
+    transform: z.enum(['basename']).optional(),
+  })
+  .strict();
+
 export const FieldTargetSchema = z
   .object({
     ecs: z.array(ecsField).min(1).optional(),
-    stix: z
-      .object({
-        path: z
-          .string()
-          .regex(/^[a-z][a-z0-9-]*:[A-Za-z0-9_.'[\]*-]+$/, 'a STIX object path like process:command_line'),
-        transform: z.enum(['basename']).optional(),
-      })
-      .strict()
-      .optional(),
+    stix: StixTargetSchema.optional(),
+    /** Other STIX paths naming the same value, read when exporting a hunt's pattern (`process:name` ↔ `Image`). */
+    stixAliases: z.array(StixTargetSchema).min(1).optional(),
     sysflow: z.string().startsWith('sf.').optional(),
     /** The name a raw event record gives the field when it is not Sigma's (`Provider_Name` → `Provider`). */
     raw: z.string().min(1).optional(),

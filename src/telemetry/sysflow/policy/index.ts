@@ -38,3 +38,4 @@ export {
 } from './engine.ts';
 export { lintPolicies, formatFinding, type LintFinding } from './lint.ts';
 export { technique, techniqueName, techniqueIdOfTag, type Technique } from './attack.ts';
+export { sigmaToPolicyText } from './sigma.ts';

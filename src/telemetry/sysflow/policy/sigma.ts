@@ -25,7 +25,9 @@ import {
   type Rule,
   type Span,
 } from '../../../sigma/index.ts';
+import { stringify } from 'yaml';
 import type { Atom, CompareOp, Cond, LoadProblem, PolicyFile, RuleDecl } from './ast.ts';
+import { printCond } from './condition.ts';
 
 /** True when the text is a Sigma rule or a Sigma config rather than an SFPL/Falco list of declarations. */
 export function isSigmaText(text: string): boolean {
@@ -62,12 +64,13 @@ class Converter {
     return { kind: 'atom', text, quoted, span };
   }
 
-  compare(op: CompareOp, field: string, value: string, span: Span, rightIsAttribute = false): Cond {
+  /** `field op value`; the value is a quoted literal unless `bare` (an attribute name, a number). */
+  compare(op: CompareOp, field: string, value: string, span: Span, bare = false): Cond {
     return {
       kind: 'compare',
       op,
       left: this.atom(this.attribute(field), span, false),
-      right: this.atom(value, span, !rightIsAttribute),
+      right: this.atom(value, span, !bare),
       span,
     };
   }
@@ -93,7 +96,7 @@ class Converter {
         throw new Unexpressible(`'cidr' (${m.network}) cannot be expressed in a SysFlow policy`, span);
       case 'num': {
         const op: Record<typeof m.op, CompareOp> = { eq: '=', lt: '<', lte: '<=', gt: '>', gte: '>=' };
-        return this.compare(op[m.op], field, m.text, span);
+        return this.compare(op[m.op], field, m.text, span, true);
       }
       case 'bool':
         return this.compare('=', field, String(m.value), span);
@@ -199,4 +202,32 @@ export function readSigmaFile(source: string, text: string): PolicyFile {
     }
   }
   return deepFreeze({ kind: 'policy', source, decls, problems });
+}
+
+/**
+ * A Sigma rule as the text of a SysFlow policy rule (SFPL, sf-processor's syntax): `- rule:` with its condition
+ * over SysFlow attributes, priority, tags and prefilter. Problems (what SFPL cannot say) are returned, not printed.
+ */
+export function sigmaToPolicyText(
+  source: string,
+  text: string,
+): { text: string; problems: readonly LoadProblem[] } {
+  const file = readSigmaFile(source, text);
+  const rules = file.decls.filter((d): d is RuleDecl => d.kind === 'rule');
+  const out = rules.map((r) =>
+    stringify(
+      [
+        {
+          rule: r.name,
+          desc: r.desc,
+          condition: printCond(r.condition.root),
+          priority: r.priority,
+          ...(r.tags.length ? { tags: [...r.tags] } : {}),
+          ...(r.prefilter.length ? { prefilter: [...r.prefilter] } : {}),
+        },
+      ],
+      { lineWidth: 0 },
+    ),
+  );
+  return { text: out.join(''), problems: file.problems };
 }
