@@ -38,23 +38,13 @@ function ipv4Range(text: string): [number, number] | undefined {
 }
 
 function literalScalar(l: Literal): unknown {
-  switch (l.kind) {
-    case 'String':
-    case 'Timestamp':
-    case 'Hex':
-    case 'Binary':
-    case 'Int':
-    case 'Float':
-    case 'Bool':
-      return l.value;
-    case 'List':
-      return l.values.map(literalScalar);
-    case 'VarRef':
-      throw new StoreError(
-        'E_UNRESOLVED_REFERENCE',
-        `reference ${l.variable}.${l.attribute} was not resolved before evaluation`,
-      );
-  }
+  if (l.kind === 'List') return l.values.map(literalScalar);
+  if (l.kind === 'VarRef')
+    throw new StoreError(
+      'E_UNRESOLVED_REFERENCE',
+      `reference ${l.variable}.${l.attribute} was not resolved before evaluation`,
+    );
+  return l.value;
 }
 
 /** The kind of value a comparison compares with (a list's first element's). */

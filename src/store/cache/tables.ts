@@ -61,13 +61,17 @@ export async function groupInto(
     }
     return name;
   };
+  // bin widths are values of the huntflow: parameters, in the order their keys come
+  const binParams: number[] = [];
   const keyCols = keys.map((k) => {
     if (!k.bin) return `${column(k.attr, 'json')} AS ${quoteIdent(k.alias)}`;
     const str = column(k.attr, 'text');
     if (k.bin.seconds !== undefined) {
-      return `to_json(strftime(time_bucket(to_seconds(${Math.trunc(k.bin.seconds)}), TRY_CAST(${str} AS TIMESTAMPTZ)) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')) AS ${quoteIdent(k.alias)}`;
+      binParams.push(Math.trunc(k.bin.seconds));
+      return `to_json(strftime(time_bucket(to_seconds(CAST(? AS BIGINT)), TRY_CAST(${str} AS TIMESTAMPTZ)) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')) AS ${quoteIdent(k.alias)}`;
     }
-    return `to_json(CAST(floor(TRY_CAST(${str} AS DOUBLE) / ${Number(k.bin.size)}) * ${Number(k.bin.size)} AS BIGINT)) AS ${quoteIdent(k.alias)}`;
+    binParams.push(k.bin.size, k.bin.size);
+    return `to_json(CAST(floor(TRY_CAST(${str} AS DOUBLE) / ?) * ? AS BIGINT)) AS ${quoteIdent(k.alias)}`;
   });
   const aggs = aggregations.map(
     (a) => `${AGGREGATES[a.func](column(a.attr, 'text'))} AS ${quoteIdent(a.alias)}`,
@@ -81,7 +85,7 @@ export async function groupInto(
   const from = records
     ? `${fromSql(recordsFrom({ kind: 'variable', vid: input.vid }, observation))} AND r.type = ?`
     : `${tableName(input.vid)} WHERE TRUE`;
-  const params: unknown[] = records ? [input.vid, input.type] : [];
+  const params: unknown[] = [...binParams, ...(records ? [input.vid, input.type] : [])];
   const groupBy = keyCols.map((_, i) => i + 1).join(', ');
   const orderBy = keys
     .map(

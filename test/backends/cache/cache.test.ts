@@ -10,11 +10,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { compileCacheWhere } from '../../../src/backends/cache/index.ts';
-import { parsePattern, type Literal, type Pattern } from '../../../src/stix/index.ts';
+import { parsePattern, type Pattern } from '../../../src/stix/index.ts';
 import type { Observation } from '../../../src/stix/observation.ts';
 import { HuntCache } from '../../../src/store/cache/index.ts';
 import { KESTREL_TEST_DATA } from '../../support/data.ts';
 import { runCases } from '../../support/fixtures.ts';
+import { stringLiterals } from '../../support/pattern-strings.ts';
 
 async function* observations(files: readonly string[]): AsyncIterable<Observation> {
   for (const f of files) {
@@ -32,22 +33,12 @@ const cache = (async () => {
 })();
 after(async () => (await cache).close());
 
-function strings(p: Pattern): string[] {
-  const out: string[] = [];
-  JSON.stringify(p, (_k, v: unknown) => {
-    const l = v as Literal;
-    if (l && typeof l === 'object' && l.kind === 'String') out.push(l.value);
-    return v;
-  });
-  return out;
-}
-
 runCases(join(import.meta.dirname, 'cases'), async (input) => {
   const nl = input.indexOf('\n');
   const [center, mode] = input.slice(0, nl).trim().split(/\s+/) as [string, 'centered' | 'full'];
   const pattern = parsePattern(input.slice(nl + 1));
   const where = compileCacheWhere(pattern, { center, mode });
-  for (const s of strings(pattern))
+  for (const s of stringLiterals(pattern))
     assert.ok(!where.sql.includes(`'${s}'`), `value ${s} appears in the SQL text`);
   const rows = await (
     await cache

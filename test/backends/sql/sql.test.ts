@@ -4,23 +4,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { compileElastic } from '../../../src/backends/elastic/index.ts';
 import { compileSql, selectSql } from '../../../src/backends/sql/index.ts';
-import { parsePattern, type Literal, type Pattern } from '../../../src/stix/index.ts';
+import { parsePattern } from '../../../src/stix/index.ts';
 import { withStore } from '../../../src/store/ecs/index.ts';
 import { runCases } from '../../support/fixtures.ts';
+import { stringLiterals } from '../../support/pattern-strings.ts';
 import { corpusStore } from '../../store/ecs/helpers.ts';
 
 const NOW = new Date('2024-06-01T00:00:00Z');
 const storePath = corpusStore();
-
-function strings(p: Pattern): string[] {
-  const out: string[] = [];
-  JSON.stringify(p, (k, v: unknown) => {
-    const l = v as Literal;
-    if (l && typeof l === 'object' && l.kind === 'String') out.push(l.value);
-    return v;
-  });
-  return out;
-}
 
 runCases(join(import.meta.dirname, 'cases'), async (input) => {
   const pattern = parsePattern(input);
@@ -28,7 +19,7 @@ runCases(join(import.meta.dirname, 'cases'), async (input) => {
   const dsl = compileElastic(q, { now: NOW });
   const sql = compileSql(q, { now: NOW });
   // values are parameters, never spliced into the text
-  for (const s of strings(pattern)) {
+  for (const s of stringLiterals(pattern)) {
     if (/[^a-z0-9_.]/.test(s))
       assert.ok(!(sql.where + sql.whereIrregular).includes(s), `value ${s} appears in the SQL text`);
   }
