@@ -293,10 +293,14 @@ export function compilePolicies(sources: readonly (PolicySource | PolicyFile)[],
   return new PolicyEngine(files, options);
 }
 
-/** Reads policy files; a directory contributes its `*.yaml`/`*.yml` files (recursively, sorted by path). */
-export async function loadPolicySources(paths: readonly string[]): Promise<PolicySource[]> {
+/**
+ * Reads policy files; a directory contributes its `*.yaml`/`*.yml` files (recursively, sorted by path) — or, with
+ * `compat: 'sf-processor'`, only the `*.yaml` files directly in it, as sf-processor lists a policy directory.
+ */
+export async function loadPolicySources(paths: readonly string[], options: CompileOptions = {}): Promise<PolicySource[]> {
+  const sfp = options.compat === 'sf-processor';
   const out: PolicySource[] = [];
-  const visit = async (p: string): Promise<void> => {
+  const visit = async (p: string, top = true): Promise<void> => {
     let st;
     try {
       st = await stat(p);
@@ -304,11 +308,12 @@ export async function loadPolicySources(paths: readonly string[]): Promise<Polic
       throw new InputError('E_POLICY_FILE', `cannot read policy ${p}: ${(err as Error).message}`, { hint: 'give a policy file or a directory of *.yaml files', cause: err });
     }
     if (st.isDirectory()) {
+      if (!top && sfp) return;
       const names = (await readdir(p)).sort();
       for (const n of names) {
         const child = join(p, n);
         const cst = await stat(child);
-        if (cst.isDirectory() || /\.ya?ml$/i.test(n)) await visit(child);
+        if (cst.isDirectory() || (sfp ? n.endsWith('.yaml') : /\.ya?ml$/i.test(n))) await visit(child, false);
       }
       return;
     }

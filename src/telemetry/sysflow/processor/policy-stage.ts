@@ -33,7 +33,7 @@ export const loadPolicyStage: PolicyStageLoader & { last?: LoadedPolicies } = as
   compat,
   warn,
 }) => {
-  const engine = compilePolicies(await loadPolicySources(paths), { mode, compat });
+  const engine = compilePolicies(await loadPolicySources(paths, { compat }), { mode, compat });
   // A rule the engine could not load must stop the run: silently dropping it would hide alerts.
   const bad = engine.problems.find((p) => p.severity === 'error');
   if (bad) {

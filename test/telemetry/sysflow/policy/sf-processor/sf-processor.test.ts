@@ -7,10 +7,17 @@
  *   records of each, and every record that alerts under one reading only;
  * - go.txt — the Go string functions sf-processor's evaluation inherits.
  */
-import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { runCases } from '../../../../support/fixtures.ts';
-import { compilePolicies, type PolicySource } from '../../../../../src/telemetry/sysflow/policy/index.ts';
+import {
+  compilePolicies,
+  loadPolicySources,
+  type PolicySource,
+} from '../../../../../src/telemetry/sysflow/policy/index.ts';
 import { formatReadingNote } from '../../../../../src/telemetry/sysflow/policy/sf-processor/differences.ts';
 import {
   goBase,
@@ -182,4 +189,27 @@ runCases(join(import.meta.dirname, 'cases'), (input, _c, file) => {
     default:
       throw new Error(`no runner for ${file}`);
   }
+});
+
+test('a policy directory is its *.yaml files directly in it for sf-processor; Peregrine also reads *.yml and subdirectories', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peregrine-sfp-dir-'));
+  try {
+    mkdirSync(join(dir, 'sub'));
+    for (const f of ['b.yaml', 'a.yml', 'sub/c.yaml', 'notes.txt'])
+      writeFileSync(join(dir, f), '- list: l\n  items: [x]\n');
+    const names = async (compat?: 'sf-processor') =>
+      (await loadPolicySources([dir], { compat })).map((s) => s.path.slice(dir.length + 1));
+    assert.deepEqual(await names(), ['a.yml', 'b.yaml', 'sub/c.yaml']);
+    assert.deepEqual(await names('sf-processor'), ['b.yaml']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("priority alert is not in sf-processor's table of Falco levels: low, where Peregrine folds it to high", () => {
+  const text = '- rule: r\n  desc: d\n  condition: sf.proc.name = bash\n  priority: ALERT\n';
+  const severity = (compat?: 'sf-processor') =>
+    compilePolicies([{ path: 'p.yaml', text }], { compat }).rules[0].severity;
+  assert.equal(severity(), 'high');
+  assert.equal(severity('sf-processor'), 'low');
 });
