@@ -54,23 +54,34 @@ function unspacedKeys(o: Record<string, unknown>): Map<string, string> | null {
   return m;
 }
 
+/** An ECS document read by dotted names (see {@link ecsEvent}); a class, so a document costs one small object. */
+class EcsSource implements EventSource {
+  private readonly nested: boolean;
+  constructor(private readonly doc: Record<string, unknown>) {
+    // a document without dotted keys (the usual case) is read by the nested-only getters, the fast path
+    this.nested = !hasFlattenedKeys(doc);
+  }
+
+  field(name: string): unknown {
+    const v = read(this.doc, name, this.nested);
+    if (v !== undefined) return v;
+    const dot = name.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    const parent = read(this.doc, name.slice(0, dot), this.nested);
+    if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return undefined;
+    const k = unspacedKeys(parent as Record<string, unknown>)?.get(name.slice(dot + 1));
+    return k === undefined ? undefined : (parent as Record<string, unknown>)[k];
+  }
+
+  values(): Iterable<unknown> {
+    return Object.values(this.doc);
+  }
+}
+
 /**
  * An ECS document (nested, flattened or mixed), read by dotted field names. A raw field kept under a parent object
  * with the spaces Windows writes (`winlog.event_data["Source Name"]`) is found by Sigma's name without them.
  */
 export function ecsEvent(doc: Record<string, unknown>): EventSource {
-  // a document without dotted keys (the usual case) is read by the nested-only getters, the fast path
-  const nested = !hasFlattenedKeys(doc);
-  return {
-    field: (name) => {
-      const v = read(doc, name, nested);
-      const dot = name.lastIndexOf('.');
-      if (v !== undefined || dot < 0) return v;
-      const parent = read(doc, name.slice(0, dot), nested);
-      if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return undefined;
-      const k = unspacedKeys(parent as Record<string, unknown>)?.get(name.slice(dot + 1));
-      return k === undefined ? undefined : (parent as Record<string, unknown>)[k];
-    },
-    values: () => Object.values(doc),
-  };
+  return new EcsSource(doc);
 }

@@ -20,6 +20,8 @@ export interface EventSource {
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+/** The cache entry of every absent field (shared, frozen: nothing is ever written to it). */
+const ABSENT: FieldCache = Object.freeze({ raw: NONE, text: NONE, low: NONE });
 
 /** What the view caches of one field. */
 interface FieldCache {
@@ -40,13 +42,11 @@ export class EventView {
     let c = this.cache.get(field);
     if (c === undefined) {
       const x = this.source.field(field);
-      const raw =
+      // an absent field (the usual case: most fields a rule set names are not in a given event) allocates nothing
+      c =
         x === undefined || x === null
-          ? NONE
-          : Array.isArray(x)
-            ? x.filter((e) => e !== null && e !== undefined)
-            : [x];
-      c = { raw };
+          ? ABSENT
+          : { raw: Array.isArray(x) ? x.filter((e) => e !== null && e !== undefined) : [x] };
       this.cache.set(field, c);
     }
     return c;

@@ -40,6 +40,22 @@ function longestRun(tokens: readonly (string | { wild: string })[]): string {
 
 const byCost = (a: Clause, b: Clause): number => clauseCost(a) - clauseCost(b);
 
+/** Combinations of the branches' clauses an `or` distributes over, at most (beyond: the best clause of each). */
+const MAX_COMBINATIONS = 16;
+
+/**
+ * `(A1 ∧ A2) ∨ B` is `(A1 ∨ B) ∧ (A2 ∨ B)`: every choice of one clause per branch, joined, is a clause of the `or`.
+ * The two best clauses of each branch are combined while the choices stay few; else one clause, the best of each.
+ */
+function orClauses(parts: readonly Requirement[]): Requirement {
+  const choices = parts.map((p) => p.slice(0, 2));
+  const count = choices.reduce((n, c) => n * c.length, 1);
+  if (count > MAX_COMBINATIONS) return [parts.flatMap((p) => p[0])];
+  let combos: LiteralKey[][] = [[]];
+  for (const c of choices) combos = combos.flatMap((prefix) => c.map((clause) => [...prefix, ...clause]));
+  return combos.sort(byCost).slice(0, MAX_CLAUSES);
+}
+
 /** The clauses a match of `e` requires (see the module comment). */
 export function requiredLiterals(e: Expr): Requirement {
   return visit<Requirement>(
@@ -47,8 +63,11 @@ export function requiredLiterals(e: Expr): Requirement {
       test: (x) => {
         const m = x.match;
         if (m.kind === 're') {
+          // a one-character run (`-` of `-(W|R)…`) rules out nothing worth the lookup
           const lits = regexLiterals(m.pattern, m.flags.ignoreCase);
-          return lits ? [lits.map((literal) => ({ field: x.field, literal }))] : [];
+          return lits && lits.every((l) => l.length > 1)
+            ? [lits.map((literal) => ({ field: x.field, literal }))]
+            : [];
         }
         const lit = m.kind === 'str' ? m.value : m.kind === 'glob' ? longestRun(m.tokens) : '';
         return lit === '' ? [] : [[{ field: x.field, literal: lit.toLowerCase() }]];
@@ -57,14 +76,13 @@ export function requiredLiterals(e: Expr): Requirement {
       const: (x) => (x.value ? [] : [[]]),
       not: () => [],
       or: (x) => {
-        const keys: LiteralKey[] = [];
+        const parts: Requirement[] = [];
         for (const a of x.args) {
           const r = requiredLiterals(a);
           if (r.length === 0) return [];
-          const best = [...r].sort(byCost)[0];
-          keys.push(...best);
+          parts.push([...r].sort(byCost));
         }
-        return [keys];
+        return orClauses(parts);
       },
       and: (x) => {
         const clauses = x.args.flatMap((a) => requiredLiterals(a));

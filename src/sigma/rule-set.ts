@@ -7,7 +7,7 @@
  */
 import { LiteralAutomaton } from './literal-automaton.ts';
 import { EventView, type EventSource } from './match.ts';
-import { requiredLiterals } from './required-literals.ts';
+import { requiredLiterals, type LiteralKey, type Requirement } from './required-literals.ts';
 import type { CompiledRule } from './rule.ts';
 
 interface FieldIndex {
@@ -32,8 +32,43 @@ export interface RuleSetStats {
 
 const ascending = (a: number, b: number): number => a - b;
 
-/** Characters of a required literal the automaton looks for (its end). */
+/** Characters of a required literal the automaton looks for (a window of it, see {@link windowChooser}). */
 export const MAX_LITERAL = 10;
+
+/**
+ * Any part of a required literal is required too, so the automaton looks for a window of at most
+ * {@link MAX_LITERAL} characters of each: fewer, shallower states stay in the processor's cache. The window is the
+ * one that occurs in the fewest of the rule set's literals of that field — the rules themselves are the measure of
+ * what is common (`\system32\` is in hundreds of them; the space of `c:\windows \system32\` in few).
+ */
+function windowChooser(reqs: readonly Requirement[]): (k: LiteralKey) => string {
+  const seen = new Map<string, number>();
+  const windowsOf = (lit: string): string[] => {
+    const out: string[] = [];
+    for (let i = 0; i + MAX_LITERAL <= lit.length; i++) out.push(lit.slice(i, i + MAX_LITERAL));
+    return [...new Set(out)];
+  };
+  for (const req of reqs)
+    for (const clause of req)
+      for (const k of clause)
+        if (k.literal.length > MAX_LITERAL)
+          for (const w of windowsOf(k.literal))
+            seen.set(`${k.field}\0${w}`, (seen.get(`${k.field}\0${w}`) ?? 0) + 1);
+  return (k) => {
+    if (k.literal.length <= MAX_LITERAL) return k.literal;
+    let best = '';
+    let bestN = Infinity;
+    for (const w of windowsOf(k.literal)) {
+      const n = seen.get(`${k.field}\0${w}`) ?? 0;
+      // on a tie the later window: a literal's end (a file name, an option) is its most specific part
+      if (n <= bestN) {
+        best = w;
+        bestN = n;
+      }
+    }
+    return best;
+  };
+}
 
 export class RuleSet {
   private readonly fields: readonly FieldIndex[];
@@ -49,17 +84,19 @@ export class RuleSet {
   private readonly ruleStamp: Int32Array;
   private readonly ruleMet: Int32Array;
   private readonly found: number[] = [];
+  private readonly buffer: number[] = [];
   private generation = 0;
   readonly stats: RuleSetStats;
 
   constructor(readonly rules: readonly CompiledRule[]) {
+    const reqs = rules.map((rule) => requiredLiterals(rule.expr));
+    const windows = windowChooser(reqs);
     const byField = new Map<string, Map<string, number[]>>();
     const always: number[] = [];
     const clauseRule: number[] = [];
     const clauseCount = new Int32Array(rules.length);
     let never = 0;
-    rules.forEach((rule, r) => {
-      const req = requiredLiterals(rule.expr);
+    reqs.forEach((req, r) => {
       if (req.length === 0) {
         always.push(r);
         return;
@@ -75,9 +112,7 @@ export class RuleSet {
         for (const k of clause) {
           let lits = byField.get(k.field);
           if (!lits) byField.set(k.field, (lits = new Map()));
-          // any part of a required literal is required too: its tail keeps the automaton small (fewer, shallower
-          // states stay in cache) at the price of a few more candidates
-          const lit = k.literal.length > MAX_LITERAL ? k.literal.slice(-MAX_LITERAL) : k.literal;
+          const lit = windows(k);
           let cs = lits.get(lit);
           if (!cs) lits.set(lit, (cs = []));
           if (cs[cs.length - 1] !== cid) cs.push(cid);
@@ -111,6 +146,11 @@ export class RuleSet {
 
   /** The rules worth evaluating on `ev` (rule numbers, ascending): those all of whose clauses it meets, and the always ones. */
   candidates(ev: EventView): number[] {
+    return this.collect(ev).slice();
+  }
+
+  /** {@link candidates} into a buffer of the rule set, valid until the next call (no allocation per event). */
+  private collect(ev: EventView): number[] {
     const gen = ++this.generation;
     const found = this.found;
     found.length = 0;
@@ -121,7 +161,9 @@ export class RuleSet {
       for (let j = 0; j < values.length; j++)
         f.automaton.collect(values[j], f.base, this.literalStamp, gen, found);
     }
-    const out = this.always.slice();
+    const out = this.buffer;
+    out.length = 0;
+    for (let i = 0; i < this.always.length; i++) out.push(this.always[i]);
     const { literalClauses, clauseStamp, clauseRule, clauseCount, ruleStamp, ruleMet } = this;
     for (let i = 0; i < found.length; i++) {
       const cs = literalClauses[found[i]];
@@ -144,7 +186,8 @@ export class RuleSet {
   match(ev: EventView | EventSource): CompiledRule[] {
     const view = ev instanceof EventView ? ev : new EventView(ev);
     const out: CompiledRule[] = [];
-    for (const r of this.candidates(view)) if (this.rules[r].predicate(view)) out.push(this.rules[r]);
+    const cs = this.collect(view);
+    for (let i = 0; i < cs.length; i++) if (this.rules[cs[i]].predicate(view)) out.push(this.rules[cs[i]]);
     return out;
   }
 

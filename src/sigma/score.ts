@@ -51,13 +51,16 @@ export function atLeast(level: Level, min: Level): boolean {
 
 /** Scores one entity from its records against `rules`. */
 export function scoreRecords(rules: RuleSet, records: Iterable<EventSource | EventView>): EntityScore {
-  const counts = new Map<CompiledRule, number>();
+  let counts: Map<CompiledRule, number> | undefined;
   let n = 0;
   for (const rec of records) {
     n++;
-    for (const r of rules.match(rec)) counts.set(r, (counts.get(r) ?? 0) + 1);
+    const hits = rules.match(rec);
+    if (hits.length === 0) continue;
+    counts ??= new Map();
+    for (const r of hits) counts.set(r, (counts.get(r) ?? 0) + 1);
   }
-  if (counts.size === 0)
+  if (counts === undefined)
     return { score: 0, rules: NO_HITS, techniques: NO_HITS as readonly never[], records: n };
   const hits: RuleHit[] = [];
   const techniques = new Set<string>();
@@ -102,20 +105,21 @@ export function productOfEcs(doc: Record<string, unknown>): string | undefined {
  * rules of its logsource — a Linux process is not scored by Windows rules, whose filters would not apply to it.
  */
 export class Scorer {
-  private readonly sets = new Map<string, RuleSet>();
+  private readonly sets = new Map<string, Map<string | undefined, RuleSet>>();
   constructor(readonly rules: readonly CompiledRule[]) {}
 
   /** The rules for records of `entity` from `product` (every product's when undefined). */
   ruleSet(entity: string, product: string | undefined): RuleSet {
-    const key = `${entity}/${product ?? '*'}`;
-    let set = this.sets.get(key);
+    let byProduct = this.sets.get(entity);
+    if (!byProduct) this.sets.set(entity, (byProduct = new Map()));
+    let set = byProduct.get(product);
     if (!set) {
       set = new RuleSet(
         this.rules.filter(
           (r) => r.logsource.entity === entity && (product === undefined || r.logsource.product === product),
         ),
       );
-      this.sets.set(key, set);
+      byProduct.set(product, set);
     }
     return set;
   }
