@@ -18,9 +18,10 @@ import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OTRF_DATA } from '../test/support/data.ts';
 
 const self = fileURLToPath(import.meta.url);
-const OTRF = join(import.meta.dirname, '..', 'test', 'data', 'otrf');
+const OTRF = OTRF_DATA;
 
 interface Phase {
   n: number;

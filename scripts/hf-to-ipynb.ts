@@ -3,6 +3,8 @@
  * following comment block a markdown cell, and the statements after it one code cell (kernel "peregrine").
  * Usage: node --import tsx scripts/hf-to-ipynb.ts examples/NAME.hf   (writes examples/NAME.ipynb)
  * test/examples checks that each example's notebook holds exactly its huntflow's statements.
+ * A huntflow is run from the repository's root, a notebook's kernel starts in examples/: relative file:// paths
+ * (file://data/…) become file://../data/… in the notebook.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -32,7 +34,7 @@ export function huntflowCells(text: string): Cell[] {
       cells.push({
         cell_type: 'code',
         metadata: {},
-        source: lines2source(code),
+        source: lines2source(code.map((l) => l.replace(/file:\/\/(?!\/|\.\.\/)/g, 'file://../'))),
         execution_count: null,
         outputs: [],
       });

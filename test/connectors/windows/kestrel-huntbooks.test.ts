@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { HuntSession } from '../../../src/hunt/session/index.ts';
+import { OTRF_DATA } from '../../support/data.ts';
 
-const OTRF = join(import.meta.dirname, '..', '..', 'data', 'otrf');
+const OTRF = OTRF_DATA;
 
 interface Counts {
   readonly [variable: string]: readonly [entities: number, records: number];
