@@ -3,8 +3,11 @@
 // federation) against the core metadata of the installed Python `jupyterlab` (its staging/package.json names the
 // shared singleton packages and their versions).
 //
-//   npm ci --prefix labextension && node labextension/build.js          rebuild prebuilt/ after changing the highlighter
-//   node labextension/build.js --check                                   rebuild in a scratch copy, compare with prebuilt/
+//   node labextension/build.js           rebuild prebuilt/ after changing the highlighter
+//   node labextension/build.js --check   rebuild in a scratch copy, compare with prebuilt/
+//
+// The build tools (@jupyterlab/builder, typescript) and the packages the extension imports are devDependencies of the
+// repository itself, so `npm install` at the root is all a clone needs.
 //
 // The builder is run directly rather than through `jupyter labextension build`, which may fetch core metadata over
 // the network and install packages: nothing here reaches the network.
@@ -15,6 +18,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** The repository's node_modules: the extension has none of its own. */
+const MODULES = join(here, '..', 'node_modules');
 
 function build(dir) {
   const staging = execFileSync(
@@ -24,10 +29,10 @@ function build(dir) {
   ).trim();
   rmSync(join(dir, 'lib'), { recursive: true, force: true });
   rmSync(join(dir, 'prebuilt'), { recursive: true, force: true });
-  run([join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], dir);
+  run([join(MODULES, 'typescript', 'bin', 'tsc'), '-p', dir], dir);
   run(
     [
-      join(dir, 'node_modules', '@jupyterlab', 'builder', 'lib', 'build-labextension.js'),
+      join(MODULES, '@jupyterlab', 'builder', 'lib', 'build-labextension.js'),
       '--core-path',
       staging,
       dir,
@@ -53,8 +58,8 @@ function files(dir) {
     .sort();
 }
 
-if (!existsSync(join(here, 'node_modules', '@jupyterlab', 'builder'))) {
-  console.error('labextension/node_modules is missing: run `npm ci --prefix labextension` first');
+if (!existsSync(join(MODULES, '@jupyterlab', 'builder'))) {
+  console.error('the extension\'s build tools are missing: run `npm install` at the repository root first');
   process.exit(2);
 }
 if (process.argv[2] !== '--check') {
@@ -67,9 +72,8 @@ if (process.argv[2] !== '--check') {
     cpSync(join(here, '..', 'src'), join(root, 'src'), { recursive: true });
     for (const f of ['package.json', 'tsconfig.json', 'webpack.config.cjs', 'src'])
       cpSync(join(here, f), join(root, 'labextension', f), { recursive: true });
-    symlinkSync(join(here, 'node_modules'), join(root, 'labextension', 'node_modules'), 'dir');
-    // packages the sources import (types for tsc; webpack drops what the highlighter does not use)
-    symlinkSync(join(here, '..', 'node_modules'), join(root, 'node_modules'), 'dir');
+    // build tools, the packages the extension and the sources import (webpack drops what the highlighter does not use)
+    symlinkSync(MODULES, join(root, 'node_modules'), 'dir');
     build(join(root, 'labextension'));
     const a = join(here, 'prebuilt');
     const b = join(root, 'labextension', 'prebuilt');
