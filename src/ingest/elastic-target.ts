@@ -17,7 +17,8 @@ import {
 import { ConnectorError } from '../errors/index.ts';
 import { ecsIndexMapping } from '../mapping/index.ts';
 import type { SourceProfile } from '../connectors/types.ts';
-import type { AppendProgress, AppendResult, Rejection, StoreRecord } from '../store/ecs/index.ts';
+import { AppendTally, documentProblem } from '../store/ecs/index.ts';
+import type { AppendProgress, AppendResult, StoreRecord } from '../store/ecs/index.ts';
 
 /** The cluster of an `elastic_ecs` profile, reached through the Elastic connector's client (auth, TLS, retries). */
 export interface ElasticTarget {
@@ -58,26 +59,7 @@ export async function bulkToElastic(
     readonly refresh?: boolean;
   },
 ): Promise<AppendResult> {
-  const started = performance.now();
-  const maxRejections = options.maxRejections ?? 1000;
-  const files = options.files ?? [];
-  const rejections: Rejection[] = [];
-  const indices = new Set<string>();
-  let accepted = 0;
-  let created = 0;
-  let updated = 0;
-  let rejected = 0;
-  const reject = (rec: StoreRecord, reason: string) => {
-    rejected++;
-    if (rejections.length < maxRejections) {
-      rejections.push({
-        ...(rec.file !== undefined ? { file: files[rec.file] ?? `#${rec.file}` } : {}),
-        ...(rec.line !== undefined ? { line: rec.line } : {}),
-        ...(rec.id !== undefined ? { id: rec.id } : {}),
-        reason,
-      });
-    }
-  };
+  const tally = new AppendTally(options.files ?? [], options.maxRejections ?? 1000);
 
   const ensured = new Set<string>();
   const ensureIndex = async (index: string): Promise<void> => {
@@ -110,12 +92,12 @@ export async function bulkToElastic(
         for (const it of batch) await ensureIndex(it.index);
       },
       onAnswer: (it, r) => {
-        if (r.status >= 300) reject(it.rec, answerReason(r));
+        if (r.status >= 300) tally.reject(it.rec, answerReason(r));
         else {
-          accepted++;
-          indices.add(it.index);
-          if (r.result === 'created') created++;
-          else updated++;
+          tally.accepted++;
+          tally.indexed(it.index);
+          if (r.result === 'created') tally.created++;
+          else tally.updated++;
         }
       },
       refresh: options.refresh,
@@ -124,8 +106,11 @@ export async function bulkToElastic(
     // the cluster stayed unreachable or overloaded for the whole policy: the ingest stops with why
     if (error) throw error;
     for (const u of undelivered)
-      reject(u.op.rec, u.answer ? answerReason(u.answer) : 'the cluster gave no answer for this document');
-    options.onProgress?.({ accepted, rejected, elapsedMs: performance.now() - started });
+      tally.reject(
+        u.op.rec,
+        u.answer ? answerReason(u.answer) : 'the cluster gave no answer for this document',
+      );
+    options.onProgress?.(tally.progress());
   };
 
   let batch: Item[] = [];
@@ -133,22 +118,14 @@ export async function bulkToElastic(
   for await (const rec of records) {
     const index = rec.index ?? options.index;
     if (!index) {
-      reject(rec, 'no index given (use --index NAME)');
+      tally.reject(rec, 'no index given (use --index NAME)');
       continue;
     }
-    let ok = false;
-    try {
-      const v = JSON.parse(rec.source) as unknown;
-      ok = v !== null && typeof v === 'object' && !Array.isArray(v);
-      if (!ok)
-        reject(
-          rec,
-          `the document is ${Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}`}, not a JSON object`,
-        );
-    } catch (e) {
-      reject(rec, `malformed JSON: ${(e as Error).message}`);
+    const problem = documentProblem(rec.source);
+    if (problem) {
+      tally.reject(rec, problem);
+      continue;
     }
-    if (!ok) continue;
     batch.push({ rec, index, id: rec.id ?? documentId(rec.source) });
     bytes += rec.source.length;
     if (batch.length >= 5000 || bytes >= 5 << 20) {
@@ -158,13 +135,5 @@ export async function bulkToElastic(
     }
   }
   if (batch.length) await send(batch);
-  return {
-    accepted,
-    created,
-    updated,
-    rejected,
-    rejections,
-    elapsedMs: performance.now() - started,
-    indices: [...indices].sort(),
-  };
+  return tally.result();
 }

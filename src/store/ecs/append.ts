@@ -16,6 +16,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../../common/index.ts';
 import { TYPED_COLUMNS, convertExpr, extractionStructure, irregularExpr, structRef } from './columns.ts';
 import { assertIndexName } from './index-names.ts';
+import { AppendTally, documentProblem, type RecordPlace } from './tally.ts';
 
 /**
  * Many documents as NDJSON text, split by DuckDB rather than line by line in JavaScript: one document per line, a
@@ -140,22 +141,9 @@ export async function appendRecords(
   records: Iterable<StoreRecord | StoreLines> | AsyncIterable<StoreRecord | StoreLines>,
   options: AppendOptions,
 ): Promise<AppendResult> {
-  const started = performance.now();
   const batchSize = options.batchSize ?? 100_000;
-  const maxRejections = options.maxRejections ?? 1000;
-  const files = options.files ?? [];
-  const rejections: Rejection[] = [];
-  let rejected = 0;
-  let accepted = 0;
-  let created = 0;
-  let updated = 0;
-  const touched = new Set<string>();
+  const tally = new AppendTally(options.files ?? [], options.maxRejections ?? 1000);
   const checkedNames = new Set<string>(options.index ? [options.index] : []);
-
-  const reject = (r: Rejection) => {
-    rejected++;
-    if (rejections.length < maxRejections) rejections.push(r);
-  };
 
   const appendConn = await connect();
   const mergeConn = await connect();
@@ -194,12 +182,7 @@ export async function appendRecords(
       );
       if (bad.currentRowCount > 0) {
         for (const [file, line, id, source] of bad.getRows()) {
-          reject({
-            ...(file !== null ? { file: files[Number(file)] ?? `#${String(file)}` } : {}),
-            ...(line !== null ? { line: Number(line) } : {}),
-            ...(id !== null ? { id: String(id) } : {}),
-            reason: rejectionReason(String(source)),
-          });
+          tally.reject(rowPlace(file, line, id), rejectionReason(String(source)));
         }
         await c.run(`DELETE FROM ${stage}_keyed WHERE NOT _ok`);
       }
@@ -213,11 +196,7 @@ export async function appendRecords(
         const reason = rejectionReason(String(source));
         if (!reason.startsWith('malformed JSON')) continue;
         invalid.push(String(seq));
-        reject({
-          ...(file !== null ? { file: files[Number(file)] ?? `#${String(file)}` } : {}),
-          ...(line !== null ? { line: Number(line) } : {}),
-          reason,
-        });
+        tally.reject(rowPlace(file, line, null), reason);
       }
       if (invalid.length) await c.run(`DELETE FROM ${stage}_keyed WHERE _seq IN (${invalid.join(', ')})`);
       const good = Number((await c.runAndReadAll(`SELECT count(*) FROM ${stage}_keyed`)).getRowsJson()[0][0]);
@@ -240,7 +219,7 @@ export async function appendRecords(
         );
         await c.run(insertSql(stage));
         const idx = await c.runAndReadAll(`SELECT DISTINCT _index FROM ${stage}_keyed`);
-        for (const [name] of idx.getRowsJson()) touched.add(String(name));
+        for (const [name] of idx.getRowsJson()) tally.indexed(String(name));
         await c.run(
           `INSERT INTO ecs_indices SELECT DISTINCT _index, now()::TIMESTAMP FROM ${stage}_keyed ON CONFLICT DO NOTHING`,
         );
@@ -252,15 +231,15 @@ export async function appendRecords(
             `(SELECT DISTINCT _index, json_keys(_source) AS keys FROM ${stage}_keyed) ON CONFLICT DO NOTHING`,
         );
         await c.run('COMMIT');
-        accepted += good;
-        created += kept - del.rowsChanged;
-        updated += good - (kept - del.rowsChanged);
+        tally.accepted += good;
+        tally.created += kept - del.rowsChanged;
+        tally.updated += good - (kept - del.rowsChanged);
       } catch (e) {
         await c.run('ROLLBACK').catch(() => undefined);
         throw e;
       }
       await c.run(`DELETE FROM ${stage}`);
-      options.onProgress?.({ accepted, rejected, elapsedMs: performance.now() - started });
+      options.onProgress?.(tally.progress());
     };
 
     let which = 0;
@@ -297,10 +276,8 @@ export async function appendRecords(
         }
         if (problem) {
           // every document of a run of lines shares the run's index
-          if (many)
-            for (const line of nonBlankLines(r))
-              reject({ ...origin({ ...r, line }, files), reason: problem });
-          else reject({ ...origin(r, files), reason: problem });
+          if (many) for (const line of nonBlankLines(r)) tally.reject({ file: r.file, line }, problem);
+          else tally.reject(r, problem);
           continue;
         }
       }
@@ -341,15 +318,7 @@ export async function appendRecords(
     appendConn.closeSync();
     mergeConn.closeSync();
   }
-  return {
-    accepted,
-    created,
-    updated,
-    rejected,
-    rejections,
-    elapsedMs: performance.now() - started,
-    indices: [...touched].sort(),
-  };
+  return tally.result();
 }
 
 /** Line numbers of the non-blank lines of a run (only for the rare rejection of a whole run). */
@@ -358,32 +327,16 @@ function* nonBlankLines(r: StoreLines): Generator<number> {
   for (let i = 0; i < lines.length; i++) if (!/^\s*$/.test(lines[i])) yield r.line + i;
 }
 
-function origin(
-  r: { readonly file?: number; readonly line?: number; readonly id?: string },
-  files: readonly string[],
-): Omit<Rejection, 'reason'> {
+/** The place of a staged row (DuckDB gives its integers as numbers or BigInts, an absent value as null). */
+function rowPlace(file: unknown, line: unknown, id: unknown): RecordPlace {
   return {
-    ...(r.file !== undefined ? { file: files[r.file] ?? `#${r.file}` } : {}),
-    ...(r.line !== undefined ? { line: r.line } : {}),
-    ...(r.id !== undefined ? { id: r.id } : {}),
+    file: file === null ? null : Number(file),
+    line: line === null ? null : Number(line),
+    id: id === null ? null : String(id),
   };
 }
 
 /** Why a staged document was refused: JSON.parse's message, or the JSON type it has instead of an object. */
 export function rejectionReason(source: string): string {
-  let v: unknown;
-  try {
-    v = JSON.parse(source);
-  } catch (e) {
-    return `malformed JSON: ${(e as Error).message}`;
-  }
-  const type =
-    v === null
-      ? 'null'
-      : Array.isArray(v)
-        ? 'an array'
-        : typeof v === 'object'
-          ? 'an object'
-          : `a ${typeof v}`;
-  return `the document is ${type}, not a JSON object`;
+  return documentProblem(source) ?? 'the document is an object, not a JSON object';
 }

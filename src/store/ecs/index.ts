@@ -25,6 +25,7 @@ export {
   type StoreLines,
   type StoreRecord,
 } from './append.ts';
+export { AppendTally, documentProblem, type RecordPlace } from './tally.ts';
 export { STORE_SCHEMA_VERSION, type StoreMode } from './instances.ts';
 export { defaultStorePath, resolveStorePath } from './location.ts';
 export { resolveIndexPattern, indexNameProblem, assertIndexName } from './index-names.ts';
