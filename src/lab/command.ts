@@ -11,6 +11,7 @@ export interface StackUpFlags {
   elastic?: string | boolean;
   saveCapture?: string;
   hunt?: boolean;
+  verbose?: boolean;
 }
 
 export async function runStackUp(flags: StackUpFlags): Promise<void> {
@@ -30,6 +31,7 @@ export async function runStackUp(flags: StackUpFlags): Promise<void> {
     store: flags.store,
     elasticUrl,
     saveCapture: flags.saveCapture,
+    verbose: flags.verbose,
   });
   out(
     `capture: ${r.mode}${r.mode === 'replay' ? ' (recorded capture, timestamps rebased)' : ' (live)'}; ${r.records} SysFlow records, ${r.alerts} tagged by ttps.yaml`,

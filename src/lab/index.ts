@@ -8,7 +8,15 @@
  * `.sf` file (`saveCapture`); everything downstream streams.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +57,8 @@ export interface StackOptions {
   saveCapture?: string;
   /** Progress lines (default: standard error). */
   log?: (line: string) => void;
+  /** Also name the file that keeps the capture driver's own messages (bpftrace's compiler warnings). */
+  verbose?: boolean;
 }
 
 export interface StackResult {
@@ -96,11 +106,24 @@ async function playScenario(w: Workload, log: (l: string) => void): Promise<void
   await new Promise((res) => setTimeout(res, 400));
 }
 
+/**
+ * Where the capture driver's own messages go (bpftrace's compiler warnings are no news to a demo's reader): beside
+ * the store the user named, else in the stack's directory.
+ */
+export function captureLogFile(store?: string): string {
+  return join(store ? dirname(store) : stackDir(), 'capture.log');
+}
+
 async function captureLive(
   mode: DriverName,
   log: (l: string) => void,
+  logFile: string,
+  verbose = false,
 ): Promise<{ records: SysFlowRecord[]; stats: LifterStats }> {
   if (mode === 'ebpf') {
+    mkdirSync(dirname(logFile), { recursive: true });
+    writeFileSync(logFile, '');
+    if (verbose) log(`capture: bpftrace's messages are kept in ${logFile}`);
     const dir = mkdtempSync(join(tmpdir(), 'peregrine-stack-'));
     const gate = join(dir, 'gate');
     spawnSync('mkfifo', [gate]);
@@ -116,7 +139,7 @@ async function captureLive(
             driver: 'ebpf',
             rootPid: pid,
             container: CONTAINER,
-            onStderr: (l) => log(`bpftrace: ${l}`),
+            onStderr: (l) => appendFileSync(logFile, l + '\n'),
           });
           recordsP = collectArray(cap.records);
           writeFileSync(gate, 'go\n');
@@ -214,7 +237,7 @@ export async function stackUp(options: StackOptions = {}): Promise<StackResult> 
     records = await replayRecorded();
   } else {
     try {
-      ({ records, stats } = await captureLive(mode, log));
+      ({ records, stats } = await captureLive(mode, log, captureLogFile(options.store), options.verbose));
     } catch (e) {
       if (options.driver && options.driver !== 'auto') throw e;
       const reason = `${mode}: ${e instanceof Error ? e.message : String(e)}`;

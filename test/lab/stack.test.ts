@@ -1,15 +1,18 @@
 /**
  * The mini-stack end to end: workload → capture → SysFlow → ttps.yaml → embedded store → the seed huntflows.
- * The replay run is deterministic (the recorded capture shipped in data/lab/); the live run uses whatever driver
- * works on this machine (eBPF when root with bpftrace, else strace) and must find the same attack.
+ * The replay run is deterministic (the recorded capture shipped in data/lab/); each live driver that works on this
+ * machine (eBPF when root with bpftrace — CI installs it —, strace) must find the same attack with the same number
+ * of entities in every variable: one process stays one entity whichever driver saw it.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { after, test } from 'node:test';
 import { HuntSession } from '../../src/hunt/session/index.ts';
-import { seedHuntflows, stackUp, type StackResult } from '../../src/lab/index.ts';
+import { seedHuntflows, stackUp, type CaptureMode, type StackResult } from '../../src/lab/index.ts';
+import { ebpfReadiness } from '../../src/telemetry/collector/index.ts';
 
 const dirs: string[] = [];
 after(() => {
@@ -19,6 +22,9 @@ after(() => {
 interface Tables {
   [name: string]: { columns: readonly string[]; rows: readonly (readonly unknown[])[] };
 }
+
+/** Entities per variable of the seed hunt, by capture mode. */
+const entityCounts = new Map<CaptureMode, Record<string, number>>();
 
 async function huntAll(r: StackResult): Promise<Tables> {
   const session = await HuntSession.create({ profiles: r.profiles });
@@ -30,6 +36,7 @@ async function huntAll(r: StackResult): Promise<Tables> {
       assert.ok(d && d.kind === 'table', `${flow.name} displays a table`);
       tables[flow.name] = d;
     }
+    entityCounts.set(r.mode, Object.fromEntries(session.variables().map((v) => [v.name, v.entities])));
   } finally {
     await session.close();
   }
@@ -81,16 +88,33 @@ test('mini-stack on the recorded capture (replay)', async () => {
   assertSeedHunt(await huntAll(r));
 });
 
-test('mini-stack live (eBPF, else strace)', async () => {
+async function live(driver: 'ebpf' | 'strace'): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-stack-test-'));
   dirs.push(dir);
   const lines: string[] = [];
-  const r = await stackUp({ driver: 'auto', store: join(dir, 'store.duckdb'), log: (l) => lines.push(l) });
-  assert.notEqual(
-    r.mode,
-    'replay',
-    `no live driver worked: ${r.fallbackReasons.join('; ')}\n${lines.join('\n')}`,
-  );
+  const r = await stackUp({ driver, store: join(dir, 'store.duckdb'), log: (l) => lines.push(l) });
+  assert.equal(r.mode, driver, lines.join('\n'));
   assert.equal(r.lifter?.lostEvents, 0);
+  assert.ok(
+    !lines.some((l) => /WARNING/.test(l)),
+    `the driver's own messages stay out of the log:\n${lines.join('\n')}`,
+  );
   assertSeedHunt(await huntAll(r));
+}
+
+const ebpf = ebpfReadiness();
+test('mini-stack live with eBPF', { skip: ebpf.ok ? false : ebpf.problems.join('; ') }, () => live('ebpf'));
+
+const strace = spawnSync('strace', ['-V'], { stdio: 'ignore' }).status === 0;
+test('mini-stack live with strace', { skip: strace ? false : 'strace is not installed' }, () =>
+  live('strace'),
+);
+
+test('every driver finds the same entities as the recorded capture', () => {
+  const replay = entityCounts.get('replay');
+  assert.ok(replay, 'the replay run hunted');
+  // exp_spawn: the ten processes the two shells started (uname … curl), each one entity (under strace a forked
+  // child was once recorded with its pid inside the container's namespace too, and counted twice)
+  assert.equal(replay.exp_spawn, 10);
+  for (const [mode, counts] of entityCounts) assert.deepEqual(counts, replay, `${mode} vs replay`);
 });

@@ -16,6 +16,10 @@ export function register(program: Command): void {
     .option('--elastic [url]', 'store into OpenSearch/Elasticsearch instead (default http://127.0.0.1:9200)')
     .option('--save-capture <file.sf>', 'also write the capture as a .sf file')
     .option('--no-hunt', 'stop after storing')
+    .option(
+      '-v, --verbose',
+      'name the file that keeps the capture driver’s own messages (bpftrace’s warnings)',
+    )
     .action(async (flags: Record<string, unknown>) => {
       const { runStackUp } = await import('../../lab/command.ts');
       await runStackUp(flags);

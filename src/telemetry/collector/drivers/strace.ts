@@ -2,6 +2,12 @@
  * The strace capture driver (ptrace; needs no eBPF): runs a command under `strace -f -ttt -yy` writing into a FIFO
  * and parses its text output into raw events. strace's `-yy` decorates every descriptor with its path or socket
  * tuple (`3</etc/passwd>`, `5<TCP:[127.0.0.1:40000->127.0.0.1:8080]>`), which the parser uses directly.
+ *
+ * Pids: strace prefixes each line with the host pid, but a clone inside a pid namespace (the demo's container)
+ * returns the child's pid in that namespace. `--pidns-translation` adds the host pid (`= 14 /* 3081 in strace's PID
+ * NS *\/`), which the parser prefers; and since a child's first calls are often printed before its parent's clone
+ * returns, the lines of a task not yet announced by a clone are held until it is, so the child is one process that
+ * starts with its clone.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
@@ -16,11 +22,22 @@ import { PATH_OP, syscallNames, syscallRole } from './syscalls.ts';
 /** strace's `process` class (clone, fork, exec, exit, …) and every other call the table lifts. */
 const SYSCALLS = ['process', ...syscallNames('strace', ['clone', 'exec', 'exit'])];
 
+let pidnsTranslation: boolean | undefined;
+
+/** Whether this strace prints host pids beside pid-namespace ones (`--pidns-translation`, strace 5.9 and later). */
+function hasPidnsTranslation(): boolean {
+  pidnsTranslation ??=
+    spawnSync('strace', ['--pidns-translation', '-e', 'trace=none', 'true'], { stdio: 'ignore' }).status ===
+    0;
+  return pidnsTranslation;
+}
+
 /** The strace command line that writes the trace of `argv` into `outPath`. */
 export function straceArgv(outPath: string, argv: string[]): string[] {
   return [
     'strace',
     '-f',
+    ...(hasPidnsTranslation() ? ['--pidns-translation'] : []),
     '-ttt',
     '-yy',
     '-q',
@@ -77,7 +94,11 @@ function socketOf(t: RegExpExecArray, ts: bigint, pid: number, tid: number, acce
 
 interface Pending {
   text: string;
+  ts: bigint;
 }
+
+/** A clone's return as strace prints it: the pid in the caller's namespace, the host pid when translated. */
+const HOST_PID = /\/\* (\d+) in strace's PID NS \*\//;
 
 /** Parses strace's lines (one call per complete line, unfinished/resumed pairs joined) into raw events. */
 export class StraceParser {
@@ -86,23 +107,36 @@ export class StraceParser {
   private readonly tgid = new Map<number, number>();
   private readonly pendingConnect = new Map<string, { ts: bigint; tid: number }>();
   private readonly knownSockets = new Set<string>();
+  /** Tasks announced: the traced command's first task, then every child a clone returned. */
+  private readonly announced = new Set<number>();
+  /** Lines of tasks that printed before the clone that made them returned, by tid, in order. */
+  private readonly held = new Map<number, string[]>();
 
   parse(line: string): RawEvent[] {
     const m = /^(\d+)\s+(\d+)\.(\d+)\s+(.*)$/.exec(line);
     if (!m) return [];
     const tid = Number(m[1]);
+    if (this.announced.size === 0) this.announced.add(tid);
+    if (!this.announced.has(tid)) {
+      const lines = this.held.get(tid) ?? [];
+      lines.push(line);
+      this.held.set(tid, lines);
+      return [];
+    }
     const ts = BigInt(m[2]!) * 1_000_000_000n + BigInt(m[3]!.padEnd(9, '0').slice(0, 9));
     let body = m[4]!;
     if (body.endsWith('<unfinished ...>')) {
-      this.unfinished.set(tid, { text: body.slice(0, -'<unfinished ...>'.length) });
+      this.unfinished.set(tid, { text: body.slice(0, -'<unfinished ...>'.length), ts });
       return [];
     }
+    let startTs = ts;
     const resumed = /^<\.\.\. (\w+) resumed>(.*)$/.exec(body);
     if (resumed) {
       const head = this.unfinished.get(tid);
       this.unfinished.delete(tid);
       if (!head) return [];
       body = head.text + resumed[2];
+      startTs = head.ts;
     }
     const pid = this.tgid.get(tid) ?? tid;
     if (body.startsWith('+++ ')) {
@@ -113,7 +147,46 @@ export class StraceParser {
     if (!call) return [];
     const [, name, args, retText, retRest] = call as unknown as [string, string, string, string, string];
     const ret = retText === '?' ? 0 : Number(retText);
+    if (syscallRole(name, 'strace') === 'clone' && ret > 0)
+      return this.clone(args, ret, retRest, startTs, pid, tid);
     return this.event(name, args, ret, retText + retRest, ts, pid, tid);
+  }
+
+  /**
+   * A clone that returned `ret`: the child's host pid is the translated one, else `ret` when that task printed or
+   * nothing is held, else the one task held (an old strace inside a pid namespace). The event is dated at the
+   * clone's entry, before anything the child did; the child's held lines follow it.
+   */
+  private clone(
+    args: string,
+    ret: number,
+    retRest: string,
+    ts: bigint,
+    pid: number,
+    tid: number,
+  ): RawEvent[] {
+    const translated = HOST_PID.exec(retRest);
+    let child = translated ? Number(translated[1]) : ret;
+    if (!translated && !this.held.has(ret) && this.held.size === 1) child = [...this.held.keys()][0]!;
+    const thread = /CLONE_THREAD/.test(args);
+    if (thread) this.tgid.set(child, pid);
+    this.announced.add(child);
+    const out: RawEvent[] = [{ kind: 'clone', ts, ppid: pid, ptid: tid, pid: child, thread }];
+    const lines = this.held.get(child);
+    this.held.delete(child);
+    for (const l of lines ?? []) out.push(...this.parse(l));
+    return out;
+  }
+
+  /** Lines of tasks whose clone never returned (the trace was cut), parsed as they are. */
+  flush(): RawEvent[] {
+    const out: RawEvent[] = [];
+    for (const [tid, lines] of this.held) {
+      this.announced.add(tid);
+      this.held.delete(tid);
+      for (const l of lines) out.push(...this.parse(l));
+    }
+    return out;
   }
 
   private event(
@@ -129,12 +202,9 @@ export class StraceParser {
     const role = syscallRole(name, 'strace');
     if (!role) return [];
     switch (role) {
-      case 'clone': {
-        if (ret <= 0) return [];
-        const thread = /CLONE_THREAD/.test(args);
-        if (thread) this.tgid.set(ret, pid);
-        return [{ kind: 'clone', ts, ppid: pid, ptid: tid, pid: ret, thread }];
-      }
+      // a successful clone is handled by parse(), which knows the child's host pid
+      case 'clone':
+        return [];
       case 'exec': {
         if (ret !== 0) return [];
         const s = strings(args);
@@ -258,6 +328,7 @@ export function straceFifo(): StraceOutput {
     const parser = new StraceParser();
     const rl = createInterface({ input: createReadStream(path) });
     for await (const line of rl) for (const ev of parser.parse(line)) yield ev;
+    yield* parser.flush();
   }
   return { path, events: events(), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
