@@ -29,6 +29,7 @@ export type {
   Service,
 } from './entities.ts';
 export {
+  EVENT_KINDS,
   RECORD_KINDS,
   SF_TYPE,
   isEntityRecord,
