@@ -23,5 +23,6 @@ export { quoteIdent, sqlString, jsonPathKey } from './sql-quote.ts';
 export { csvField, csvTable } from './csv.ts';
 export type { DoctorCheck, DoctorFinding, DoctorOptions } from './doctor.ts';
 export { escapeControls, hasControls } from './escape-controls.ts';
+export { escapeMarkup } from './escape-markup.ts';
 export { addressText, cidrBounds, cidrContains, parseCidr, type Cidr } from './cidr.ts';
 export { parseJsonData, type JsonDataKind } from './json-data.ts';

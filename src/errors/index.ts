@@ -84,6 +84,10 @@ export class StoreError extends PeregrineError {
 export class TelemetryError extends PeregrineError {
   override readonly stage = 'telemetry';
 }
+/** An analytic (APPLY) could not run or returned what cannot be used: unknown name, missing Python or package, bad output. */
+export class AnalyticsError extends PeregrineError {
+  override readonly stage = 'analytics';
+}
 /** A user's input file or argument could not be read (missing file, bad JSON, bad flag). */
 export class InputError extends PeregrineError {
   override readonly stage = 'input';

@@ -46,6 +46,11 @@ const BUNDLES: { readonly [K in Display['kind']]: (d: DisplayOf<K>) => Record<st
     'text/plain': displayText(d),
     'text/html': (d.title ? `<p><b>${escapeHtml(d.title)}</b></p>\n` : '') + renderHtmlPre(d.text),
   }),
+  html: (d) => ({ 'text/plain': displayText(d), 'text/html': d.html }),
+  svg: (d) => ({ 'text/plain': displayText(d), 'image/svg+xml': d.svg }),
+  png: (d) => ({ 'text/plain': displayText(d), 'image/png': d.png }),
+  'vega-lite': (d) => ({ 'text/plain': displayText(d), 'application/vnd.vegalite.v5+json': d.spec }),
+  markdown: (d) => ({ 'text/plain': d.markdown, 'text/markdown': d.markdown }),
 };
 
 export function displayBundle(d: Display): MimeBundle {

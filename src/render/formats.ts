@@ -5,6 +5,7 @@
  */
 import { csvTable } from '../common/index.ts';
 import type { Display, ExecuteResult, VariableSummary } from '../hunt/session/types.ts';
+import type { DisplayFiles } from './display-files.ts';
 import { cellText, renderDisplayText, renderSummaryText } from './table.ts';
 
 export const FORMATS = ['table', 'json', 'jsonl', 'csv'] as const;
@@ -14,19 +15,31 @@ export function isOutputFormat(s: string): s is OutputFormat {
   return (FORMATS as readonly string[]).includes(s);
 }
 
-export function displayToCsv(d: Display): string {
-  if (d.kind === 'text') return d.text;
-  return csvTable(d.columns, d.rows, cellText);
+export function displayToCsv(d: Display, files?: readonly string[]): string {
+  if (d.kind === 'table') return csvTable(d.columns, d.rows, cellText);
+  return renderDisplayText(d, {}, files);
 }
 
 function rowObjects(d: Display & { kind: 'table' }): Record<string, unknown>[] {
   return d.rows.map((r) => Object.fromEntries(d.columns.map((c, i) => [c, r[i] ?? null])));
 }
 
-/** A display as plain JSON data: tables as row objects. */
-export function displayToJson(d: Display): Record<string, unknown> {
-  if (d.kind === 'text') return { kind: 'text', ...(d.title ? { title: d.title } : {}), text: d.text };
-  return { kind: 'table', ...(d.title ? { title: d.title } : {}), columns: d.columns, rows: rowObjects(d) };
+/**
+ * A display as plain JSON data: tables as row objects; graphics as their kind, text twin and the files they were
+ * written to (the markup itself stays in the files).
+ */
+export function displayToJson(d: Display, files?: readonly string[]): Record<string, unknown> {
+  const title = d.title ? { title: d.title } : {};
+  switch (d.kind) {
+    case 'text':
+      return { kind: 'text', ...title, text: d.text };
+    case 'table':
+      return { kind: 'table', ...title, columns: d.columns, rows: rowObjects(d) };
+    case 'markdown':
+      return { kind: d.kind, ...title, text: d.markdown, ...(files ? { files } : {}) };
+    default:
+      return { kind: d.kind, ...title, text: d.text, ...(files ? { files } : {}) };
+  }
 }
 
 function variableJson(v: VariableSummary): Record<string, unknown> {
@@ -40,19 +53,27 @@ function variableJson(v: VariableSummary): Record<string, unknown> {
   };
 }
 
-/** Renders a whole execution result in `format`. */
-export function renderResult(r: Pick<ExecuteResult, 'displays' | 'summary'>, format: OutputFormat): string {
+/** Renders a whole execution result in `format`; `files`: where graphic displays were written. */
+export function renderResult(
+  r: Pick<ExecuteResult, 'displays' | 'summary'>,
+  format: OutputFormat,
+  files?: DisplayFiles,
+): string {
   switch (format) {
     case 'json':
       return JSON.stringify(
-        { variables: r.summary.map(variableJson), displays: r.displays.map(displayToJson) },
+        {
+          variables: r.summary.map(variableJson),
+          displays: r.displays.map((d) => displayToJson(d, files?.get(d))),
+        },
         null,
         2,
       );
     case 'jsonl': {
       const lines: string[] = [];
       r.displays.forEach((d, i) => {
-        if (d.kind === 'text') lines.push(JSON.stringify({ display: i, text: d.text }));
+        if (d.kind !== 'table')
+          lines.push(JSON.stringify({ display: i, ...displayToJson(d, files?.get(d)) }));
         else
           for (const row of rowObjects(d))
             lines.push(JSON.stringify({ display: i, ...(d.title ? { title: d.title } : {}), row }));
@@ -61,9 +82,11 @@ export function renderResult(r: Pick<ExecuteResult, 'displays' | 'summary'>, for
       return lines.join('\n');
     }
     case 'csv':
-      return r.displays.map(displayToCsv).join('\n\n');
+      return r.displays.map((d) => displayToCsv(d, files?.get(d))).join('\n\n');
     case 'table': {
-      const parts = r.displays.map((d) => (d.title ? `${d.title}\n` : '') + renderDisplayText(d));
+      const parts = r.displays.map(
+        (d) => (d.title ? `${d.title}\n` : '') + renderDisplayText(d, {}, files?.get(d)),
+      );
       parts.push(renderSummaryText(r.summary));
       return parts.join('\n\n');
     }
@@ -74,8 +97,12 @@ export function renderResult(r: Pick<ExecuteResult, 'displays' | 'summary'>, for
  * The text of one display exactly as `peregrine run` prints it in table format: taken from `renderResult` itself
  * (a one-display result, without the summary block that follows), so the two cannot drift apart.
  */
-export function displayText(d: Display): string {
-  const full = renderResult({ displays: [d], summary: [] }, 'table');
+export function displayText(d: Display, files?: readonly string[]): string {
+  const full = renderResult(
+    { displays: [d], summary: [] },
+    'table',
+    files ? new Map([[d, files]]) : undefined,
+  );
   const tail = '\n\n' + renderSummaryText([]);
   return full.endsWith(tail) ? full.slice(0, -tail.length) : full;
 }

@@ -3,18 +3,12 @@
  * cells are formatted by the caller-supplied `formatCell` so the HTML shows exactly what the text twin shows.
  */
 
-/** Escapes text for HTML element content and double-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+import { escapeMarkup } from '../common/index.ts';
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+/** Escapes text for HTML element content and quoted attribute values (see {@link escapeMarkup}). */
+export function escapeHtml(text: string): string {
+  return escapeMarkup(text);
+}
 
 export interface HtmlTableOptions {
   /** Shown above the table. */

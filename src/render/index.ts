@@ -20,3 +20,5 @@ export {
   type OutputFormat,
 } from './formats.ts';
 export { ProgressReporter, progressLine } from './progress.ts';
+export { writeDisplayFiles, type DisplayFiles } from './display-files.ts';
+export { vegaLiteSvg, svgPng } from './vega.ts';

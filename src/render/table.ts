@@ -48,9 +48,15 @@ export function renderTextTable(
   return out.join('\n');
 }
 
-export function renderDisplayText(d: Display, opts: TableOptions = {}): string {
+/**
+ * A display as text: tables aligned, graphics as their text twin followed by the files they were written to
+ * (`files`, when the caller wrote them).
+ */
+export function renderDisplayText(d: Display, opts: TableOptions = {}, files?: readonly string[]): string {
   if (d.kind === 'text') return d.text;
-  return renderTextTable(d.columns, d.rows, opts);
+  if (d.kind === 'table') return renderTextTable(d.columns, d.rows, opts);
+  const text = d.kind === 'markdown' ? d.markdown : d.text;
+  return files?.length ? `${text}\n${files.map((f) => `→ ${f}`).join('\n')}` : text;
 }
 
 /** The execution summary as a table: variable, type, #entities, #records, related records cached, time. */

@@ -4,6 +4,8 @@
  * same text renderers as `peregrine run` and the kernel. Tab completes with the kernel's engine; Ctrl-C cancels the
  * running statement (or the half-typed one); Ctrl-D exits. History persists across sessions (see history.ts).
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { CancelledError, isPeregrineError } from '../errors/index.ts';
@@ -11,7 +13,9 @@ import { complete } from '../hunt/complete/index.ts';
 import type { HuntSession } from '../hunt/session/index.ts';
 import { isComplete } from '../hunt/syntax/index.ts';
 import { renderErrorText, warningText } from '../render/error.ts';
-import { displayText, ProgressReporter, renderSummaryText } from '../render/index.ts';
+import { isGraphic } from '../analytics/index.ts';
+import type { Display } from '../hunt/session/index.ts';
+import { displayText, ProgressReporter, renderSummaryText, writeDisplayFiles } from '../render/index.ts';
 import { historyPath, loadHistory, saveHistory, HISTORY_SIZE } from './history.ts';
 
 const PROMPT = 'peregrine> ';
@@ -23,11 +27,14 @@ export interface ReplOptions {
   /** Where progress and warnings go (default: `output`). */
   readonly errorOutput?: Writable;
   readonly debug?: boolean;
+  /** Where APPLY's graphic displays are written (default: a `peregrine-displays-PID` folder in the temp folder). */
+  readonly outputDir?: string;
 }
 
 export async function runRepl(options: ReplOptions): Promise<void> {
   const { input, output } = options;
   const errorOutput = options.errorOutput ?? output;
+  const outputDir = options.outputDir ?? join(tmpdir(), `peregrine-displays-${process.pid}`);
   const interactive = Boolean(input.isTTY && output.isTTY);
   const write = (text: string): void => void output.write(text.endsWith('\n') ? text : text + '\n');
   const { HuntSession } = await import('../hunt/session/index.ts');
@@ -101,13 +108,23 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     const abort = new AbortController();
     running = abort;
     const progress = new ProgressReporter((line) => errorOutput.write(line + '\n'), { intervalMs: 1000 });
+    // Displays print as they come until a graphic one: it and those after it wait for its files to be written.
+    const later: Display[] = [];
+    const onDisplay = (d: Display): void => {
+      if (later.length || isGraphic(d)) later.push(d);
+      else write(displayText(d));
+    };
     try {
       const result = await session.execute(source, {
         sourceName: `<repl ${entry}>`,
         signal: abort.signal,
-        onDisplay: (d) => write(displayText(d)),
+        onDisplay,
         onProgress: progress.update,
       });
+      if (later.length) {
+        const files = await writeDisplayFiles(later, outputDir, `${entry}-`);
+        for (const d of later) write(displayText(d, files.get(d)));
+      }
       for (const w of result.warnings) errorOutput.write(warningText(w) + '\n');
       if (result.summary.length > 0) write(renderSummaryText(result.summary));
     } catch (e) {

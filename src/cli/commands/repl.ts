@@ -7,9 +7,11 @@ export function register(program: Command): void {
     .description(
       'interactive huntflow prompt (history, multi-line statements, Tab completion, Ctrl-C cancels, Ctrl-D exits)',
     )
-    .action(async (_opts: unknown, cmd: Command) => {
+    .option('--output-dir <dir>', "where APPLY's displays are written (default: a folder in the temp folder)")
+    .action(async (opts: { outputDir?: string }, cmd: Command) => {
       const { runRepl } = await import('../../repl/index.ts');
       await runRepl({
+        ...(opts.outputDir ? { outputDir: opts.outputDir } : {}),
         input: process.stdin,
         output: process.stdout,
         errorOutput: process.stderr,

@@ -6,6 +6,7 @@ export interface RunFlags {
   json?: boolean;
   cache?: string;
   timeWindow?: string;
+  outputDir?: string;
 }
 
 export function register(program: Command): void {
@@ -17,6 +18,10 @@ export function register(program: Command): void {
     .option('--json', 'same as --format json: one JSON document {"variables":[…],"displays":[…]}')
     .option('--cache <path>', 'DuckDB file for the hunt cache (default: in memory)')
     .option('--time-window <minutes>', 'time window inferred around referenced variables (default 5)')
+    .option(
+      '--output-dir <dir>',
+      "where APPLY's displays (SVG, PNG, HTML, Vega-Lite, Markdown) are written (default: NAME-displays/ beside the huntflow)",
+    )
     .action(async (file: string, flags: RunFlags) => {
       const { runFile } = await import('../run/run-file.ts');
       await runFile(file, flags, 'run');

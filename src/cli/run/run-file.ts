@@ -1,15 +1,17 @@
 /** Implementation of `peregrine run` / `peregrine explain` (loaded on demand). */
 import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { InputError, type PeregrineError } from '../../errors/index.ts';
 import { HuntSession, type Progress } from '../../hunt/session/index.ts';
 import { renderErrorText } from '../../render/error.ts';
-import { isOutputFormat, renderResult, type OutputFormat } from '../../render/index.ts';
+import { isOutputFormat, renderResult, writeDisplayFiles, type OutputFormat } from '../../render/index.ts';
 
 export interface RunFileFlags {
   format?: string;
   json?: boolean;
   cache?: string;
   timeWindow?: string;
+  outputDir?: string;
 }
 
 export function renderWarning(w: PeregrineError): string {
@@ -43,12 +45,17 @@ function readHuntflow(file: string): string {
   return bytes.toString('utf8');
 }
 
-/** Runs `text` in a fresh session, writes the result to stdout and warnings to stderr. */
+/**
+ * Runs `text` in a fresh session, writes the result to stdout and warnings to stderr; graphic displays go to files
+ * in `flags.outputDir` (default `where.outputDir`), whose paths the result lists. APPLY's relative paths resolve from
+ * `where.baseDir` (default: the working directory, as GET's `file://` paths do).
+ */
 export async function runHuntflow(
   text: string,
   sourceName: string,
   flags: RunFileFlags,
   mode: 'run' | 'explain',
+  where: { baseDir?: string; outputDir?: string } = {},
 ): Promise<void> {
   const format = flags.json ? 'json' : (flags.format ?? 'table');
   if (!isOutputFormat(format)) {
@@ -87,7 +94,12 @@ export async function runHuntflow(
         }
       : undefined;
     const result = await session
-      .execute(text, { sourceName, signal: controller.signal, ...(onProgress ? { onProgress } : {}) })
+      .execute(text, {
+        sourceName,
+        signal: controller.signal,
+        ...(onProgress ? { onProgress } : {}),
+        ...(where.baseDir ? { baseDir: where.baseDir } : {}),
+      })
       .finally(() => {
         if (shown) process.stderr.write('\r\x1b[K');
       });
@@ -100,7 +112,9 @@ export async function runHuntflow(
       process.stdout.write(ex.displays.map((d) => (d.kind === 'text' ? d.text : '')).join('\n\n') + '\n');
       return;
     }
-    process.stdout.write(renderResult(result, format as OutputFormat) + '\n');
+    const outputDir = flags.outputDir ?? where.outputDir ?? join(process.cwd(), 'peregrine-displays');
+    const files = await writeDisplayFiles(result.displays, outputDir);
+    process.stdout.write(renderResult(result, format as OutputFormat, files) + '\n');
   } finally {
     process.removeListener('SIGINT', onSigint);
     await session.close();
@@ -108,5 +122,7 @@ export async function runHuntflow(
 }
 
 export async function runFile(file: string, flags: RunFileFlags, mode: 'run' | 'explain'): Promise<void> {
-  await runHuntflow(readHuntflow(file), file, flags, mode);
+  const dir = dirname(resolve(file));
+  const stem = basename(file, extname(file));
+  await runHuntflow(readHuntflow(file), file, flags, mode, { outputDir: join(dir, `${stem}-displays`) });
 }

@@ -26,12 +26,16 @@ export interface CommandContext {
   readonly sourceName: string;
   readonly text: string;
   readonly warnings: PeregrineError[];
+  /** Where relative paths of APPLY (analytic modules, executables, databases) resolve; default the working directory. */
+  readonly baseDir?: string;
 }
 
-/** What a command produced: a new/updated variable, a display, or both. */
+/** What a command produced: a new/updated variable, displays, or both. */
 export interface CommandResult {
   readonly variable?: Omit<VariableEntry, 'timeMs'>;
   readonly display?: Display;
+  /** Several displays (APPLY's), shown in order after `display`. */
+  readonly displays?: readonly Display[];
 }
 
 export function semanticError(

@@ -1,6 +1,10 @@
 /** What commands show: plain data the CLI, the REPL and the Jupyter kernel render alike (`src/render/`). */
+import type { GraphicDisplay } from '../../analytics/index.ts';
 
-/** What a command shows: a table (DISP, GROUP results, INFO, DESCRIBE) or text (EXPLAIN). */
+/**
+ * What a command shows: a table (DISP, GROUP results, INFO, DESCRIBE), text (EXPLAIN), or a graphic an analytic
+ * drew (APPLY: HTML, SVG, PNG, Vega-Lite, Markdown).
+ */
 export type Display =
   | {
       readonly kind: 'table';
@@ -8,4 +12,5 @@ export type Display =
       readonly columns: readonly string[];
       readonly rows: readonly (readonly unknown[])[];
     }
-  | { readonly kind: 'text'; readonly title?: string; readonly text: string };
+  | { readonly kind: 'text'; readonly title?: string; readonly text: string }
+  | GraphicDisplay;

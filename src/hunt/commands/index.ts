@@ -41,5 +41,4 @@ export function runStatement(s: IrStatement, ctx: CommandContext): Promise<Comma
 export type { CommandContext, CommandResult, SourceManager } from './context.ts';
 export type { Display } from './display.ts';
 export { SymbolTable, type VariableEntry } from './symbols.ts';
-export { registerAnalytic, listAnalytics, type Analytic, type AnalyticInput } from './apply.ts';
 export { viewRows } from './view.ts';

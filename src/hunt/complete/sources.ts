@@ -49,11 +49,11 @@ export async function defaultProfiles(env: NodeJS.ProcessEnv = process.env): Pro
 }
 
 /**
- * The registered analytics, as the `analytics://name` URIs APPLY takes. Imported on demand: the registry lives with
- * the runtime's commands, which a kernel need not load to answer kernel_info.
+ * The registered analytics, as the `analytics://name` URIs APPLY takes. Imported on demand: a kernel need not load
+ * the analytics to answer kernel_info.
  */
 export async function defaultAnalytics(): Promise<string[]> {
-  const { listAnalytics } = await import('../commands/index.ts');
+  const { listAnalytics } = await import('../../analytics/index.ts');
   return listAnalytics().map((a) => `analytics://${a.name}`);
 }
 

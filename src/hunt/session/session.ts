@@ -119,6 +119,7 @@ export class HuntSession {
       sourceName,
       text: source,
       warnings,
+      ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
     };
     for (const [i, lowered] of program.statements.entries()) {
       if (opts.signal?.aborted) throw new CancelledError();
@@ -168,9 +169,9 @@ export class HuntSession {
         if (i >= 0) assigned.splice(i, 1);
         assigned.push(entry.name);
       }
-      if (result.display) {
-        displays.push(result.display);
-        opts.onDisplay?.(result.display);
+      for (const d of [...(result.display ? [result.display] : []), ...(result.displays ?? [])]) {
+        displays.push(d);
+        opts.onDisplay?.(d);
       }
     }
     const summary = assigned

@@ -46,6 +46,8 @@ export interface ExecuteOptions {
   readonly sourceName?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: Progress) => void;
+  /** Where APPLY's relative paths resolve; default the working directory (as GET's file:// paths). */
+  readonly baseDir?: string;
   /** Called with each display as soon as it is ready (it is also in the result). */
   readonly onDisplay?: (d: Display) => void;
 }

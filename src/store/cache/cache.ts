@@ -256,6 +256,11 @@ export class HuntCache {
     return [...this.attrNames.keys()].sort();
   }
 
+  /** Records that entities of `type` now have top-level attributes `names` (an analytic's merge-back). */
+  noteAttributeNames(type: string, names: readonly string[]): void {
+    this.noteAttributes(type, Object.fromEntries(names.map((n) => [n, null])));
+  }
+
   private noteAttributes(type: string, obj: Record<string, unknown>, prefix = ''): void {
     let set = this.attrNames.get(type);
     if (!set) {

@@ -47,3 +47,14 @@ export {
   type AttributeStatistics,
 } from './views.ts';
 export { readFileRows, writeParquet, type FileFormat } from './files.ts';
+export {
+  entityRows,
+  writeEntityParquet,
+  parquetColumns,
+  parquetUpdates,
+  setEntityAttributes,
+  REFERENCE_COLUMNS,
+  ENTITY_KEY_COLUMN,
+  type EntityTableView,
+  type EntityUpdates,
+} from './entities.ts';

@@ -1,0 +1,99 @@
+"""Peregrine's python:// bridge: calls a Kestrel 1.x Python analytic with pandas DataFrames.
+
+Run by Peregrine as `python3 bridge.py WORKDIR`. WORKDIR/request.json names the module, the function and the
+input Parquet files; the WITH arguments are already in the environment (as Kestrel passes them). The function's
+results are written back into WORKDIR: DataFrames as output/N.parquet (N: the input each one updates), a display
+(an HTML string, or a matplotlib figure saved as SVG) as display/..., and result.json saying what is where, how long
+the function itself took, or which package is missing.
+"""
+
+import importlib.util
+import json
+import os
+import sys
+import time
+import traceback
+
+
+def report(workdir, result):
+    with open(os.path.join(workdir, "result.json"), "w", encoding="utf-8") as f:
+        json.dump(result, f)
+
+
+def missing(workdir, err):
+    name = getattr(err, "name", None) or str(err)
+    report(workdir, {"missing": name.split(".")[0]})
+    sys.exit(3)
+
+
+def main():
+    workdir = sys.argv[1]
+    with open(os.path.join(workdir, "request.json"), encoding="utf-8") as f:
+        req = json.load(f)
+    try:
+        import pandas as pd
+    except ImportError as e:
+        missing(workdir, e)
+    try:
+        inputs = [pd.read_parquet(p) for p in req["inputs"]]
+    except ImportError as e:  # no Parquet engine (pyarrow)
+        missing(workdir, getattr(e, "name", None) and e or ImportError("pyarrow", name="pyarrow"))
+
+    module_path = req["module"]
+    sys.path.insert(0, os.path.dirname(module_path))
+    # The analytic's prints go to stderr, which Peregrine shows when the analytic fails.
+    sys.stdout = sys.stderr
+    try:
+        spec = importlib.util.spec_from_file_location("kestrel_analytic", module_path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    except ImportError as e:
+        missing(workdir, e)
+    func = getattr(module, req["func"], None)
+    if not callable(func):
+        report(workdir, {"nofunc": req["func"]})
+        sys.exit(4)
+
+    started = time.perf_counter()
+    try:
+        out = func(*inputs)
+    except ImportError as e:
+        missing(workdir, e)
+    except Exception as e:  # the analytic's own failure: its last line is the message
+        traceback.print_exc()
+        report(workdir, {"failed": "".join(traceback.format_exception_only(type(e), e)).strip()})
+        sys.exit(5)
+    seconds = time.perf_counter() - started
+
+    outs = list(out) if isinstance(out, tuple) else [out]
+    outputs, displays = [], []
+    frame = 0
+    for x in outs:
+        kind = type(x).__name__
+        if isinstance(x, pd.DataFrame):
+            if frame < len(inputs):
+                src = inputs[frame]
+                if "id" not in x.columns and len(x.index) == len(src.index) and "id" in src.columns:
+                    x = x.copy()
+                    x["id"] = src["id"].values
+                path = os.path.join(workdir, "output", "%d.parquet" % frame)
+                x.to_parquet(path, index=False)
+                outputs.append({"input": frame, "path": path})
+            frame += 1
+        elif isinstance(x, str):
+            path = os.path.join(workdir, "display", "display-%d.html" % len(displays))
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(x)
+            displays.append(path)
+        elif kind == "Figure" and hasattr(x, "savefig"):
+            path = os.path.join(workdir, "display", "display-%d.svg" % len(displays))
+            x.savefig(path, format="svg")
+            displays.append(path)
+        elif x is not None:
+            report(workdir, {"failed": "the analytic returned a %s; Kestrel analytics return DataFrames and a display (HTML text or a matplotlib figure)" % kind})
+            sys.exit(5)
+    report(workdir, {"outputs": outputs, "displays": displays, "seconds": seconds})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+/**
+ * Running an analytic: check its inputs, run it, merge the attribute updates it returned into the hunt cache (one
+ * bulk operation per entity type) and hand back its displays with a line saying what was set.
+ */
+import { AnalyticsError } from '../errors/index.ts';
+import { setEntityAttributes } from '../store/cache/index.ts';
+import type { Analytic, AnalyticContext, AnalyticDisplay, AttributeUpdate } from './contract.ts';
+
+/** Columns an analytic may not set: the entity table's own (its key, type and observation times). */
+const RESERVED = new Set(['id', 'type', 'first_observed', 'last_observed', 'number_observed']);
+
+export interface AppliedAnalytic {
+  readonly displays: readonly AnalyticDisplay[];
+  /** What was merged: per entity type, the attributes set and on how many entities. */
+  readonly merged: readonly {
+    readonly type: string;
+    readonly columns: readonly string[];
+    readonly entities: number;
+  }[];
+}
+
+export async function runAnalytic(a: Analytic, ctx: AnalyticContext): Promise<AppliedAnalytic> {
+  if (a.inputTypes) {
+    for (const v of ctx.inputs) {
+      if (!a.inputTypes.includes(v.type))
+        throw new AnalyticsError('E_ANALYTICS_INPUT', `${a.name} does not read ${v.type} ("${v.name}")`, {
+          hint: `${a.name} reads ${a.inputTypes.join(', ')}`,
+        });
+    }
+  }
+  const result = await a.run(ctx);
+  const merged: { type: string; columns: string[]; entities: number }[] = [];
+  for (const u of result.updates ?? []) merged.push(await merge(ctx, u));
+  const displays = [...(result.displays ?? [])];
+  const set = merged.filter((m) => m.entities > 0 && m.columns.length > 0);
+  if (set.length)
+    displays.push({
+      kind: 'text',
+      title: `APPLY ${a.name}`,
+      text: set.map((m) => `set ${m.columns.join(', ')} on ${m.entities} ${m.type} entities`).join('\n'),
+    });
+  return { displays, merged };
+}
+
+async function merge(
+  ctx: AnalyticContext,
+  u: AttributeUpdate,
+): Promise<{ type: string; columns: string[]; entities: number }> {
+  const keep = u.columns.map((c) => !RESERVED.has(c) && c !== '');
+  const columns = u.columns.filter((_, i) => keep[i]);
+  if (columns.length === 0) return { type: u.type, columns, entities: 0 };
+  const rows = keep.every(Boolean)
+    ? u.rows
+    : u.rows.map((r) => [r[0], ...r.slice(1).filter((_, i) => keep[i])]);
+  // Only the columns that got a value on some entity are named as set.
+  const seen = new Set<number>();
+  for (const r of rows)
+    for (let i = 1; i < r.length; i++) if (r[i] !== null && r[i] !== undefined) seen.add(i - 1);
+  const entities = await setEntityAttributes(ctx.cache, { type: u.type, columns, rows }, ctx.signal);
+  return { type: u.type, columns: columns.filter((_, i) => seen.has(i)), entities };
+}
