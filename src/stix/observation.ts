@@ -17,3 +17,6 @@ export interface Observation {
   number_observed: number;
   objects: Record<string, StixObject>;
 }
+
+/** The time of an observation whose source gives none: 1970-01-01T00:00:00Z (shown as such, never guessed). */
+export const NO_TIME = '1970-01-01T00:00:00.000Z';

@@ -12,13 +12,8 @@ export const bundleConnector: Connector = {
 };
 
 export { BundleSource, splitUris } from './source.ts';
-export {
-  readBundle,
-  readBundleBatches,
-  parseLocation,
-  type BundleLocation,
-  type ReadOptions,
-} from './reader.ts';
+export { readBundle, readBundleBatches, type ReadOptions } from './reader.ts';
+export { parseLocation, type BundleLocation } from '../files/location.ts';
 export { BundleScanner, ScanError, type RawElement } from './json-scanner.ts';
-export { NO_TIME } from './stix21.ts';
-export { locateJsonError, type JsonProblem } from './json-locate.ts';
+export { NO_TIME } from '../../stix/observation.ts';
+export { locateJsonError, type JsonProblem } from '../files/json-locate.ts';

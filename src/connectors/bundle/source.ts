@@ -1,7 +1,7 @@
 /**
  * The bundle data source: one or more file or http(s) locations (comma-separated URIs) read as one source — STIX
  * bundles, or Windows events / ECS documents files, plain or zipped, each read by what it holds
- * (`../files/observations.ts`). `query` streams
+ * (`./observations.ts`). `query` streams
  * every location in order and yields the observations that pass, in single-observation mode, the STIX matcher
  * (`q.pattern`), the time range (`first_observed` in [start, stop)) and, without a pattern, contain an object of
  * `q.entityType`; it stops after `q.limit` observations.
@@ -12,8 +12,8 @@ import { timestampMicros } from '../../stix/timestamp.ts';
 import type { DataSource, QueryContext } from '../types.ts';
 import type { Observation } from '../../stix/observation.ts';
 import type { SourceQuery } from '../../hunt/plan/index.ts';
-import { locationObservationBatches } from '../files/observations.ts';
-import { checkLocation, parseLocation, type BundleLocation } from './reader.ts';
+import { locationObservationBatches } from './observations.ts';
+import { checkLocation, parseLocation, type BundleLocation } from '../files/location.ts';
 
 const PROGRESS_EVERY = 5000;
 

@@ -10,10 +10,10 @@
  * (`start`, `created`, `ctime`, `modified`, `mtime`, `atime`, `end`), else {@link NO_TIME} — 1970-01-01T00:00:00Z,
  * which keeps them out of every time-bounded query but in every unbounded one.
  */
+import { NO_TIME } from '../../stix/observation.ts';
 import type { Observation, StixObject } from '../../stix/observation.ts';
 import { timestampMicros } from '../../stix/timestamp.ts';
 
-export const NO_TIME = '1970-01-01T00:00:00.000Z';
 const TIME_PROPS = ['start', 'created', 'ctime', 'modified', 'mtime', 'atime', 'end'];
 
 /** Types that are not cyber-observables (SDOs, SROs, meta objects). */

@@ -5,7 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import { InputError } from '../../errors/index.ts';
-import type { BundleLocation } from '../bundle/reader.ts';
+import type { BundleLocation } from './location.ts';
 import { fileChunks, httpChunks } from './bytes.ts';
 import { isZip, ZipError, zipFileEntries, zipStreamEntries } from './zip.ts';
 

@@ -11,7 +11,7 @@
  *
  * Positions: `line` is 1-based; `col` is 1-based in UTF-16 code units of the line.
  */
-import { locateJsonError, positionIn as position } from '../bundle/json-locate.ts';
+import { locateJsonError, positionIn as position } from '../files/json-locate.ts';
 
 /** One top-level value (or one element of a top-level array), or the reason its text is not JSON. */
 export interface JsonValue {

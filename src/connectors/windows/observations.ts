@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { InputError, type PeregrineError } from '../../errors/index.ts';
 import { ecsToStix } from '../../mapping/index.ts';
 import type { Observation } from '../../stix/observation.ts';
-import { NO_TIME } from '../bundle/stix21.ts';
+import { NO_TIME } from '../../stix/observation.ts';
 import type { LocationEntry } from '../files/entries.ts';
 import { windowsToEcs } from './ecs/convert.ts';
 import { entryRecordBatches } from './reader.ts';

@@ -9,7 +9,7 @@
  *   events), for consumers that want the events as Windows wrote them — the Sigma engine's regression test, for one.
  */
 import { InputError } from '../../errors/index.ts';
-import { checkLocation, parseLocation, type BundleLocation } from '../bundle/reader.ts';
+import { checkLocation, parseLocation, type BundleLocation } from '../files/location.ts';
 import { locationEntries, zipProblem, type LocationEntry } from '../files/entries.ts';
 import { sniff } from '../files/sniff.ts';
 import { ZipError } from '../files/zip.ts';

@@ -5,12 +5,13 @@
  */
 import type { PeregrineError } from '../../errors/index.ts';
 import type { Observation } from '../../stix/observation.ts';
-import { checkLocation, readBundleBatches, type BundleLocation } from '../bundle/reader.ts';
+import { checkLocation, type BundleLocation } from '../files/location.ts';
+import { readBundleBatches } from './reader.ts';
 import { entryName, evtxUnsupported } from '../windows/reader.ts';
 import { eventObservationBatches } from '../windows/observations.ts';
-import { locationEntries, zipProblem } from './entries.ts';
-import { sniff } from './sniff.ts';
-import { ZipError } from './zip.ts';
+import { locationEntries, zipProblem } from '../files/entries.ts';
+import { sniff } from '../files/sniff.ts';
+import { ZipError } from '../files/zip.ts';
 
 export interface LocationReadOptions {
   readonly signal?: AbortSignal;
