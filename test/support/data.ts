@@ -10,6 +10,9 @@ import { join } from 'node:path';
 /** `test/data`: the vendored folders, one per source. */
 export const TEST_DATA = join(import.meta.dirname, '..', 'data');
 
+/** Kestrel 1.x's Python analytics (`analytics/<name>/analytics.py`), run unchanged by the python:// tests. */
+export const KESTREL_ANALYTICS = join(TEST_DATA, 'kestrel-analytics', 'analytics');
+
 /** STIX-shifter: the elastic_ecs vectors and maps, the splunk pattern cases, the connectors' cybox bundles. */
 export const STIX_SHIFTER_DATA = join(TEST_DATA, 'stix-shifter');
 
