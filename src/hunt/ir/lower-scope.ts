@@ -35,6 +35,11 @@ export class LowerScope {
   readonly outputs: { name: string; type: string }[] = [];
   /** Columns of variables holding grouped/joined rows (their attributes are these, not the entity's). */
   private readonly columns = new Map<string, Set<string> | null>();
+  /**
+   * Entity types an APPLY of this flow reads: an analytic may set attributes of any name on them (Kestrel's
+   * analytics write `exploit`, `hostname`, …), so later statements are not warned about names it could have set.
+   */
+  private readonly applied = new Set<string>();
   /** Variables the statement being lowered reads, where first written (reset per statement). */
   varSpans: IrVarSpan[] = [];
 
@@ -106,10 +111,16 @@ export class LowerScope {
     return out;
   }
 
+  /** Notes that an APPLY reads entities of `type` (see {@link applied}). */
+  noteApplied(type: string): void {
+    this.applied.add(type);
+  }
+
   /** Warns when the first step of `attr` is not an attribute known for `type` (custom `x_` names pass). */
   checkAttr(type: string, attr: string, s: Span): void {
     const root = rootOf(attr);
     if (!root || root.startsWith('x_') || type.startsWith('x-') || !isKnownEntityType(type)) return;
+    if (this.applied.has(type)) return;
     const known = this.knownAttributes(type);
     if (known.has(root)) return;
     this.warnings.push(

@@ -227,7 +227,7 @@ export const STATEMENT_LOWERERS: StatementLowerers = {
   },
 
   Apply(s, scope) {
-    for (const v of s.inputs) scope.use(v);
+    for (const v of s.inputs) scope.noteApplied(scope.use(v));
     const args: Record<string, unknown> = {};
     for (const a of s.args) args[a.name] = literalValue(a.value);
     return {
