@@ -13,6 +13,7 @@ import os
 import sys
 import time
 import traceback
+import warnings
 
 
 def report(workdir, result):
@@ -34,6 +35,14 @@ def main():
         import pandas as pd
     except ImportError as e:
         missing(workdir, e)
+    # Kestrel's analytics were written for pandas 1-2, where text columns hold Python strings (object dtype); pandas 3
+    # makes them Arrow strings whose regexes are RE2 (no atomic groups, which fnmatch.translate writes).
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pd.set_option("future.infer_string", False)
+    except Exception:  # an older pandas (no option) or a newer one (option gone)
+        pass
     try:
         inputs = [pd.read_parquet(p) for p in req["inputs"]]
     except ImportError as e:  # no Parquet engine (pyarrow)
@@ -60,7 +69,8 @@ def main():
     except ImportError as e:
         missing(workdir, e)
     except Exception as e:  # the analytic's own failure: its last line is the message
-        traceback.print_exc()
+        # The analytic's frames only: the bridge's own would name where Peregrine is installed.
+        traceback.print_exception(type(e), e, e.__traceback__.tb_next)
         report(workdir, {"failed": "".join(traceback.format_exception_only(type(e), e)).strip()})
         sys.exit(5)
     seconds = time.perf_counter() - started

@@ -157,7 +157,7 @@ export function pythonAnalytic(name: string, profile: PythonProfile): Analytic {
           );
         if (result.failed)
           throw new AnalyticsError('E_ANALYTICS_FAILED', `${who} failed: ${escapeControls(result.failed)}`, {
-            hint: `the analytic's output:\n${tail(stderr)}`,
+            hint: stderr.trim() ? `the analytic's output:\n${tail(stderr)}` : 'it printed nothing',
           });
         lastPythonRun.seconds = result.seconds ?? 0;
         const updates: AttributeUpdate[] = [];

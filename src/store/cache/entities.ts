@@ -86,13 +86,13 @@ async function columnTypes(
   const q = entitySql(view);
   const row = (
     await cache.all(
-      `SELECT ${attrs.map((_, i) => `list_distinct(list(json_type(c${i})) FILTER (WHERE c${i} IS NOT NULL)) AS t${i}`).join(', ')} FROM (${q.sql})`,
+      `SELECT ${attrs.map((_, i) => `array_to_string(list_distinct(list(json_type(c${i})) FILTER (WHERE c${i} IS NOT NULL)), ',') AS t${i}`).join(', ')} FROM (${q.sql})`,
       q.params,
       signal,
     )
   )[0];
   return attrs.map((_, i) => {
-    const kinds = new Set(((row?.[`t${i}`] as unknown[]) ?? []).map(String));
+    const kinds = new Set(String(row?.[`t${i}`] ?? '').split(',').filter(Boolean));
     kinds.delete('NULL');
     if (kinds.size === 0) return undefined;
     if ([...kinds].every((k) => k === 'BIGINT' || k === 'UBIGINT')) return 'BIGINT';
