@@ -3,6 +3,17 @@
  * the Jupyter kernel render the same object (see `src/render/error.ts`): the line, a caret under the column, a hint.
  */
 
+/**
+ * A stretch of one input's text as the readers of rule and policy files record it on their AST nodes (1-based line
+ * and column, 0-based offset, length in characters); an error adds the input's name and text (`SourceSpan`).
+ */
+export interface TextSpan {
+  readonly line: number;
+  readonly col: number;
+  readonly offset: number;
+  readonly length: number;
+}
+
 /** Where in a user's input an error points. `line` and `col` are 1-based; `offset` is 0-based into `text`. */
 export interface SourceSpan {
   /** Name of the input: a file path, `<cell 3>`, `<repl>`, `STIXSHIFTER_X_CONNECTION`, … */

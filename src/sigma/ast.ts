@@ -6,14 +6,10 @@
  *
  * Kinds are closed unions; nodes have no methods and no parent pointers; JSON round-trips them unchanged.
  */
+import type { TextSpan } from '../errors/index.ts';
 
 /** A place in a rule file: 0-based `offset`/`length` into the file text, 1-based `line`/`col` of the start. */
-export interface Span {
-  readonly line: number;
-  readonly col: number;
-  readonly offset: number;
-  readonly length: number;
-}
+export type Span = TextSpan;
 
 /** A value as written in YAML: Sigma distinguishes strings, integers, floats, booleans and `null`. */
 export type ScalarValue =

@@ -143,8 +143,3 @@ export function timestampMicros(s: string): number {
   const ms = Date.UTC(y, mo - 1, d, h, mi, se) - offsetMin * 60000;
   return ms * 1000 + micros;
 }
-
-/** ISO text (millisecond precision, `Z`) of an instant in microseconds. */
-export function microsToIso(us: number): string {
-  return new Date(Math.floor(us / 1000)).toISOString();
-}

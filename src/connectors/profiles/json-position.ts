@@ -1,5 +1,4 @@
 /** Positions inside a JSON text, for errors that point at the offending character or key. */
-import { spanAt, type SourceSpan } from '../../errors/index.ts';
 
 /** Offset of a JSON.parse failure (V8 reports "at position N" or "line L column C"); end of text when unknown. */
 export function jsonErrorOffset(text: string, message: string): number {
@@ -30,8 +29,4 @@ export function jsonPathOffset(text: string, path: readonly (string | number)[])
     from = i + 1;
   }
   return found;
-}
-
-export function jsonSpan(source: string, text: string, offset: number): SourceSpan {
-  return spanAt(source, text, offset, 1);
 }

@@ -9,14 +9,10 @@
  * Atoms are kept as written: whether `sf.proc.name` is an attribute and `bash` a literal — or `shell_binaries` a list —
  * is decided against the attribute table and the loaded lists at compile time, the way sf-processor decides it.
  */
+import type { TextSpan } from '../../../errors/index.ts';
 
 /** A place in a policy file. `line`/`col` are 1-based; `offset` is 0-based into the file text. */
-export interface Span {
-  readonly line: number;
-  readonly col: number;
-  readonly offset: number;
-  readonly length: number;
-}
+export type Span = TextSpan;
 
 /** A bare word (`sf.proc.name`, `bash`, `/etc/passwd`, `-1`) or a quoted string (`'sh -c'`), as written. */
 export interface Atom {

@@ -1,6 +1,5 @@
 /** Offsets → 1-based line/column spans over one policy file's text. */
 import { LineIndex } from '../../../common/index.ts';
-import type { SourceSpan } from '../../../errors/index.ts';
 import type { Span } from './ast.ts';
 
 /** The common line index with spans shaped as the policy AST wants them. */
@@ -10,9 +9,4 @@ export class PolicyLines extends LineIndex {
     const line = this.lineOf(offset);
     return { line, col: offset - this.lineStart(line) + 1, offset, length: Math.max(1, length) };
   }
-}
-
-/** A span of the given file as the error tree wants it (with the text, for the caret line). */
-export function sourceSpan(source: string, text: string, span: Span): SourceSpan {
-  return { source, line: span.line, col: span.col, offset: span.offset, length: span.length, text };
 }
