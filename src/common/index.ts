@@ -26,3 +26,4 @@ export { escapeControls, hasControls } from './escape-controls.ts';
 export { escapeMarkup } from './escape-markup.ts';
 export { addressText, cidrBounds, cidrContains, parseCidr, type Cidr } from './cidr.ts';
 export { parseJsonData, type JsonDataKind } from './json-data.ts';
+export { allOf, anyOf, type Pred } from './predicates.ts';

@@ -66,14 +66,11 @@ export class CellRunner {
     const count = this.#count;
     if (!silent) await ctx.publish('execute_input', { code, execution_count: count });
     const publish = silent ? async () => {} : ctx.publish;
+    const replyOk = () =>
+      ctx.reply('execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload: [] });
 
     if (code.trim() === '') {
-      await ctx.reply('execute_reply', {
-        status: 'ok',
-        execution_count: count,
-        user_expressions: {},
-        payload: [],
-      });
+      await replyOk();
       return;
     }
 
@@ -120,12 +117,7 @@ export class CellRunner {
         });
       }
       if (result.summary.length > 0) await publish('display_data', summaryBundle(result.summary));
-      await ctx.reply('execute_reply', {
-        status: 'ok',
-        execution_count: count,
-        user_expressions: {},
-        payload: [],
-      });
+      await replyOk();
       return;
     }
 

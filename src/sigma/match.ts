@@ -8,7 +8,7 @@
  * any element does; an absent field fails every test but `null` and `exists: false`; `re` searches anywhere in the
  * value with RE2; numbers compare numerically (`eq` also by text); keywords pass when any value of the event does.
  */
-import { cidrContains, parseCidr } from '../common/index.ts';
+import { allOf, anyOf, cidrContains, parseCidr } from '../common/index.ts';
 import { compileRegex } from '../common/regex.ts';
 import { compileGlob, globMatch } from './glob-match.ts';
 import { visit, type Expr, type Match, type StringOp } from './ir.ts';
@@ -208,28 +208,8 @@ const MATCHES: MatchCompiler = {
 export function compileExpr(e: Expr): Predicate {
   return visit<Predicate>(
     {
-      and: (x) => {
-        const ps = x.args.map(compileExpr);
-        if (ps.length === 2) {
-          const [a, b] = ps;
-          return (ev) => a(ev) && b(ev);
-        }
-        return (ev) => {
-          for (let i = 0; i < ps.length; i++) if (!ps[i](ev)) return false;
-          return true;
-        };
-      },
-      or: (x) => {
-        const ps = x.args.map(compileExpr);
-        if (ps.length === 2) {
-          const [a, b] = ps;
-          return (ev) => a(ev) || b(ev);
-        }
-        return (ev) => {
-          for (let i = 0; i < ps.length; i++) if (ps[i](ev)) return true;
-          return false;
-        };
-      },
+      and: (x) => allOf(x.args.map(compileExpr)),
+      or: (x) => anyOf(x.args.map(compileExpr)),
       not: (x) => {
         const p = compileExpr(x.arg);
         return (ev) => !p(ev);

@@ -71,7 +71,13 @@ function kestrelMode(options: ComparisonParseOptions): ComparisonMode {
  * huntflow and the clause's offsets to get line:col right. Strings may also be "double-quoted" here.
  */
 export function parseComparisonExpression(text: string, options: ComparisonParseOptions): ComparisonExpr {
-  const p = new Parser(
+  const p = comparisonParser(text, options);
+  return deepFreeze(p.comparisonAll());
+}
+
+/** The parser of one comparison expression of `text`, from `options.offset` to `options.end`. */
+function comparisonParser(text: string, options: ComparisonParseOptions): Parser {
+  return new Parser(
     text,
     options.source ?? '<where>',
     kestrelMode(options),
@@ -79,7 +85,6 @@ export function parseComparisonExpression(text: string, options: ComparisonParse
     options.end ?? text.length,
     placementOf(options),
   );
-  return deepFreeze(p.comparisonAll());
 }
 
 /**
@@ -91,14 +96,7 @@ export function parseComparisonPrefix(
   text: string,
   options: ComparisonParseOptions,
 ): { expr: ComparisonExpr; end: number } {
-  const p = new Parser(
-    text,
-    options.source ?? '<where>',
-    kestrelMode(options),
-    options.offset ?? 0,
-    options.end ?? text.length,
-    placementOf(options),
-  );
+  const p = comparisonParser(text, options);
   const r = p.comparisonPrefix();
   return { expr: deepFreeze(r.expr), end: r.end };
 }

@@ -16,6 +16,7 @@
  * mapper, an unknown attribute read as its own name, comma-split text comparisons, 64-bit integer ordering; and
  * the engine hands each rule the list and macro definitions sf-processor would let it see (`sf-processor/scopes.ts`).
  */
+import { allOf, anyOf } from '../../../common/index.ts';
 import type { ResolvedEvent } from '../records/index.ts';
 import { OpFlag } from '../records/index.ts';
 import type { Atom, Compare, Cond, CondKind, Exists, InList, Span } from './ast.ts';
@@ -61,35 +62,13 @@ export interface CompiledCondition {
 function all(preds: Pred[]): Pred {
   if (preds.includes(FALSE)) return FALSE;
   const ps = preds.filter((p) => p !== TRUE);
-  if (ps.length === 0) return TRUE;
-  if (ps.length === 1) return ps[0];
-  if (ps.length === 2) {
-    const [a, b] = ps;
-    return (ev) => a(ev) && b(ev);
-  }
-  if (ps.length === 3) {
-    const [a, b, c] = ps;
-    return (ev) => a(ev) && b(ev) && c(ev);
-  }
-  return (ev) => {
-    for (let i = 0; i < ps.length; i++) if (!ps[i](ev)) return false;
-    return true;
-  };
+  return ps.length === 0 ? TRUE : allOf(ps);
 }
 
 function any(preds: Pred[]): Pred {
   if (preds.includes(TRUE)) return TRUE;
   const ps = preds.filter((p) => p !== FALSE);
-  if (ps.length === 0) return FALSE;
-  if (ps.length === 1) return ps[0];
-  if (ps.length === 2) {
-    const [a, b] = ps;
-    return (ev) => a(ev) || b(ev);
-  }
-  return (ev) => {
-    for (let i = 0; i < ps.length; i++) if (ps[i](ev)) return true;
-    return false;
-  };
+  return ps.length === 0 ? FALSE : anyOf(ps);
 }
 
 function negate(p: Pred): Pred {
@@ -102,7 +81,10 @@ function negate(p: Pred): Pred {
 // Value helpers
 
 /** The value(s) of an attribute as strings (how sf-processor compares everything but ordering). */
-function stringsOf(type: AttrType, get: (ev: ResolvedEvent) => AttrValue): (ev: ResolvedEvent) => readonly string[] {
+function stringsOf(
+  type: AttrType,
+  get: (ev: ResolvedEvent) => AttrValue,
+): (ev: ResolvedEvent) => readonly string[] {
   switch (type) {
     case 'strs':
       return get as (ev: ResolvedEvent) => readonly string[];
@@ -170,10 +152,7 @@ export class ConditionCompiler {
   /** The record-to-record state sf-processor's reading keeps; the engine feeds it every event. */
   readonly sfpState: SfpState | undefined;
 
-  constructor(
-    catalog: Catalog,
-    options: CompileOptions = {},
-  ) {
+  constructor(catalog: Catalog, options: CompileOptions = {}) {
     this.catalog = catalog;
     if (options.compat === 'sf-processor') {
       const state = new SfpState();
@@ -248,12 +227,19 @@ export class ConditionCompiler {
         code: 'E_UNDEFINED_MACRO',
         message: isList ? `'${name}' is a list, not a condition` : `undefined macro '${name}'`,
         span,
-        hint: isList ? `write e.g. sf.proc.name in (${name})` : 'a reference to an undefined macro is always false',
+        hint: isList
+          ? `write e.g. sf.proc.name in (${name})`
+          : 'a reference to an undefined macro is always false',
       });
       return FALSE;
     }
     if (this.compiling.includes(name)) {
-      this.note({ severity: 'error', code: 'E_MACRO_CYCLE', message: `macro '${name}' refers to itself (${[...this.compiling, name].join(' → ')})`, span });
+      this.note({
+        severity: 'error',
+        code: 'E_MACRO_CYCLE',
+        message: `macro '${name}' refers to itself (${[...this.compiling, name].join(' → ')})`,
+        span,
+      });
       return FALSE;
     }
     this.compiling.push(name);
@@ -293,7 +279,9 @@ export class ConditionCompiler {
       code: 'E_UNKNOWN_ATTRIBUTE',
       message: `unknown attribute '${a.text}'`,
       span: a.span,
-      hint: (suggestions.length ? `did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}? ` : '') + 'the term is always false',
+      hint:
+        (suggestions.length ? `did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}? ` : '') +
+        'the term is always false',
     });
     return undefined;
   }
@@ -341,7 +329,9 @@ export class ConditionCompiler {
         code: 'W_VALUE_LOOKS_LIKE_ATTRIBUTE',
         message: `'${c.right.text}' is not an attribute; it is compared as literal text`,
         span: c.right.span,
-        hint: suggestAttributes(c.right.text).length ? `did you mean '${suggestAttributes(c.right.text)[0]}'?` : undefined,
+        hint: suggestAttributes(c.right.text).length
+          ? `did you mean '${suggestAttributes(c.right.text)[0]}'?`
+          : undefined,
       });
     }
     const lit = c.right.text;
@@ -365,7 +355,8 @@ export class ConditionCompiler {
         const b = /^-?\d+$/.test(lit) ? BigInt(lit) : BigInt(Math.trunc(n));
         return (ev) => order(op, get(ev) as bigint, b);
       }
-      if (def.type === 'strs') return (ev) => (get(ev) as readonly string[]).some((s) => order(op, numberOf(s), n));
+      if (def.type === 'strs')
+        return (ev) => (get(ev) as readonly string[]).some((s) => order(op, numberOf(s), n));
       return (ev) => order(op, numberOf(get(ev)), n);
     }
     if (op === '=') {
@@ -416,7 +407,11 @@ export class ConditionCompiler {
     return (ev) => strs(ev).some(test);
   }
 
-  private compareAttrs(op: Compare['op'], left: AttributeDef | { literal: string }, right: AttributeDef): Pred {
+  private compareAttrs(
+    op: Compare['op'],
+    left: AttributeDef | { literal: string },
+    right: AttributeDef,
+  ): Pred {
     const lget = 'literal' in left ? () => left.literal : left.get;
     const ltype: AttrType = 'literal' in left ? 'str' : left.type;
     const rget = right.get;
@@ -451,7 +446,8 @@ export class ConditionCompiler {
     if (!left) return FALSE;
     const values = expandItems(this.catalog, c.items);
     if ('literal' in left) {
-      const hit = c.op === 'pmatch' ? values.some((v) => left.literal.includes(v)) : values.includes(left.literal);
+      const hit =
+        c.op === 'pmatch' ? values.some((v) => left.literal.includes(v)) : values.includes(left.literal);
       return hit ? TRUE : FALSE;
     }
     const get = left.get;
@@ -477,7 +473,9 @@ export class ConditionCompiler {
         return (ev) => (get(ev) as readonly string[]).some((v) => set.has(v));
       }
       case 'int': {
-        const set = new Set(values.map((v) => parseNumber(v, left)).filter((v): v is number => v !== undefined));
+        const set = new Set(
+          values.map((v) => parseNumber(v, left)).filter((v): v is number => v !== undefined),
+        );
         return set.size === 0 ? FALSE : (ev) => set.has(get(ev) as number);
       }
       case 'big': {
