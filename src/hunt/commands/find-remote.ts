@@ -46,7 +46,7 @@ export function isRemoteSource(uri: string): boolean {
 export async function fetchRelated(
   ctx: CommandContext,
   s: IrFind,
-  input: { vid: number; type: string; source?: string },
+  input: { vid: number; type: string; source?: string; name: string },
   window: TimeWindow | undefined,
 ): Promise<string[]> {
   if (!input.source || !isRemoteSource(input.source)) return [];
@@ -67,7 +67,7 @@ export async function fetchRelated(
           undefined,
         );
         explain.push(
-          `relation query (${s.entityType}.${ref} → ${s.input}):`,
+          `relation query (${s.entityType}.${ref} → ${input.name}):`,
           ...explainLines(plan, source).map((l) => '  ' + l),
         );
         await ctx.cache.ingest(

@@ -10,9 +10,11 @@
  * records.
  */
 import { releaseVariable, selectRelated, type ReferenceHop } from '../../store/cache/index.ts';
+import type { Pattern } from '../../stix/ast.ts';
 import type { IrFind } from '../ir/types.ts';
 import { varSpan } from '../ir/spans.ts';
-import { explainLines, planLocal } from '../plan/index.ts';
+import { explainLines, planLocal, type TimeWindow } from '../plan/index.ts';
+import { runFindClosure } from './find-closure.ts';
 import { fetchRelated } from './find-remote.ts';
 import { prefetchInto } from './prefetch.ts';
 import {
@@ -28,11 +30,39 @@ import { recordsOfVariable, selectInto } from './select.ts';
 export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandResult> {
   const input = variable(ctx, s.input, varSpan(s, s.input));
   requireRecords(ctx, input, 'FIND', varSpan(s, s.input));
+  if (s.depth !== undefined) return runFindClosure(s, ctx, input);
   const pattern = await resolvePattern(ctx, s.pattern);
-  const tmp = ctx.cache.newVariableId();
   const vid = ctx.cache.newVariableId();
-  const explain: string[] = [];
   const window = input.source ? await timeWindow(ctx, s.time, [s.input]) : undefined;
+  const explain = await findHop(ctx, s, { ...input, name: s.input }, window, vid, pattern, s.limit);
+  return recordsVariable(s, s.entityType, vid, explain, input.source ? { source: input.source } : {});
+}
+
+/** The entities one hop of FIND starts from: a variable's, or (in a closure) those the previous hop found. */
+export interface HopInput {
+  readonly vid: number;
+  readonly type: string;
+  readonly source?: string;
+  /** The variable's name, or how EXPLAIN names a closure's hop. */
+  readonly name: string;
+}
+
+/**
+ * One hop of `s`'s relation from `input`'s entities into the new variable `vid`: the remote source's relation query
+ * (in `window`), references in the cache, the prefetch of the found entities, then `pattern` and `limit`. Returns
+ * the EXPLAIN lines.
+ */
+export async function findHop(
+  ctx: CommandContext,
+  s: IrFind,
+  input: HopInput,
+  window: TimeWindow | undefined,
+  vid: number,
+  pattern: Pattern | null,
+  limit: number | undefined,
+): Promise<string[]> {
+  const tmp = ctx.cache.newVariableId();
+  const explain: string[] = [];
 
   // 0. A remote source is asked for the entities that reference the input's (bundles are already whole in GET).
   explain.push(...(await fetchRelated(ctx, s, input, window)));
@@ -49,7 +79,7 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
   }
   // Kestrel 1.x's generic relation LINKED: entities seen in the same observation as an input entity.
   const sameObservation = s.relation === 'LINKED';
-  if (sameObservation) refsUsed.push(`same observation as ${s.input}`);
+  if (sameObservation) refsUsed.push(`same observation as ${input.name}`);
   await selectRelated(
     ctx.cache,
     tmp,
@@ -63,33 +93,27 @@ export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandRe
   if (input.source) {
     const stated = s.time ? await timeWindow(ctx, s.time, []) : undefined;
     const lines = await prefetchInto(ctx, tmp, s.entityType, input.source, stated, {
-      ...(s.limit !== undefined ? { limit: s.limit } : {}),
+      ...(limit !== undefined ? { limit } : {}),
       where: pattern,
     });
     prefetched = lines.length > 0;
     explain.push(...lines);
   }
-  const limit = prefetched ? undefined : s.limit;
+  const localLimit = prefetched ? undefined : limit;
 
   // 3. WHERE, and LIMIT (records) when there was no prefetch, on the cache.
-  const local = planLocal(s.entityType, pattern, undefined, limit);
+  const local = planLocal(s.entityType, pattern, undefined, localLimit);
   await selectInto(ctx, vid, {
     ...recordsOfVariable(tmp),
     entityType: s.entityType,
     pattern,
     mode: 'full',
-    ...(limit !== undefined ? { limit } : {}),
+    ...(localLimit !== undefined ? { limit: localLimit } : {}),
   });
   await releaseVariable(ctx.cache, { vid: tmp, storage: 'records' });
-  return recordsVariable(
-    s,
-    s.entityType,
-    vid,
-    [
-      `on the cache: follow ${refsUsed.join(', ') || '(no reference)'} from the entities of ${s.input}`,
-      ...explain,
-      ...explainLines(local),
-    ],
-    input.source ? { source: input.source } : {},
-  );
+  return [
+    `on the cache: follow ${refsUsed.join(', ') || '(no reference)'} from the entities of ${input.name}`,
+    ...explain,
+    ...explainLines(local),
+  ];
 }

@@ -74,7 +74,7 @@ function iso(ms: number): string {
 export async function timeWindow(
   ctx: CommandContext,
   time: IrTime | undefined,
-  refs: readonly string[],
+  refs: readonly (string | { readonly name: string; readonly vid: number })[],
 ): Promise<TimeWindow | undefined> {
   if (time?.kind === 'Absolute') return { start: time.start, stop: time.stop, origin: 'START/STOP' };
   if (time?.kind === 'Relative') {
@@ -84,14 +84,15 @@ export async function timeWindow(
   let lo = Infinity;
   let hi = -Infinity;
   const used: string[] = [];
-  for (const name of refs) {
-    const v = ctx.symbols.get(name);
+  for (const ref of refs) {
+    // a name is a variable's; a vid with its name is records a statement holds (a closure's hop)
+    const v = typeof ref === 'string' ? ctx.symbols.get(ref) : { ...ref, storage: 'records' };
     if (!v || v.storage !== 'records') continue;
     const span = await timeSpan(ctx.cache, v.vid);
     if (!span) continue;
     lo = Math.min(lo, Date.parse(span.start));
     hi = Math.max(hi, Date.parse(span.stop));
-    used.push(name);
+    used.push(v.name);
   }
   if (!used.length || !Number.isFinite(lo)) return undefined;
   const w = ctx.timeWindowMinutes * 60_000;

@@ -78,6 +78,15 @@ export const STATEMENT_LOWERERS: StatementLowerers = {
           : `no relation links ${entityType} and ${inputType}`,
       );
     }
+    // a closure follows the relation from what it found: the relation must return the input's type
+    if (s.depth && inputType !== UNKNOWN_TYPE && inputType !== entityType) {
+      throw scope.error(
+        'E_DEPTH_NOT_APPLICABLE',
+        `DEPTH follows ${s.relation.name}${s.reversed ? ' BY' : ''} again from the ${entityType} entities it found, but "${s.input.name}" holds ${inputType}`,
+        s.depth.span,
+        `a closure needs a relation between entities of one type, e.g. FIND ${inputType} CREATED BY ${s.input.name} DEPTH *; or drop DEPTH`,
+      );
+    }
     const refs = new Set<string>();
     const pattern = lowerWhere(scope, s.where, entityType, refs);
     const time = lowerTime(scope, s.timeRange);
@@ -97,6 +106,7 @@ export const STATEMENT_LOWERERS: StatementLowerers = {
       pattern,
       ...(time ? { time } : {}),
       ...(s.limit !== undefined ? { limit: s.limit } : {}),
+      ...(s.depth ? { depth: s.depth.hops } : {}),
       refs: [...refs],
       span: s.span,
     };

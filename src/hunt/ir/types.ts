@@ -97,6 +97,11 @@ export interface IrFind extends Base {
   readonly pattern: Pattern | null;
   readonly time?: IrTime;
   readonly limit?: number;
+  /**
+   * Hops of a closure (`DEPTH n`, `'all'` for `DEPTH *`): the relation is followed again from the entities each hop
+   * found that no hop found before, and the result is every hop's entities. Absent: one hop.
+   */
+  readonly depth?: number | 'all';
   readonly refs: readonly string[];
 }
 

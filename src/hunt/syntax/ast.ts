@@ -206,10 +206,13 @@ export interface Get {
 }
 
 /**
- * `[x =] FIND type RELATION [BY] input [WHERE …] [time range] [LIMIT n]`.
+ * `[x =] FIND type RELATION [BY] input [WHERE …] [time range] [LIMIT n] [DEPTH n|*]`.
  * Without BY the returned entities are the subject of the relation and `input` its object:
  * `FIND process CREATED procs` = parents of `procs`. With BY (`reversed`), the returned entities are the object:
  * `FIND process CREATED BY procs` = children of `procs`; `FIND network-traffic CREATED BY procs` = their traffic.
+ * With `depth` the relation is followed again from what it found, up to n hops or (`*`) until nothing new is found:
+ * `FIND process CREATED BY procs DEPTH *` = every descendant, `FIND process CREATED procs DEPTH *` = the ancestors
+ * to the root.
  */
 export interface Find {
   readonly kind: 'Find';
@@ -221,6 +224,13 @@ export interface Find {
   readonly where?: Where;
   readonly timeRange?: TimeRange;
   readonly limit?: number;
+  readonly depth?: Depth;
+  readonly span: Span;
+}
+
+/** `DEPTH n` (1 or more hops) or `DEPTH *` (`hops: 'all'`: until a hop finds no entity not found before). */
+export interface Depth {
+  readonly hops: number | 'all';
   readonly span: Span;
 }
 

@@ -39,7 +39,7 @@ const COMMAND_SET = new Set<string>(COMMANDS);
 /** Clauses that may follow each statement kind, for "did you mean" on a misspelt clause keyword. */
 const CLAUSES: Partial<Record<Statement['kind'], readonly string[]>> = {
   Get: ['FROM', 'WHERE', 'START', 'STOP', 'LAST', 'LIMIT'],
-  Find: ['BY', 'WHERE', 'START', 'STOP', 'LAST', 'LIMIT'],
+  Find: ['BY', 'WHERE', 'START', 'STOP', 'LAST', 'LIMIT', 'DEPTH'],
   Group: ['BY', 'WITH'],
   Join: ['BY'],
   Sort: ['ASC', 'DESC'],
@@ -51,7 +51,7 @@ const CLAUSES: Partial<Record<Statement['kind'], readonly string[]>> = {
 /** The shape of each statement, for "out of place" hints. */
 const SHAPES: Partial<Record<Statement['kind'], string>> = {
   Get: 'x = GET type [FROM source] [WHERE …] [START t STOP t | LAST n unit] [LIMIT n]',
-  Find: 'x = FIND type RELATION [BY] var [WHERE …] [START t STOP t | LAST n unit] [LIMIT n]',
+  Find: 'x = FIND type RELATION [BY] var [WHERE …] [START t STOP t | LAST n unit] [LIMIT n] [DEPTH n|*]',
   Group: 'x = GROUP var BY attr, … [WITH FUNC(attr) [AS name], …]',
   Join: 'x = JOIN a, b [BY attr_of_a, attr_of_b]',
   Sort: 'x = SORT var BY attr [ASC|DESC]',

@@ -29,7 +29,9 @@ const printers: Printers = {
   Get: (s) =>
     `${out(s.output)}GET ${s.entityType.name}${s.from ? ` FROM ${s.from.kind === 'Var' ? s.from.name : printSource(s.from)}` : ''}${tail(s)}`,
   Find: (s) =>
-    `${out(s.output)}FIND ${s.entityType.name} ${s.relation.name}${s.reversed ? ' BY' : ''} ${s.input.name}${tail(s)}`,
+    `${out(s.output)}FIND ${s.entityType.name} ${s.relation.name}${s.reversed ? ' BY' : ''} ${s.input.name}${tail(s)}${
+      s.depth ? ` DEPTH ${s.depth.hops === 'all' ? '*' : s.depth.hops}` : ''
+    }`,
   Group: (s) =>
     `${out(s.output)}GROUP ${s.input.name} BY ${s.by.map(printGroupKey).join(', ')}${
       s.aggregations.length > 0

@@ -1,7 +1,7 @@
 /**
  * Retrieval statements: GET (data source, WHERE, time range, LIMIT) and FIND (relation, direction).
  */
-import type { Find, Get, RelationName, SourceRef, TimeRange, Var, Where } from './ast.ts';
+import type { Depth, Find, Get, RelationName, SourceRef, TimeRange, Var, Where } from './ast.ts';
 import { HUNT_ERROR_CODES as C, closest } from './diagnostics.ts';
 import { BARE_PATH_RE, type ParserBase } from './parser-base.ts';
 import { RELATIONS } from './vocabulary.ts';
@@ -72,16 +72,23 @@ function source(p: ParserBase): SourceRef | Var {
   return { kind: 'SourceRef', uris: splitUris(joined), quoted: false, span: p.span(first.start, end) };
 }
 
-/** WHERE, time range and LIMIT of GET/FIND, in any order, each at most once. */
+/** WHERE, time range and LIMIT of GET/FIND (and FIND's DEPTH when `withDepth`), in any order, each at most once. */
 function retrievalTail(
   p: ParserBase,
   wc: WhereContext,
-): { where?: Where; timeRange?: TimeRange; limit?: number } {
+  withDepth = false,
+): { where?: Where; timeRange?: TimeRange; limit?: number; depth?: Depth } {
   let where: Where | undefined;
   let timeRange: TimeRange | undefined;
   let limit: number | undefined;
+  let depth: Depth | undefined;
   for (;;) {
     const t = p.lex.peek();
+    if (withDepth && (depth ? p.isWord(t, 'DEPTH') : p.atClause('DEPTH'))) {
+      if (depth) throw p.err(C.unexpected, 'a second DEPTH clause', t);
+      depth = parseDepth(p);
+      continue;
+    }
     // a clause already given is not offered again (completion), but is reported if repeated
     if (where ? p.isWord(t, 'WHERE') : p.atClause('WHERE')) {
       if (where) throw p.err(C.unexpected, 'a second WHERE clause', t, 'combine the conditions with AND');
@@ -110,10 +117,33 @@ function retrievalTail(
     ...(where ? { where } : {}),
     ...(timeRange ? { timeRange } : {}),
     ...(limit !== undefined ? { limit } : {}),
+    ...(depth ? { depth } : {}),
   };
 }
 
-/** `[x =] FIND type RELATION [BY] var [WHERE …] [time range] [LIMIT n]` after the FIND keyword. */
+/** `DEPTH n` (n ≥ 1) or `DEPTH *`, the keyword next. */
+function parseDepth(p: ParserBase): Depth {
+  const start = p.lex.next().start;
+  if (p.atEnd()) p.log.add({ kind: 'number' });
+  const t = p.lex.peek();
+  if (t.kind === 'punct' && t.value === '*') {
+    p.lex.next();
+    return { hops: 'all', span: p.spanFrom(start) };
+  }
+  if (t.kind !== 'number' || !/^\d+$/.test(t.value) || Number(t.value) < 1) {
+    const found = t.kind === 'eof' ? 'nothing' : p.describe(t);
+    throw p.err(
+      C.badNumber,
+      `DEPTH needs a whole number of hops from 1 up, or * for all, found ${found}`,
+      t,
+      'write e.g. DEPTH 3 (three hops) or DEPTH * (until nothing new is found)',
+    );
+  }
+  p.lex.next();
+  return { hops: Number(t.value), span: p.spanFrom(start) };
+}
+
+/** `[x =] FIND type RELATION [BY] var [WHERE …] [time range] [LIMIT n] [DEPTH n|*]` after the FIND keyword. */
 export function parseFind(p: ParserBase, output: Var, start: number): Find {
   const entityType = p.entityType();
   if (p.atEnd()) p.log.add({ kind: 'relation' });
@@ -136,7 +166,7 @@ export function parseFind(p: ParserBase, output: Var, start: number): Find {
   };
   const reversed = p.accept('BY') !== undefined;
   const input = p.variable('the input variable of FIND');
-  const tail = retrievalTail(p, { entityType: entityType.name });
+  const tail = retrievalTail(p, { entityType: entityType.name }, true);
   return {
     kind: 'Find',
     output,

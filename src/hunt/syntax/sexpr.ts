@@ -84,6 +84,7 @@ const table: Table = {
     ...where(s.where),
     ...time(s.timeRange),
     ...opt('limit', s.limit),
+    ...(s.depth ? [`(depth ${s.depth.hops === 'all' ? '*' : s.depth.hops})`] : []),
   ],
   Group: (s) => [
     'group',

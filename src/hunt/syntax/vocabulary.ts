@@ -51,6 +51,7 @@ export const KEYWORDS = [
   'LAST',
   'LIMIT',
   'OFFSET',
+  'DEPTH',
   'ATTR',
   'BY',
   'ASC',

@@ -34,7 +34,13 @@ export {
   type CachedVariable,
   type VarCounts,
 } from './variables.ts';
-export { selectRecords, unionRecords, type RecordSelection, type RecordSource } from './records.ts';
+export {
+  selectNewEntities,
+  selectRecords,
+  unionRecords,
+  type RecordSelection,
+  type RecordSource,
+} from './records.ts';
 export { selectRelated, type ReferenceHop, type RelatedSelection } from './relations.ts';
 export { mergeFetched, type FetchedRecords, type FetchedSameness } from './prefetch.ts';
 export { groupInto, joinInto, copyTable, type JoinSide, type TablePage } from './tables.ts';

@@ -148,6 +148,34 @@ export async function unionRecords(
   );
 }
 
+/**
+ * Fills records variable `into` with the records of variable `vid` whose entity (`rec.eid`) no variable of `except`
+ * holds, in `vid`'s order — the entities a closure's hop found that no earlier hop did. Returns how many records and
+ * entities it kept.
+ */
+export async function selectNewEntities(
+  cache: HuntCache,
+  into: number,
+  vid: number,
+  except: readonly number[],
+  signal?: AbortSignal,
+): Promise<{ records: number; entities: number }> {
+  await cache.run(
+    `INSERT INTO member SELECT ${Math.trunc(into)}, m.rid, row_number() OVER (ORDER BY m.ord)
+       FROM member m JOIN rec r ON r.rid = m.rid
+      WHERE m.vid = ? AND NOT EXISTS (
+        SELECT 1 FROM member m2 JOIN rec r2 ON r2.rid = m2.rid
+         WHERE m2.vid IN (${except.map(() => '?').join(', ') || 'NULL'}) AND r2.eid = r.eid)`,
+    [vid, ...except],
+    signal,
+  );
+  const rows = await cache.all(
+    `SELECT count(*) AS n, count(DISTINCT r.eid) AS e FROM member m JOIN rec r ON r.rid = m.rid WHERE m.vid = ?`,
+    [into],
+  );
+  return { records: Number(rows[0]?.n ?? 0), entities: Number(rows[0]?.e ?? 0) };
+}
+
 /** How many records variable `vid` holds. */
 export async function memberCount(cache: HuntCache, vid: number): Promise<number> {
   return Number((await cache.all(`SELECT count(*) AS n FROM member WHERE vid = ?`, [vid]))[0]?.n ?? 0);
