@@ -17,4 +17,5 @@ export { GRAPHIC_FILES, isGraphic, type GraphicDisplay, type GraphicKind } from 
 export { INTERFACES, listAnalytics, registerAnalytic, resolveAnalytic } from './registry.ts';
 export { runAnalytic, type AppliedAnalytic } from './run.ts';
 export { loadPythonProfiles } from './python/index.ts';
-export type { ModuleAnalytic, ModuleInput, ModuleResult } from './module.ts';
+export type { ModuleAnalytic, ModuleInput, ModuleResult, ModuleVariable } from './module.ts';
+export { MODULE_FILE } from './module.ts';

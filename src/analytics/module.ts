@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { escapeControls } from '../common/index.ts';
 import { AnalyticsError } from '../errors/index.ts';
 import { entityRows, REFERENCE_COLUMNS } from '../store/cache/index.ts';
 import type { Analytic, AnalyticContext, AnalyticDisplay, AttributeUpdate } from './contract.ts';
@@ -88,9 +89,12 @@ export function entityUpdates(
   });
 }
 
-/** The analytic of module `path`. */
-export async function moduleAnalytic(path: string): Promise<Analytic> {
-  if (!/\.(ts|mts|js|mjs)$/.test(path))
+/** The file names `file://` (and a profile) can load as a module. */
+export const MODULE_FILE = /\.(ts|mts|js|mjs)$/;
+
+/** The analytic of module `path`, called `name` (default: the file's name). */
+export async function moduleAnalytic(path: string, name = basename(path)): Promise<Analytic> {
+  if (!MODULE_FILE.test(path))
     throw new AnalyticsError('E_ANALYTICS_MODULE', `${path} is not a TypeScript or JavaScript module`, {
       hint: 'file:// analytics are .ts, .mts, .js or .mjs modules exporting an analytic function',
     });
@@ -104,7 +108,7 @@ export async function moduleAnalytic(path: string): Promise<Analytic> {
   } catch (e) {
     throw new AnalyticsError(
       'E_ANALYTICS_MODULE',
-      `cannot load analytic module ${path}: ${(e as Error).message}`,
+      `cannot load analytic module ${path}: ${escapeControls(String((e as Error).message))}`,
       {
         cause: e,
         hint: 'fix the module so that it loads (run it with `npx tsx` to see the whole error)',
@@ -116,7 +120,6 @@ export async function moduleAnalytic(path: string): Promise<Analytic> {
     throw new AnalyticsError('E_ANALYTICS_MODULE', `${path} exports no analytic function`, {
       hint: 'export the function as `default` or as `analytic`: (input: ModuleInput) => ModuleResult',
     });
-  const name = basename(path);
   return {
     name,
     description: typeof mod.description === 'string' ? mod.description : `module ${path}`,
@@ -130,7 +133,7 @@ export async function moduleAnalytic(path: string): Promise<Analytic> {
         if ((e as { stage?: string }).stage) throw e;
         throw new AnalyticsError(
           'E_ANALYTICS_FAILED',
-          `analytic ${name} failed: ${(e as Error).message ?? e}`,
+          `analytic ${name} failed: ${escapeControls(String((e as Error).message ?? e))}`,
           {
             cause: e,
             hint: 'run again with --debug for the stack trace',

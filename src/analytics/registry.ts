@@ -1,6 +1,7 @@
 /**
  * Which analytic an APPLY URI names (house rule 9: a typed registry the CLI lists):
- * - `NAME` or `analytics://NAME`: a built-in (`builtins/index.ts`), else a `python://` profile of that name;
+ * - `NAME` or `analytics://NAME`: a built-in (`builtins/index.ts`), else the profile of that name (a Python
+ *   analytic, or a TypeScript/JavaScript module when the profile's module is one);
  * - `python://NAME`: a Kestrel 1.x Python analytic from a profile (`python/profiles.ts`);
  * - `docker://NAME`: the container image `kestrel-analytics-NAME` (Kestrel's container contract);
  * - `exec://PATH`: a local executable on the same folder contract;
@@ -12,8 +13,8 @@ import { AnalyticsError } from '../errors/index.ts';
 import { BUILTINS } from './builtins/index.ts';
 import type { Analytic } from './contract.ts';
 import { containerAnalytic, execAnalytic } from './folder/index.ts';
-import { moduleAnalytic } from './module.ts';
-import { loadPythonProfiles, pythonAnalytic } from './python/index.ts';
+import { MODULE_FILE, moduleAnalytic } from './module.ts';
+import { loadPythonProfiles, pythonAnalytic, type PythonProfile } from './python/index.ts';
 
 /** The interfaces (URI schemes) APPLY understands, for listings and hints. */
 export const INTERFACES: readonly { readonly scheme: string; readonly description: string }[] = [
@@ -36,6 +37,14 @@ export function listAnalytics(): Analytic[] {
   return [...registered.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * The analytic of profile `name`: a TypeScript/JavaScript module when its module is `.ts`, `.mts`, `.js` or `.mjs`
+ * (how a module of one's own gets a name: `APPLY NAME ON x`), else a Kestrel Python analytic.
+ */
+function profileAnalytic(name: string, p: PythonProfile): Promise<Analytic> | Analytic {
+  return MODULE_FILE.test(p.module) ? moduleAnalytic(p.module, name) : pythonAnalytic(name, p);
+}
+
 function pathOf(rest: string, baseDir: string): string {
   return isAbsolute(rest) ? rest : resolve(baseDir, rest);
 }
@@ -55,7 +64,7 @@ export async function resolveAnalytic(uri: string, baseDir: string): Promise<Ana
       if (a) return a;
       const profiles = await loadPythonProfiles();
       const p = profiles.get(rest);
-      if (p) return pythonAnalytic(rest, p);
+      if (p) return profileAnalytic(rest, p);
       const names = [...registered.keys(), ...profiles.keys()];
       throw new AnalyticsError('E_UNKNOWN_ANALYTICS', `unknown analytic "${rest}"`, {
         hint:
@@ -74,7 +83,7 @@ export async function resolveAnalytic(uri: string, baseDir: string): Promise<Ana
               ? `profiles: ${[...profiles.keys()].join(', ')}`
               : 'add it to ~/.config/kestrel/pythonanalytics.yaml (profiles: NAME: {module: PATH, func: NAME}) or to the Peregrine file named in docs/analytics.md'),
         });
-      return pythonAnalytic(rest, p);
+      return profileAnalytic(rest, p);
     }
     case 'docker':
       return containerAnalytic(rest);

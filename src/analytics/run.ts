@@ -31,7 +31,7 @@ export async function runAnalytic(a: Analytic, ctx: AnalyticContext): Promise<Ap
   const result = await a.run(ctx);
   const merged: { type: string; columns: string[]; entities: number }[] = [];
   for (const u of result.updates ?? []) merged.push(await merge(ctx, u));
-  const displays = [...(result.displays ?? [])];
+  const displays = (result.displays ?? []).map((d) => checkDisplay(d, a.name));
   const set = merged.filter((m) => m.entities > 0 && m.columns.length > 0);
   if (set.length)
     displays.push({
@@ -40,6 +40,36 @@ export async function runAnalytic(a: Analytic, ctx: AnalyticContext): Promise<Ap
       text: set.map((m) => `set ${m.columns.join(', ')} on ${m.entities} ${m.type} entities`).join('\n'),
     });
   return { displays, merged };
+}
+
+/** The text field each display kind must carry (an analytic of one's own may return anything). */
+const TEXT_FIELDS: Readonly<Record<AnalyticDisplay['kind'], readonly string[]>> = {
+  text: ['text'],
+  table: [],
+  html: ['html', 'text'],
+  svg: ['svg', 'text'],
+  png: ['png', 'text'],
+  'vega-lite': ['text'],
+  markdown: ['markdown'],
+};
+
+/** `d` when it is a display of a known kind with its fields, else an error naming what is wrong. */
+function checkDisplay(d: AnalyticDisplay, who: string): AnalyticDisplay {
+  const bad = (what: string): AnalyticsError =>
+    new AnalyticsError('E_ANALYTICS_OUTPUT', `${who} returned a display ${what}`, {
+      hint: `a display is {kind: ${Object.keys(TEXT_FIELDS).join('|')}, …} (docs/analytics.md)`,
+    });
+  const kind = (d as { kind?: unknown } | null)?.kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(TEXT_FIELDS, kind))
+    throw bad(`of kind ${JSON.stringify(kind)}`);
+  const r = d as unknown as Record<string, unknown>;
+  for (const f of TEXT_FIELDS[kind as AnalyticDisplay['kind']])
+    if (typeof r[f] !== 'string') throw bad(`"${kind}" without its text field "${f}"`);
+  if (kind === 'table' && (!Array.isArray(r.columns) || !Array.isArray(r.rows)))
+    throw bad('"table" without its columns and rows');
+  if (kind === 'vega-lite' && (typeof r.spec !== 'object' || r.spec === null))
+    throw bad('"vega-lite" without its spec');
+  return d;
 }
 
 async function merge(

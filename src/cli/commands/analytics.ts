@@ -9,7 +9,8 @@ export function register(program: Command): void {
     )
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => {
-      const { INTERFACES, listAnalytics, loadPythonProfiles } = await import('../../analytics/index.ts');
+      const { INTERFACES, MODULE_FILE, listAnalytics, loadPythonProfiles } =
+        await import('../../analytics/index.ts');
       const builtins = listAnalytics().map((a) => ({
         name: a.name,
         uri: `analytics://${a.name}`,
@@ -19,7 +20,7 @@ export function register(program: Command): void {
       }));
       const python = [...(await loadPythonProfiles())].map(([name, p]) => ({
         name,
-        uri: `python://${name}`,
+        uri: MODULE_FILE.test(p.module) ? name : `python://${name}`,
         module: p.module,
         func: p.func,
         file: p.file,
@@ -41,9 +42,10 @@ export function register(program: Command): void {
           out.push(`      WITH ${g.name}=<${g.type}>  ${g.description}${extra ? ` (${extra})` : ''}`);
         }
       }
-      out.push('', 'Python analytics (python://NAME):');
+      out.push('', 'Profiles (python://NAME for Python, NAME for a TypeScript/JavaScript module):');
       if (python.length === 0) out.push('  none configured (see docs/analytics.md: pythonanalytics.yaml)');
-      for (const p of python) out.push(`  ${p.name}  ${p.module} (${p.func}) from ${p.file}`);
+      for (const p of python)
+        out.push(`  ${p.uri}  ${p.module}${MODULE_FILE.test(p.module) ? '' : ` (${p.func})`} from ${p.file}`);
       out.push('', 'Interfaces:');
       for (const i of INTERFACES) out.push(`  ${i.scheme.padEnd(18)} ${i.description}`);
       process.stdout.write(out.join('\n') + '\n');
