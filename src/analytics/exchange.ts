@@ -7,7 +7,7 @@
  */
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { extname, join, relative } from 'node:path';
 import { AnalyticsError } from '../errors/index.ts';
 import {
   parquetColumns,
@@ -65,7 +65,7 @@ export async function readOutput(
   } catch (e) {
     throw new AnalyticsError(
       'E_ANALYTICS_OUTPUT',
-      `${who} wrote an output table that is not Parquet: ${path}`,
+      `${who} wrote an output table that is not Parquet: ${relative(ex.dir, path)}`,
       {
         cause: e,
         hint: 'write output/N.parquet.gz with pandas `to_parquet` (pyarrow)',

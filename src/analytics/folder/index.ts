@@ -5,12 +5,13 @@
  * `.svg`, `.png`, `.md`, `.txt`, or a Vega-Lite `.json`). WITH arguments are environment variables.
  *
  * Containers run with `--network none` and `--pull=never` (images are built locally); `$PEREGRINE_CONTAINER_RUNTIME`
- * picks docker or podman (default: podman if on PATH, else docker) and `$PEREGRINE_CONTAINER_FLAGS` adds flags
- * (Debian's podman on a cgroups-v1 host needs `--runtime runc --ulimit nofile=1024:1024 --ulimit nproc=1024:1024`).
+ * picks docker or podman (default: podman if on PATH, else docker). podman also gets {@link PODMAN_FLAGS} (what
+ * Debian's podman 4.3 needed to run a container on the host it was verified on, docs/analytics.md);
+ * `$PEREGRINE_CONTAINER_FLAGS`, when set, replaces those extra flags (empty: none).
  */
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { AnalyticsError } from '../../errors/index.ts';
 import type { Analytic, AnalyticContext, AnalyticResult, AttributeUpdate } from '../contract.ts';
 import { openExchange, readDisplays, readOutput, type Exchange } from '../exchange.ts';
@@ -39,14 +40,30 @@ export function containerRuntime(env: NodeJS.ProcessEnv = process.env): string {
   return onPath('podman') ? 'podman' : 'docker';
 }
 
-/** The `run` command line of image `image` over exchange folder `dir`. */
+/** podman's extra flags unless `$PEREGRINE_CONTAINER_FLAGS` is set: runc as the OCI runtime, limits it accepts. */
+export const PODMAN_FLAGS = [
+  '--runtime',
+  'runc',
+  '--ulimit',
+  'nofile=1024:1024',
+  '--ulimit',
+  'nproc=1024:1024',
+];
+
+/** The `run` command line of image `image` over exchange folder `dir`, for `runtime`. */
 export function containerCommand(
   image: string,
   dir: string,
   args: Record<string, string>,
+  runtime: string,
   env = process.env,
 ): string[] {
-  const flags = (env.PEREGRINE_CONTAINER_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const flags =
+    env.PEREGRINE_CONTAINER_FLAGS !== undefined
+      ? env.PEREGRINE_CONTAINER_FLAGS.split(/\s+/).filter(Boolean)
+      : basename(runtime) === 'podman'
+        ? PODMAN_FLAGS
+        : [];
   const envFlags = Object.entries(args).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   return [
     'run',
@@ -75,7 +92,7 @@ export function containerAnalytic(name: string): Analytic {
       try {
         const { code, stderr } = await runProcess(
           runtime,
-          containerCommand(image, ex.dir, argsEnvironment(ctx.args)),
+          containerCommand(image, ex.dir, argsEnvironment(ctx.args), runtime),
           {
             env: process.env,
             ...(ctx.signal ? { signal: ctx.signal } : {}),
