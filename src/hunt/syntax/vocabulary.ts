@@ -3,7 +3,9 @@
  * apply to, entity types with their common attributes, transforms, aggregate functions and time units. The parser,
  * the runtime's semantic checks (H3) and completion (H8) all read these tables, so they never disagree.
  */
+import { MappingError } from '../../errors/index.ts';
 import type { AggregateFunction, RelationName, TimeUnit, Transform } from './ast.ts';
+import entitiesData from './data/entities.json' with { type: 'json' };
 
 /** Commands that may start a statement (after an optional `x =` for those that yield a variable). */
 export const COMMANDS = [
@@ -115,14 +117,79 @@ export const TIME_UNIT_SECONDS: Readonly<Record<TimeUnit, number>> = {
   SECONDS: 1,
 };
 
-export const RELATIONS: readonly RelationName[] = [
+const RELATION_NAMES = [
   'CREATED',
   'ACCEPTED',
   'CONTAINED',
   'LOADED',
   'OWNED',
   'LINKED',
-];
+] as const satisfies readonly RelationName[];
+export const RELATIONS: readonly RelationName[] = RELATION_NAMES;
+
+/** What `data/entities.json` holds. */
+interface VocabularyData {
+  readonly entityTypes: Readonly<Record<string, readonly string[]>>;
+  readonly relations: readonly RelationEdge[];
+  readonly newInitialAttribute: Readonly<Record<string, string>>;
+}
+
+/**
+ * The problems of the vocabulary file, each with its JSON path. Checked by hand rather than with zod: this module
+ * is also bundled into the JupyterLab extension, which should not carry a schema library.
+ */
+export function vocabularyProblems(v: unknown): string[] {
+  const out: string[] = [];
+  const isStrings = (x: unknown): x is string[] =>
+    Array.isArray(x) && x.every((s) => typeof s === 'string' && s);
+  const isRecord = (x: unknown): x is Record<string, unknown> =>
+    typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (!isRecord(v)) return ['(root): expected an object'];
+  const types = isRecord(v.entityTypes) ? v.entityTypes : {};
+  if (!isRecord(v.entityTypes)) out.push('entityTypes: expected an object');
+  for (const [t, attrs] of Object.entries(types)) {
+    if (!/^[a-z0-9-]+$/.test(t)) out.push(`entityTypes.${t}: not an entity type name`);
+    if (!isStrings(attrs)) out.push(`entityTypes.${t}: expected a list of attribute names`);
+  }
+  if (!Array.isArray(v.relations)) out.push('relations: expected a list');
+  else
+    v.relations.forEach((r: unknown, i) => {
+      if (!isRecord(r)) return out.push(`relations.${i}: expected an object`);
+      for (const side of ['subject', 'object'] as const)
+        if (typeof r[side] !== 'string' || !(r[side] in types))
+          out.push(`relations.${i}.${side}: unknown entity type ${String(r[side])}`);
+      if (r.relation !== null && !(RELATION_NAMES as readonly unknown[]).includes(r.relation))
+        out.push(`relations.${i}.relation: expected one of ${RELATION_NAMES.join(', ')} or null`);
+      for (const refs of ['subjectRefs', 'objectRefs'] as const)
+        if (!isStrings(r[refs]) || !r[refs].every((x) => /_refs?$/.test(x)))
+          out.push(`relations.${i}.${refs}: expected a list of reference attributes (…_ref, …_refs)`);
+      if (
+        isStrings(r.subjectRefs) &&
+        isStrings(r.objectRefs) &&
+        r.subjectRefs.length + r.objectRefs.length === 0
+      )
+        out.push(`relations.${i}: a relation needs a reference on one side`);
+    });
+  if (
+    !isRecord(v.newInitialAttribute) ||
+    !Object.values(v.newInitialAttribute).every((x) => typeof x === 'string')
+  )
+    out.push('newInitialAttribute: expected an object of attribute names');
+  return out;
+}
+
+/**
+ * The entity types, relations and NEW's initial attributes, from `data/entities.json` (imported, so the JupyterLab
+ * extension's bundle carries it too) and checked once at load.
+ */
+const VOCABULARY = ((): VocabularyData => {
+  const problems = vocabularyProblems(entitiesData);
+  if (problems.length === 0) return entitiesData as VocabularyData;
+  throw new MappingError(
+    'E_VOCABULARY_INVALID',
+    `src/hunt/syntax/data/entities.json is invalid: ${problems.slice(0, 5).join('; ')}`,
+  );
+})();
 
 /**
  * One directed relation `subject RELATION object` (STIX 2.0 references, as Kestrel 1.x maps them):
@@ -142,179 +209,7 @@ export interface RelationEdge {
  * The relation table. `relation: null` edges have no specific name and are reachable only through LINKED, which is
  * undirected and covers every edge between the two types in either direction.
  */
-export const RELATION_EDGES: readonly RelationEdge[] = [
-  {
-    subject: 'file',
-    relation: 'CONTAINED',
-    object: 'artifact',
-    subjectRefs: ['content_ref'],
-    objectRefs: [],
-  },
-  {
-    subject: 'directory',
-    relation: 'CONTAINED',
-    object: 'directory',
-    subjectRefs: ['contains_refs'],
-    objectRefs: ['contains_refs'],
-  },
-  {
-    subject: 'directory',
-    relation: 'CONTAINED',
-    object: 'file',
-    subjectRefs: ['contains_refs'],
-    objectRefs: ['parent_directory_ref'],
-  },
-  {
-    subject: 'user-account',
-    relation: 'OWNED',
-    object: 'email-addr',
-    subjectRefs: [],
-    objectRefs: ['belongs_to_ref'],
-  },
-  {
-    subject: 'email-addr',
-    relation: 'CREATED',
-    object: 'email-message',
-    subjectRefs: [],
-    objectRefs: ['from_ref', 'sender_ref'],
-  },
-  {
-    subject: 'email-addr',
-    relation: 'ACCEPTED',
-    object: 'email-message',
-    subjectRefs: [],
-    objectRefs: ['to_refs', 'cc_refs', 'bcc_refs'],
-  },
-  {
-    subject: 'email-message',
-    relation: null,
-    object: 'artifact',
-    subjectRefs: ['raw_email_ref', 'body_raw_ref'],
-    objectRefs: [],
-  },
-  { subject: 'email-message', relation: null, object: 'file', subjectRefs: ['body_raw_ref'], objectRefs: [] },
-  {
-    subject: 'autonomous-system',
-    relation: 'OWNED',
-    object: 'ipv4-addr',
-    subjectRefs: [],
-    objectRefs: ['belongs_to_refs'],
-  },
-  {
-    subject: 'autonomous-system',
-    relation: 'OWNED',
-    object: 'ipv6-addr',
-    subjectRefs: [],
-    objectRefs: ['belongs_to_refs'],
-  },
-  {
-    subject: 'ipv4-addr',
-    relation: 'CREATED',
-    object: 'network-traffic',
-    subjectRefs: [],
-    objectRefs: ['src_ref'],
-  },
-  {
-    subject: 'ipv6-addr',
-    relation: 'CREATED',
-    object: 'network-traffic',
-    subjectRefs: [],
-    objectRefs: ['src_ref'],
-  },
-  {
-    subject: 'mac-addr',
-    relation: 'CREATED',
-    object: 'network-traffic',
-    subjectRefs: [],
-    objectRefs: ['src_ref'],
-  },
-  {
-    subject: 'domain-name',
-    relation: 'CREATED',
-    object: 'network-traffic',
-    subjectRefs: [],
-    objectRefs: ['src_ref'],
-  },
-  {
-    subject: 'artifact',
-    relation: 'CREATED',
-    object: 'network-traffic',
-    subjectRefs: [],
-    objectRefs: ['src_payload_ref'],
-  },
-  {
-    subject: 'mac-addr',
-    relation: null,
-    object: 'ipv4-addr',
-    subjectRefs: [],
-    objectRefs: ['resolves_to_refs'],
-  },
-  {
-    subject: 'mac-addr',
-    relation: null,
-    object: 'ipv6-addr',
-    subjectRefs: [],
-    objectRefs: ['resolves_to_refs'],
-  },
-  {
-    subject: 'ipv4-addr',
-    relation: 'ACCEPTED',
-    object: 'network-traffic',
-    subjectRefs: [],
-    objectRefs: ['dst_ref'],
-  },
-  {
-    subject: 'ipv6-addr',
-    relation: 'ACCEPTED',
-    object: 'network-traffic',
-    subjectRefs: [],
-    objectRefs: ['dst_ref'],
-  },
-  {
-    subject: 'mac-addr',
-    relation: 'ACCEPTED',
-    object: 'network-traffic',
-    subjectRefs: [],
-    objectRefs: ['dst_ref'],
-  },
-  {
-    subject: 'domain-name',
-    relation: 'ACCEPTED',
-    object: 'network-traffic',
-    subjectRefs: [],
-    objectRefs: ['dst_ref'],
-  },
-  {
-    subject: 'artifact',
-    relation: 'ACCEPTED',
-    object: 'network-traffic',
-    subjectRefs: [],
-    objectRefs: ['dst_payload_ref'],
-  },
-  {
-    subject: 'network-traffic',
-    relation: 'CONTAINED',
-    object: 'network-traffic',
-    subjectRefs: ['encapsulated_by_ref'],
-    objectRefs: ['encapsulated_by_ref'],
-  },
-  {
-    subject: 'process',
-    relation: 'CREATED',
-    object: 'network-traffic',
-    subjectRefs: ['opened_connection_refs'],
-    objectRefs: [],
-  },
-  {
-    subject: 'user-account',
-    relation: 'OWNED',
-    object: 'process',
-    subjectRefs: [],
-    objectRefs: ['creator_user_ref'],
-  },
-  { subject: 'process', relation: 'LOADED', object: 'file', subjectRefs: ['binary_ref'], objectRefs: [] },
-  { subject: 'process', relation: 'CREATED', object: 'process', subjectRefs: [], objectRefs: ['parent_ref'] },
-];
+export const RELATION_EDGES: readonly RelationEdge[] = VOCABULARY.relations;
 
 /**
  * The edges a `FIND returnType RELATION [BY] inputType` uses, each with the side the returned entities sit on.
@@ -357,165 +252,10 @@ export function relationsBetween(returnType: string, inputType: string): string[
  * Entity types Kestrel 1.x knows (STIX 2.0 cyber observables plus the OCA extensions) with their common attributes,
  * for the runtime's "unknown entity type" check and for completion. Other `x-…` types are custom and allowed.
  */
-export const ENTITY_TYPES: Readonly<Record<string, readonly string[]>> = {
-  artifact: ['mime_type', 'payload_bin', 'url', 'hashes.MD5', "hashes.'SHA-1'", "hashes.'SHA-256'"],
-  'autonomous-system': ['number', 'name', 'rir'],
-  directory: ['path', 'path_enc', 'created', 'modified', 'accessed', 'contains_refs'],
-  'domain-name': ['value', 'resolves_to_refs'],
-  'email-addr': ['value', 'display_name', 'belongs_to_ref'],
-  'email-message': [
-    'is_multipart',
-    'date',
-    'content_type',
-    'from_ref',
-    'sender_ref',
-    'to_refs',
-    'cc_refs',
-    'bcc_refs',
-    'subject',
-    'body',
-  ],
-  file: [
-    'name',
-    'size',
-    'hashes.MD5',
-    "hashes.'SHA-1'",
-    "hashes.'SHA-256'",
-    'name_enc',
-    'magic_number_hex',
-    'mime_type',
-    'created',
-    'modified',
-    'accessed',
-    'parent_directory_ref',
-    'parent_directory_ref.path',
-    'contains_refs',
-    'content_ref',
-  ],
-  'ipv4-addr': ['value', 'resolves_to_refs', 'belongs_to_refs'],
-  'ipv6-addr': ['value', 'resolves_to_refs', 'belongs_to_refs'],
-  'mac-addr': ['value'],
-  mutex: ['name'],
-  'network-traffic': [
-    'start',
-    'end',
-    'is_active',
-    'src_ref',
-    'src_ref.value',
-    'dst_ref',
-    'dst_ref.value',
-    'src_port',
-    'dst_port',
-    'protocols',
-    'src_byte_count',
-    'dst_byte_count',
-    'src_packets',
-    'dst_packets',
-    'src_payload_ref',
-    'dst_payload_ref',
-    'encapsulates_refs',
-    'encapsulated_by_ref',
-  ],
-  process: [
-    'pid',
-    'name',
-    'command_line',
-    'created',
-    'cwd',
-    'is_hidden',
-    'environment_variables',
-    'x_unique_id',
-    'x_ttp_tags',
-    'opened_connection_refs',
-    'creator_user_ref',
-    'creator_user_ref.user_id',
-    'binary_ref',
-    'binary_ref.name',
-    'parent_ref',
-    'parent_ref.pid',
-    'parent_ref.name',
-    'parent_ref.command_line',
-    'child_refs',
-  ],
-  software: ['name', 'cpe', 'languages', 'vendor', 'version'],
-  url: ['value'],
-  'user-account': [
-    'user_id',
-    'account_login',
-    'account_type',
-    'display_name',
-    'is_service_account',
-    'is_privileged',
-    'can_escalate_privs',
-    'is_disabled',
-    'account_created',
-    'account_expires',
-    'credential_last_changed',
-    'account_first_login',
-    'account_last_login',
-  ],
-  'windows-registry-key': ['key', 'values', 'modified', 'creator_user_ref', 'number_of_subkeys'],
-  'x509-certificate': [
-    'is_self_signed',
-    'hashes',
-    'version',
-    'serial_number',
-    'signature_algorithm',
-    'issuer',
-    'validity_not_before',
-    'validity_not_after',
-    'subject',
-    'subject_public_key_algorithm',
-  ],
-  'x-oca-event': [
-    'action',
-    'code',
-    'category',
-    'created',
-    'outcome',
-    'module',
-    'provider',
-    'agent',
-    'process_ref',
-    'parent_process_ref',
-    'file_ref',
-    'host_ref',
-    'domain_ref',
-    'nt_ref',
-    'registry_ref',
-    'user_ref',
-  ],
-  'x-oca-asset': ['device_id', 'hostname', 'ip_refs', 'mac_refs', 'os_name', 'os_version', 'architecture'],
-  'x-ibm-finding': [
-    'name',
-    'finding_type',
-    'severity',
-    'confidence',
-    'src_ip_ref',
-    'dst_ip_ref',
-    'alert_id',
-    'rule_names',
-  ],
-};
+export const ENTITY_TYPES: Readonly<Record<string, readonly string[]>> = VOCABULARY.entityTypes;
 
 /** Attribute Kestrel sets when NEW is given a plain list of strings, per type (others: `name`). */
-export const NEW_INITIAL_ATTRIBUTE: Readonly<Record<string, string>> = {
-  process: 'name',
-  file: 'name',
-  mutex: 'name',
-  software: 'name',
-  'user-account': 'user_id',
-  directory: 'path',
-  'autonomous-system': 'number',
-  'windows-registry-key': 'key',
-  'x509-certificate': 'serial_number',
-  'ipv4-addr': 'value',
-  'ipv6-addr': 'value',
-  'mac-addr': 'value',
-  'domain-name': 'value',
-  'email-addr': 'value',
-  url: 'value',
-};
+export const NEW_INITIAL_ATTRIBUTE: Readonly<Record<string, string>> = VOCABULARY.newInitialAttribute;
 
 export function isKnownEntityType(name: string): boolean {
   return Object.prototype.hasOwnProperty.call(ENTITY_TYPES, name);

@@ -1,5 +1,7 @@
 /** The language's word tables: every relation edge names known entity types, and FIND directions follow Kestrel's docs. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   COMMANDS,
@@ -15,6 +17,7 @@ import {
   COMMANDS_WITHOUT_RESULT,
   TIME_UNITS,
   timeUnitOf,
+  vocabularyProblems,
 } from '../../../src/hunt/syntax/vocabulary.ts';
 
 test('every relation edge joins known entity types and every named relation has an edge', () => {
@@ -69,4 +72,30 @@ test('FIND directions: without BY the returned entities are the subject, with BY
   assert.equal(edgesFor('file', 'ACCEPTED', false, 'process').length, 0);
   assert.deepEqual(relationsBetween('file', 'process'), ['LOADED BY', 'LINKED']);
   assert.deepEqual(relationsBetween('ipv4-addr', 'network-traffic'), ['CREATED', 'ACCEPTED', 'LINKED']);
+});
+
+const FILE = join(import.meta.dirname, '..', '..', '..', 'src', 'hunt', 'syntax', 'data', 'entities.json');
+const shipped = (): Record<string, unknown> =>
+  JSON.parse(readFileSync(FILE, 'utf8')) as Record<string, unknown>;
+
+test('the shipped vocabulary has no problems and is what the module serves', () => {
+  assert.deepEqual(vocabularyProblems(shipped()), []);
+  assert.deepEqual(RELATION_EDGES, shipped().relations);
+  assert.deepEqual(ENTITY_TYPES, shipped().entityTypes);
+  assert.ok(
+    RELATION_EDGES.some((e) => e.subject === 'process' && e.relation === 'CREATED' && e.object === 'process'),
+  );
+});
+
+test('a broken vocabulary is reported at each JSON path', () => {
+  const v = shipped();
+  const relations = (v.relations as Record<string, unknown>[]).slice(0, 2);
+  relations[0] = { ...relations[0], object: 'proces' };
+  relations[1] = { ...relations[1], relation: 'SPAWNED', subjectRefs: ['parent'] };
+  assert.deepEqual(vocabularyProblems({ ...v, relations }), [
+    'relations.0.object: unknown entity type proces',
+    'relations.1.relation: expected one of CREATED, ACCEPTED, CONTAINED, LOADED, OWNED, LINKED or null',
+    'relations.1.subjectRefs: expected a list of reference attributes (…_ref, …_refs)',
+  ]);
+  assert.deepEqual(vocabularyProblems([]), ['(root): expected an object']);
 });
