@@ -1,8 +1,9 @@
 /**
- * The built-in analytics: no Python, no container. Adding one is a file in this folder exporting an
+ * The built-in analytics: no Python, no container. Adding one is a file (or folder) here exporting an
  * {@link Analytic} and one line in {@link BUILTINS}.
  */
 import type { Analytic } from '../contract.ts';
 import { deobfuscate } from './deobfuscate.ts';
+import { geoip } from './geoip/geoip.ts';
 
-export const BUILTINS: readonly Analytic[] = [deobfuscate];
+export const BUILTINS: readonly Analytic[] = [deobfuscate, geoip];
