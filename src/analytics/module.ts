@@ -104,7 +104,17 @@ export async function moduleAnalytic(path: string, name = basename(path)): Promi
     });
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    const url = pathToFileURL(path).href;
+    // A TypeScript module goes through tsx's scoped loader: the compiled CLI (dist/) registers no loader for .ts.
+    mod = (
+      /\.m?ts$/.test(path)
+        ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url)
+        : await import(url)
+    ) as Record<string, unknown>;
+    // A .ts file outside an ESM package compiles as CommonJS: its exports arrive as the namespace's default.
+    const inner = mod.default as Record<string, unknown> | null | undefined;
+    if (typeof inner === 'object' && inner !== null && ('default' in inner || 'analytic' in inner))
+      mod = inner;
   } catch (e) {
     throw new AnalyticsError(
       'E_ANALYTICS_MODULE',

@@ -1,4 +1,5 @@
-import { escapeControls } from '../common/index.ts';
+// The one helper, not common/'s index: that pulls in re2js, and every start of the CLI loads this renderer.
+import { escapeControls } from '../common/escape-controls.ts';
 import { isPeregrineError, type PeregrineError } from '../errors/index.ts';
 
 /**

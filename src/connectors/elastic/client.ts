@@ -4,9 +4,21 @@
  * cancellation, and every failure turned into a ConnectorError naming the profile, the host and what to do.
  * Credentials travel only in request headers; no error or message built here contains them.
  */
-import { Client, errors } from '@opensearch-project/opensearch';
+import { createRequire } from 'node:module';
+import type * as OpenSearch from '@opensearch-project/opensearch';
+import type { Client } from '@opensearch-project/opensearch';
 import { CancelledError, ConnectorError } from '../../errors/index.ts';
 import type { ElasticSettings } from './settings.ts';
+
+type OpenSearchModule = typeof OpenSearch;
+let loaded: OpenSearchModule | undefined;
+/**
+ * The client library, loaded when the first client is made: it is a tenth of a second of CPU to load, and most
+ * commands that import this module (query translation, file hunts, --help) never talk to a cluster.
+ */
+function openSearch(): OpenSearchModule {
+  return (loaded ??= createRequire(import.meta.url)('@opensearch-project/opensearch') as OpenSearchModule);
+}
 
 export interface RequestParams {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
@@ -107,7 +119,7 @@ export class ElasticClient {
       backoffMs: settings.backoffMs ?? 250,
       maxBackoffMs: settings.maxBackoffMs ?? 8000,
     };
-    this.client = new Client({
+    this.client = new (openSearch().Client)({
       node: settings.nodes ? [...settings.nodes] : settings.node,
       maxRetries: 0,
       requestTimeout: settings.timeoutMs,
@@ -127,6 +139,7 @@ export class ElasticClient {
 
   /** Classifies a client error into a ConnectorError; returns undefined when it is worth retrying. */
   private classify(err: unknown, what: string, retryable: boolean): ConnectorError | undefined {
+    const { errors } = openSearch();
     if (err instanceof errors.ResponseError) {
       const status = err.statusCode;
       const reason = errorReason(err.body) ?? `HTTP ${status}`;
