@@ -1,9 +1,11 @@
 /**
  * Executing cells: the kernel's one hunt session (created on first use, so kernel_info answers before DuckDB loads),
  * the execution counter, the cell's AbortController, and the translation of a session's results into Jupyter
- * messages — `display_data` (HTML + the same text `peregrine run` prints), a stderr progress stream for long queries, the
- * execution summary, and `error` with the rendered, cell-relative error as traceback.
+ * messages — `display_data` (HTML + the same text `peregrine run` prints), a progress line for long queries (one display
+ * updated in place and cleared at the end), the execution summary, and `error` with the rendered, cell-relative error
+ * as traceback.
  */
+import { randomUUID } from 'node:crypto';
 import { CancelledError, isPeregrineError } from '../errors/index.ts';
 import type { Display, ExecuteResult, HuntSession, VariableSummary } from '../hunt/session/index.ts';
 import { warningText } from '../render/error.ts';
@@ -83,9 +85,19 @@ export class CellRunner {
       shown.add(d);
       pending.push(publish('display_data', displayBundle(d)));
     };
-    const progress = new ProgressReporter((line) =>
-      pending.push(publish('stream', { name: 'stderr', text: line + '\n' })),
-    );
+    // Progress is one line updated in place (a display with a transient id), cleared when the cell ends; on stderr
+    // it would pile up as red lines under the cell.
+    const progressId = `peregrine-progress-${randomUUID()}`;
+    let progressShown = false;
+    const progressLine = (text: string) => ({
+      data: { 'text/plain': text },
+      metadata: {},
+      transient: { display_id: progressId },
+    });
+    const progress = new ProgressReporter((line) => {
+      pending.push(publish(progressShown ? 'update_display_data' : 'display_data', progressLine(line)));
+      progressShown = true;
+    });
 
     let result: ExecuteResult | undefined;
     let failure: unknown;
@@ -102,6 +114,7 @@ export class CellRunner {
       failure = abort.signal.aborted && !isPeregrineError(e) ? abort.signal.reason : e;
     } finally {
       progress.stop();
+      if (progressShown) pending.push(publish('update_display_data', progressLine('')));
       if (this.#abort === abort) this.#abort = undefined;
       this.#inflight = undefined;
     }

@@ -133,7 +133,7 @@ test('every example huntbook runs in JupyterLab without an error, every code cel
       assert.match(c.prompt, /^\[\d+\]:$/, `${nb}: ${c.source}`);
       assert.ok(c.outputs.length > 0, `${nb}: no output for ${c.source}`);
       for (const o of c.outputs) {
-        // stderr carries progress lines of slow GETs; an error is `cell N:l:c: error[E_…]`
+        // an error is `cell N:l:c: error[E_…]`
         assert.doesNotMatch(o.text, /error\[E_/, `${nb}: ${o.text}`);
         // generic display checks: an SVG display draws elements, a Vega-Lite display is drawn by JupyterLab
         if (o.mime === 'image/svg+xml') assert.ok(o.svgElements > 0, `${nb}: empty SVG display`);

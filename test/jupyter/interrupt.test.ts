@@ -76,7 +76,7 @@ after(async () => {
 });
 
 function assertCancelled(r: Interrupted): void {
-  assert.ok(r.seen_before_interrupt.includes('stream'), 'progress was streamed before the interrupt');
+  assert.ok(r.seen_before_interrupt.includes('display_data'), 'progress was shown before the interrupt');
   assert.equal(r.reply.status, 'error', JSON.stringify(r.reply));
   assert.equal(r.reply.ename, 'CancelledError');
   assert.match(r.reply.traceback.join('\n'), /error\[E_CANCELLED\]/);
@@ -103,7 +103,7 @@ test('SIGINT cancels the GET in flight too, and the next GET works', () => {
 });
 
 test('shutdown during a GET cancels it and the kernel exits cleanly', () => {
-  assert.equal(report.before_shutdown.at(-1)?.msg_type, 'stream', JSON.stringify(report.before_shutdown));
+  assert.equal(report.before_shutdown.at(-1)?.msg_type, 'display_data', JSON.stringify(report.before_shutdown));
   assert.match(report.kernel_stderr, /\[peregrine-kernel\] shut down\n/);
 });
 

@@ -15,14 +15,14 @@ report = {}
 
 def interrupted_get(kc, how):
     msg_id = kc.execute(f"slow = GET network-traffic FROM {slow} WHERE dst_port > 0")
-    # Wait until the query is in flight: the first progress line on stderr (or any output) of this cell.
+    # Wait until the query is in flight: the first progress line (a display updated in place) of this cell.
     seen = []
     while True:
         msg = kc.get_iopub_msg(timeout=30)
         if msg["parent_header"].get("msg_id") != msg_id:
             continue
         seen.append(msg["msg_type"])
-        if msg["msg_type"] == "stream":
+        if msg["msg_type"] == "display_data" and msg["content"].get("transient", {}).get("display_id"):
             break
         if msg["msg_type"] in ("error", "execute_result") or msg["content"].get("execution_state") == "idle":
             # The GET ended on its own (it must not): report what happened instead of interrupting.
@@ -49,7 +49,7 @@ try:
         if msg["parent_header"].get("msg_id") != msg_id:
             continue
         report["before_shutdown"].append({"msg_type": msg["msg_type"], "content": msg["content"]})
-        if msg["msg_type"] in ("stream", "error") or msg["content"].get("execution_state") == "idle":
+        if msg["msg_type"] in ("display_data", "error") or msg["content"].get("execution_state") == "idle":
             break
 finally:
     stop_kernel(km, kc)
