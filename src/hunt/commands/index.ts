@@ -6,6 +6,7 @@ import type { IrKind, IrStatement } from '../ir/types.ts';
 import { runApply } from './apply.ts';
 import type { CommandContext, CommandResult } from './context.ts';
 import { runFind } from './find.ts';
+import { runFindPeer } from './find-peer.ts';
 import { runGet } from './get.ts';
 import { runDescribe, runExplain, runInfo } from './info.ts';
 import { runLoad, runNew, runSave } from './io.ts';
@@ -19,6 +20,7 @@ type Handlers = {
 const HANDLERS: Handlers = {
   Get: runGet,
   Find: runFind,
+  FindPeer: runFindPeer,
   Group: runGroup,
   Join: runJoin,
   Sort: runSort,

@@ -112,6 +112,59 @@ export const STATEMENT_LOWERERS: StatementLowerers = {
     };
   },
 
+  FindPeer(s, scope) {
+    const entityType = scope.entityType(s.entityType);
+    if (entityType !== 'process' && entityType !== 'network-traffic') {
+      throw scope.error(
+        'E_PEER_TYPE',
+        `FIND … PEER OF returns the other host's process or network-traffic, not ${entityType}`,
+        s.entityType.span,
+        `write FIND process PEER OF ${s.input.name} … or FIND network-traffic PEER OF ${s.input.name} …`,
+      );
+    }
+    const inputType = scope.use(s.input);
+    if (inputType !== 'network-traffic' && inputType !== UNKNOWN_TYPE) {
+      throw scope.error(
+        'E_PEER_INPUT',
+        `FIND … PEER OF pivots from network-traffic, but "${s.input.name}" holds ${inputType}`,
+        s.input.span,
+        `first FIND network-traffic CREATED BY ${s.input.name}`,
+      );
+    }
+    if (s.from.kind === 'Var' && scope.has(s.from.name)) {
+      throw scope.error(
+        'E_PEER_SOURCE',
+        `FIND … PEER OF asks a data source, and "${s.from.name}" is a variable`,
+        s.from.span,
+        'write FROM stixshifter://host2 or FROM file://…/host2.json',
+      );
+    }
+    const source = s.from.kind === 'Var' ? [`stixshifter://${s.from.name}`] : s.from.uris;
+    const refs = new Set<string>();
+    const pattern = lowerWhere(scope, s.where, entityType, refs);
+    scope.define(s.output.name, entityType);
+    const withinSeconds = s.within ? s.within.n * TIME_UNIT_SECONDS[s.within.unit] : 30;
+    return {
+      kind: 'FindPeer',
+      output: s.output.name,
+      entityType,
+      input: s.input.name,
+      source,
+      withinSeconds,
+      nat: s.nat,
+      edges: edgesFor('process', 'CREATED', false, 'network-traffic').map((e) => ({
+        returnIsSubject: e.returnIsSubject,
+        subjectRefs: e.edge.subjectRefs,
+        objectRefs: e.edge.objectRefs,
+      })),
+      pattern,
+      ...(s.limit !== undefined ? { limit: s.limit } : {}),
+      refs: [...refs],
+      ...(s.from.kind === 'SourceRef' ? { focus: s.from.span } : {}),
+      span: s.span,
+    };
+  },
+
   Group(s, scope) {
     const t = scope.use(s.input);
     const keys = s.by.map((k) => {

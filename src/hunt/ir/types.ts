@@ -105,6 +105,26 @@ export interface IrFind extends Base {
   readonly refs: readonly string[];
 }
 
+/** FIND … PEER OF (see the AST's `FindPeer`): the cross-host pivot. */
+export interface IrFindPeer extends Base {
+  readonly kind: 'FindPeer';
+  readonly output: string;
+  /** `process` or `network-traffic`. */
+  readonly entityType: string;
+  /** A network-traffic variable. */
+  readonly input: string;
+  /** The other host's data source (one or more URIs). */
+  readonly source: readonly string[];
+  /** How far from each flow's own time the peer's record of it may be, seconds. */
+  readonly withinSeconds: number;
+  readonly nat: boolean;
+  /** For processes: the relation edges from process to network-traffic (process CREATED network-traffic). */
+  readonly edges: readonly IrEdge[];
+  readonly pattern: Pattern | null;
+  readonly limit?: number;
+  readonly refs: readonly string[];
+}
+
 export interface IrGroup extends Base {
   readonly kind: 'Group';
   readonly output: string;
@@ -199,6 +219,7 @@ export interface IrAssign extends Base {
 export type IrStatement =
   | IrGet
   | IrFind
+  | IrFindPeer
   | IrGroup
   | IrJoin
   | IrSort

@@ -234,6 +234,27 @@ export interface Depth {
   readonly span: Span;
 }
 
+/**
+ * `[x =] FIND process|network-traffic PEER OF conns FROM source [WITHIN n unit] [NAT] [WHERE …] [LIMIT n]`: the
+ * cross-host pivot. For each network-traffic entity of `conns` (seen on one source), the other end of the same
+ * connection as `source` recorded it — the 5-tuple with its sides swapped as the peer sees them (or as recorded when
+ * the peer's data keeps client → server), within `within` of the flow's own time (default 30 s) — and returns the
+ * peer's network-traffic, or the peer's processes that opened or accepted it. With `nat`, only the peer's endpoint
+ * and the protocol are matched (this side's address and port may be translated on the way).
+ */
+export interface FindPeer {
+  readonly kind: 'FindPeer';
+  readonly output: Var;
+  readonly entityType: EntityType;
+  readonly input: Var;
+  readonly from: SourceRef | Var;
+  readonly within?: { readonly n: number; readonly unit: TimeUnit; readonly span: Span };
+  readonly nat: boolean;
+  readonly where?: Where;
+  readonly limit?: number;
+  readonly span: Span;
+}
+
 /** `[x =] GROUP v BY key, … [WITH agg, …]`. */
 export interface Group {
   readonly kind: 'Group';
@@ -346,6 +367,7 @@ export interface Assign {
 export type Statement =
   | Get
   | Find
+  | FindPeer
   | Group
   | Join
   | Sort
@@ -396,6 +418,7 @@ export type HuntNodeKind = HuntNode['kind'];
 export const STATEMENTS_WITH_OUTPUT = [
   'Get',
   'Find',
+  'FindPeer',
   'Group',
   'Join',
   'Sort',

@@ -106,6 +106,7 @@ const AFTER_KEYWORD: Readonly<Record<string, Expect>> = {
   ATTR: 'attributes',
   BY: 'attributes',
   ON: 'variables',
+  OF: 'variables',
 };
 
 class Highlighter {

@@ -211,7 +211,8 @@ function collectVariables(
   for (const s of statements) {
     if (!('output' in s) || s.output.name === '_') continue;
     if (!names.includes(s.output.name)) names.push(s.output.name);
-    if (s.kind === 'Get' || s.kind === 'Find') types[s.output.name] = s.entityType.name;
+    if (s.kind === 'Get' || s.kind === 'Find' || s.kind === 'FindPeer')
+      types[s.output.name] = s.entityType.name;
     else if ((s.kind === 'New' || s.kind === 'Load') && s.entityType)
       types[s.output.name] = s.entityType.name;
     else if (s.kind === 'Assign' || s.kind === 'Sort') {

@@ -40,6 +40,7 @@ const COMMAND_SET = new Set<string>(COMMANDS);
 const CLAUSES: Partial<Record<Statement['kind'], readonly string[]>> = {
   Get: ['FROM', 'WHERE', 'START', 'STOP', 'LAST', 'LIMIT'],
   Find: ['BY', 'WHERE', 'START', 'STOP', 'LAST', 'LIMIT', 'DEPTH'],
+  FindPeer: ['OF', 'FROM', 'WITHIN', 'NAT', 'WHERE', 'LIMIT'],
   Group: ['BY', 'WITH'],
   Join: ['BY'],
   Sort: ['ASC', 'DESC'],
@@ -52,6 +53,8 @@ const CLAUSES: Partial<Record<Statement['kind'], readonly string[]>> = {
 const SHAPES: Partial<Record<Statement['kind'], string>> = {
   Get: 'x = GET type [FROM source] [WHERE …] [START t STOP t | LAST n unit] [LIMIT n]',
   Find: 'x = FIND type RELATION [BY] var [WHERE …] [START t STOP t | LAST n unit] [LIMIT n] [DEPTH n|*]',
+  FindPeer:
+    'x = FIND process|network-traffic PEER OF conns FROM source [WITHIN n unit] [NAT] [WHERE …] [LIMIT n]',
   Group: 'x = GROUP var BY attr, … [WITH FUNC(attr) [AS name], …]',
   Join: 'x = JOIN a, b [BY attr_of_a, attr_of_b]',
   Sort: 'x = SORT var BY attr [ASC|DESC]',

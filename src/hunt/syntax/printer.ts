@@ -32,6 +32,10 @@ const printers: Printers = {
     `${out(s.output)}FIND ${s.entityType.name} ${s.relation.name}${s.reversed ? ' BY' : ''} ${s.input.name}${tail(s)}${
       s.depth ? ` DEPTH ${s.depth.hops === 'all' ? '*' : s.depth.hops}` : ''
     }`,
+  FindPeer: (s) =>
+    `${out(s.output)}FIND ${s.entityType.name} PEER OF ${s.input.name} FROM ${s.from.kind === 'Var' ? s.from.name : printSource(s.from)}${
+      s.within ? ` WITHIN ${s.within.n} ${s.within.unit}` : ''
+    }${s.nat ? ' NAT' : ''}${tail(s)}`,
   Group: (s) =>
     `${out(s.output)}GROUP ${s.input.name} BY ${s.by.map(printGroupKey).join(', ')}${
       s.aggregations.length > 0

@@ -1,7 +1,7 @@
 /**
  * Retrieval statements: GET (data source, WHERE, time range, LIMIT) and FIND (relation, direction).
  */
-import type { Depth, Find, Get, RelationName, SourceRef, TimeRange, Var, Where } from './ast.ts';
+import type { Depth, Find, FindPeer, Get, RelationName, SourceRef, TimeRange, Var, Where } from './ast.ts';
 import { HUNT_ERROR_CODES as C, closest } from './diagnostics.ts';
 import { BARE_PATH_RE, type ParserBase } from './parser-base.ts';
 import { RELATIONS } from './vocabulary.ts';
@@ -144,10 +144,11 @@ function parseDepth(p: ParserBase): Depth {
 }
 
 /** `[x =] FIND type RELATION [BY] var [WHERE …] [time range] [LIMIT n] [DEPTH n|*]` after the FIND keyword. */
-export function parseFind(p: ParserBase, output: Var, start: number): Find {
+export function parseFind(p: ParserBase, output: Var, start: number): Find | FindPeer {
   const entityType = p.entityType();
   if (p.atEnd()) p.log.add({ kind: 'relation' });
   const r = p.lex.peek();
+  if (p.isWord(r, 'PEER')) return parsePeer(p, output, entityType, start);
   const name = r.kind === 'word' ? r.value.toUpperCase() : '';
   if (!RELATIONS.includes(name as RelationName)) {
     const guess = r.kind === 'word' ? closest(name, RELATIONS) : undefined;
@@ -175,6 +176,69 @@ export function parseFind(p: ParserBase, output: Var, start: number): Find {
     reversed,
     input,
     ...tail,
+    span: p.spanFrom(start),
+  };
+}
+
+/** `PEER OF conns FROM source [WITHIN n unit] [NAT] [WHERE …] [LIMIT n]`, PEER next; clauses after FROM in any order. */
+function parsePeer(p: ParserBase, output: Var, entityType: FindPeer['entityType'], start: number): FindPeer {
+  p.lex.next();
+  p.expectKw('OF', 'write FIND process PEER OF conns FROM stixshifter://host2');
+  const input = p.variable('the network-traffic variable of FIND … PEER OF');
+  if (!p.at('FROM')) {
+    throw p.err(
+      C.missingSource,
+      `FIND … PEER OF ${input.name} needs FROM: the data source of the other host`,
+      p.lex.peek(),
+      `write e.g. FIND process PEER OF ${input.name} FROM stixshifter://host2`,
+    );
+  }
+  p.lex.next();
+  const from = source(p);
+  let within: FindPeer['within'];
+  let nat = false;
+  let where: Where | undefined;
+  let limit: number | undefined;
+  for (;;) {
+    const t = p.lex.peek();
+    if (within ? p.isWord(t, 'WITHIN') : p.atClause('WITHIN')) {
+      if (within) throw p.err(C.unexpected, 'a second WITHIN clause', t);
+      const s0 = p.lex.next().start;
+      const n = p.wholeNumber('WITHIN');
+      const unit = p.timeUnit('WITHIN n')!;
+      within = { n, unit, span: p.spanFrom(s0) };
+      continue;
+    }
+    if (nat ? p.isWord(t, 'NAT') : p.atClause('NAT')) {
+      if (nat) throw p.err(C.unexpected, 'NAT given twice', t);
+      p.lex.next();
+      nat = true;
+      continue;
+    }
+    if (where ? p.isWord(t, 'WHERE') : p.atClause('WHERE')) {
+      if (where) throw p.err(C.unexpected, 'a second WHERE clause', t, 'combine the conditions with AND');
+      p.lex.next();
+      where = parseWhere(p, { entityType: entityType.name });
+      continue;
+    }
+    if (limit !== undefined ? p.isWord(t, 'LIMIT') : p.atClause('LIMIT')) {
+      if (limit !== undefined) throw p.err(C.unexpected, 'a second LIMIT clause', t);
+      p.lex.next();
+      limit = p.wholeNumber('LIMIT');
+      continue;
+    }
+    break;
+  }
+  return {
+    kind: 'FindPeer',
+    output,
+    entityType,
+    input,
+    from,
+    ...(within ? { within } : {}),
+    nat,
+    ...(where ? { where } : {}),
+    ...(limit !== undefined ? { limit } : {}),
     span: p.spanFrom(start),
   };
 }

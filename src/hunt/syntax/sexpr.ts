@@ -86,6 +86,17 @@ const table: Table = {
     ...opt('limit', s.limit),
     ...(s.depth ? [`(depth ${s.depth.hops === 'all' ? '*' : s.depth.hops})`] : []),
   ],
+  FindPeer: (s) => [
+    'find-peer',
+    s.output.name,
+    s.entityType.name,
+    s.input.name,
+    `(from ${s.from.kind === 'Var' ? s.from.name : s.from.uris.join(',')})`,
+    ...(s.within ? [`(within ${s.within.n} ${s.within.unit.toLowerCase()})`] : []),
+    ...(s.nat ? ['nat'] : []),
+    ...where(s.where),
+    ...opt('limit', s.limit),
+  ],
   Group: (s) => [
     'group',
     s.output.name,

@@ -4,7 +4,7 @@ import type { COMMANDS } from './vocabulary.ts';
 /** One-line syntax of each command, as Kestrel 1.x documents it. */
 export const COMMAND_SYNOPSIS: Readonly<Record<(typeof COMMANDS)[number], string>> = {
   GET: "x = GET <entity-type> [FROM <source|variable>] WHERE <pattern> [START t'…' STOP t'…' | LAST n DAYS|HOURS|MINUTES|SECONDS] [LIMIT n]\n  Fetch entities of a type from a data source (or filter a variable).",
-  FIND: 'y = FIND <entity-type> <RELATION> [BY] x [WHERE …] [START … STOP …] [LIMIT n] [DEPTH n|*]\n  Entities related to those in x (CREATED, ACCEPTED, CONTAINED, LOADED, OWNED, LINKED); DEPTH follows the relation again from what it found (n hops, * until nothing new).',
+  FIND: 'y = FIND <entity-type> <RELATION> [BY] x [WHERE …] [START … STOP …] [LIMIT n] [DEPTH n|*]\n  Entities related to those in x (CREATED, ACCEPTED, CONTAINED, LOADED, OWNED, LINKED); DEPTH follows the relation again from what it found (n hops, * until nothing new).\n  y = FIND process|network-traffic PEER OF conns FROM source [WITHIN n unit] [NAT]: the other end of each connection on another host.',
   GROUP:
     'y = GROUP x BY attr[, BIN(attr, n unit)] [WITH MIN|MAX|SUM|AVG|COUNT|NUNIQUE(attr) [AS name], …]\n  Aggregate the entities of x.',
   JOIN: 'z = JOIN x, y [BY attr_x, attr_y]\n  Entities of x whose attribute matches an entity of y.',
