@@ -20,6 +20,7 @@ export {
   type RegexOrigin,
 } from './regex.ts';
 export { quoteIdent, sqlString, jsonPathKey } from './sql-quote.ts';
+export { valueListParam, type ValueListParam } from './value-list.ts';
 export { csvField, csvTable } from './csv.ts';
 export type { DoctorCheck, DoctorFinding, DoctorOptions } from './doctor.ts';
 export { escapeControls, hasControls } from './escape-controls.ts';

@@ -7,7 +7,7 @@
  * Attribute paths are identifiers of the pattern, not values: they are written into the text as quoted JSON paths;
  * every literal is a parameter.
  */
-import { cidrBounds, parseCidr, sqlString } from '../../common/index.ts';
+import { cidrBounds, parseCidr, sqlString, valueListParam } from '../../common/index.ts';
 import { StoreError } from '../../errors/index.ts';
 import type { Comparison, ComparisonOp, Literal, PathStep } from '../../stix/ast.ts';
 import { jsonPath } from '../../store/cache/index.ts';
@@ -95,6 +95,31 @@ function cidr(subset: boolean): OpFn {
   };
 }
 
+/** IN lists longer than this are one parameter read as a table (`inValueList`); shorter ones one `?` per value. */
+export const VALUE_SET_FROM = 16;
+
+/**
+ * `x IN (list)` for a long list: the values as one parameter (`valueListParam`), unnested and typed as `valueExpr`
+ * typed `x` (after the first value's kind) — a hash semi-join whose text and parameters do not grow with the list.
+ */
+function inValueList(x: string, lit: Extract<Literal, { kind: 'List' }>): Fragment {
+  const list = valueListParam(lit.values.map((v) => String(literalScalar(v))));
+  const kind = valueKind(lit);
+  const type =
+    kind === 'Int' || kind === 'Float'
+      ? 'DOUBLE'
+      : kind === 'Timestamp'
+        ? 'TIMESTAMPTZ'
+        : kind === 'Bool'
+          ? 'BOOLEAN'
+          : undefined;
+  const v = 'unnest(' + list.read('?') + ')';
+  return {
+    sql: `(${x} IN (SELECT ${type ? `TRY_CAST(${v} AS ${type})` : v}))`,
+    parameters: [list.value],
+  };
+}
+
 const OPS: Record<ComparisonOp, OpFn> = {
   '=': binary('='),
   '!=': binary('<>'),
@@ -105,6 +130,7 @@ const OPS: Record<ComparisonOp, OpFn> = {
   IN: (x, lit, cast) => {
     if (!lit || lit.kind !== 'List') return binary('=')(x, lit, cast);
     if (lit.values.length === 0) return FALSE;
+    if (lit.values.length > VALUE_SET_FROM) return inValueList(x, lit);
     return {
       sql: `(${x} IN (${lit.values.map((v) => (v.kind === 'Timestamp' ? '?::TIMESTAMPTZ' : '?')).join(', ')}))`,
       parameters: lit.values.map(literalScalar),

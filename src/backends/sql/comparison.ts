@@ -20,17 +20,21 @@ import type { LeafCtx, LeafDialect, OpFn, OpTable, Scalar, WalkNotes } from '../
 import { and, FALSE, not, or, TRUE, type SqlBuilder } from './builder.ts';
 import {
   anyValue,
+  anyValueInSet,
   asText,
   fieldExists,
   jsonIsNumber,
   type PresentKeys,
   type RowKind,
+  type ValuePredicate,
   type ValueType,
 } from './fields.ts';
 import { likeToRe2, pcreSupported, re2Escape } from './regex.ts';
 
 interface Ctx extends LeafCtx {
   readonly b: SqlBuilder;
+  /** IN lists longer than this become a value set (see `ValueSet`); shorter ones an OR of `=`. */
+  readonly setFrom: number;
   readonly rows: RowKind;
   readonly keys: PresentKeys;
 }
@@ -43,6 +47,12 @@ const SQL: LeafDialect<string, Ctx> = {
   exists: (field, ctx) => fieldExists(field, ctx.rows, ctx.keys),
 };
 const { acrossFields, notEqual, overFetch, untransformed } = leafRules(SQL);
+
+/**
+ * IN lists of more values than this are tested against a value set (one parameter, one hash semi-join); up to this
+ * many, as an OR of `=` (cheaper for a handful of values; the text stays bounded either way).
+ */
+export const VALUE_SET_FROM = 16;
 
 type CmpOp = '=' | '<' | '<=' | '>' | '>=';
 
@@ -104,6 +114,25 @@ const equals: OpFn<string, Ctx> = (field, f, ctx) => {
   return anyValue(ctx.b, field, (x, t) => compare(ctx.b, x, t, '=', v), ctx.rows, ctx.keys);
 };
 
+/** A path separator of either platform: a value holding one is not a basename. */
+const SEPARATOR = /[/\\]/;
+
+/**
+ * IN on the basename of a path field, for long lists: the text after the path's last separator tested against the
+ * value set; values holding a separator (they can match across separators) also by the regexp.
+ */
+function basenameIn(field: string, f: EcsFieldRef, vs: readonly Scalar[], ctx: Ctx): string {
+  const set = ctx.b.valueSet(ctx.c.value!, vs);
+  const base: ValuePredicate = (x, t) => `regexp_extract(${asText(x, t)}, '[^/\\\\]*$')`;
+  const other = vs.filter((v) => SEPARATOR.test(String(v)));
+  return or([
+    anyValueInSet(field, set, ctx.rows, ctx.keys, base),
+    ...(other.length
+      ? [fullMatch(ctx, field, wrapTransform(f, other.map((v) => re2Escape(String(v))).join('|')))]
+      : []),
+  ]);
+}
+
 const OPS: OpTable<string, Ctx> = {
   '=': equals,
   '!=': notEqual(equals),
@@ -116,8 +145,11 @@ const OPS: OpTable<string, Ctx> = {
     if (vs.length === 0) return FALSE;
     if (f.transform === 'registryKey')
       return fullMatch(ctx, field, vs.map((v) => registryPathBody(String(v), re2Escape)).join('|'));
+    if (f.transform === 'basename' && vs.length > ctx.setFrom) return basenameIn(field, f, vs, ctx);
     if (f.transform)
       return fullMatch(ctx, field, wrapTransform(f, vs.map((v) => re2Escape(String(v))).join('|')));
+    if (vs.length > ctx.setFrom)
+      return anyValueInSet(field, ctx.b.valueSet(ctx.c.value!, vs), ctx.rows, ctx.keys);
     return anyValue(
       ctx.b,
       field,
@@ -188,10 +220,11 @@ export function compileComparison(
   notes: WalkNotes,
   rows: RowKind,
   keys?: PresentKeys,
+  setFrom = VALUE_SET_FROM,
 ): string {
   const fields = mappedFields(map, c, 'local');
   if (fields instanceof MappingError) throw fields;
-  const ctx: Ctx = { b, notes, c, rows, keys, valueCode: 'E_SQL_VALUE' };
+  const ctx: Ctx = { b, notes, c, rows, keys, setFrom, valueCode: 'E_SQL_VALUE' };
   const fn = OPS[c.op];
   return acrossFields(ctx, fields, (f) => fn(f.field, f, ctx));
 }

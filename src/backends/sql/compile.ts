@@ -23,6 +23,8 @@ export interface SqlCompileOptions {
   readonly timestampField?: string;
   /** Top-level keys the queried indices hold (from the store); fields outside them compile to FALSE. */
   readonly presentKeys?: ReadonlySet<string>;
+  /** IN lists longer than this are tested against a value set (default `VALUE_SET_FROM`; tests lower it). */
+  readonly valueSetFrom?: number;
 }
 
 /**
@@ -34,6 +36,11 @@ export interface SqlPlan {
   readonly where: string;
   readonly whereIrregular: string;
   readonly params: readonly SqlValue[];
+  /**
+   * Common table expressions the two clauses read (`name AS MATERIALIZED (…)`: the value sets of long IN lists,
+   * their values in `params`); {@link selectSql} writes them as the statement's `WITH`.
+   */
+  readonly ctes: readonly string[];
   /** As in the Elastic plan: `none` = rows are the answer; `observation` / `set` = filter with the STIX matcher. */
   readonly local: 'none' | 'observation' | 'set';
   readonly notes: readonly string[];
@@ -64,7 +71,8 @@ export function compileSql(q: SourceQuery, options: SqlCompileOptions = {}): Sql
         all: () => TRUE,
         timeRange: (ts, start, stop) => timeRange(b, ts, start, stop),
         exists: (field) => fieldExists(field, rows, options.presentKeys),
-        comparison: (c, notes) => compileComparison(c, map, b, notes, rows, options.presentKeys),
+        comparison: (c, notes) =>
+          compileComparison(c, map, b, notes, rows, options.presentKeys, options.valueSetFrom),
       },
       {
         map,
@@ -76,8 +84,21 @@ export function compileSql(q: SourceQuery, options: SqlCompileOptions = {}): Sql
     );
   const regular = walk('regular');
   const irregular = walk('irregular');
-  const { texts, params } = compactParams([regular.query, irregular.query], b.params);
-  return { where: texts[0], whereIrregular: texts[1], params, local: regular.local, notes: regular.notes };
+  // value sets whose tests simplification dropped are not written
+  const used = b.ctes.filter((c) => new RegExp(`\\b${c.name}\\b`).test(regular.query + irregular.query));
+  const { texts, params } = compactParams(
+    [...used.map((c) => c.sql), regular.query, irregular.query],
+    b.params,
+  );
+  const n = used.length;
+  return {
+    where: texts[n],
+    whereIrregular: texts[n + 1],
+    params,
+    ctes: texts.slice(0, n),
+    local: regular.local,
+    notes: regular.notes,
+  };
 }
 
 /**
@@ -117,6 +138,7 @@ export function selectSql(
   const half = (flag: string, where: string) =>
     `SELECT ${columns} FROM ecs_docs WHERE ${restrict} AND ${flag} AND ${where}`;
   return (
+    (plan.ctes.length ? `WITH ${plan.ctes.join(', ')} ` : '') +
     `${half('NOT _irregular', plan.where)} UNION ALL ${half('_irregular', plan.whereIrregular)}` +
     (orderBy ? ` ORDER BY ${orderBy}` : '') +
     (limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(limit))}` : '')

@@ -5,7 +5,7 @@
  */
 import { jsonPathKey, quoteIdent, sqlString } from '../../common/index.ts';
 import { isListKind, jsonPath, typedColumn, type ColumnKind } from '../../store/ecs/index.ts';
-import { FALSE, type SqlBuilder } from './builder.ts';
+import { FALSE, type SqlBuilder, type ValueSet } from './builder.ts';
 
 /** The type of a value expression handed to a predicate: a typed column's kind, or a JSON value. */
 export type ValueType = Exclude<ColumnKind, 'keyword[]' | 'ip[]'> | 'json';
@@ -126,6 +126,61 @@ export function anyValue(
   return isListKind(col.kind)
     ? anyOf(b, c, pred, elementKind(col.kind))
     : `coalesce(${pred(c, col.kind as ValueType)}, false)`;
+}
+
+/**
+ * The members of a value set typed like a value of type `t`, as `compare` types one operand: numbers numerically,
+ * times as instants (a number as epoch milliseconds), booleans as booleans, anything else as text.
+ */
+function setMembers(set: ValueSet, t: Exclude<ValueType, 'json'>): string {
+  const from = ` FROM ${set.name}`;
+  switch (t) {
+    case 'long':
+    case 'double':
+      return `SELECT TRY_CAST(v AS DOUBLE)${from}`;
+    case 'timestamp':
+      return `SELECT CASE WHEN num THEN epoch_ms(CAST(TRY_CAST(v AS DOUBLE) AS BIGINT))::TIMESTAMP ELSE CAST(TRY_CAST(v AS TIMESTAMPTZ) AS TIMESTAMP) END${from}`;
+    case 'boolean':
+      return `SELECT TRY_CAST(v AS BOOLEAN)${from}`;
+    case 'keyword':
+    case 'ip':
+      return `SELECT v${from}`;
+  }
+}
+
+/**
+ * SQL boolean: value `x` of type `t` equals a member of `set` (a JSON value: a number numerically, else as text);
+ * with `key`, the text `key` derives from the value does.
+ */
+function inSet(x: string, t: ValueType, set: ValueSet, key?: ValuePredicate): string {
+  if (key) return `${key(x, t)} IN (${setMembers(set, 'keyword')})`;
+  if (t !== 'json') return `${x} IN (${setMembers(set, t)})`;
+  return `CASE WHEN ${jsonIsNumber(x)} THEN TRY_CAST(${x} ->> '$' AS DOUBLE) IN (${setMembers(set, 'double')}) ELSE (${x} ->> '$') IN (${setMembers(set, 'keyword')}) END`;
+}
+
+/**
+ * SQL boolean: some value of `field` is a member of `set` — `anyValue` with `=` against each member, as one hash
+ * semi-join (`key`: a text derived from each value is, e.g. a path's basename). A scalar column is tested directly; a list column or JSON values are unnested in a subquery over
+ * `ecs_docs` (the statement's own table, read by `rowid`) instead of a per-row lambda, where DuckDB allows no
+ * subquery.
+ */
+export function anyValueInSet(
+  field: string,
+  set: ValueSet,
+  rows: RowKind,
+  keys?: PresentKeys,
+  key?: ValuePredicate,
+): string {
+  if (absent(field, keys)) return FALSE;
+  const col = typedColumn(field);
+  const flag = rows === 'irregular' ? '_irregular' : 'NOT _irregular';
+  const unnested = (list: string, t: ValueType, filter: string): string =>
+    `coalesce(rowid IN (SELECT r FROM (SELECT rowid AS r, unnest(${list}) AS e FROM ecs_docs WHERE ${flag} AND ${filter}) WHERE ${inSet('e', t, set, key)}), false)`;
+  if (rows === 'irregular' || !col) return unnested(fieldValues(field, rows), 'json', mayHold(field));
+  const c = quoteIdent(col.field);
+  return isListKind(col.kind)
+    ? unnested(c, elementKind(col.kind), 'TRUE')
+    : `coalesce(${inSet(c, col.kind as ValueType, set, key)}, false)`;
 }
 
 /** SQL boolean: `field` has at least one non-null value (Elastic's `exists`). */

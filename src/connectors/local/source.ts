@@ -37,6 +37,16 @@ export function localSelect(
   return { sql, params };
 }
 
+/**
+ * A parameter as EXPLAIN shows it: the value list of a long IN list (one NUL-separated parameter, see
+ * `valueListParam`) as its count and first values, anything else as it is.
+ */
+function shownParam(p: unknown): unknown {
+  if (typeof p !== 'string' || !p.includes('\u0000')) return p;
+  const vs = p.split('\u0000');
+  return `(${vs.length} values: ${vs.slice(0, 5).join(', ')}${vs.length > 5 ? ', …' : ''})`;
+}
+
 export class LocalDataSource implements DataSource {
   readonly connector = 'local';
   readonly uri: string;
@@ -75,7 +85,7 @@ export class LocalDataSource implements DataSource {
       store: this.settings.path,
       indices: this.settings.indices,
       sql,
-      params,
+      params: params.map(shownParam),
       local: plan.local,
       notes: [
         ...plan.notes,

@@ -8,6 +8,7 @@ import type { QueryExplainer, SourceQuery } from './source-query.ts';
 import type { ObservationExpr, Pattern } from '../../stix/ast.ts';
 import { printPattern } from '../../stix/printer.ts';
 import { dispatch, type ObservationVisitor } from '../../stix/visitor.ts';
+import { abbreviateArrays, abbreviateLists, SHOWN_VALUES } from './abbreviate.ts';
 
 export interface TimeWindow {
   readonly start: string;
@@ -124,7 +125,11 @@ function localLines(p: LocalPlan, indent: string): string[] {
     `${indent}on the cache (${p.mode === 'centered' ? 'select matched ' + p.entityType + ' objects' : 'evaluate locally'}):`,
   ];
   out.push(`${indent}  type: ${p.entityType}`);
-  if (p.pattern) out.push(`${indent}  where: ${printPattern(p.pattern)}`);
+  if (p.pattern) {
+    const { pattern, cut } = abbreviateLists(p.pattern);
+    out.push(`${indent}  where: ${printPattern(pattern)}`);
+    for (const n of cut) out.push(`${indent}  (a list of ${n} values, shown by its first ${SHOWN_VALUES})`);
+  }
   if (p.time)
     out.push(`${indent}  time: first_observed in [${p.time.start}, ${p.time.stop}) (${p.time.origin})`);
   if (p.limit !== undefined) out.push(`${indent}  limit: ${p.limit} records`);
@@ -137,9 +142,11 @@ export function explainLines(plan: Plan, source?: QueryExplainer): string[] {
   switch (plan.kind) {
     case 'SourcePlan': {
       const out = [`pushed to ${plan.uri}${source ? ` (connector ${source.connector})` : ''}:`];
-      out.push(
-        `  pattern: ${plan.query.pattern ? printPattern(plan.query.pattern) : `(every ${plan.query.entityType})`}`,
-      );
+      if (plan.query.pattern) {
+        const { pattern, cut } = abbreviateLists(plan.query.pattern);
+        out.push(`  pattern: ${printPattern(pattern)}`);
+        for (const n of cut) out.push(`  (a list of ${n} values, shown by its first ${SHOWN_VALUES})`);
+      } else out.push(`  pattern: (every ${plan.query.entityType})`);
       if (plan.query.timeRange)
         out.push(`  time range: [${plan.query.timeRange.start}, ${plan.query.timeRange.stop})`);
       if (plan.query.limit !== undefined) out.push(`  limit: ${plan.query.limit} records`);
@@ -150,7 +157,7 @@ export function explainLines(plan: Plan, source?: QueryExplainer): string[] {
         } catch (e) {
           native = `(cannot explain: ${(e as Error).message})`;
         }
-        const text = typeof native === 'string' ? native : JSON.stringify(native, null, 2);
+        const text = typeof native === 'string' ? native : JSON.stringify(native, abbreviateArrays, 2);
         out.push('  native query:');
         for (const l of (text ?? '').split('\n')) out.push(`    ${l}`);
       }

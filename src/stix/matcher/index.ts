@@ -158,7 +158,8 @@ export function substituteVarRefs(
       if (v.kind !== 'VarRef') values.push(v);
       else {
         const r = resolve(v);
-        if (r.kind === 'List') values.push(...r.values);
+        // a loop, not a spread: a list of a variable's values can outgrow the call stack's argument limit
+        if (r.kind === 'List') for (const x of r.values) values.push(x);
         else values.push(r);
       }
     }
