@@ -13,9 +13,17 @@ function escapeOne(c: string): string {
   return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
-/** `text` with every unsafe character written as `\uXXXX` (tabs and newlines are kept). */
-export function escapeControls(text: string): string {
-  return UNSAFE_ONE.test(text) ? text.replace(UNSAFE, escapeOne) : text;
+const LINE_BREAKS = /[\t\n\r]/g;
+const LINE_ESCAPES: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * `text` with every unsafe character written as `\uXXXX` (tabs and newlines are kept, unless `oneLine`: then they are
+ * written `\t`, `\n`, `\r`, so a value cannot start a new row of a table). The one sanitiser of terminal output:
+ * tables, EXPLAIN, errors, `sysflow read`, the REPL, doctor, ingest summaries all pass data through it.
+ */
+export function escapeControls(text: string, opts: { readonly oneLine?: boolean } = {}): string {
+  const safe = UNSAFE_ONE.test(text) ? text.replace(UNSAFE, escapeOne) : text;
+  return opts.oneLine ? safe.replace(LINE_BREAKS, (c) => LINE_ESCAPES[c]!) : safe;
 }
 
 /** Whether `text` holds a character {@link escapeControls} would escape (a sign of binary data). */

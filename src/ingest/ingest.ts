@@ -155,9 +155,10 @@ export function formatSummary(s: IngestSummary): string {
   for (const r of s.rejections) {
     const where = [r.file, r.line].filter((x) => x !== undefined).join(':');
     // a binary line's reason quotes its bytes: never print them raw
-    lines.push(`  rejected ${where || '(input)'}${r.id ? ` (id ${r.id})` : ''}: ${escapeControls(r.reason)}`);
+    lines.push(`  rejected ${where || '(input)'}${r.id ? ` (id ${r.id})` : ''}: ${r.reason}`);
   }
   if (s.rejected > s.rejections.length)
     lines.push(`  … and ${s.rejected - s.rejections.length} more rejections`);
-  return lines.join('\n');
+  // file names, ids, index names and reasons (which quote the data) are never printed raw
+  return escapeControls(lines.join('\n'));
 }

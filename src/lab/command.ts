@@ -1,4 +1,5 @@
 /** `peregrine stack up|down` — the one-command mini-stack and its clean-up. */
+import { escapeControls } from '../common/index.ts';
 import { renderErrorText } from '../render/error.ts';
 import { renderDisplayText, renderSummaryText } from '../render/index.ts';
 import { InputError } from '../errors/index.ts';
@@ -24,7 +25,8 @@ export async function runStackUp(flags: StackUpFlags): Promise<void> {
     flags.elastic === true
       ? (process.env.PEREGRINE_OPENSEARCH_URL ?? 'http://127.0.0.1:9200')
       : flags.elastic || undefined;
-  const out = (s: string) => process.stdout.write(s + '\n');
+  // the banner quotes flags, paths and data: never printed raw
+  const out = (s: string) => process.stdout.write(escapeControls(s) + '\n');
   out('# Peregrine mini-stack: attack workload → capture → SysFlow → ttps.yaml → store → hunt\n');
   const r = await stackUp({
     driver: (flags.driver ?? 'auto') as CaptureMode | 'auto',

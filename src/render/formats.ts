@@ -3,7 +3,7 @@
  * `{"variables":[{name,type,entities,records,…}],"displays":[…]}`; JSONL writes one line per display row (and one per
  * variable); CSV writes each table display (with a blank line between tables).
  */
-import { csvTable } from '../common/index.ts';
+import { csvTable, escapeControls } from '../common/index.ts';
 import type { Display, ExecuteResult, VariableSummary } from '../hunt/session/types.ts';
 import type { DisplayFiles } from './display-files.ts';
 import { cellText, renderDisplayText, renderSummaryText } from './table.ts';
@@ -53,8 +53,20 @@ function variableJson(v: VariableSummary): Record<string, unknown> {
   };
 }
 
-/** Renders a whole execution result in `format`; `files`: where graphic displays were written. */
+/**
+ * Renders a whole execution result in `format`, safe to print on a terminal: data's control characters, C1 controls
+ * and bidi overrides come out as `\uXXXX` — in JSON that is the same string, in CSV and tables a visible escape.
+ * `files`: where graphic displays were written.
+ */
 export function renderResult(
+  r: Pick<ExecuteResult, 'displays' | 'summary'>,
+  format: OutputFormat,
+  files?: DisplayFiles,
+): string {
+  return escapeControls(renderRaw(r, format, files));
+}
+
+function renderRaw(
   r: Pick<ExecuteResult, 'displays' | 'summary'>,
   format: OutputFormat,
   files?: DisplayFiles,

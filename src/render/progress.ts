@@ -3,11 +3,12 @@
  * shows nothing), then the latest progress at most once per interval while the statement still runs.
  */
 import type { Progress } from '../hunt/session/index.ts';
+import { escapeControls } from '../common/index.ts';
 
 /** One progress line for the stderr stream: `file:///x.json: 12,000 observations (of 50,000) in 1.2 s`. */
 export function progressLine(p: Progress): string {
   const total = p.total !== undefined ? ` of ${p.total.toLocaleString('en-US')}` : '';
-  return `${p.source}: ${p.hits.toLocaleString('en-US')}${total} observations in ${(p.elapsedMs / 1000).toFixed(1)} s`;
+  return `${escapeControls(p.source)}: ${p.hits.toLocaleString('en-US')}${total} observations in ${(p.elapsedMs / 1000).toFixed(1)} s`;
 }
 
 export interface ProgressOptions {

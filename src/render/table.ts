@@ -2,6 +2,7 @@
  * Text rendering of displays, like Kestrel's DISP: aligned columns, long cells truncated in the middle of nowhere
  * but at the end with `…`, lists and objects as compact JSON, nulls blank.
  */
+import { escapeControls } from '../common/index.ts';
 import type { Display, VariableSummary } from '../hunt/session/types.ts';
 
 export interface TableOptions {
@@ -16,8 +17,9 @@ export function cellText(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** One line of a cell, safe on a terminal: newlines as ↵, tabs as spaces, other controls and bidi as `\uXXXX`. */
 function clip(s: string, max: number): string {
-  const one = s.replace(/\r?\n/g, '↵').replace(/\t/g, ' ');
+  const one = escapeControls(s.replace(/\r?\n/g, '↵').replace(/\t/g, ' '));
   if (max <= 0 || one.length <= max) return one;
   return one.slice(0, Math.max(1, max - 1)) + '…';
 }
@@ -53,9 +55,9 @@ export function renderTextTable(
  * (`files`, when the caller wrote them).
  */
 export function renderDisplayText(d: Display, opts: TableOptions = {}, files?: readonly string[]): string {
-  if (d.kind === 'text') return d.text;
+  if (d.kind === 'text') return escapeControls(d.text);
   if (d.kind === 'table') return renderTextTable(d.columns, d.rows, opts);
-  const text = d.kind === 'markdown' ? d.markdown : d.text;
+  const text = escapeControls(d.kind === 'markdown' ? d.markdown : d.text);
   return files?.length ? `${text}\n${files.map((f) => `→ ${f}`).join('\n')}` : text;
 }
 

@@ -19,6 +19,9 @@ import type { ComparisonExpr, ComparisonOp, Literal, ObjectPath, PathStep } from
 import type { Token } from './lexer.ts';
 import { TokenCursor, describe, type LexPlacement } from './cursor.ts';
 
+/** 2^63: integers of every backend are 64-bit (DuckDB BIGINT, Elasticsearch long), in [-2^63, 2^63). */
+const INT64_LIMIT = 2 ** 63;
+
 /** How the comparison grammar is used: STIX (`kestrel: false`) or Kestrel's WHERE. */
 export interface ComparisonMode {
   readonly defaultType?: string;
@@ -308,12 +311,25 @@ export class ComparisonParser extends TokenCursor {
       case 'String':
         this.take();
         return { kind: 'String', value: t.value, span: this.span(t) };
-      case 'Int':
+      case 'Int': {
         this.take();
-        return { kind: 'Int', value: Number(t.value), span: this.span(t) };
-      case 'Float':
+        // Integers are held as doubles: one that rounds to 2^63 or beyond is no 64-bit integer on any backend.
+        const value = Number(t.value);
+        if (!(value < INT64_LIMIT && value >= -INT64_LIMIT))
+          throw this.err(
+            t,
+            `${t.value} is outside the 64-bit integer range`,
+            'integers are 64-bit (DuckDB BIGINT, Elasticsearch long): use a value below 9.2e18 in magnitude',
+          );
+        return { kind: 'Int', value, span: this.span(t) };
+      }
+      case 'Float': {
         this.take();
-        return { kind: 'Float', value: Number(t.value), span: this.span(t) };
+        const value = Number(t.value);
+        if (!Number.isFinite(value))
+          throw this.err(t, `${t.value} is outside the range of a 64-bit float`, 'write a number below 1.7e308');
+        return { kind: 'Float', value, span: this.span(t) };
+      }
       case 'Timestamp':
         this.take();
         this.validateTimestamp(t);

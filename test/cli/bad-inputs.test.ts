@@ -9,6 +9,7 @@
  *     ! exit 0                    the command must succeed (default: it must fail)
  *     ! nopos                     the error legitimately has no position (a CLI argument, not a file's content)
  *     ! secret VALUE              VALUE must never appear in stdout or stderr (the error may then omit its source line)
+ *     ! stdout                    the expectation also holds standard output (after the summary lines)
  *     --- case.hf [crlf|bom|base64|empty|copy:PATH:N]   (copy: the first N bytes of PATH, relative to the repo root)
  *     file content written to the case's temp dir (until the next `--- ` line or `==>`)
  *     ==>
@@ -20,7 +21,8 @@
  * In arguments, env values and file contents `$TMP` is the case's temp dir and `$BUNDLE` the Kestrel test bundle.
  * Diagnostics are read from stderr, or from stdout when only stdout has them (`sysflow lint` reports there).
  * Beside the fixture comparison every failing case must render a `PeregrineError`: `error[CODE]:` on its first
- * line, the source line and a caret when positioned, never a JS stack trace, never "internal error".
+ * line, the source line and a caret when positioned, never a JS stack trace, never "internal error"; and no case may
+ * print a raw terminal control (ESC, BEL, C1, bidi overrides): data reaches the terminal escaped.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -43,6 +45,7 @@ interface Invocation {
   mustSucceed: boolean;
   positioned: boolean;
   secrets: string[];
+  stdout: boolean;
   files: { name: string; mode: string; content: string }[];
 }
 
@@ -62,7 +65,7 @@ function splitWords(line: string): string[] {
 }
 
 function parseInvocation(input: string): Invocation {
-  const inv: Invocation = { args: [], env: {}, mustSucceed: false, positioned: true, secrets: [], files: [] };
+  const inv: Invocation = { args: [], env: {}, mustSucceed: false, positioned: true, secrets: [], stdout: false, files: [] };
   let file: Invocation['files'][number] | undefined;
   const body: string[] = [];
   const flush = (): void => {
@@ -82,6 +85,7 @@ function parseInvocation(input: string): Invocation {
       inv.env[kv.slice(0, eq)] = kv.slice(eq + 1);
     } else if (line === '! exit 0') inv.mustSucceed = true;
     else if (line === '! nopos') inv.positioned = false;
+    else if (line === '! stdout') inv.stdout = true;
     else if (line.startsWith('! secret ')) inv.secrets.push(line.slice(9));
     else if (line.trim() !== '') throw new Error(`unrecognised case line: ${line}`);
   }
@@ -139,7 +143,18 @@ function diagnostics(o: Outcome): string {
   return !diag.test(o.stderr) && diag.test(o.stdout) ? o.stdout + o.stderr : o.stderr;
 }
 
-function summarise(o: Outcome): string {
+/** Standard output without what varies from run to run: the execution summary (times) and JSONL variable lines. */
+function shownStdout(o: Outcome): string[] {
+  const lines = o.stdout.replaceAll(o.tmp, '$TMP').split('\n');
+  const summary = lines.findIndex((l) => l.startsWith('VARIABLE  TYPE'));
+  return (summary >= 0 ? lines.slice(0, summary) : lines)
+    .filter((l) => !l.startsWith('{"variable":'))
+    .join('\n')
+    .trimEnd()
+    .split('\n');
+}
+
+function summarise(o: Outcome, inv?: Invocation): string {
   const lines = diagnostics(o).split('\n').map((l) => l.replaceAll(o.tmp + '/', '').replaceAll(o.tmp, '$TMP'));
   const out: string[] = [];
   // `ingest` lists the documents it rejects (`  rejected file:line: why`) and goes on; progress and timing lines vary.
@@ -157,6 +172,7 @@ function summarise(o: Outcome): string {
   out.push(...rejected.slice(0, 3));
   const hint = lines.find((l) => l.startsWith('hint: '));
   if (hint !== undefined) out.push(hint);
+  if (inv?.stdout) out.push(...shownStdout(o));
   out.push(`exit ${o.code}`);
   return out.join('\n');
 }
@@ -165,6 +181,9 @@ function checkShape(inv: Invocation, o: Outcome): void {
   const all = o.stdout + o.stderr;
   assert.doesNotMatch(o.stderr, /^\s+at .+/m, `a stack trace reached the user:\n${o.stderr}`);
   assert.doesNotMatch(all, /internal error/, `an internal error reached the user:\n${o.stderr}`);
+  // eslint-disable-next-line no-control-regex
+  const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.exec(all);
+  assert.equal(raw, null, `a raw control character U+${raw?.[0].charCodeAt(0).toString(16)} reached the terminal`);
   for (const s of inv.secrets) assert.ok(!all.includes(s), `the secret ${s} was printed:\n${o.stderr}`);
   if (inv.mustSucceed) {
     assert.equal(o.code, 0, `expected success:\n${o.stderr}`);
@@ -204,8 +223,10 @@ function pool<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T>[] {
   return results.map((r) => r.p);
 }
 
+// CLI_CASES=hostile runs only test/cli/cases/hostile.txt (the cases run as child processes before any test starts)
+const only = process.env.CLI_CASES;
 const files = readdirSync(CASES)
-  .filter((f) => f.endsWith('.txt'))
+  .filter((f) => f.endsWith('.txt') && (!only || f === `${only}.txt`))
   .sort();
 const parsed = files.map((file) => {
   const cases = parseCases(readFileSync(join(CASES, file), 'utf8'));
@@ -237,7 +258,7 @@ for (const { file, cases, invs } of parsed) {
       await t.test(c.name, async () => {
         const o = await mine[i]!;
         assert.ok(o);
-        const actual = summarise(o);
+        const actual = summarise(o, invs[i]);
         actuals.push(actual);
         if (process.env.UPDATE !== '1') assert.equal(actual, c.expected, `stderr was:\n${o.stderr}`);
         checkShape(invs[i]!, o);

@@ -6,11 +6,12 @@
  * {@link doctorChecks}. Checks never print secrets.
  */
 import type { Command } from 'commander';
-import type { DoctorCheck, DoctorFinding } from '../../common/index.ts';
+import { escapeControls, type DoctorCheck, type DoctorFinding } from '../../common/index.ts';
 
 /** Every check group, loaded only when `doctor` runs. Add yours here. */
 export const doctorChecks: Array<() => Promise<DoctorCheck>> = [
   () => import('../../connectors/elastic/doctor.ts').then((m) => m.elasticProfilesCheck),
+  () => import('../../connectors/local/doctor.ts').then((m) => m.localProfilesCheck),
   () => import('../../telemetry/collector/doctor.ts').then((m) => m.captureCheck),
 ];
 
@@ -36,10 +37,11 @@ export function register(program: Command): void {
         const findings = await check.run({ profile: opts.profile });
         for (const f of findings) {
           if (f.status === 'fail') failed = true;
-          if (opts.json) process.stdout.write(JSON.stringify(f) + '\n');
+          // details quote what servers and profiles said: never printed raw
+          if (opts.json) process.stdout.write(escapeControls(JSON.stringify(f)) + '\n');
           else
             process.stdout.write(
-              `${LABEL[f.status]}  ${f.check}: ${f.detail}\n${f.hint ? `      hint: ${f.hint}\n` : ''}`,
+              escapeControls(`${LABEL[f.status]}  ${f.check}: ${f.detail}\n${f.hint ? `      hint: ${f.hint}\n` : ''}`),
             );
         }
       }

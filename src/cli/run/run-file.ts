@@ -1,10 +1,11 @@
 /** Implementation of `peregrine run` / `peregrine explain` (loaded on demand). */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { escapeControls } from '../../common/index.ts';
 import { InputError, type PeregrineError } from '../../errors/index.ts';
 import { HuntSession, type Progress } from '../../hunt/session/index.ts';
 import { renderErrorText } from '../../render/error.ts';
-import { isOutputFormat, renderResult, writeDisplayFiles, type OutputFormat } from '../../render/index.ts';
+import { isOutputFormat, renderDisplayText, renderResult, writeDisplayFiles, type OutputFormat } from '../../render/index.ts';
 
 export interface RunFileFlags {
   format?: string;
@@ -89,7 +90,7 @@ export async function runHuntflow(
           const rate = p.elapsedMs > 0 ? Math.round((p.hits * 1000) / p.elapsedMs) : 0;
           const of = p.total !== undefined ? ` of ${p.total}` : '';
           process.stderr.write(
-            `\r${p.source}: ${p.hits}${of} observations, ${rate}/s, ${(p.elapsedMs / 1000).toFixed(1)} s\x1b[K`,
+            `\r${escapeControls(p.source)}: ${p.hits}${of} observations, ${rate}/s, ${(p.elapsedMs / 1000).toFixed(1)} s\x1b[K`,
           );
         }
       : undefined;
@@ -109,7 +110,7 @@ export async function runHuntflow(
       const ex = names.length
         ? await session.execute(names.map((n) => `EXPLAIN ${n}`).join('\n'), { sourceName: '<explain>' })
         : { displays: [], summary: [] };
-      process.stdout.write(ex.displays.map((d) => (d.kind === 'text' ? d.text : '')).join('\n\n') + '\n');
+      process.stdout.write(ex.displays.map((d) => (d.kind === 'text' ? renderDisplayText(d) : '')).join('\n\n') + '\n');
       return;
     }
     const outputDir = flags.outputDir ?? where.outputDir ?? join(process.cwd(), 'peregrine-displays');

@@ -6,7 +6,7 @@
 import type { DoctorCheck, DoctorFinding, DoctorOptions } from '../../common/index.ts';
 import { isPeregrineError } from '../../errors/index.ts';
 import { stixEcsMap } from '../../mapping/index.ts';
-import { listProfiles, resolveStixShifterProfile } from '../profiles/index.ts';
+import { listProfilesChecked, resolveStixShifterProfile } from '../profiles/index.ts';
 import type { SourceProfile } from '../types.ts';
 import { ElasticClient } from './client.ts';
 import { elasticSettings, type ElasticSettings } from './settings.ts';
@@ -22,6 +22,22 @@ function mappedFields(): Set<string> {
   for (const fs of Object.values(stixEcsMap().query))
     for (const f of fs) out.add(typeof f === 'string' ? f : f.field);
   return out;
+}
+
+/**
+ * The profiles `doctor` checks (all, or the one `-p` names) and a failure for each that cannot be read — one broken
+ * profile does not stop the others being checked. Shared by the check groups of every connector.
+ */
+export function doctorProfiles(options: DoctorOptions): { profiles: SourceProfile[]; findings: DoctorFinding[] } {
+  if (options.profile) {
+    try {
+      return { profiles: [resolveStixShifterProfile(options.profile)], findings: [] };
+    } catch (e) {
+      return { profiles: [], findings: [failure(`stixshifter://${options.profile} profile`, e)] };
+    }
+  }
+  const { profiles, problems } = listProfilesChecked();
+  return { profiles, findings: problems.map((p) => failure(`stixshifter://${p.name} profile`, p.error)) };
 }
 
 async function checkProfile(profile: SourceProfile): Promise<DoctorFinding[]> {
@@ -173,23 +189,18 @@ async function checkProfile(profile: SourceProfile): Promise<DoctorFinding[]> {
 export const elasticProfilesCheck: DoctorCheck = {
   name: 'elastic_ecs data sources',
   async run(options: DoctorOptions): Promise<DoctorFinding[]> {
-    let profiles: SourceProfile[];
-    try {
-      profiles = options.profile ? [resolveStixShifterProfile(options.profile)] : listProfiles();
-    } catch (e) {
-      return [failure('stixshifter profiles', e)];
-    }
-    profiles = profiles.filter((p) => p.connector === 'elastic_ecs');
-    if (profiles.length === 0) {
+    const { profiles: all, findings: out } = doctorProfiles(options);
+    const profiles = all.filter((p) => p.connector === 'elastic_ecs');
+    // a profile of another connector (local) is checked by its own group; say "none" only when there is nothing
+    if (profiles.length === 0 && all.length === 0 && out.length === 0) {
       return [
         {
           check: 'stixshifter profiles',
           status: 'skip',
-          detail: 'no elastic_ecs profile configured (STIXSHIFTER_<NAME>_CONNECTION or stixshifter.yaml)',
+          detail: 'no data source profile configured (STIXSHIFTER_<NAME>_CONNECTION or stixshifter.yaml)',
         },
       ];
     }
-    const out: DoctorFinding[] = [];
     for (const p of profiles) out.push(...(await checkProfile(p)));
     return out;
   },

@@ -4,6 +4,7 @@
  * false), `options` (`result_limit`, `time_range` minutes, `timeout` s, `retrieval_batch_size`, `single_batch_timeout`,
  * `verify_cert`, `page_size`); config `auth`: `id`+`api_key`, `username`+`password` or `access_token`.
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import type { SourceProfile } from '../types.ts';
 import { profileError } from '../profiles/index.ts';
@@ -171,7 +172,7 @@ export function elasticSettings(profile: SourceProfile): ElasticSettings {
   // STIX-shifter: selfSignedCert false = do not check the certificate; a PEM = trust that CA
   const verifyCert =
     o.verify_cert ?? (d.selfSignedCert === false || d.selfSignedCert === 'false' ? false : true);
-  const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const h = checkedHost(profile, host);
   return {
     profile: profile.name,
     node: `${scheme ?? 'https'}://${h}:${port}`,
@@ -187,6 +188,26 @@ export function elasticSettings(profile: SourceProfile): ElasticSettings {
     retries: o.retries ?? 4,
     slices: o.slices ?? 1,
   };
+}
+
+/**
+ * `host` as it goes into a URL (an IPv6 address bracketed), or a profile error at "host" when it is no host name or
+ * address: checked by its form only, never by resolving it.
+ */
+function checkedHost(profile: SourceProfile, host: string): string {
+  const fail = (why: string, hint: string): never => {
+    throw profileError(profile, 'connection', ['host'], why, hint);
+  };
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (isIPv6(bare)) return `[${bare}]`;
+  if (/^[^:]*:\d+$/.test(host)) fail(`"${host}" holds a port and "port" is given too`, 'give the port once: "host": "localhost", "port": 9200');
+  if (isIPv4(host)) return host;
+  const label = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
+  if (host.length <= 253 && host.replace(/\.$/, '').split('.').every((l) => label.test(l))) return host;
+  return fail(
+    `"${host}" is not a host name or IP address`,
+    'write "host": "localhost", "10.0.0.5" or "es.example.internal" (letters, digits, - and . only; "https://name:9200" also works)',
+  );
 }
 
 /** Settings of a cluster given by node URLs and options (the SysFlow exporter's `es.*`) rather than by a profile. */

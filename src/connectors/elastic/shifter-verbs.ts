@@ -98,6 +98,52 @@ export function* ecsDocsToObservations(docs: unknown): Generator<Observation> {
   }
 }
 
+/** Offsets of the elements of the top-level JSON array `text` (its strings and nesting skipped). */
+function elementOffsets(text: string): number[] {
+  const out: number[] = [];
+  let depth = 0;
+  let inString = false;
+  let expecting = false; // after the array's '[' or a ',' at depth 1: the next non-blank starts an element
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (expecting && !/\s/.test(c)) {
+      out.push(i);
+      expecting = false;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      depth++;
+      if (depth === 1 && c === '[') expecting = true;
+    } else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 1) expecting = true;
+  }
+  return out;
+}
+
+/** Every result must be an ECS document (a JSON object, or a hit with one in `_source`): an error at the first that is not. */
+function checkDocuments(docs: unknown, text: string): void {
+  const isObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const hits = isObject(docs) ? (docs as { hits?: { hits?: unknown } }).hits?.hits : undefined;
+  const list = Array.isArray(docs) ? docs : Array.isArray(hits) ? hits : [docs];
+  const bad = list.findIndex((d) => !isObject(d));
+  if (bad < 0) return;
+  const offset = Array.isArray(docs) ? (elementOffsets(text)[bad] ?? 0) : text.length - text.trimStart().length;
+  const v = list[bad];
+  throw new InputError(
+    'E_ARG_JSON',
+    `${Array.isArray(docs) ? `result ${bad + 1}` : Array.isArray(hits) ? `hit ${bad + 1}` : 'the result'} is ${v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`}, not an ECS document`,
+    {
+      span: spanAt('<results>', text, offset),
+      hint: `give ECS documents as JSON objects: '[{"process": {"name": "bash"}}]', or a search response {"hits": {"hits": […]}}`,
+    },
+  );
+}
+
 /** `translate <module> results <data_source> <results> [options]` → a STIX bundle. */
 export function translateResults(
   module: string,
@@ -108,6 +154,7 @@ export function translateResults(
   checkModule(module);
   const options = objectArg('options', optionsText);
   const docs = jsonArg('results', results);
+  checkDocuments(docs, results);
   return toBundle(ecsDocsToObservations(docs), {
     stix21: options['stix_2.1'] === true,
     identity: identityArg(dataSource),

@@ -6,6 +6,8 @@
 export {
   DEFAULT_CONNECTOR,
   listProfiles,
+  listProfilesChecked,
+  type ProfileProblem,
   profileError,
   profileFilePath,
   redactProfile,

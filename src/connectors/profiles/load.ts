@@ -225,43 +225,113 @@ function defaultHint(
     : `${where} must hold a JSON object like ${example}`;
 }
 
-function loadAll(env: NodeJS.ProcessEnv): Map<string, SourceProfile> {
-  const file = readFileProfiles(env);
-  const vars = readEnvProfiles(env);
+/**
+ * Every profile by name. With `problems`, a profile that cannot be read (bad JSON in its variable, no connection, …)
+ * is reported there and left out, and the others still load (`peregrine doctor` checks each); without, the first
+ * such profile throws.
+ */
+function loadAll(env: NodeJS.ProcessEnv, problems?: ProfileProblem[]): Map<string, SourceProfile> {
+  let file = new Map<string, RawProfile>();
+  try {
+    file = readFileProfiles(env);
+  } catch (e) {
+    if (!problems) throw e;
+    problems.push({ name: profileFilePath(env), error: e });
+  }
+  const vars = problems ? readEnvProfilesEach(env, problems) : readEnvProfiles(env);
   const out = new Map<string, SourceProfile>();
   for (const name of new Set([...file.keys(), ...vars.keys()])) {
-    const f = file.get(name) ?? {};
-    const v = vars.get(name) ?? {};
-    const connector = v.connector ?? f.connector;
-    const connection =
-      v.connection && f.connection
-        ? deepMerge(f.connection.value, v.connection.value)
-        : (v.connection ?? f.connection)?.value;
-    const config =
-      v.config && f.config ? deepMerge(f.config.value, v.config.value) : (v.config ?? f.config)?.value;
-    const connOrigin = (v.connection ?? f.connection)?.origin;
-    const confOrigin = (v.config ?? f.config)?.origin;
-    const origin = [connector?.source, connOrigin?.source, confOrigin?.source].filter(Boolean);
-    const profile: SourceProfile = {
-      name,
-      connector: connector?.value || DEFAULT_CONNECTOR,
-      connection: (connection ?? {}) as Record<string, unknown>,
-      config: (config ?? {}) as Record<string, unknown>,
-      origin:
-        [...new Set(origin)].map((s) => (s!.startsWith(PREFIX) ? `env ${s}` : s)).join(', ') || 'defaults',
-    };
-    origins.set(profile, { connection: connOrigin, config: confOrigin });
-    if (connection === undefined) {
-      throw new InputError('E_PROFILE_INCOMPLETE', `data source "${name}" has no connection`, {
-        hint: `set STIXSHIFTER_${name.toUpperCase()}_CONNECTION='${profile.connector === 'local' ? '{"path":"…/store.duckdb","indices":"…"}' : '{"host":"…","port":9200,"indices":"…"}'}' or add profiles.${name}.connection to ${profileFilePath(env)}`,
-      });
+    if (!problems) {
+      loadOne(name, file, vars, env, out);
+      continue;
     }
-    if (!isObject(connection)) throw profileError(profile, 'connection', [], 'must be a JSON object');
-    if (config !== undefined && !isObject(config))
-      throw profileError(profile, 'config', [], 'must be a JSON object');
-    out.set(name, profile);
+    try {
+      loadOne(name, file, vars, env, out);
+    } catch (e) {
+      problems.push({ name, error: e });
+    }
   }
   return out;
+}
+
+/** A profile `listProfilesChecked` could not read. */
+export interface ProfileProblem {
+  readonly name: string;
+  readonly error: unknown;
+}
+
+/** {@link readEnvProfiles} one profile at a time: a variable that is not JSON leaves its own profile out. */
+function readEnvProfilesEach(env: NodeJS.ProcessEnv, problems: ProfileProblem[]): Map<string, RawProfile> {
+  const byName = new Map<string, NodeJS.ProcessEnv>();
+  for (const key of Object.keys(env)) {
+    if (!key.toUpperCase().startsWith(PREFIX)) continue;
+    const rest = key.slice(PREFIX.length);
+    const suffix = SUFFIXES.find((s) => rest.toUpperCase().endsWith('_' + s));
+    if (!suffix) continue;
+    const name = rest.slice(0, rest.length - suffix.length - 1).toLowerCase();
+    byName.set(name, { ...byName.get(name), [key]: env[key] });
+  }
+  const out = new Map<string, RawProfile>();
+  for (const [name, own] of byName) {
+    try {
+      for (const [n, raw] of readEnvProfiles(own)) out.set(n, raw);
+    } catch (e) {
+      problems.push({ name, error: e });
+    }
+  }
+  return out;
+}
+
+function loadOne(
+  name: string,
+  file: Map<string, RawProfile>,
+  vars: Map<string, RawProfile>,
+  env: NodeJS.ProcessEnv,
+  out: Map<string, SourceProfile>,
+): void {
+  const f = file.get(name) ?? {};
+  const v = vars.get(name) ?? {};
+  const connector = v.connector ?? f.connector;
+  const connection =
+    v.connection && f.connection
+      ? deepMerge(f.connection.value, v.connection.value)
+      : (v.connection ?? f.connection)?.value;
+  const config =
+    v.config && f.config ? deepMerge(f.config.value, v.config.value) : (v.config ?? f.config)?.value;
+  const connOrigin = (v.connection ?? f.connection)?.origin;
+  const confOrigin = (v.config ?? f.config)?.origin;
+  const origin = [connector?.source, connOrigin?.source, confOrigin?.source].filter(Boolean);
+  const profile: SourceProfile = {
+    name,
+    connector: connector?.value || DEFAULT_CONNECTOR,
+    connection: (connection ?? {}) as Record<string, unknown>,
+    config: (config ?? {}) as Record<string, unknown>,
+    origin:
+      [...new Set(origin)].map((s) => (s!.startsWith(PREFIX) ? `env ${s}` : s)).join(', ') || 'defaults',
+  };
+  origins.set(profile, { connection: connOrigin, config: confOrigin });
+  if (connection === undefined) {
+    throw new InputError('E_PROFILE_INCOMPLETE', `data source "${name}" has no connection`, {
+      hint: `set STIXSHIFTER_${name.toUpperCase()}_CONNECTION='${profile.connector === 'local' ? '{"path":"…/store.duckdb","indices":"…"}' : '{"host":"…","port":9200,"indices":"…"}'}' or add profiles.${name}.connection to ${profileFilePath(env)}`,
+    });
+  }
+  if (!isObject(connection)) throw profileError(profile, 'connection', [], 'must be a JSON object');
+  if (config !== undefined && !isObject(config))
+    throw profileError(profile, 'config', [], 'must be a JSON object');
+  out.set(name, profile);
+}
+
+/**
+ * Every profile that can be read, and a problem for each that cannot (`peregrine doctor`: one broken profile must
+ * not hide the others). A broken profile file is one problem named after the file.
+ */
+export function listProfilesChecked(env: NodeJS.ProcessEnv = process.env): {
+  profiles: SourceProfile[];
+  problems: ProfileProblem[];
+} {
+  const problems: ProfileProblem[] = [];
+  const all = loadAll(env, problems);
+  return { profiles: [...all.values()].sort((a, b) => a.name.localeCompare(b.name)), problems };
 }
 
 /** Every profile defined in the environment and the profile file (for `peregrine doctor`). */

@@ -8,7 +8,10 @@ import { HUNT_ERROR_CODES as C, closest, syntaxError, type ErrorContext } from '
 import { ExpectationLog, type Expectation } from './expect.ts';
 import { Lexer, type Token } from './lexer.ts';
 import { COMMAND_SYNOPSIS } from './synopsis.ts';
-import { COMMANDS, TIME_UNITS, timeUnitOf } from './vocabulary.ts';
+import { COMMANDS, TIME_UNIT_SECONDS, TIME_UNITS, timeUnitOf } from './vocabulary.ts';
+
+/** The furthest back LAST n unit may reach: 1000 years of 365.25 days. */
+const MAX_LAST_SECONDS = 1000 * 365.25 * 86_400;
 
 const COMMAND_SET = new Set<string>(COMMANDS);
 
@@ -291,8 +294,17 @@ export class ParserBase {
       return { kind: 'StartStop', start: a, stop: b, span: this.spanFrom(start) };
     }
     if (this.accept('LAST')) {
+      const nTok = this.lex.peek();
       const n = this.wholeNumber('LAST');
       const unit = this.timeUnit('LAST n')!;
+      // A window further back than dates go (and than any data) is a mistake, not a query for everything.
+      if (n * TIME_UNIT_SECONDS[unit] > MAX_LAST_SECONDS)
+        throw this.err(
+          C.badNumber,
+          `LAST ${n} ${unit} reaches back more than 1000 years`,
+          nTok,
+          `LAST goes back at most ${MAX_LAST_SECONDS / TIME_UNIT_SECONDS[unit]} ${unit}; leave the time range out to search all the data`,
+        );
       return { kind: 'Last', n, unit, span: this.spanFrom(start) };
     }
     if (this.isWord(this.lex.peek(), 'STOP')) {

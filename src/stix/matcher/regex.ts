@@ -1,38 +1,27 @@
 /**
- * LIKE and MATCHES as JavaScript regular expressions.
+ * LIKE and MATCHES as linear-time patterns (RE2, through common/regex): a pattern written by a hunter or taken from
+ * data can never make the matcher run for ever (`(a+)+$` over a long name is as quick as `a+$`).
  *
- * LIKE: `%` = any run of characters, `_` = exactly one character (code point); the whole value must match.
+ * LIKE: `%` = any run of characters, `_` = exactly one character; the whole value must match.
  *
- * MATCHES is specified as PCRE; we run it as a JS RegExp, searched anywhere in the value (not anchored), after
- * these translations: leading inline flags `(?i)`, `(?m)`, `(?s)` become RegExp flags; `\A` → `^`, `\z`/`\Z` → `$`.
- * Differences that remain: no possessive quantifiers (`a++`), atomic groups (`(?>…)`), recursion, `\Q…\E`,
- * conditionals or inline flags in the middle of a pattern — those raise an "invalid regular expression" error;
- * `$` does not match before a final newline as PCRE's does.
+ * MATCHES is specified as PCRE; it runs in RE2's dialect (the one DuckDB's `regexp_matches` and the hunt cache
+ * speak), searched anywhere in the value (not anchored). `\Z` is read as the end of the value. What RE2 cannot
+ * express (lookaround, backreferences, atomic groups, possessive quantifiers) is an `E_REGEX` error naming the
+ * construct — see docs/conformance.md.
  */
-const LIKE_SPECIAL = /[\\^$.*+?()[\]{}|/]/;
+import { compileRegex as compileRe2, escapeRegex, type Regex, type RegexOrigin } from '../../common/regex.ts';
 
-export function likeToRegex(like: string): RegExp {
-  let out = '^';
-  for (const ch of like) {
-    if (ch === '%') out += '[\\s\\S]*';
-    else if (ch === '_') out += '[\\s\\S]';
-    else out += LIKE_SPECIAL.test(ch) ? `\\${ch}` : ch;
-  }
-  return new RegExp(`${out}$`, 'u');
+/** A LIKE pattern as a whole-value regex. */
+export function likeToRegex(like: string): Regex {
+  let out = '';
+  for (const ch of like) out += ch === '%' ? '.*' : ch === '_' ? '.' : escapeRegex(ch);
+  const re = compileRe2(out, { dotAll: true });
+  return { source: like, flags: re.flags, test: (s) => re.testWhole(s), testWhole: (s) => re.testWhole(s) };
 }
 
-export function compileRegex(pcre: string): RegExp {
-  let src = pcre;
-  let flags = '';
-  const lead = /^\(\?([ims]+)\)/.exec(src);
-  if (lead) {
-    flags = [...new Set(lead[1]!)].join('');
-    src = src.slice(lead[0].length);
-  }
-  if (/\(\?>|\\Q|[*+?}]\+/.test(src))
-    throw new Error('possessive quantifiers, atomic groups and \\Q…\\E are not supported');
-  src = src.replace(/(\\\\)|\\A|\\[zZ]/g, (m, esc: string | undefined) =>
-    esc ? esc : m === '\\A' ? '^' : '$',
-  );
-  return new RegExp(src, flags);
+/** A MATCHES pattern (PCRE as RE2 reads it), searched anywhere in a value. */
+export function compileRegex(pcre: string, origin: RegexOrigin = {}): Regex {
+  // PCRE's \Z (end, or before a final newline) has no RE2 spelling; \z is the nearest (an unescaped \Z only).
+  const src = pcre.replace(/(\\\\)|\\Z/g, (m, esc: string | undefined) => esc ?? '\\z');
+  return compileRe2(src, {}, { what: 'the MATCHES pattern', ...origin });
 }

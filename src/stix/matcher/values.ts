@@ -169,15 +169,9 @@ export function compileValueTest(
     }
     case 'MATCHES': {
       if (lit.kind !== 'String') throw bad('MATCHES needs a string');
-      let re: RegExp;
-      try {
-        re = compileRegex(lit.value);
-      } catch (e) {
-        throw bad(
-          `invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/, '')}`,
-          'MATCHES takes a PCRE-style regex; write \\\\ for a backslash',
-        );
-      }
+      const re = compileRegex(lit.value, {
+        span: spanAt(ctx.source, ctx.text, lit.span.start, lit.span.end - lit.span.start),
+      });
       return (v) => (typeof v === 'string' ? re.test(v) !== negated : false);
     }
     case 'ISSUBSET':

@@ -1,5 +1,6 @@
 /** `peregrine sysflow read FILE…` — prints every record, events with their resolved entities. */
 import type { Writable } from 'node:stream';
+import { escapeControls } from '../../../common/escape-controls.ts';
 import { InputError } from '../../../errors/index.ts';
 import { expandInputs, inputName, recordsOf } from './inputs.ts';
 import { itemToJsonLine, itemToRow, TABLE_HEADER } from './print.ts';
@@ -12,8 +13,14 @@ export interface ReadCommandOptions {
 
 const WIDTHS = [13, 30, 7, 16, 22, 12];
 
+/** One table row; names and paths come from the trace, so each cell is made safe for the terminal. */
 function row(cells: string[]): string {
-  return cells.map((c, i) => (i < WIDTHS.length ? c.padEnd(WIDTHS[i]) : c)).join(' ') + '\n';
+  return (
+    cells
+      .map((c) => escapeControls(c, { oneLine: true }))
+      .map((c, i) => (i < WIDTHS.length ? c.padEnd(WIDTHS[i]) : c))
+      .join(' ') + '\n'
+  );
 }
 
 /** Resolves when `out` drains, errs or closes (never rejects: errors are seen by the permanent handler). */
@@ -60,7 +67,7 @@ export async function runRead(
     for await (const item of readItems(recordsOf(input), inputName(input), tables)) {
       if (closed || (opts.limit !== undefined && n >= opts.limit)) return n;
       n++;
-      await write(format === 'jsonl' ? itemToJsonLine(item) + '\n' : row(itemToRow(item)));
+      await write(format === 'jsonl' ? escapeControls(itemToJsonLine(item)) + '\n' : row(itemToRow(item)));
     }
   }
   return n;

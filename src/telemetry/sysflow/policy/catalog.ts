@@ -56,7 +56,8 @@ export function expandItems(catalog: Catalog, items: readonly Atom[], seen: Set<
     const defs = !a.quoted ? catalog.lists.get(a.text) : undefined;
     if (defs && !seen.has(a.text)) {
       seen.add(a.text);
-      for (const d of defs) out.push(...expandItems(catalog, d.decl.items, seen));
+      // a loop, not push(...): a list of 200k items would overflow the call stack as spread arguments
+      for (const d of defs) for (const v of expandItems(catalog, d.decl.items, seen)) out.push(v);
       seen.delete(a.text);
     } else {
       out.push(a.text);

@@ -22,11 +22,16 @@ import { OpFlag } from '../records/index.ts';
 import type { Atom, Compare, Cond, CondKind, Exists, InList, Span } from './ast.ts';
 import type { AttrType, AttrValue, AttributeDef } from './attributes.ts';
 import { expandItems, type Catalog } from './catalog.ts';
-import { globToRegExp, order, ORDER_OPS, STR_OPS, type StrOp } from './operators.ts';
+import { compileRegex } from '../../../common/regex.ts';
+import { PeregrineError } from '../../../errors/index.ts';
+import { globToRegExp, order, ORDER_OPS, policyRegex, STR_OPS, type StrOp } from './operators.ts';
 import { lookupAttribute, looksLikeSfAttribute, suggestAttributes } from './lookup.ts';
 import { sfProcessorFields, SfpState } from './sf-processor/fields.ts';
 import { sfProcessorItems } from './sf-processor/scopes.ts';
 import { SfpTerms } from './sf-processor/terms.ts';
+
+/** How deep macros may refer to macros (each level is a frame of the compiler's recursion). */
+const MAX_MACRO_DEPTH = 256;
 
 export type Pred = (ev: ResolvedEvent) => boolean;
 export const TRUE: Pred = () => true;
@@ -233,6 +238,16 @@ export class ConditionCompiler {
       });
       return FALSE;
     }
+    if (this.compiling.length >= MAX_MACRO_DEPTH) {
+      this.note({
+        severity: 'error',
+        code: 'E_MACRO_DEPTH',
+        message: `macros refer to macros more than ${MAX_MACRO_DEPTH} deep (${this.compiling[0]} → … → ${name}); the reference is false`,
+        span,
+        hint: 'a chain this long is no hand-written policy: inline some of its links',
+      });
+      return FALSE;
+    }
     if (this.compiling.includes(name)) {
       this.note({
         severity: 'error',
@@ -336,17 +351,17 @@ export class ConditionCompiler {
     }
     const lit = c.right.text;
     if ('literal' in left) return this.constCompare(op, left.literal, lit) ? TRUE : FALSE;
-    return this.compareLiteral(op, left, lit);
+    return this.compareLiteral(op, left, lit, c.right.span);
   }
 
   private constCompare(op: string, l: string, r: string): boolean {
     if (ORDER_OPS.has(op)) return order(op, Number(l) || 0, Number(r) || 0);
-    if (op === 'glob' || op === 'iglob') return globToRegExp(r, op === 'iglob' ? 'i' : '').test(l);
-    if (op === 'regex') return new RegExp(r).test(l);
+    if (op === 'glob' || op === 'iglob') return globPattern(r, op === 'iglob' ? 'i' : '')?.test(l) ?? false;
+    if (op === 'regex') return policyRegex(r)?.test(l) ?? false;
     return (STR_OPS[op as Compare['op']] ?? STR_OPS['='])!(l, r);
   }
 
-  private compareLiteral(op: Compare['op'], def: AttributeDef, lit: string): Pred {
+  private compareLiteral(op: Compare['op'], def: AttributeDef, lit: string, span: Span): Pred {
     const get = def.get;
     if (ORDER_OPS.has(op)) {
       const n = parseNumber(lit, def) ?? 0;
@@ -382,11 +397,9 @@ export class ConditionCompiler {
       }
     }
     let test: (s: string) => boolean;
-    if (op === 'glob' || op === 'iglob') {
-      const re = globToRegExp(lit, op === 'iglob' ? 'i' : '');
-      test = (s) => re.test(s);
-    } else if (op === 'regex') {
-      const re = new RegExp(lit);
+    if (op === 'glob' || op === 'iglob' || op === 'regex') {
+      const re = this.pattern(op, lit, span);
+      if (!re) return FALSE;
       test = (s) => re.test(s);
     } else if (op === 'icontains' || op === 'iequals' || op === 'istartswith' || op === 'iendswith') {
       const low = lit.toLowerCase();
@@ -405,6 +418,17 @@ export class ConditionCompiler {
     if (def.type === 'str') return (ev) => test(get(ev) as string);
     const strs = stringsOf(def.type, get);
     return (ev) => strs(ev).some(test);
+  }
+
+  /** A glob or regex written in the policy, compiled by RE2; what RE2 rejects is an error at the pattern. */
+  private pattern(op: 'glob' | 'iglob' | 'regex', lit: string, span: Span): { test(s: string): boolean } | undefined {
+    try {
+      return op === 'regex' ? compileRegex(lit, {}, { what: 'the regex pattern' }) : globToRegExp(lit, op === 'iglob' ? 'i' : '');
+    } catch (e) {
+      if (!(e instanceof PeregrineError)) throw e;
+      this.note({ severity: 'error', code: 'E_POLICY_REGEX', message: `${e.message}; the term is always false`, span, hint: e.hint });
+      return undefined;
+    }
   }
 
   private compareAttrs(
@@ -487,5 +511,14 @@ export class ConditionCompiler {
         return (ev) => bs.has(get(ev) as boolean);
       }
     }
+  }
+}
+
+/** A glob from event data (the right of an attribute-to-attribute comparison); undefined when RE2 rejects it. */
+function globPattern(glob: string, flags: string): { test(s: string): boolean } | undefined {
+  try {
+    return globToRegExp(glob, flags);
+  } catch {
+    return undefined;
   }
 }

@@ -97,6 +97,9 @@ function lex(text: string, base: number, lines: PolicyLines, source: string): To
   return out;
 }
 
+/** How deep `(` and `not` may nest in one condition (sf-processor's and Falco's rule sets stay under 10). */
+export const MAX_CONDITION_DEPTH = 256;
+
 /** Parses one condition. Throws {@link ParseError} (with a file span) on malformed input. */
 export function parseCondition(text: string, base: number, lines: PolicyLines, source: string): Cond {
   const toks = lex(text, base, lines, source);
@@ -154,11 +157,24 @@ export function parseCondition(text: string, base: number, lines: PolicyLines, s
     }
   };
 
+  // Nesting depth of ( and not: the parser and every walker of the tree recurse, so it is capped with an error.
+  let depth = 0;
+  const enter = (t: Token): void => {
+    if (++depth > MAX_CONDITION_DEPTH)
+      fail(
+        t,
+        `the condition nests deeper than ${MAX_CONDITION_DEPTH} levels of ( and not`,
+        'split it into macros, or flatten it: a and (b and c) is a and b and c',
+      );
+  };
+
   const primary = (): Cond => {
     const t = peek();
     if (t.type === '(') {
       next();
+      enter(t);
       const inner = or();
+      depth--;
       const close = next();
       if (close.type !== ')') {
         const open = lines.span(t.start);
@@ -201,7 +217,9 @@ export function parseCondition(text: string, base: number, lines: PolicyLines, s
     const t = peek();
     if (isWord(t, 'not')) {
       next();
+      enter(t);
       const arg = unary();
+      depth--;
       return { kind: 'not', arg, span: span(t.start, endOf(arg)) };
     }
     return primary();

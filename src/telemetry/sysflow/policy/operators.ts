@@ -2,6 +2,7 @@
  * The comparison operators over plain values that both readings of the policy language share: the string operators
  * (SFPL's and the case-insensitive ones Sigma rules compile to), the orderings, and Falco's glob patterns.
  */
+import { compileRegex, type Regex } from '../../../common/regex.ts';
 import type { Compare } from './ast.ts';
 
 /** A string operator: left value, right value. */
@@ -35,8 +36,9 @@ export function order(op: string, l: number | bigint, r: number | bigint): boole
   }
 }
 
-/** Falco's glob (`*`, `?`, `[set]`, `[!set]`) as an anchored regular expression. */
-export function globToRegExp(glob: string, flags: string): RegExp {
+/** Falco's glob (`*`, `?`, `[set]`, `[!set]`) as an anchored linear-time pattern (RE2, as sf-processor and Falco).
+ * @throws ParseError `E_REGEX` for a set RE2 rejects (`[z-a]`). */
+export function globToRegExp(glob: string, flags: string): Regex {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
@@ -57,5 +59,26 @@ export function globToRegExp(glob: string, flags: string): RegExp {
       }
     } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`, flags);
+  return compileRegex(`^${re}$`, { ignoreCase: flags.includes('i') }, { what: `the glob '${glob}'` });
+}
+
+/** Policy `regex` patterns, compiled once per distinct text (RE2: linear time whatever the pattern). */
+const patterns = new Map<string, Regex | null>();
+
+/**
+ * A policy `regex` operand as a linear-time pattern, searched anywhere in a value; `null` when RE2 cannot compile
+ * it (a pattern that comes from event data on the right of `regex`: the comparison is then false).
+ */
+export function policyRegex(pattern: string): Regex | null {
+  let rx = patterns.get(pattern);
+  if (rx === undefined) {
+    try {
+      rx = compileRegex(pattern, {}, { what: 'the regex pattern' });
+    } catch {
+      rx = null;
+    }
+    if (patterns.size > 4096) patterns.clear();
+    patterns.set(pattern, rx);
+  }
+  return rx;
 }

@@ -104,7 +104,7 @@ function scalar(raw: string): string {
 }
 
 /** Items of a flow list `[a, "b", 'c']` or a block list (`- a` lines) or a bare scalar, with spans. */
-function listItems(text: string, start: number, end: number, lines: PolicyLines): Atom[] {
+function listItems(text: string, start: number, end: number, lines: PolicyLines, problems: LoadProblem[]): Atom[] {
   const src = blankComments(text, start, end);
   const out: Atom[] = [];
   const push = (s: number, e: number): void => {
@@ -137,13 +137,21 @@ function listItems(text: string, start: number, end: number, lines: PolicyLines)
         depth--;
         if (depth === 0) {
           push(itemStart, i);
-          break;
+          return out;
         }
       } else if (c === ',' && depth === 1) {
         push(itemStart, i);
         itemStart = i + 1;
       }
     }
+    // The list ran to the end of its field without its ']' (or inside an unclosed quote): say so at the '['.
+    push(itemStart, src.length);
+    problems.push({
+      severity: 'error',
+      code: 'E_POLICY_SYNTAX',
+      message: quote ? `a ${quote} quote in this list is not closed` : "the '[' of this list is not closed",
+      span: lines.span(start + open, 1),
+    });
     return out;
   }
   // Block list: "- item" lines; or a single bare value.
@@ -278,7 +286,7 @@ function buildDecl(
   };
   const list = (k: string): string[] => {
     const f = get(k);
-    return f ? listItems(text, f.start, f.end, lines).map((a) => a.text) : [];
+    return f ? listItems(text, f.start, f.end, lines, problems).map((a) => a.text) : [];
   };
   const bool = (k: string, dflt: boolean): boolean => {
     const f = get(k);
@@ -303,7 +311,7 @@ function buildDecl(
         problems.push({ severity: 'error', code: 'E_POLICY_NO_ITEMS', message: `list '${name}' has no items`, span: declSpan });
         return undefined;
       }
-      return { kind: 'list', name, items: listItems(text, f.start, f.end, lines), append: bool('append', false), span: nameSpan };
+      return { kind: 'list', name, items: listItems(text, f.start, f.end, lines, problems), append: bool('append', false), span: nameSpan };
     }
     case 'macro': {
       const c = needCondition();

@@ -15,7 +15,7 @@
 import type { ResolvedEvent } from '../../records/index.ts';
 import type { Atom, Compare, Exists, InList } from '../ast.ts';
 import { jsonPath } from '../lookup.ts';
-import { globToRegExp, order, STR_OPS, type StrOp } from '../operators.ts';
+import { globToRegExp, order, policyRegex, STR_OPS, type StrOp } from '../operators.ts';
 import { parseGoInt, trimBoundingQuotes } from './go.ts';
 import { commaPieces, type Pieces, type SfpField } from './fields.ts';
 
@@ -44,14 +44,21 @@ type Operand =
  * applied to each comma piece. Patterns are compiled once per distinct text.
  */
 function patternOp(op: 'glob' | 'iglob' | 'regex'): StrOp {
-  const cache = new Map<string, RegExp>();
+  const cache = new Map<string, { test(s: string): boolean } | null>();
   return (l, r) => {
     let rx = cache.get(r);
-    if (!rx) {
-      rx = op === 'regex' ? new RegExp(r) : globToRegExp(r, op === 'iglob' ? 'i' : '');
+    if (rx === undefined) {
+      if (op === 'regex') rx = policyRegex(r);
+      else {
+        try {
+          rx = globToRegExp(r, op === 'iglob' ? 'i' : '');
+        } catch {
+          rx = null;
+        }
+      }
       cache.set(r, rx);
     }
-    return rx.test(l);
+    return rx?.test(l) ?? false;
   };
 }
 
