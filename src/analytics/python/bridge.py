@@ -16,6 +16,12 @@ import traceback
 import warnings
 
 
+def t0_start_seconds():
+    """Seconds from the interpreter's start to main() (PEREGRINE_BRIDGE_SPAWNED: the epoch time Peregrine spawned it)."""
+    spawned = os.environ.get("PEREGRINE_BRIDGE_SPAWNED")
+    return max(0.0, T_MAIN - float(spawned)) if spawned else None
+
+
 def report(workdir, result):
     with open(os.path.join(workdir, "result.json"), "w", encoding="utf-8") as f:
         json.dump(result, f)
@@ -29,6 +35,7 @@ def missing(workdir, err):
 
 def main():
     workdir = sys.argv[1]
+    t0 = time.perf_counter()
     with open(os.path.join(workdir, "request.json"), encoding="utf-8") as f:
         req = json.load(f)
     try:
@@ -43,11 +50,13 @@ def main():
             pd.set_option("future.infer_string", False)
     except Exception:  # an older pandas (no option) or a newer one (option gone)
         pass
+    t_import = time.perf_counter()
     try:
         inputs = [pd.read_parquet(p) for p in req["inputs"]]
     except ImportError as e:  # no Parquet engine (pyarrow)
         missing(workdir, getattr(e, "name", None) and e or ImportError("pyarrow", name="pyarrow"))
 
+    t_read = time.perf_counter()
     module_path = req["module"]
     sys.path.insert(0, os.path.dirname(module_path))
     # The analytic's prints go to stderr, which Peregrine shows when the analytic fails.
@@ -102,8 +111,18 @@ def main():
         elif x is not None:
             report(workdir, {"failed": "the analytic returned a %s; Kestrel analytics return DataFrames and a display (HTML text or a matplotlib figure)" % kind})
             sys.exit(5)
-    report(workdir, {"outputs": outputs, "displays": displays, "seconds": seconds})
+    phases = {
+        "start": t0_start_seconds(),
+        "import pandas": t_import - t0,
+        "read inputs": t_read - t_import,
+        "load module": started - t_read,
+        "call": seconds,
+        "write outputs": time.perf_counter() - started - seconds,
+        "cpu": time.process_time(),
+    }
+    report(workdir, {"outputs": outputs, "displays": displays, "seconds": seconds, "phases": phases})
 
 
 if __name__ == "__main__":
+    T_MAIN = time.time()
     main()

@@ -36,6 +36,8 @@ interface BridgeResult {
   readonly outputs?: readonly { readonly input: number; readonly path: string }[];
   readonly displays?: readonly string[];
   readonly seconds?: number;
+  /** Seconds each step of the bridge took (`start`: from spawn to the bridge's main). */
+  readonly phases?: Readonly<Record<string, number | null>>;
 }
 
 /** Runs `cmd args` and resolves with its exit code and the end of its stderr; `signal` kills it. */
@@ -86,8 +88,14 @@ export function tail(stderr: string, lines = 12): string {
   return escapeControls(stderr.trimEnd().split('\n').slice(-lines).join('\n'));
 }
 
-/** Time the last python:// analytic's function itself took, seconds (the bench compares it with the whole APPLY). */
-export const lastPythonRun = { seconds: 0 };
+/**
+ * The last python:// run: seconds the analytic's function itself took, and each step of the bridge (the bench
+ * compares them with the whole APPLY).
+ */
+export const lastPythonRun: { seconds: number; phases: Readonly<Record<string, number | null>> } = {
+  seconds: 0,
+  phases: {},
+};
 
 export function pythonAnalytic(name: string, profile: PythonProfile): Analytic {
   const who = `python://${name}`;
@@ -121,6 +129,7 @@ export function pythonAnalytic(name: string, profile: PythonProfile): Analytic {
           MPLBACKEND: 'Agg',
           PYTHONDONTWRITEBYTECODE: '1',
           PYTHONIOENCODING: 'utf-8',
+          PEREGRINE_BRIDGE_SPAWNED: String(Date.now() / 1000),
         };
         const { code, stderr } = await runProcess(python, [BRIDGE, ex.dir], {
           env,
@@ -160,6 +169,7 @@ export function pythonAnalytic(name: string, profile: PythonProfile): Analytic {
             hint: stderr.trim() ? `the analytic's output:\n${tail(stderr)}` : 'it printed nothing',
           });
         lastPythonRun.seconds = result.seconds ?? 0;
+        lastPythonRun.phases = result.phases ?? {};
         const updates: AttributeUpdate[] = [];
         for (const o of result.outputs ?? []) {
           const u = await readOutput(ctx, ex, o.input, o.path, who);

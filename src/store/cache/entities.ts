@@ -38,10 +38,9 @@ export interface EntityTableView {
 /** The entity table's query: `id`, `type`, `c0…` (JSON), `first_observed`, `last_observed` (text), `__o`. */
 function entitySql(view: EntityTableView): { sql: string; params: unknown[] } {
   const attrs = view.attributes.filter((a) => !FIXED.has(a));
-  const inner = attrs.map((a, i) => `${attrSql(a)} AS c${i}`);
-  const agg = attrs.map(
-    (_, i) => `arg_min(c${i}, ord) FILTER (WHERE c${i} IS NOT NULL AND json_type(c${i}) <> 'NULL') AS c${i}`,
-  );
+  // JSON nulls become SQL NULLs before the aggregate: a FILTER calling json_type per row made it ~3x slower.
+  const inner = attrs.map((a, i) => `nullif(${attrSql(a)}, 'null'::JSON) AS c${i}`);
+  const agg = attrs.map((_, i) => `arg_min(c${i}, ord) FILTER (WHERE c${i} IS NOT NULL) AS c${i}`);
   const iso = (x: string): string => `strftime(${x} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ')`;
   const sql = `SELECT eid AS id, ${agg.join(', ')}${agg.length ? ', ' : ''}${iso('min(__f)')} AS first_observed,
       ${iso('max(__l)')} AS last_observed, min(ord) AS __o FROM (
@@ -78,21 +77,24 @@ export async function entityRows(
 /** The SQL type each attribute's values have in every entity: BIGINT, DOUBLE, BOOLEAN or text (VARCHAR). */
 async function columnTypes(
   cache: HuntCache,
-  view: EntityTableView,
+  table: string,
+  attrs: readonly string[],
   signal?: AbortSignal,
 ): Promise<(string | undefined)[]> {
-  const attrs = attributesOf(view);
   if (attrs.length === 0) return [];
-  const q = entitySql(view);
   const row = (
     await cache.all(
-      `SELECT ${attrs.map((_, i) => `array_to_string(list_distinct(list(json_type(c${i})) FILTER (WHERE c${i} IS NOT NULL)), ',') AS t${i}`).join(', ')} FROM (${q.sql})`,
-      q.params,
+      `SELECT ${attrs.map((_, i) => `array_to_string(list_distinct(list(json_type(c${i})) FILTER (WHERE c${i} IS NOT NULL)), ',') AS t${i}`).join(', ')} FROM ${table}`,
+      [],
       signal,
     )
   )[0];
   return attrs.map((_, i) => {
-    const kinds = new Set(String(row?.[`t${i}`] ?? '').split(',').filter(Boolean));
+    const kinds = new Set(
+      String(row?.[`t${i}`] ?? '')
+        .split(',')
+        .filter(Boolean),
+    );
     kinds.delete('NULL');
     if (kinds.size === 0) return undefined;
     if ([...kinds].every((k) => k === 'BIGINT' || k === 'UBIGINT')) return 'BIGINT';
@@ -113,9 +115,29 @@ export async function writeEntityParquet(
   signal?: AbortSignal,
 ): Promise<string[]> {
   const attrs = attributesOf(view);
-  const types = await columnTypes(cache, view, signal);
   const q = entitySql(view);
-  const cols = [`id`, `${sqlString(view.type)} AS type`];
+  // The entity table is computed once: its column types are probed on it, then it is copied out.
+  const table = `__ent_${++entityTables}`;
+  await cache.run(`CREATE TEMP TABLE ${table} AS ${q.sql}`, q.params, signal);
+  try {
+    return await copyEntityTable(cache, table, view.type, attrs, path, signal);
+  } finally {
+    await cache.run(`DROP TABLE IF EXISTS ${table}`);
+  }
+}
+
+let entityTables = 0;
+
+async function copyEntityTable(
+  cache: HuntCache,
+  table: string,
+  type: string,
+  attrs: readonly string[],
+  path: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const types = await columnTypes(cache, table, attrs, signal);
+  const cols = [`id`, `${sqlString(type)} AS type`];
   const names = ['id', 'type'];
   attrs.forEach((a, i) => {
     const t = types[i];
@@ -127,8 +149,8 @@ export async function writeEntityParquet(
   cols.push('first_observed', 'last_observed');
   names.push('first_observed', 'last_observed');
   await cache.run(
-    `COPY (SELECT ${cols.join(', ')} FROM (${q.sql}) ORDER BY __o) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION gzip)`,
-    q.params,
+    `COPY (SELECT ${cols.join(', ')} FROM ${table} ORDER BY __o) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION gzip)`,
+    [],
     signal,
   );
   return names;
