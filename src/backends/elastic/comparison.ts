@@ -41,6 +41,8 @@ export interface ElasticHooks {
    * comparison is searched as "field exists" and filtered locally.
    */
   readonly fieldType?: (field: string) => string | undefined;
+  /** The most values one `terms` clause may carry: the indices' `index.max_terms_count` (default {@link TERMS_CHUNK}). */
+  readonly maxTerms?: number;
 }
 
 const STRING_TYPES = new Set(['keyword', 'text', 'wildcard', 'constant_keyword', 'match_only_text']);
@@ -118,11 +120,11 @@ const OPS: OpTable<DslQuery, Ctx> = {
     if (vs.length === 0) return matchNone();
     if (!f.transform) {
       if (vs.length === 1) return term(field, vs[0]);
-      if (vs.length <= TERMS_CHUNK) return terms(field, vs);
+      const chunk = Math.max(1, Math.min(TERMS_CHUNK, ctx.hooks.maxTerms ?? TERMS_CHUNK));
+      if (vs.length <= chunk) return terms(field, vs);
       // a `terms` query takes at most index.max_terms_count (65,536 by default) values: OR of chunks
       const chunks: DslQuery[] = [];
-      for (let i = 0; i < vs.length; i += TERMS_CHUNK)
-        chunks.push(terms(field, vs.slice(i, i + TERMS_CHUNK)));
+      for (let i = 0; i < vs.length; i += chunk) chunks.push(terms(field, vs.slice(i, i + chunk)));
       return or(chunks);
     }
     if (f.transform === 'registryKey')
