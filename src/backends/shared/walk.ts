@@ -63,6 +63,22 @@ export function walkComparison<Q>(t: PatternTable<Q>, e: ComparisonExpr): Q {
 }
 
 /**
+ * The operands of a chain of one operator (`a OR b OR c …`, as the parser nests it), left to right, collected with an
+ * explicit stack: a chain of N comparisons becomes one N-ary and/or — the compiled text is built once instead of
+ * being copied at each of N nesting levels, and the walk's depth does not grow with N.
+ */
+function sameOpChain(b: Extract<ComparisonExpr, { kind: 'ComparisonBinary' }>): ComparisonExpr[] {
+  const out: ComparisonExpr[] = [];
+  const stack: ComparisonExpr[] = [b];
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (e.kind === 'ComparisonBinary' && e.op === b.op) stack.push(e.right, e.left);
+    else out.push(e);
+  }
+  return out;
+}
+
+/**
  * The default walk: a pattern read as one predicate over one observation — AND/OR inside and between observation
  * expressions map to the backend's and/or (FOLLOWEDBY as AND), START/STOP ANDs the time range, WITHIN and REPEATS
  * (which only a set of observations can satisfy) leave their expression as it is. Backends override what they read
@@ -82,9 +98,8 @@ export function defaultPatternTable<Q>(h: PatternHooks<Q>): PatternTable<Q> {
     Within: (q, _x, t) => walkObservation(t, q.expr),
     Repeats: (q, _x, t) => walkObservation(t, q.expr),
     ComparisonBinary: (b, t) => {
-      const l = walkComparison(t, b.left);
-      const r = walkComparison(t, b.right);
-      return b.op === 'AND' ? h.and([l, r]) : h.or([l, r]);
+      const qs = sameOpChain(b).map((e) => walkComparison(t, e));
+      return b.op === 'AND' ? h.and(qs) : h.or(qs);
     },
     Comparison: (c) => h.comparison(c),
   };
