@@ -5,5 +5,6 @@
 import type { Analytic } from '../contract.ts';
 import { deobfuscate } from './deobfuscate.ts';
 import { geoip } from './geoip/geoip.ts';
+import { sigma } from './sigma/sigma.ts';
 
-export const BUILTINS: readonly Analytic[] = [deobfuscate, geoip];
+export const BUILTINS: readonly Analytic[] = [deobfuscate, geoip, sigma];
