@@ -5,6 +5,7 @@
  * `${sys:…}`, `${hostName}`) stay as written. Bounded: nesting deeper than {@link MAX_DEPTH} or text longer than
  * {@link MAX_LENGTH} is not evaluated (such strings have been used to exhaust Log4j itself).
  */
+import { isBase64Text } from './base64.ts';
 
 export const MAX_DEPTH = 32;
 export const MAX_LENGTH = 1 << 20;
@@ -23,18 +24,7 @@ function closing(s: string, from: number): number {
 }
 
 function decodeBase64(s: string): string | undefined {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const ok =
-      (c >= 0x41 && c <= 0x5a) ||
-      (c >= 0x61 && c <= 0x7a) ||
-      (c >= 0x30 && c <= 0x39) ||
-      c === 0x2b ||
-      c === 0x2f ||
-      c === 0x3d;
-    if (!ok) return undefined;
-  }
-  return Buffer.from(s, 'base64').toString('utf8');
+  return isBase64Text(s) ? Buffer.from(s, 'base64').toString('utf8') : undefined;
 }
 
 /** The value of one lookup whose (already evaluated) content is `inner`; JNDI targets are pushed on `found`. */

@@ -3,23 +3,12 @@
  * prefix of the name from `-en`, with `-` or `/`) takes base64 of UTF-16LE text; scripts also carry
  * `FromBase64String('…')` payloads. Decoded text is searched again (up to {@link MAX_LAYERS} layers).
  */
+import { isBase64Text } from './base64.ts';
 
 export const MAX_LAYERS = 4;
 
 function isBase64(s: string): boolean {
-  if (s.length < 8) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const ok =
-      (c >= 0x41 && c <= 0x5a) ||
-      (c >= 0x61 && c <= 0x7a) ||
-      (c >= 0x30 && c <= 0x39) ||
-      c === 0x2b ||
-      c === 0x2f ||
-      c === 0x3d;
-    if (!ok) return false;
-  }
-  return true;
+  return s.length >= 8 && isBase64Text(s);
 }
 
 /** Bytes as text: UTF-16LE when every other byte is zero-heavy (PowerShell's encoding), else UTF-8. */

@@ -19,11 +19,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
-import { isGraphic } from '../../../src/analytics/index.ts';
-import { isPeregrineError } from '../../../src/errors/index.ts';
-import { HuntSession } from '../../../src/hunt/session/index.ts';
-import { renderDisplayText } from '../../../src/render/index.ts';
 import { runCases } from '../../support/fixtures.ts';
+import { runApplyCase } from '../support.ts';
 
 const AD = join(import.meta.dirname, '..', 'data');
 const TMP = mkdtempSync(join(tmpdir(), 'peregrine-folder-'));
@@ -65,42 +62,7 @@ for (const [f, code] of Object.entries(executables)) {
 writeFileSync(join(TMP, 'not-executable.sh'), '#!/bin/sh\n');
 mkdirSync(join(TMP, 'empty-path'));
 
-runCases(join(import.meta.dirname, 'cases'), async (input) => {
-  const env: Record<string, string> = {};
-  const lines = input.split('\n');
-  while (lines[0]?.startsWith('! env ')) {
-    const [k, ...v] = lines.shift()!.slice(6).split('=');
-    env[k!] = v.join('=').replaceAll('$TMP', TMP);
-  }
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  const text = lines.join('\n').replaceAll('$AD', AD).replaceAll('$TMP', TMP);
-  const clean = (s: string): string => s.replaceAll(AD, '$AD').replaceAll(TMP, '$TMP');
-  const session = await HuntSession.create();
-  try {
-    const r = await session.execute(text, { sourceName: 'case.hf' });
-    const out = r.summary.map((v) => `${v.name} ${v.type} ${v.entities} ${v.records}`);
-    for (const d of r.displays)
-      out.push(
-        isGraphic(d)
-          ? `${d.kind} ${d.title ?? ''}: ${renderDisplayText(d)}`
-          : renderDisplayText(d, { maxCell: 0 }),
-      );
-    for (const w of r.warnings) out.push(`warning ${w.span?.line}:${w.span?.col} ${w.code} ${w.message}`);
-    return clean(out.join('\n'));
-  } catch (e) {
-    if (!isPeregrineError(e)) throw e;
-    return clean(
-      `${e.span?.line}:${e.span?.col} ${e.code} ${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}`,
-    );
-  } finally {
-    await session.close();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-});
+runCases(join(import.meta.dirname, 'cases'), (input) => runApplyCase(input, { AD, TMP }));
 
 /**
  * docker:// with a real container runtime, where podman is installed (CI has none: skipped there). The image is
@@ -139,19 +101,14 @@ test(
       { encoding: 'utf8' },
     );
     assert.equal(imp.status, 0, imp.stderr);
-    const session = await HuntSession.create();
     try {
-      const r = await session.execute(
-        `procs = GET process FROM file://${AD}/procs.json\nAPPLY docker://${name} ON procs WITH LABEL=hello\n`,
-        { sourceName: 'case.hf' },
+      const out = await runApplyCase(
+        `procs = GET process FROM file://$AD/procs.json\nAPPLY docker://${name} ON procs WITH LABEL=hello`,
+        { AD },
+        (d) => (d.kind === 'html' ? d.html : d.kind),
       );
-      const html = r.displays.find((d) => d.kind === 'html');
-      assert.equal(
-        html?.kind === 'html' && html.html,
-        '<p>LABEL=hello; inputs: /data/input/0.parquet.gz</p>',
-      );
+      assert.equal(out, `procs process 4 4\n<p>LABEL=hello; inputs: /data/input/0.parquet.gz</p>`);
     } finally {
-      await session.close();
       spawnSync('podman', ['rmi', '-f', `kestrel-analytics-${name}`]);
     }
   },

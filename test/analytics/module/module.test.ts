@@ -10,11 +10,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { isGraphic } from '../../../src/analytics/index.ts';
-import { isPeregrineError } from '../../../src/errors/index.ts';
-import { HuntSession } from '../../../src/hunt/session/index.ts';
-import { renderDisplayText } from '../../../src/render/index.ts';
 import { runCases } from '../../support/fixtures.ts';
+import { runApplyCase } from '../support.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const EX = join(ROOT, 'examples', 'analytics');
@@ -43,30 +40,7 @@ for (const [f, code] of Object.entries(modules)) writeFileSync(join(TMP, f), cod
 writeFileSync(join(TMP, 'analytics.yaml'), `profiles:\n  rare: {module: ${join(EX, 'rare-names.ts')}}\n`);
 process.env.PEREGRINE_ANALYTICS_CONFIG = join(TMP, 'analytics.yaml');
 
-runCases(join(import.meta.dirname, 'cases'), async (input) => {
-  const text = input.replaceAll('$AD', AD).replaceAll('$EX', EX).replaceAll('$TMP', TMP);
-  const clean = (s: string): string => s.replaceAll(AD, '$AD').replaceAll(EX, '$EX').replaceAll(TMP, '$TMP');
-  const session = await HuntSession.create();
-  try {
-    const r = await session.execute(text, { sourceName: 'case.hf' });
-    const out = r.summary.map((v) => `${v.name} ${v.type} ${v.entities} ${v.records}`);
-    for (const d of r.displays)
-      out.push(
-        isGraphic(d)
-          ? `${d.kind} ${d.title ?? ''}: ${renderDisplayText(d)}`
-          : renderDisplayText(d, { maxCell: 0 }),
-      );
-    for (const w of r.warnings) out.push(`warning ${w.span?.line}:${w.span?.col} ${w.code} ${w.message}`);
-    return clean(out.join('\n'));
-  } catch (e) {
-    if (!isPeregrineError(e)) throw e;
-    return clean(
-      `${e.span?.line}:${e.span?.col} ${e.code} ${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}`,
-    );
-  } finally {
-    await session.close();
-  }
-});
+runCases(join(import.meta.dirname, 'cases'), (input) => runApplyCase(input, { AD, EX, TMP }));
 
 test('peregrine run on the example writes its chart and notes as files and lists them in --json', () => {
   const out = join(TMP, 'out');

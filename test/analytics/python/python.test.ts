@@ -10,11 +10,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { isGraphic } from '../../../src/analytics/index.ts';
-import { isPeregrineError } from '../../../src/errors/index.ts';
-import { HuntSession } from '../../../src/hunt/session/index.ts';
-import { renderDisplayText } from '../../../src/render/index.ts';
 import { runCases } from '../../support/fixtures.ts';
+import { runApplyCase } from '../support.ts';
 import { KESTREL_ANALYTICS } from '../../support/data.ts';
 
 const AD = join(import.meta.dirname, '..', 'data');
@@ -65,39 +62,12 @@ function svgLabels(svg: string): string {
   return [...svg.matchAll(/<!-- (.*?) -->/g)].map((m) => m[1]).join(', ');
 }
 
-runCases(join(import.meta.dirname, 'cases'), async (input) => {
-  const env: Record<string, string> = {};
-  const lines = input.split('\n');
-  while (lines[0]?.startsWith('! env ')) {
-    const [k, ...v] = lines.shift()!.slice(6).split('=');
-    env[k!] = v.join('=').replaceAll('$TMP', TMP);
-  }
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  const text = lines.join('\n').replaceAll('$AD', AD);
-  const session = await HuntSession.create();
-  const clean = (s: string): string => s.replaceAll(AD, '$AD').replaceAll(TMP, '$TMP');
-  try {
-    const r = await session.execute(text, { sourceName: 'case.hf' });
-    const out = r.summary.map((v) => `${v.name} ${v.type} ${v.entities} ${v.records}`);
-    for (const d of r.displays) {
-      if (!isGraphic(d)) out.push(renderDisplayText(d, { maxCell: 0 }));
-      else if (d.kind === 'svg') out.push(`svg ${d.title}: ${svgLabels(d.svg)}`);
-      else if (d.kind === 'html') out.push(`html ${d.title}: ${d.html}`);
-      else out.push(`${d.kind} ${d.title}`);
-    }
-    for (const w of r.warnings) out.push(`warning ${w.span?.line}:${w.span?.col} ${w.code} ${w.message}`);
-    return clean(out.join('\n'));
-  } catch (e) {
-    if (!isPeregrineError(e)) throw e;
-    return clean(
-      `${e.span?.line}:${e.span?.col} ${e.code} ${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}`,
-    );
-  } finally {
-    await session.close();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-});
+runCases(join(import.meta.dirname, 'cases'), (input) =>
+  runApplyCase(input, { AD, TMP }, (d) =>
+    d.kind === 'svg'
+      ? `svg ${d.title}: ${svgLabels(d.svg)}`
+      : d.kind === 'html'
+        ? `html ${d.title}: ${d.html}`
+        : `${d.kind} ${d.title}`,
+  ),
+);
