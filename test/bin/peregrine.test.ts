@@ -127,6 +127,11 @@ const CASES: { name: string; args: string[]; input?: string; status?: number }[]
       JSON.stringify(results.entries.map((e) => e.input_ecs_doc)),
     ],
   },
+  {
+    name: 'shifter translate results from standard input',
+    args: ['shifter', 'translate', 'elastic_ecs', 'results', '{}', '-', '{"stix_2.1": true}'],
+    input: JSON.stringify(results.entries.map((e) => e.input_ecs_doc)),
+  },
   { name: 'a hunt: GET, a TypeScript analytic, FIND, DISP', args: ['run', '--format', 'json', 'hunt.hf'] },
   { name: 'a syntax error, positioned', args: ['run', 'bad.hf'], status: 1 },
   { name: 'an unknown command', args: ['hnut'], status: 1 },

@@ -3,7 +3,7 @@
  * Peregrine's own elastic_ecs translation and transmission:
  *
  *   peregrine shifter translate elastic_ecs query '{}' "[process:name = 'bash']" ['{"time_range": 60}']
- *   peregrine shifter translate elastic_ecs results '<identity>' '<ECS docs JSON>' ['{"stix_2.1": true}']
+ *   peregrine shifter translate elastic_ecs results '<identity>' '<ECS docs JSON>'|@FILE|- ['{"stix_2.1": true}']
  *   peregrine shifter transmit elastic_ecs '<connection>' '<configuration>' ping|query|results|status|delete|is_async …
  *   peregrine shifter execute elastic_ecs elastic_ecs '<identity>' '<connection>' '<configuration>' "<pattern>" ['{…}']
  */
@@ -55,7 +55,10 @@ export function register(program: Command): void {
     .argument('<module>', 'elastic_ecs')
     .argument('<what>', 'query or results')
     .argument('<data_source>', 'data-source identity JSON (may be {})')
-    .argument('<data>', 'the STIX pattern (query) or the ECS documents JSON (results)')
+    .argument(
+      '<data>',
+      'the STIX pattern (query); the ECS documents JSON, @FILE or - for standard input (results)',
+    )
     .argument('[options]', 'JSON options: time_range (minutes), stix_2.1')
     .action(async (module: string, what: string, dataSource: string, data: string, options?: string) => {
       const v = await import('../../connectors/elastic/shifter-verbs.ts');

@@ -2,6 +2,7 @@
  * `peregrine shifter translate|transmit|execute` — STIX-shifter's verbs with its JSON arguments, over our own
  * translation, transmission and result mapping. Each verb returns the JSON value the command prints.
  */
+import { readFileSync } from 'node:fs';
 import { InputError, spanAt } from '../../errors/index.ts';
 import { compileElastic } from '../../backends/elastic/index.ts';
 import { ecsToStix } from '../../mapping/index.ts';
@@ -17,16 +18,26 @@ import { DEFAULT_IDENTITY, toBundle, type Identity } from './stix-bundle.ts';
 
 const MODULES = new Set(['elastic_ecs', 'elastic', 'opensearch']);
 
-/** Parses a JSON command-line argument; errors point into the argument. */
-export function jsonArg(name: string, text: string): unknown {
+/**
+ * Parses a JSON command-line argument; errors point into the argument — or into the file it was read from, when
+ * `source` names one.
+ */
+export function jsonArg(name: string, text: string, source = `<${name}>`): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
     const offset = jsonErrorOffset(text, (e as Error).message);
-    throw new InputError('E_ARG_JSON', `argument <${name}> is not valid JSON`, {
-      span: spanAt(`<${name}>`, text, offset),
-      hint: `fix the JSON at the caret; in a shell, wrap the whole argument in single quotes with double quotes inside, e.g. '{"key": "value"}'`,
-    });
+    throw new InputError(
+      'E_ARG_JSON',
+      `${source === `<${name}>` ? `argument <${name}>` : source} is not valid JSON`,
+      {
+        span: spanAt(source, text, offset),
+        hint:
+          source !== `<${name}>`
+            ? 'fix the JSON at the caret'
+            : `fix the JSON at the caret; in a shell, wrap the whole argument in single quotes with double quotes inside, e.g. '{"key": "value"}'`,
+      },
+    );
   }
 }
 
@@ -126,19 +137,21 @@ function elementOffsets(text: string): number[] {
 }
 
 /** Every result must be an ECS document (a JSON object, or a hit with one in `_source`): an error at the first that is not. */
-function checkDocuments(docs: unknown, text: string): void {
+function checkDocuments(docs: unknown, text: string, source = '<results>'): void {
   const isObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
   const hits = isObject(docs) ? (docs as { hits?: { hits?: unknown } }).hits?.hits : undefined;
   const list = Array.isArray(docs) ? docs : Array.isArray(hits) ? hits : [docs];
   const bad = list.findIndex((d) => !isObject(d));
   if (bad < 0) return;
-  const offset = Array.isArray(docs) ? (elementOffsets(text)[bad] ?? 0) : text.length - text.trimStart().length;
+  const offset = Array.isArray(docs)
+    ? (elementOffsets(text)[bad] ?? 0)
+    : text.length - text.trimStart().length;
   const v = list[bad];
   throw new InputError(
     'E_ARG_JSON',
     `${Array.isArray(docs) ? `result ${bad + 1}` : Array.isArray(hits) ? `hit ${bad + 1}` : 'the result'} is ${v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`}, not an ECS document`,
     {
-      span: spanAt('<results>', text, offset),
+      span: spanAt(source, text, offset),
       hint: `give ECS documents as JSON objects: '[{"process": {"name": "bash"}}]', or a search response {"hits": {"hits": […]}}`,
     },
   );
@@ -153,12 +166,33 @@ export function translateResults(
 ): unknown {
   checkModule(module);
   const options = objectArg('options', optionsText);
-  const docs = jsonArg('results', results);
-  checkDocuments(docs, results);
+  const { text, source } = resultsInput(results);
+  const docs = jsonArg('results', text, source);
+  checkDocuments(docs, text, source);
   return toBundle(ecsDocsToObservations(docs), {
     stix21: options['stix_2.1'] === true,
     identity: identityArg(dataSource),
   });
+}
+
+/**
+ * The documents argument of `translate … results`: the JSON itself, `-` for standard input, or `@PATH` for a file
+ * (neither is JSON, so nothing is ambiguous) — arguments end at the system's limit (~128 KiB per argument on Linux).
+ */
+function resultsInput(arg: string): { text: string; source?: string } {
+  if (arg !== '-' && !arg.startsWith('@')) return { text: arg };
+  const path = arg === '-' ? undefined : arg.slice(1);
+  try {
+    return { text: readFileSync(path ?? 0, 'utf8'), source: path ?? '<stdin>' };
+  } catch (e) {
+    throw new InputError(
+      'E_ARG_FILE',
+      `cannot read the documents from ${path ?? 'standard input'}: ${(e as Error).message}`,
+      {
+        hint: 'give @PATH of a JSON file (an array of ECS documents, a search response, or one document), or - to read standard input',
+      },
+    );
+  }
 }
 
 /** `transmit <module> <connection> <configuration> <operation> [args…]`. */

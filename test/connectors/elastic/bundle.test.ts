@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON fixtures and schemas */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -92,4 +93,39 @@ test('STIX 2.0 bundles keep the objects map and the data-source identity', () =>
       (o: any) => o.type === 'network-traffic' && o.src_port === 49745,
     ),
   );
+});
+
+test('translate results reads the documents from @FILE as from the argument; errors name the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peregrine-results-'));
+  try {
+    // (the documents with a time: the others are observed "now")
+    const docs = readJson(join(STIX_SHIFTER_DATA, 'elastic_ecs_results.json'))
+      .entries.map((e: any) => e.input_ecs_doc)
+      .filter((d: any) => d['@timestamp'] !== undefined);
+    const file = join(dir, 'docs.json');
+    writeFileSync(file, JSON.stringify(docs, null, 1));
+    const created = '2020-01-01T00:00:00.000Z';
+    const strip = (b: any): any => ({
+      ...b,
+      objects: b.objects.map((o: any) =>
+        o.created === undefined ? o : { ...o, created, modified: created },
+      ),
+    });
+    assert.deepEqual(
+      strip(translateResults('elastic_ecs', '{}', `@${file}`)),
+      strip(translateResults('elastic_ecs', '{}', JSON.stringify(docs))),
+    );
+    assert.throws(
+      () => translateResults('elastic_ecs', '{}', `@${join(dir, 'missing.json')}`),
+      (e: any) => e.code === 'E_ARG_FILE' && /missing\.json/.test(e.message) && /@PATH/.test(e.hint),
+    );
+    writeFileSync(file, '[{"a": 1},\n  ]\n');
+    assert.throws(
+      () => translateResults('elastic_ecs', '{}', `@${file}`),
+      (e: any) =>
+        e.code === 'E_ARG_JSON' && e.span.source === file && e.message === `${file} is not valid JSON`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
