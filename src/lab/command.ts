@@ -3,7 +3,7 @@ import { escapeControls } from '../common/index.ts';
 import { renderErrorText } from '../render/error.ts';
 import { renderDisplayText, renderSummaryText } from '../render/index.ts';
 import { InputError } from '../errors/index.ts';
-import { seedHuntflows, stackDown, stackUp, type CaptureMode } from './index.ts';
+import { HOSTS, seedHuntflows, stackDown, stackUp, type CaptureMode } from './index.ts';
 
 export interface StackUpFlags {
   demo?: boolean;
@@ -38,9 +38,11 @@ export async function runStackUp(flags: StackUpFlags): Promise<void> {
   out(
     `capture: ${r.mode}${r.mode === 'replay' ? ' (recorded capture, timestamps rebased)' : ' (live)'}; ${r.records} SysFlow records, ${r.alerts} tagged by ttps.yaml`,
   );
-  out(
-    `data source: stixshifter://container1 → ${r.store ?? elasticUrl} (indices ${JSON.parse(r.profileEnv.STIXSHIFTER_CONTAINER1_CONNECTION!).indices})\n`,
-  );
+  for (const h of HOSTS) {
+    const conn = r.profileEnv[`STIXSHIFTER_${h.id.toUpperCase()}_CONNECTION`]!;
+    out(`data source: stixshifter://${h.id} → ${r.store ?? elasticUrl} (indices ${JSON.parse(conn).indices})`);
+  }
+  out('');
   if (flags.hunt === false) return;
 
   const { HuntSession } = await import('../hunt/session/index.ts');

@@ -1,11 +1,12 @@
 /**
- * The mini-stack: one command that starts the attack workload, watches it, tags it, stores it and hunts it.
+ * The mini-stack: one command that starts the attack workload on two hosts, watches both, tags, stores and hunts it.
  *
- *   workload (container1) ─ capture (eBPF › strace › recorded replay) ─ lifter ─ SysFlow records
- *     ─ processor (ttps.yaml, enrich) ─ ECS ─ embedded store (or OpenSearch) ─ stixshifter://container1 ─ huntflows
+ *   workload (container1, c2server: namespaces joined by a veth pair) ─ capture of each host (eBPF › strace ›
+ *     recorded replay) ─ lifter ─ SysFlow records ─ processor (ttps.yaml, enrich) ─ ECS ─ embedded store (or
+ *     OpenSearch) ─ stixshifter://container1, stixshifter://c2server ─ huntflows
  *
- * The capture of this small scenario (a few hundred records) is buffered in memory so that it can also be saved as a
- * `.sf` file (`saveCapture`); everything downstream streams.
+ * The capture of this small scenario (a few hundred records a host) is buffered in memory so that it can also be
+ * saved as `.sf` files (`saveCapture`); everything downstream streams.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -35,14 +36,21 @@ import {
 } from '../telemetry/collector/index.ts';
 import { readSysFlowFile, writeSysFlowFile } from '../telemetry/sysflow/format/index.ts';
 import type { SysFlowRecord } from '../telemetry/sysflow/records/index.ts';
+import { labNetworkProblem } from './netns.ts';
 import { startWorkload, type Workload } from './workload.ts';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The recorded capture of the same scenario, replayed when no live driver works here. */
-export const RECORDED_CAPTURE = join(REPO_ROOT, 'data', 'lab', 'container1.sf');
+/** The lab's hosts: each is a container in SysFlow's records, a data source and an index prefix. */
+export const HOSTS = [
+  { id: 'container1', name: 'container1', image: 'peregrine/container1-demo:latest' },
+  { id: 'c2server', name: 'c2server', image: 'peregrine/c2server-demo:latest' },
+] as const;
+export type HostId = (typeof HOSTS)[number]['id'];
+/** The recorded capture of the same scenario (one `.sf` file a host), replayed when no live capture works here. */
+export const RECORDED_DIR = join(REPO_ROOT, 'data', 'lab');
 export const TTP_POLICY = join(REPO_ROOT, 'data', 'policies', 'ttps.yaml');
-export const INDEX_PREFIX = 'container1-sysflow';
-const CONTAINER = { id: 'container1', name: 'container1', image: 'peregrine/container1-demo:latest' };
+/** The index prefix of a host's documents. */
+export const indexPrefix = (host: HostId) => `${host}-sysflow`;
 
 export type CaptureMode = DriverName | 'replay';
 
@@ -53,7 +61,7 @@ export interface StackOptions {
   store?: string;
   /** Export into OpenSearch/Elasticsearch at this URL instead of the embedded store. */
   elasticUrl?: string;
-  /** Also write the capture as a `.sf` file. */
+  /** Also write the capture into this directory, one `.sf` file a host (`container1.sf`, `c2server.sf`). */
   saveCapture?: string;
   /** Progress lines (default: standard error). */
   log?: (line: string) => void;
@@ -66,12 +74,15 @@ export interface StackResult {
   /** Why live capture was not used (empty when it was). */
   fallbackReasons: string[];
   records: number;
+  /** The live capture's figures, summed over the hosts. */
   lifter?: LifterStats;
+  /** SysFlow records a host. */
+  hostRecords: Record<string, number>;
   window: { start: string; stop: string };
   store?: string;
   alerts: number;
   events: number;
-  /** The environment that defines `stixshifter://container1`. */
+  /** The environment that defines `stixshifter://container1` and `stixshifter://c2server`. */
   profileEnv: Record<string, string>;
   /** Profiles for a hunt session over the stack: `container1` from {@link profileEnv}, other names as usual. */
   profiles: ProfileResolver;
@@ -97,7 +108,9 @@ async function collectArray(it: AsyncIterable<SysFlowRecord>): Promise<SysFlowRe
 async function playScenario(w: Workload, log: (l: string) => void): Promise<void> {
   await w.browse();
   log(
-    `workload: container1 on 127.0.0.1:${w.appPort}${w.isolated ? ' (own pid/uts/mount namespaces)' : ''}; sending the trigger request`,
+    w.isolated
+      ? `workload: container1 (app on its 127.0.0.1:${w.appPort}) and c2server (${w.cncHost}), each in its own network/pid/uts/mount namespaces, joined by the lab's veth pair; sending the trigger request`
+      : `workload: container1 on 127.0.0.1:${w.appPort}, C&C on loopback; sending the trigger request`,
   );
   const r = await w.attack();
   if (r.status !== 200)
@@ -114,86 +127,140 @@ export function captureLogFile(store?: string): string {
   return join(store ? dirname(store) : stackDir(), 'capture.log');
 }
 
+/** A host's capture while the workload runs: how its command is wrapped, what to do once spawned, its records. */
+interface HostCapture {
+  wrap(argv: string[]): string[];
+  onSpawn?(pid: number): Promise<void>;
+  finish(): Promise<{ records: SysFlowRecord[]; stats?: LifterStats }>;
+}
+
+/** eBPF: the host's command waits behind a FIFO gate until bpftrace's probes on its tree are attached. */
+function ebpfHost(
+  host: (typeof HOSTS)[number],
+  dir: string,
+  log: (l: string) => void,
+  logFile: string,
+): HostCapture {
+  const gate = join(dir, `gate-${host.id}`);
+  spawnSync('mkfifo', [gate]);
+  let cap: Awaited<ReturnType<typeof captureTree>> | undefined;
+  let recordsP: Promise<SysFlowRecord[]> | undefined;
+  return {
+    wrap: (argv) => ['sh', '-c', 'read -r _ 0<> "$0"; exec "$@"', gate, ...argv],
+    async onSpawn(pid) {
+      log(`capture: attaching eBPF probes to ${host.name} (bpftrace)…`);
+      cap = await captureTree({
+        driver: 'ebpf',
+        rootPid: pid,
+        container: host,
+        onStderr: (l) => appendFileSync(logFile, `${host.name}: ${l}\n`),
+      });
+      recordsP = collectArray(cap.records);
+      writeFileSync(gate, 'go\n');
+    },
+    async finish() {
+      await cap?.stop();
+      return { records: (await recordsP) ?? [], ...(cap ? { stats: cap.stats() } : {}) };
+    },
+  };
+}
+
+/** strace: the host's command runs under strace writing into a FIFO the lifter reads. */
+function straceHost(host: (typeof HOSTS)[number]): HostCapture {
+  const fifo = straceFifo();
+  const lifter = new Lifter({ container: host });
+  const recordsP = collectArray(lift(fifo.events, lifter));
+  return {
+    wrap: (argv) => straceArgv(fifo.path, argv),
+    async finish() {
+      const records = await recordsP;
+      fifo.cleanup();
+      return { records, stats: lifter.stats };
+    },
+  };
+}
+
+function sumStats(all: (LifterStats | undefined)[]): LifterStats | undefined {
+  const some = all.filter((x): x is LifterStats => !!x);
+  if (!some.length) return undefined;
+  const out = { ...some[0]! };
+  for (const s of some.slice(1)) for (const k of Object.keys(out) as (keyof LifterStats)[]) out[k] += s[k];
+  return out;
+}
+
 async function captureLive(
   mode: DriverName,
   log: (l: string) => void,
   logFile: string,
   verbose = false,
-): Promise<{ records: SysFlowRecord[]; stats: LifterStats }> {
+): Promise<{ records: Record<HostId, SysFlowRecord[]>; stats?: LifterStats }> {
+  const dir = mkdtempSync(join(tmpdir(), 'peregrine-stack-'));
+  let app: HostCapture;
+  let server: HostCapture;
   if (mode === 'ebpf') {
     mkdirSync(dirname(logFile), { recursive: true });
     writeFileSync(logFile, '');
     if (verbose) log(`capture: bpftrace's messages are kept in ${logFile}`);
-    const dir = mkdtempSync(join(tmpdir(), 'peregrine-stack-'));
-    const gate = join(dir, 'gate');
-    spawnSync('mkfifo', [gate]);
-    let cap: Awaited<ReturnType<typeof captureTree>> | undefined;
-    let recordsP: Promise<SysFlowRecord[]> | undefined;
-    let w: Workload | undefined;
-    try {
-      w = await startWorkload({
-        wrap: (argv) => ['sh', '-c', 'read -r _ 0<> "$0"; exec "$@"', gate, ...argv],
-        onSpawn: async (pid) => {
-          log('capture: attaching eBPF probes (bpftrace)…');
-          cap = await captureTree({
-            driver: 'ebpf',
-            rootPid: pid,
-            container: CONTAINER,
-            onStderr: (l) => appendFileSync(logFile, l + '\n'),
-          });
-          recordsP = collectArray(cap.records);
-          writeFileSync(gate, 'go\n');
-        },
-      });
-      await playScenario(w, log);
-    } finally {
-      await w?.stop();
-      await cap?.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
-    return { records: await recordsP!, stats: cap!.stats() };
+    app = ebpfHost(HOSTS[0], dir, log, logFile);
+    server = ebpfHost(HOSTS[1], dir, log, logFile);
+  } else {
+    log('capture: tracing both hosts with strace (ptrace)…');
+    app = straceHost(HOSTS[0]);
+    server = straceHost(HOSTS[1]);
   }
-  const fifo = straceFifo();
-  const lifter = new Lifter({ container: CONTAINER });
-  const recordsP = collectArray(lift(fifo.events, lifter));
   let w: Workload | undefined;
   try {
-    log('capture: tracing with strace (ptrace)…');
-    w = await startWorkload({ wrap: (argv) => straceArgv(fifo.path, argv) });
+    w = await startWorkload({
+      wrap: (argv) => app.wrap(argv),
+      wrapServer: (argv) => server.wrap(argv),
+      ...(app.onSpawn ? { onSpawn: (pid: number) => app.onSpawn!(pid) } : {}),
+      ...(server.onSpawn ? { onSpawnServer: (pid: number) => server.onSpawn!(pid) } : {}),
+    });
     await playScenario(w, log);
   } finally {
     await w?.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
-  const records = await recordsP;
-  fifo.cleanup();
-  return { records, stats: lifter.stats };
+  const a = await app.finish();
+  const b = await server.finish();
+  return { records: { container1: a.records, c2server: b.records }, stats: sumStats([a.stats, b.stats]) };
 }
 
-/** Reads the recorded capture and shifts every timestamp so that it ends now. */
-export async function replayRecorded(path = RECORDED_CAPTURE): Promise<SysFlowRecord[]> {
-  if (!existsSync(path)) {
-    throw new TelemetryError('E_NO_CAPTURE', `the recorded capture ${path} is missing`, {
-      hint: 'reinstall Peregrine, or run with a live driver',
-    });
-  }
-  const records = await collectArray(readSysFlowFile(path));
+/**
+ * Reads the recorded capture of each host and shifts every timestamp by one delta so that the last record of either
+ * ends now: the two hosts' records stay as far apart as they were (a pivot matches flows by time).
+ */
+export async function replayRecorded(dir = RECORDED_DIR): Promise<Record<HostId, SysFlowRecord[]>> {
+  const out = {} as Record<HostId, SysFlowRecord[]>;
   let max = 0n;
-  for (const r of records) {
-    const t = (r as { endTs?: bigint }).endTs ?? (r as { ts?: bigint }).ts;
-    if (typeof t === 'bigint' && t > max) max = t;
+  for (const h of HOSTS) {
+    const path = join(dir, `${h.id}.sf`);
+    if (!existsSync(path)) {
+      throw new TelemetryError('E_NO_CAPTURE', `the recorded capture ${path} is missing`, {
+        hint: 'reinstall Peregrine, or run with a live driver',
+      });
+    }
+    out[h.id] = await collectArray(readSysFlowFile(path));
+    for (const r of out[h.id]) {
+      const t = (r as { endTs?: bigint }).endTs ?? (r as { ts?: bigint }).ts;
+      if (typeof t === 'bigint' && t > max) max = t;
+    }
   }
   const delta = BigInt(Date.now()) * 1_000_000n - max;
   const shift = (v: unknown) => (typeof v === 'bigint' && v > 0n ? v + delta : v);
-  return records.map((r) => {
-    const o: Record<string, unknown> = { ...r };
-    for (const k of ['ts', 'endTs']) if (k in o) o[k] = shift(o[k]);
-    for (const k of ['oid', 'poid', 'procOID']) {
-      const oid = o[k] as { createTS: bigint; hpid: number } | null | undefined;
-      if (oid && typeof oid === 'object' && 'createTS' in oid)
-        o[k] = { ...oid, createTS: shift(oid.createTS) };
-    }
-    return o as unknown as SysFlowRecord;
-  });
+  for (const h of HOSTS) {
+    out[h.id] = out[h.id].map((r) => {
+      const o: Record<string, unknown> = { ...r };
+      for (const k of ['ts', 'endTs']) if (k in o) o[k] = shift(o[k]);
+      for (const k of ['oid', 'poid', 'procOID']) {
+        const oid = o[k] as { createTS: bigint; hpid: number } | null | undefined;
+        if (oid && typeof oid === 'object' && 'createTS' in oid)
+          o[k] = { ...oid, createTS: shift(oid.createTS) };
+      }
+      return o as unknown as SysFlowRecord;
+    });
+  }
+  return out;
 }
 
 function timeWindow(records: SysFlowRecord[]): { start: string; stop: string } {
@@ -220,84 +287,105 @@ export async function stackUp(options: StackOptions = {}): Promise<StackResult> 
   const log = options.log ?? ((l: string) => process.stderr.write(l + '\n'));
   let mode: CaptureMode;
   const fallbackReasons: string[] = [];
-  if (!options.driver || options.driver === 'auto') {
+  const auto = !options.driver || options.driver === 'auto';
+  if (auto) {
     const choice = chooseDriver();
     fallbackReasons.push(...choice.reasons);
     mode = choice.driver ?? 'replay';
-  } else mode = options.driver;
+  } else mode = options.driver as CaptureMode;
+  // a live capture needs the lab's two hosts: network, pid, uts and mount namespaces
+  const netProblem = mode === 'replay' ? undefined : labNetworkProblem();
+  if (netProblem) {
+    if (!auto)
+      throw new TelemetryError('E_LAB_NETWORK', `--driver ${mode}: ${netProblem}`, {
+        hint: 'run as root, or --driver replay (the recorded capture of the same scenario)',
+      });
+    fallbackReasons.push(netProblem);
+    mode = 'replay';
+  }
 
-  let records: SysFlowRecord[];
+  let records: Record<HostId, SysFlowRecord[]>;
   let stats: LifterStats | undefined;
-  if (mode === 'replay') {
+  const replayBanner = () => {
     log('┌──────────────────────────────────────────────────────────────────────────────');
     log('│ No live capture here: replaying the recorded capture of the same scenario');
-    log(`│ (${RECORDED_CAPTURE}), timestamps rebased to now.`);
+    log(`│ (${RECORDED_DIR}: container1.sf, c2server.sf), timestamps rebased to now.`);
     for (const r of fallbackReasons) log(`│   ${r}`);
     log('└──────────────────────────────────────────────────────────────────────────────');
+  };
+  if (mode === 'replay') {
+    replayBanner();
     records = await replayRecorded();
   } else {
     try {
       ({ records, stats } = await captureLive(mode, log, captureLogFile(options.store), options.verbose));
     } catch (e) {
-      if (options.driver && options.driver !== 'auto') throw e;
-      const reason = `${mode}: ${e instanceof Error ? e.message : String(e)}`;
-      fallbackReasons.push(reason);
-      log(`capture with ${mode} failed (${reason}); replaying the recorded capture instead`);
+      if (!auto) throw e;
+      fallbackReasons.push(`${mode}: ${e instanceof Error ? e.message : String(e)}`);
       mode = 'replay';
+      replayBanner();
       records = await replayRecorded();
     }
   }
+  const all = HOSTS.flatMap((h) => records[h.id]);
   if (stats) {
     log(
-      `capture: ${stats.rawEvents} system-call events → ${records.length} SysFlow records ` +
+      `capture: ${stats.rawEvents} system-call events → ${all.length} SysFlow records on ${HOSTS.length} hosts ` +
         `(${stats.processes} processes, ${stats.fileFlows} file flows, ${stats.networkFlows} network flows, ${stats.lostEvents} lost)`,
     );
   }
   if (options.saveCapture) {
-    await writeSysFlowFile(options.saveCapture, records);
-    log(`capture: saved to ${options.saveCapture}`);
+    mkdirSync(options.saveCapture, { recursive: true });
+    for (const h of HOSTS) await writeSysFlowFile(join(options.saveCapture, `${h.id}.sf`), records[h.id]);
+    log(`capture: saved to ${options.saveCapture} (${HOSTS.map((h) => `${h.id}.sf`).join(', ')})`);
   }
 
   const { runProcess } = await import('../telemetry/sysflow/processor/command.ts');
   let store: string | undefined;
-  let profileEnv: Record<string, string>;
-  const processOpts = { policy: [TTP_POLICY], mode: 'enrich', index: INDEX_PREFIX, quiet: true };
-  let pstats;
-  const input = [
-    {
-      kind: 'records' as const,
-      name: `container1 (${mode})`,
-      records: (async function* () {
-        yield* records;
-      })(),
-    },
-  ];
-  if (options.elasticUrl) {
-    pstats = await runProcess(input, { ...processOpts, export: ['elastic'], esUrl: options.elasticUrl });
-    const u = new URL(options.elasticUrl);
-    profileEnv = {
-      STIXSHIFTER_CONTAINER1_CONNECTOR: 'elastic_ecs',
-      STIXSHIFTER_CONTAINER1_CONNECTION: JSON.stringify({
-        host: `${u.protocol}//${u.hostname}`,
-        port: Number(u.port || 9200),
-        indices: `${INDEX_PREFIX}-*`,
-      }),
-      STIXSHIFTER_CONTAINER1_CONFIG: JSON.stringify({ auth: {} }),
-    };
-  } else {
+  const profileEnv: Record<string, string> = {};
+  if (!options.elasticUrl) {
     store = options.store ?? join(stackDir(), 'container1.duckdb');
     mkdirSync(dirname(store), { recursive: true });
     if (!options.store) for (const f of [store, `${store}.wal`]) rmSync(f, { force: true });
-    pstats = await runProcess(input, { ...processOpts, export: ['local'], store });
-    profileEnv = {
-      STIXSHIFTER_CONTAINER1_CONNECTOR: 'local',
-      STIXSHIFTER_CONTAINER1_CONNECTION: JSON.stringify({ path: store, indices: `${INDEX_PREFIX}-*` }),
-    };
   }
-  const alerts = pstats.exporters.reduce((n, e) => n + e.alerts, 0);
-  log(
-    `processor: ${pstats.events} events, ${alerts} tagged by ttps.yaml → ${options.elasticUrl ?? store} (${INDEX_PREFIX}-events / -alerts)`,
-  );
+  let alerts = 0;
+  let events = 0;
+  for (const h of HOSTS) {
+    const index = indexPrefix(h.id);
+    const input = [
+      {
+        kind: 'records' as const,
+        name: `${h.id} (${mode})`,
+        records: (async function* () {
+          yield* records[h.id];
+        })(),
+      },
+    ];
+    const opts = { policy: [TTP_POLICY], mode: 'enrich', index, quiet: true };
+    const env = `STIXSHIFTER_${h.id.toUpperCase()}`;
+    let pstats;
+    if (options.elasticUrl) {
+      pstats = await runProcess(input, { ...opts, export: ['elastic'], esUrl: options.elasticUrl });
+      const u = new URL(options.elasticUrl);
+      profileEnv[`${env}_CONNECTOR`] = 'elastic_ecs';
+      profileEnv[`${env}_CONNECTION`] = JSON.stringify({
+        host: `${u.protocol}//${u.hostname}`,
+        port: Number(u.port || 9200),
+        indices: `${index}-*`,
+      });
+      profileEnv[`${env}_CONFIG`] = JSON.stringify({ auth: {} });
+    } else {
+      pstats = await runProcess(input, { ...opts, export: ['local'], store });
+      profileEnv[`${env}_CONNECTOR`] = 'local';
+      profileEnv[`${env}_CONNECTION`] = JSON.stringify({ path: store, indices: `${index}-*` });
+    }
+    const tagged = pstats.exporters.reduce((n, e) => n + e.alerts, 0);
+    alerts += tagged;
+    events += pstats.events;
+    log(
+      `processor: ${h.id}: ${pstats.events} events, ${tagged} tagged by ttps.yaml → ${options.elasticUrl ?? store} (${index}-events / -alerts)`,
+    );
+  }
   mkdirSync(stackDir(), { recursive: true });
   writeFileSync(
     stateFile(),
@@ -310,18 +398,19 @@ export async function stackUp(options: StackOptions = {}): Promise<StackResult> 
   return {
     mode,
     fallbackReasons,
-    records: records.length,
+    records: all.length,
+    hostRecords: Object.fromEntries(HOSTS.map((h) => [h.id, records[h.id].length])),
     lifter: stats,
-    window: timeWindow(records),
+    window: timeWindow(all),
     store,
     alerts,
-    events: pstats.events,
+    events,
     profileEnv,
     profiles: (name) => resolveStixShifterProfile(name, { ...process.env, ...profileEnv }),
   };
 }
 
-/** The seed's huntflows over `stixshifter://container1`, with the capture's time window. */
+/** The seed's huntflows over `stixshifter://container1`, then across to `stixshifter://c2server`, with the capture's time window. */
 export function seedHuntflows(window: { start: string; stop: string }): { name: string; text: string }[] {
   const range = `START t'${window.start}' STOP t'${window.stop}'`;
   return [
@@ -349,6 +438,27 @@ export function seedHuntflows(window: { start: string; stop: string }): { name: 
         `exp_act = GET process FROM exp_spawn WHERE [process:name != 'bash']\n` +
         `exp_act = SORT exp_act BY created ASC\n` +
         `DISP exp_act ATTR created, pid, name, command_line`,
+    },
+    {
+      name: 'conns',
+      text:
+        `# their network traffic: the second stage's download, the C&C beacon, the exfiltration\n` +
+        `conns = FIND network-traffic CREATED BY exp_spawn\n` +
+        `DISP conns ATTR src_ref.value, src_port, dst_ref.value, dst_port`,
+    },
+    {
+      name: 'c2',
+      text:
+        `# pivot to the other host: the process on c2server at the other end of those connections\n` +
+        `c2 = FIND process PEER OF conns FROM stixshifter://c2server\n` +
+        `DISP c2 ATTR pid, name, command_line`,
+    },
+    {
+      name: 'c2_act',
+      text:
+        `# and what it did there: everything it started, to the leaves\n` +
+        `c2_act = FIND process CREATED BY c2 DEPTH *\n` +
+        `DISP c2_act ATTR pid, name, command_line`,
     },
   ];
 }

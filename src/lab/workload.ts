@@ -2,18 +2,20 @@
  * The demo's attack workload (see `workload/README.md`): a C&C server and the `container1` web app whose compromised
  * dependency, on a trigger request, spawns a shell that probes the host, downloads and runs a second stage.
  *
- * `startWorkload` launches both and returns handles; the collector watches the app's process tree (`app.pid`).
- * When running as root and `isolate` is not false, the app runs as an isolated "container": its own pid, uts and
- * mount namespaces (`unshare`), hostname `container1`.
+ * `startWorkload` launches both and returns handles; the collector watches each one's process tree.
+ * When running as root and `isolate` is not false, they are two hosts: each in its own network, pid, uts and mount
+ * namespaces (hostnames `container1` and `c2server`), joined by the lab's veth pair (`netns.ts`); the trigger
+ * request is sent from inside container1's namespace. Otherwise both run on this host's loopback.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { TelemetryError } from '../errors/index.ts';
+import { C2SERVER_IP, createLabNetwork, hostArgv, removeLabNetwork, type LabNetwork } from './netns.ts';
 
 const workloadDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'workload');
 
@@ -27,6 +29,10 @@ export interface WorkloadOptions {
   wrap?: (argv: string[]) => string[];
   /** Called with the pid of the process that was spawned for the app (before it is ready). */
   onSpawn?: (pid: number) => void | Promise<void>;
+  /** As `wrap`, for the C&C server (the second host). */
+  wrapServer?: (argv: string[]) => string[];
+  /** As `onSpawn`, for the C&C server. */
+  onSpawnServer?: (pid: number) => void | Promise<void>;
 }
 
 export interface Workload {
@@ -36,7 +42,12 @@ export interface Workload {
   readonly cncPort: number;
   readonly beaconPort: number;
   readonly workDir: string;
+  /** Two hosts in the lab's namespaces (else both on this host's loopback). */
   readonly isolated: boolean;
+  /** Pid (host pid namespace) of the process spawned for the C&C server: the root of the second host's tree. */
+  readonly serverPid: number;
+  /** The address container1 reaches the C&C server at. */
+  readonly cncHost: string;
   /** Sends the trigger request; resolves when the attack chain has finished. */
   attack(): Promise<{ status: number; body: string }>;
   /** A benign request (no attack). */
@@ -92,6 +103,27 @@ function httpCall(port: number, headers: Record<string, string>): Promise<{ stat
   });
 }
 
+/** The same request sent from inside network namespace `ns` (curl there; its loopback is the app's). */
+function httpCallIn(
+  ns: string,
+  port: number,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const args = ['netns', 'exec', ns, 'curl', '-s', '-m', '30', '-w', '\n%{http_code}'];
+    for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+    args.push(`http://127.0.0.1:${port}/`);
+    const c = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    c.once('error', reject);
+    c.once('close', () => {
+      const i = out.lastIndexOf('\n');
+      resolve({ status: Number(out.slice(i + 1)) || 0, body: out.slice(0, Math.max(0, i)) });
+    });
+  });
+}
+
 export async function startWorkload(options: WorkloadOptions = {}): Promise<Workload> {
   const isRoot = process.getuid?.() === 0;
   const isolated = options.isolate ?? isRoot;
@@ -101,48 +133,56 @@ export async function startWorkload(options: WorkloadOptions = {}): Promise<Work
     });
   }
   const workDir = mkdtempSync(join(tmpdir(), 'peregrine-container1-'));
-  const cnc = spawn(process.execPath, [join(workloadDir, 'cnc-server.mjs')], {
+  const net: LabNetwork | undefined = isolated ? createLabNetwork() : undefined;
+  const cncHost = net ? C2SERVER_IP : '127.0.0.1';
+  const serverArgs = [process.execPath, join(workloadDir, 'cnc-server.mjs')];
+  const wrapServer = options.wrapServer ?? ((a: string[]) => a);
+  const serverArgv = net
+    ? hostArgv(net.c2server, 'c2server', serverArgs, wrapServer)
+    : wrapServer(serverArgs);
+  const cnc = spawn(serverArgv[0]!, serverArgv.slice(1), {
     stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, CNC_LISTEN: cncHost, CNC_HOST: cncHost, CNC_WORK: join(workDir, 'c2server') },
   });
+  const cleanUp = () => {
+    if (net) removeLabNetwork(net);
+    rmSync(workDir, { recursive: true, force: true });
+  };
   let cncInfo: Record<string, number>;
   try {
+    await options.onSpawnServer?.(cnc.pid!);
     cncInfo = await readJsonLine(cnc, 'the C&C server');
   } catch (e) {
     cnc.kill('SIGTERM');
+    cleanUp();
     throw e;
   }
 
+  mkdirSync(join(workDir, 'container1'), { recursive: true });
   const appArgs = [process.execPath, join(workloadDir, 'app', 'server.mjs')];
-  let argv = isolated
-    ? [
-        'unshare',
-        '--fork',
-        '--pid',
-        '--uts',
-        '--mount',
-        '--mount-proc',
-        '--',
-        'sh',
-        '-c',
-        'hostname container1 && exec "$@"',
-        'sh',
-        ...appArgs,
-      ]
-    : appArgs;
-  if (options.wrap) argv = options.wrap(argv);
+  const wrap = options.wrap ?? ((a: string[]) => a);
+  const argv = net ? hostArgv(net.container1, 'container1', appArgs, wrap) : wrap(appArgs);
   const app = spawn(argv[0]!, argv.slice(1), {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, CNC_HTTP_PORT: String(cncInfo.http), PEREGRINE_WORK: workDir },
+    env: {
+      ...process.env,
+      CNC_HTTP_PORT: String(cncInfo.http),
+      CNC_HOST: cncHost,
+      PEREGRINE_WORK: join(workDir, 'container1'),
+    },
   });
-  await options.onSpawn?.(app.pid!);
   let appInfo: Record<string, number>;
   try {
+    await options.onSpawn?.(app.pid!);
     appInfo = await readJsonLine(app, 'the container1 app');
   } catch (e) {
     cnc.kill('SIGTERM');
     app.kill('SIGTERM');
+    cleanUp();
     throw e;
   }
+  const call = (headers: Record<string, string>) =>
+    net ? httpCallIn(net.container1, appInfo.port!, headers) : httpCall(appInfo.port!, headers);
 
   const exited = (c: ChildProcess) =>
     c.exitCode !== null || c.signalCode !== null
@@ -150,13 +190,15 @@ export async function startWorkload(options: WorkloadOptions = {}): Promise<Work
       : new Promise<void>((r) => c.once('exit', () => r()));
   return {
     rootPid: app.pid!,
+    serverPid: cnc.pid!,
+    cncHost,
     appPort: appInfo.port!,
     cncPort: cncInfo.http!,
     beaconPort: cncInfo.beacon!,
     workDir,
     isolated,
-    attack: () => httpCall(appInfo.port!, { 'x-debug-token': 'f4c3b00k' }),
-    browse: () => httpCall(appInfo.port!, {}),
+    attack: () => call({ 'x-debug-token': 'f4c3b00k' }),
+    browse: () => call({}),
     async stop() {
       app.stdin?.end();
       cnc.stdin?.end();
@@ -166,7 +208,7 @@ export async function startWorkload(options: WorkloadOptions = {}): Promise<Work
       }, 5000);
       await Promise.all([exited(app), exited(cnc)]);
       clearTimeout(t);
-      rmSync(workDir, { recursive: true, force: true });
+      cleanUp();
     },
   };
 }

@@ -77,6 +77,15 @@ function assertSeedHunt(tables: Tables): void {
   const created = column(tables.exp_act!, 'created').map(String);
   assert.deepEqual([...created].sort(), created, 'sorted by created ascending');
   assert.ok(acts.indexOf('uname') < acts.indexOf('curl'), 'uname ran before curl');
+  // the pivot: container1's connections to the C&C server (on the second host when the lab had namespaces) end at
+  // c2server's node process, which then fingerprinted and packed the upload
+  const c2 = [...new Set(column(tables.c2!, 'command_line').map(String))];
+  assert.ok(
+    c2.some((c) => /cnc-server\.mjs/.test(c)),
+    c2.join(','),
+  );
+  const c2acts = new Set(column(tables.c2_act!, 'name').map(String));
+  for (const cmd of ['sha256sum', 'gzip']) assert.ok(c2acts.has(cmd), `${cmd} in ${[...c2acts].join(',')}`);
 }
 
 test('mini-stack on the recorded capture (replay)', async () => {
@@ -116,5 +125,6 @@ test('every driver finds the same entities as the recorded capture', () => {
   // exp_spawn: the ten processes the two shells started (uname … curl), each one entity (under strace a forked
   // child was once recorded with its pid inside the container's namespace too, and counted twice)
   assert.equal(replay.exp_spawn, 10);
+  assert.equal(replay.c2, 1, 'one process on c2server accepted the connections');
   for (const [mode, counts] of entityCounts) assert.deepEqual(counts, replay, `${mode} vs replay`);
 });

