@@ -5,6 +5,7 @@
 import type { Analytic } from '../contract.ts';
 import { deobfuscate } from './deobfuscate.ts';
 import { geoip } from './geoip/geoip.ts';
+import { plot } from './plot/plot.ts';
 import { sigma } from './sigma/sigma.ts';
 
-export const BUILTINS: readonly Analytic[] = [deobfuscate, geoip, sigma];
+export const BUILTINS: readonly Analytic[] = [deobfuscate, geoip, plot, sigma];
