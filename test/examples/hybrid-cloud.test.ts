@@ -3,26 +3,16 @@
 // the process there that accepted it, what that process did); and its notebook holds exactly the huntflow's
 // statements.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { huntflowCells } from '../../scripts/hf-to-ipynb.ts';
+import { ROOT, runExample } from './support.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const HF = join(ROOT, 'examples', 'hybrid-cloud.hf');
 
 test('the huntbook walks from the tagged exploit across to what the C&C server did', () => {
-  const r = spawnSync(
-    process.execPath,
-    [join(ROOT, 'bin', 'peregrine.js'), 'run', 'examples/hybrid-cloud.hf', '--format', 'json'],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  assert.equal(r.status, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as {
-    displays: { rows: Record<string, unknown>[] }[];
-    variables: { name: string; entities: number; records: number }[];
-  };
+  const out = runExample('hybrid-cloud');
   const names = (i: number) => [...new Set(out.displays[i]!.rows.map((x) => String(x.name)))];
   // 1. the shell node started, tagged T1059
   assert.ok(names(0).includes('bash'), names(0).join(','));

@@ -1,29 +1,16 @@
 // The Windows root-cause huntbook run as a new user would — `peregrine run examples/windows-root-cause.hf` from the
 // repository root — with the tables each step must show; and its notebook holds exactly the huntflow's statements.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { huntflowCells } from '../../scripts/hf-to-ipynb.ts';
+import { ROOT, runExample } from './support.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const HF = join(ROOT, 'examples', 'windows-root-cause.hf');
 
 test('the huntbook walks from the C&C connection back to the launcher the user opened', () => {
-  const r = spawnSync(
-    process.execPath,
-    [join(ROOT, 'bin', 'peregrine.js'), 'run', 'examples/windows-root-cause.hf', '--format', 'json'],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-    },
-  );
-  assert.equal(r.status, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as {
-    displays: { rows: Record<string, unknown>[] }[];
-    variables: { name: string; entities: number; records: number }[];
-  };
+  const out = runExample('windows-root-cause');
   const table = (i: number) => out.displays[i].rows;
   // 1. the connection: the workstation to 10.10.10.5:80
   assert.deepEqual(table(0), [
