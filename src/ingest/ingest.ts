@@ -148,7 +148,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 export function formatSummary(s: IngestSummary): string {
   const rate = s.elapsedMs > 0 ? Math.round((s.accepted / s.elapsedMs) * 1000) : 0;
   const lines = [
-    `ingested into ${s.target}: ${s.accepted} accepted (${s.created} new, ${s.updated} replaced), ${s.rejected} rejected — ${(s.elapsedMs / 1000).toFixed(2)} s, ${rate} docs/s`,
+    `ingested into ${s.target}: ${s.accepted} accepted (${s.created} new, ${s.updated} replaced${s.repeated ? `, ${s.repeated} repeating an id given earlier in this ingest` : ''}), ${s.rejected} rejected — ${(s.elapsedMs / 1000).toFixed(2)} s, ${rate} docs/s`,
   ];
   if (s.indices.length) lines.push(`indices: ${s.indices.join(', ')}`);
   lines.push(...formatEventCounts(s.events ?? []));

@@ -19,6 +19,9 @@ import type { ComparisonExpr, ComparisonOp, Literal, ObjectPath, PathStep } from
 import type { Token } from './lexer.ts';
 import { TokenCursor, describe, type LexPlacement } from './cursor.ts';
 
+/** How deep parentheses may nest in a STIX pattern (hand-written and generated patterns stay far below). */
+export const MAX_PATTERN_DEPTH = 256;
+
 /** 2^63: integers of every backend are 64-bit (DuckDB BIGINT, Elasticsearch long), in [-2^63, 2^63). */
 const INT64_LIMIT = 2 ** 63;
 
@@ -92,12 +95,27 @@ export class ComparisonParser extends TokenCursor {
     }
     return left;
   }
+  /** Open parentheses around the token being parsed: the parser and every walker of the tree recurse per level. */
+  protected depth = 0;
+
+  /** Enters one level of nesting at `t`; past {@link MAX_PATTERN_DEPTH} a positioned error, not a stack overflow. */
+  protected enter(t: Token): void {
+    if (++this.depth > MAX_PATTERN_DEPTH)
+      throw this.err(
+        t,
+        `the pattern nests deeper than ${MAX_PATTERN_DEPTH} levels of parentheses`,
+        'remove redundant parentheses: AND and OR chains need none',
+      );
+  }
+
   protected cmpPrimary(): ComparisonExpr {
     const t = this.peek();
     if (t.kind === 'LParen') {
       this.take();
+      this.enter(t);
       const inner = this.cmpOr();
       this.expect('RParen', "')'", "an earlier '(' is not closed");
+      this.depth--;
       return inner;
     }
     if (this.isKw(t, 'EXISTS') || (this.isKw(t, 'NOT') && this.atKw('EXISTS', 1))) {

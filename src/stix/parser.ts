@@ -157,7 +157,9 @@ export class Parser extends ComparisonParser {
     }
     if (t.kind === 'LParen') {
       this.take();
+      this.enter(t);
       const inner = this.obsFollowed();
+      this.depth--;
       this.expect(
         'RParen',
         "')'",

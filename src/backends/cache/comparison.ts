@@ -181,7 +181,8 @@ function pathPredicate(
     const x = kind === 'Int' || kind === 'Float' ? `TRY_CAST(${elem} AS DOUBLE)` : elem;
     const test = compare(x, op, lit);
     return {
-      sql: `EXISTS (SELECT 1 FROM (SELECT unnest(CAST(json_extract(${alias}.attrs, ${listPath}) AS JSON[])) AS v) ${u} WHERE ${test.sql})`,
+      // [*] on a value that is no list selects nothing (as the bundle matcher does), never a conversion error
+      sql: `EXISTS (SELECT 1 FROM (SELECT unnest(CASE WHEN json_type(${alias}.attrs, ${listPath}) = 'ARRAY' THEN CAST(json_extract(${alias}.attrs, ${listPath}) AS JSON[]) END) AS v) ${u} WHERE ${test.sql})`,
       parameters: test.parameters,
     };
   }

@@ -4,9 +4,9 @@
  * become referenced objects again, so `parent_ref.name` works on loaded data as on fetched data. SAVE writes what
  * DISP would show (all attributes, one row per entity).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import { csvTable } from '../../common/index.ts';
@@ -192,6 +192,12 @@ export async function runSave(s: IrSave, ctx: CommandContext): Promise<CommandRe
     t = { columns: ['type', ...t.columns], rows: t.rows.map((r) => [v.type, ...r]) };
   const path = s.path.replace(/^file:\/\//, '');
   const gz = path.endsWith('.gz');
+  // Said before DuckDB is asked to write: its IO error would read as a fault of the cache's disk.
+  const folder = dirname(resolve(path));
+  if (!existsSync(folder))
+    throw new InputError('E_SAVE_FILE', `cannot write ${s.path}: the folder ${folder} does not exist`, {
+      hint: 'create the folder first, or save elsewhere (relative paths are relative to the working directory)',
+    });
   try {
     if (s.format === 'parquet') {
       const tmp = mkdtempSync(join(tmpdir(), 'peregrine-save-'));

@@ -76,8 +76,13 @@ export interface AppendResult {
   readonly accepted: number;
   /** Documents whose id was new in its index. */
   readonly created: number;
-  /** Documents that replaced one with the same id (re-ingest) or repeated an id within the run. */
+  /** Documents that replaced one stored before this run with the same id (re-ingest). */
   readonly updated: number;
+  /**
+   * Documents whose id an earlier document of the same batch (up to the batch size, 10k lines by default) already
+   * had: the last one is kept, and they are neither new nor replacements of stored ones.
+   */
+  readonly repeated: number;
   readonly rejected: number;
   readonly rejections: readonly Rejection[];
   readonly elapsedMs: number;
@@ -233,7 +238,8 @@ export async function appendRecords(
         await c.run('COMMIT');
         tally.accepted += good;
         tally.created += kept - del.rowsChanged;
-        tally.updated += good - (kept - del.rowsChanged);
+        tally.updated += del.rowsChanged;
+        tally.repeated += good - kept;
       } catch (e) {
         await c.run('ROLLBACK').catch(() => undefined);
         throw e;

@@ -15,6 +15,7 @@ export class AppendTally {
   accepted = 0;
   created = 0;
   updated = 0;
+  repeated = 0;
   rejected = 0;
   private readonly rejections: Rejection[] = [];
   private readonly indices = new Set<string>();
@@ -52,6 +53,7 @@ export class AppendTally {
       accepted: this.accepted,
       created: this.created,
       updated: this.updated,
+      repeated: this.repeated,
       rejected: this.rejected,
       rejections: this.rejections,
       elapsedMs: performance.now() - this.started,

@@ -4,6 +4,7 @@
  * is a {@link RuleMatch}), so the engine is the stage; the assignment below makes `tsc` check that contract.
  */
 import { readFileSync } from 'node:fs';
+import { escapeControls } from '../../../common/escape-controls.ts';
 import { TelemetryError } from '../../../errors/index.ts';
 import { compilePolicies, formatReadingNote, loadPolicySources } from '../policy/index.ts';
 import type { PolicyLoader } from './pipeline.ts';
@@ -60,6 +61,17 @@ export const loadPolicyStage: PolicyStageLoader & { last?: LoadedPolicies } = as
     );
   }
   if (warn) for (const n of engine.readingNotes) warn(formatReadingNote(n, compat === 'sf-processor'));
+  // What `sysflow lint` calls an error but still loads (an unknown attribute, an undefined macro, a regex RE2
+  // rejects: the term is false) is said once per place, so a rule that can never fire does not run unnoticed.
+  if (warn)
+    for (const n of engine.notes)
+      if (n.severity === 'error')
+        warn(
+          escapeControls(
+            `${n.source}:${n.span.line}:${n.span.col}: warning[${n.code}]: ${n.message}` +
+              ` (sysflow lint reports this as an error)${n.hint ? `\n    hint: ${n.hint}` : ''}`,
+          ),
+        );
   loadPolicyStage.last = {
     files: engine.counts.files,
     rules: engine.counts.rules,
