@@ -214,3 +214,24 @@ test('terminal: Tab completes, Ctrl-C cancels a running GET, Ctrl-D exits, histo
   ]);
   assert.match(second, /ssh\s+network-traffic\s+29/);
 });
+
+test('piped input: APPLY writes its graphic displays to --output-dir and prints their paths', () => {
+  const out = join(dir, 'displays');
+  const procs = join(ROOT, 'test', 'analytics', 'data', 'procs.json');
+  const r = spawnSync(process.execPath, [BIN, 'repl', '--output-dir', out], {
+    input: `procs = GET process FROM file://${procs}\nAPPLY file://${join(ROOT, 'examples', 'analytics', 'rare-names.ts')} ON procs\n`,
+    encoding: 'utf8',
+    env: env(),
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  for (const f of [
+    '2-01-procs-names-by-count.vl.json',
+    '2-01-procs-names-by-count.svg',
+    '2-02-procs-rare-names.md',
+  ]) {
+    assert.ok(r.stdout.includes(`→ ${join(out, f)}\n`), r.stdout);
+    assert.ok(readFileSync(join(out, f)).length > 0, f);
+  }
+  assert.match(r.stdout, /set x_name_count, x_rare on 4 process entities/);
+});
