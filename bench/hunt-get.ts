@@ -9,11 +9,11 @@
  *
  *     node --import tsx bench/hunt-get.ts [N=1000000]
  */
-import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runChild } from './support/child.ts';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -68,12 +68,7 @@ interface Phase {
 }
 
 function run(mode: string, file: string, cacheDir: string): Phase {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', mode, file, cacheDir], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
-  if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Phase;
+  return runChild<Phase>(self, mode, file, cacheDir);
 }
 
 async function main(): Promise<void> {

@@ -13,11 +13,11 @@
  *
  *     node --import tsx bench/windows-read.ts [N=200000]
  */
-import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runChild } from './support/child.ts';
 import { OTRF_DATA } from '../test/support/data.ts';
 
 const self = fileURLToPath(import.meta.url);
@@ -109,12 +109,7 @@ async function child(mode: string, file: string, dir: string): Promise<void> {
 }
 
 function run(mode: string, file: string, dir: string): Phase {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', mode, file, dir], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
-  if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Phase;
+  return runChild<Phase>(self, mode, file, dir);
 }
 
 async function main(): Promise<void> {
