@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProfileResolver } from '../connectors/index.ts';
 import { resolveStixShifterProfile } from '../connectors/profiles/index.ts';
@@ -350,6 +350,13 @@ export async function stackUp(options: StackOptions = {}): Promise<StackResult> 
   }
   let alerts = 0;
   let events = 0;
+  // The shipped ttps.yaml draws the same warnings for every host (misspelt attributes upstream): a demo's reader gets
+  // their count and the command that lists them; --verbose prints each once.
+  const policyWarnings = new Set<string>();
+  const onWarning = (line: string): void => {
+    if (options.verbose && !policyWarnings.has(line)) log(line);
+    policyWarnings.add(line);
+  };
   for (const h of HOSTS) {
     const index = indexPrefix(h.id);
     const input = [
@@ -361,7 +368,7 @@ export async function stackUp(options: StackOptions = {}): Promise<StackResult> 
         })(),
       },
     ];
-    const opts = { policy: [TTP_POLICY], mode: 'enrich', index, quiet: true };
+    const opts = { policy: [TTP_POLICY], mode: 'enrich', index, quiet: true, onWarning };
     const env = `STIXSHIFTER_${h.id.toUpperCase()}`;
     let pstats;
     if (options.elasticUrl) {
@@ -386,6 +393,10 @@ export async function stackUp(options: StackOptions = {}): Promise<StackResult> 
       `processor: ${h.id}: ${pstats.events} events, ${tagged} tagged by ttps.yaml → ${options.elasticUrl ?? store} (${index}-events / -alerts)`,
     );
   }
+  if (policyWarnings.size > 0 && !options.verbose)
+    log(
+      `policy: ${policyWarnings.size} warnings about ttps.yaml's rules (misspelt attributes read as false, terms sf-processor reads otherwise); \`peregrine sysflow lint ${relative(process.cwd(), TTP_POLICY) || TTP_POLICY}\` lists them, --verbose prints them`,
+    );
   mkdirSync(stackDir(), { recursive: true });
   writeFileSync(
     stateFile(),

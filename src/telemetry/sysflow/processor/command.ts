@@ -31,6 +31,8 @@ export interface ProcessCommandOptions {
   spool?: string;
   store?: string;
   quiet?: boolean;
+  /** Where warnings about the policies go (each once); default: a line each on stderr. */
+  onWarning?: (line: string) => void;
 }
 
 /** The pipeline configuration the options describe. */
@@ -115,7 +117,8 @@ export async function runProcess(
   const warn = (line: string): void => {
     if (warned.has(line)) return;
     warned.add(line);
-    process.stderr.write(line + '\n');
+    if (opts.onWarning) opts.onWarning(line);
+    else process.stderr.write(line + '\n');
   };
   const pipeline = await Pipeline.build(config, {
     loadPolicy: (o) => loadPolicyStage({ ...o, warn }),
