@@ -8,11 +8,10 @@
  */
 import { releaseVariable, selectNewEntities, unionRecords } from '../../store/cache/index.ts';
 import type { IrFind } from '../ir/types.ts';
-import { explainLines, planLocal } from '../plan/index.ts';
 import { recordsVariable, type CommandContext, type CommandResult } from './context.ts';
 import { findHop } from './find.ts';
 import { resolvePattern, timeWindow } from './resolve.ts';
-import { recordsOfVariable, selectInto } from './select.ts';
+import { filterRecordsInto } from './select.ts';
 import type { VariableEntry } from './symbols.ts';
 
 export async function runFindClosure(
@@ -67,15 +66,8 @@ export async function runFindClosure(
   await unionRecords(cache, all, hopVids, ctx.signal);
   for (const v of hopVids) await releaseVariable(cache, { vid: v, storage: 'records' });
   const vid = cache.newVariableId();
-  const local = planLocal(s.entityType, pattern, undefined, s.limit);
-  await selectInto(ctx, vid, {
-    ...recordsOfVariable(all),
-    entityType: s.entityType,
-    pattern,
-    mode: 'full',
-    ...(s.limit !== undefined ? { limit: s.limit } : {}),
-  });
+  const local = await filterRecordsInto(ctx, vid, all, s.entityType, pattern, s.limit);
   await releaseVariable(cache, { vid: all, storage: 'records' });
-  explain.push(`every hop's entities together`, ...explainLines(local));
+  explain.push(`every hop's entities together`, ...local);
   return recordsVariable(s, s.entityType, vid, explain, input.source ? { source: input.source } : {});
 }

@@ -13,7 +13,7 @@ import type { ComparisonExpr, Literal, ObservationExpr, Pattern, PathStep } from
 import { recordRows, releaseVariable, unionRecords } from '../../store/cache/index.ts';
 import { varSpan } from '../ir/spans.ts';
 import type { IrFind, IrFindPeer } from '../ir/types.ts';
-import { explainLines, planGetFromSource, planLocal, type TimeWindow } from '../plan/index.ts';
+import { explainLines, planGetFromSource, type TimeWindow } from '../plan/index.ts';
 import {
   recordsVariable,
   requireRecords,
@@ -23,7 +23,7 @@ import {
 } from './context.ts';
 import { findHop } from './find.ts';
 import { resolvePattern } from './resolve.ts';
-import { recordsOfVariable, selectInto } from './select.ts';
+import { filterRecordsInto, selectInto } from './select.ts';
 
 /** Flows per query: each is a few comparisons with its own window. */
 const BATCH = 200;
@@ -226,15 +226,7 @@ export async function runFindPeer(s: IrFindPeer, ctx: CommandContext): Promise<C
 
   const vid = ctx.cache.newVariableId();
   if (s.entityType === 'network-traffic') {
-    const local = planLocal(s.entityType, pattern, undefined, s.limit);
-    await selectInto(ctx, vid, {
-      ...recordsOfVariable(peers),
-      entityType: s.entityType,
-      pattern,
-      mode: 'full',
-      ...(s.limit !== undefined ? { limit: s.limit } : {}),
-    });
-    explain.push(...explainLines(local));
+    explain.push(...(await filterRecordsInto(ctx, vid, peers, s.entityType, pattern, s.limit)));
   } else {
     // the peer's processes: one hop of FIND process CREATED from the peer's traffic, at the peer's source
     const find: IrFind = {

@@ -13,7 +13,7 @@ import { releaseVariable, selectRelated, type ReferenceHop } from '../../store/c
 import type { Pattern } from '../../stix/ast.ts';
 import type { IrFind } from '../ir/types.ts';
 import { varSpan } from '../ir/spans.ts';
-import { explainLines, planLocal, type TimeWindow } from '../plan/index.ts';
+import type { TimeWindow } from '../plan/index.ts';
 import { runFindClosure } from './find-closure.ts';
 import { fetchRelated } from './find-remote.ts';
 import { prefetchInto } from './prefetch.ts';
@@ -25,7 +25,7 @@ import {
   type CommandResult,
 } from './context.ts';
 import { resolvePattern, timeWindow } from './resolve.ts';
-import { recordsOfVariable, selectInto } from './select.ts';
+import { filterRecordsInto } from './select.ts';
 
 export async function runFind(s: IrFind, ctx: CommandContext): Promise<CommandResult> {
   const input = variable(ctx, s.input, varSpan(s, s.input));
@@ -102,18 +102,11 @@ export async function findHop(
   const localLimit = prefetched ? undefined : limit;
 
   // 3. WHERE, and LIMIT (records) when there was no prefetch, on the cache.
-  const local = planLocal(s.entityType, pattern, undefined, localLimit);
-  await selectInto(ctx, vid, {
-    ...recordsOfVariable(tmp),
-    entityType: s.entityType,
-    pattern,
-    mode: 'full',
-    ...(localLimit !== undefined ? { limit: localLimit } : {}),
-  });
+  const local = await filterRecordsInto(ctx, vid, tmp, s.entityType, pattern, localLimit);
   await releaseVariable(ctx.cache, { vid: tmp, storage: 'records' });
   return [
     `on the cache: follow ${refsUsed.join(', ') || '(no reference)'} from the entities of ${input.name}`,
     ...explain,
-    ...explainLines(local),
+    ...local,
   ];
 }

@@ -4,6 +4,7 @@
 import type { Depth, Find, FindPeer, Get, RelationName, SourceRef, TimeRange, Var, Where } from './ast.ts';
 import { HUNT_ERROR_CODES as C, closest } from './diagnostics.ts';
 import { BARE_PATH_RE, type ParserBase } from './parser-base.ts';
+import type { Token } from './lexer.ts';
 import { RELATIONS } from './vocabulary.ts';
 import { parseWhere, type WhereContext } from './where.ts';
 
@@ -72,6 +73,25 @@ function source(p: ParserBase): SourceRef | Var {
   return { kind: 'SourceRef', uris: splitUris(joined), quoted: false, span: p.span(first.start, end) };
 }
 
+/**
+ * The WHERE clause starting at `t`, or undefined when `t` starts none. A clause already given (`where`) is not
+ * offered again (completion) but is reported if repeated.
+ */
+function whereClause(p: ParserBase, t: Token, where: Where | undefined, wc: WhereContext): Where | undefined {
+  if (!(where ? p.isWord(t, 'WHERE') : p.atClause('WHERE'))) return undefined;
+  if (where) throw p.err(C.unexpected, 'a second WHERE clause', t, 'combine the conditions with AND');
+  p.lex.next();
+  return parseWhere(p, wc);
+}
+
+/** The number of the LIMIT clause starting at `t`, or undefined when `t` starts none (a second one is an error). */
+function limitClause(p: ParserBase, t: Token, limit: number | undefined): number | undefined {
+  if (!(limit !== undefined ? p.isWord(t, 'LIMIT') : p.atClause('LIMIT'))) return undefined;
+  if (limit !== undefined) throw p.err(C.unexpected, 'a second LIMIT clause', t);
+  p.lex.next();
+  return p.wholeNumber('LIMIT');
+}
+
 /** WHERE, time range and LIMIT of GET/FIND (and FIND's DEPTH when `withDepth`), in any order, each at most once. */
 function retrievalTail(
   p: ParserBase,
@@ -89,11 +109,9 @@ function retrievalTail(
       depth = parseDepth(p);
       continue;
     }
-    // a clause already given is not offered again (completion), but is reported if repeated
-    if (where ? p.isWord(t, 'WHERE') : p.atClause('WHERE')) {
-      if (where) throw p.err(C.unexpected, 'a second WHERE clause', t, 'combine the conditions with AND');
-      p.lex.next();
-      where = parseWhere(p, wc);
+    const w = whereClause(p, t, where, wc);
+    if (w) {
+      where = w;
       continue;
     }
     const startsRange = timeRange
@@ -105,10 +123,9 @@ function retrievalTail(
       timeRange = p.timeRange();
       continue;
     }
-    if (limit !== undefined ? p.isWord(t, 'LIMIT') : p.atClause('LIMIT')) {
-      if (limit !== undefined) throw p.err(C.unexpected, 'a second LIMIT clause', t);
-      p.lex.next();
-      limit = p.wholeNumber('LIMIT');
+    const n = limitClause(p, t, limit);
+    if (n !== undefined) {
+      limit = n;
       continue;
     }
     break;
@@ -215,16 +232,14 @@ function parsePeer(p: ParserBase, output: Var, entityType: FindPeer['entityType'
       nat = true;
       continue;
     }
-    if (where ? p.isWord(t, 'WHERE') : p.atClause('WHERE')) {
-      if (where) throw p.err(C.unexpected, 'a second WHERE clause', t, 'combine the conditions with AND');
-      p.lex.next();
-      where = parseWhere(p, { entityType: entityType.name });
+    const w = whereClause(p, t, where, { entityType: entityType.name });
+    if (w) {
+      where = w;
       continue;
     }
-    if (limit !== undefined ? p.isWord(t, 'LIMIT') : p.atClause('LIMIT')) {
-      if (limit !== undefined) throw p.err(C.unexpected, 'a second LIMIT clause', t);
-      p.lex.next();
-      limit = p.wholeNumber('LIMIT');
+    const n = limitClause(p, t, limit);
+    if (n !== undefined) {
+      limit = n;
       continue;
     }
     break;
